@@ -1,0 +1,47 @@
+// HOTP (RFC 4226 §5). The counter is a JavaScript number used exactly up to
+// 2^53 - 1: it is split into two 32-bit halves with division, never with
+// 32-bit shifts, so counters past 2^32 (and times past 2038) are right.
+import type { Hash } from './hash.ts';
+import { hmac } from './hmac.ts';
+import { assertBytes, assertInteger, wipe } from './bytes.ts';
+
+export const MAX_COUNTER = 9007199254740991; // 2^53 - 1, written out: Math.pow is inexact on Espruino
+export const MIN_DIGITS = 6;
+export const MAX_DIGITS = 10;
+export const MAX_SECRET_BYTES = 128;
+const TWO_32 = 4294967296;
+const MODULUS = [1000000, 10000000, 100000000, 1000000000, 10000000000];
+
+/** The 8-byte big-endian counter message of RFC 4226 §5.1. */
+export function counterBytes(counter: number): Uint8Array {
+  const hi = Math.floor(counter / TWO_32);
+  const lo = counter - hi * TWO_32;
+  const out = new Uint8Array(8);
+  for (let i = 0; i < 4; i++) {
+    out[3 - i] = (hi >>> (8 * i)) & 0xff;
+    out[7 - i] = (lo >>> (8 * i)) & 0xff;
+  }
+  return out;
+}
+
+/** Dynamic truncation (RFC 4226 §5.3): a 31-bit number from the MAC. */
+export function dynamicTruncate(mac: Uint8Array): number {
+  const o = mac[mac.length - 1] & 0x0f;
+  return ((mac[o] & 0x7f) << 24) | (mac[o + 1] << 16) | (mac[o + 2] << 8) | mac[o + 3];
+}
+
+export function formatCode(value: number, digits: number): string {
+  let s = String(value % MODULUS[digits - MIN_DIGITS]);
+  while (s.length < digits) s = '0' + s;
+  return s;
+}
+
+export function hotp(hash: Hash, secret: Uint8Array, counter: number, digits: number): string {
+  assertBytes(secret, 'secret', 1, MAX_SECRET_BYTES);
+  assertInteger(counter, 'counter', 0, MAX_COUNTER);
+  assertInteger(digits, 'digits', MIN_DIGITS, MAX_DIGITS);
+  const mac = hmac(hash, secret, counterBytes(counter));
+  const code = formatCode(dynamicTruncate(mac), digits);
+  wipe(mac);
+  return code;
+}

@@ -1,0 +1,31 @@
+// Bundles the core-vectors entry for a firmware runtime, with the two reference
+// values it needs computed here by node:crypto (an independent implementation).
+import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { firmwareBuildOptions } from '../../host/lib/build/esbuild-firmware.ts';
+
+function referenceHotp(key: Buffer, counter: number, digits: number): string {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac('sha1', key).update(msg).digest();
+  const o = mac[mac.length - 1] & 15;
+  const bin = mac.readUInt32BE(o) & 0x7fffffff;
+  return String(bin % 10 ** digits).padStart(digits, '0');
+}
+
+export async function bundleCoreVectors(entry: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'totp-core-'));
+  const outfile = join(dir, 'core.js');
+  const longKey = Buffer.from(Array.from({ length: 200 }, (_, i) => i));
+  await build({
+    ...firmwareBuildOptions(entry, outfile, true),
+    define: {
+      BIG_COUNTER_CODE: JSON.stringify(referenceHotp(Buffer.from('12345678901234567890'), 4294967297, 10)),
+      LONG_KEY_HMAC_SHA1: JSON.stringify(createHmac('sha1', longKey).update('abc').digest('hex')),
+    },
+  });
+  return outfile;
+}
