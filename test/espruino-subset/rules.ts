@@ -132,9 +132,14 @@ function isGlobalReference(node: ts.Node, name: string, ctx: Ctx): node is ts.Id
   return ts.isIdentifier(node) && node.text === name && !isNamePosition(node) && !symbolOf(node, ctx);
 }
 
-/** `Global.member`, with Global not shadowed. */
+/** `Global.member` or `Global['member']`, with Global not shadowed. */
 function isGlobalMember(node: ts.Node, global: string, member: string, ctx: Ctx): boolean {
-  return ts.isPropertyAccessExpression(node) && node.name.text === member && isGlobalReference(node.expression, global, ctx);
+  const name = ts.isPropertyAccessExpression(node)
+    ? node.name.text
+    : ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)
+      ? node.argumentExpression.text
+      : undefined;
+  return name === member && isGlobalReference((node as ts.AccessExpression).expression, global, ctx);
 }
 
 function isFunctionBoundary(node: ts.Node): node is ts.FunctionLikeDeclaration {
@@ -361,6 +366,7 @@ const ERROR_CLASSES = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'Refer
 function isExtendsErrorBase(node: ts.Node, ctx: Ctx): boolean {
   const p = node.parent;
   return (
+    !!p &&
     ts.isExpressionWithTypeArguments(p) &&
     ts.isClassLike(p.parent.parent) &&
     extendsExpression(p.parent.parent) === node &&
@@ -413,7 +419,7 @@ const UNSUPPORTED_BUILTINS: [string, string, string][] = [
 ];
 
 function checkUnsupportedBuiltin(node: ts.Node, ctx: Ctx): void {
-  if (!ts.isPropertyAccessExpression(node)) return;
+  if (!ts.isPropertyAccessExpression(node) && !ts.isElementAccessExpression(node)) return;
   for (const [global, member, instead] of UNSUPPORTED_BUILTINS) {
     if (isGlobalMember(node, global, member, ctx)) {
       ctx.report(node, 'unsupported-builtin', global + '.' + member + ' does not exist on Espruino: ' + instead);
@@ -426,11 +432,22 @@ function checkPrototypeCall(node: ts.Node, ctx: Ctx): void {
   if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
   const callee = node.expression;
   if (callee.name.text !== 'call' && callee.name.text !== 'apply') return;
-  const method = callee.expression;
-  if (!ts.isPropertyAccessExpression(method) && !ts.isElementAccessExpression(method)) return;
-  if (ts.isPropertyAccessExpression(method.expression) && method.expression.name.text === 'prototype') {
+  if (isPrototypeMethod(callee.expression, ctx)) {
     ctx.report(node, 'prototype-call', 'prototype methods look empty on Espruino: call the method on the value itself (`bytes.slice(...)`), or write a loop');
   }
+}
+
+/** `X.prototype.y`, or a variable holding it (esbuild's helpers do `var __hasOwnProp = Object.prototype.hasOwnProperty`). */
+function isPrototypeMethod(node: ts.Expression, ctx: Ctx): boolean {
+  if (ts.isIdentifier(node)) {
+    const decl = symbolOf(node, ctx)?.valueDeclaration;
+    return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && decl.initializer !== node && isPrototypeMethod(decl.initializer, ctx);
+  }
+  return (
+    (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) &&
+    ts.isPropertyAccessExpression(node.expression) &&
+    node.expression.name.text === 'prototype'
+  );
 }
 
 // "`Math.pow(2,32)` is inexact: write such constants as literals."

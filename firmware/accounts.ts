@@ -1,0 +1,137 @@
+// The account store: the list in RAM, persisted as one record written to two
+// storage slots in turn. Each record carries a sequence number and a CRC, so
+// a write cut off by power loss leaves the other slot (the previous set)
+// intact and loadable: the store is always the old set or the new one.
+import { base64Decode, base64Encode } from '../protocol/base64.ts';
+import { crc32 } from '../protocol/crc32.ts';
+import { fail } from '../protocol/errors.ts';
+import { ACCOUNT_FIELDS } from '../protocol/messages.ts';
+import { decodeFields, encodeFields, LIST_ITEMS } from '../protocol/tlv.ts';
+import type { FieldSpec, Fields } from '../protocol/tlv.ts';
+import type { Storage } from './ports.ts';
+
+export interface Account {
+  name: string;
+  issuer: string;
+  algorithm: number;
+  digits: number;
+  period: number;
+  secret: Uint8Array;
+}
+
+const SLOTS = ['tt.acc.0', 'tt.acc.1'];
+const MAGIC = 0x54543101; // "TT1" + format 1
+
+const STORED_FIELDS: FieldSpec[] = ACCOUNT_FIELDS.concat([{ tag: 6, key: 'secret', type: 'bytes', max: 64 }]);
+LIST_ITEMS.stored = STORED_FIELDS;
+const RECORD_FIELDS: FieldSpec[] = [{ tag: 1, key: 'stored', type: 'list', max: 0 }];
+
+function putWord(out: Uint8Array, at: number, v: number): void {
+  out[at] = v >>> 24;
+  out[at + 1] = (v >>> 16) & 255;
+  out[at + 2] = (v >>> 8) & 255;
+  out[at + 3] = v & 255;
+}
+
+function getWord(b: Uint8Array, at: number): number {
+  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+}
+
+/** [magic][seq][crc32 of payload][payload], base64 so any string storage holds it. */
+function encodeRecord(seq: number, accounts: Account[]): string {
+  const items: Fields[] = [];
+  for (let i = 0; i < accounts.length; i++) {
+    const a = accounts[i];
+    items.push({ name: a.name, issuer: a.issuer, algorithm: a.algorithm, digits: a.digits, period: a.period, secret: a.secret });
+  }
+  const payload = encodeFields({ stored: items }, RECORD_FIELDS);
+  const out = new Uint8Array(12 + payload.length);
+  putWord(out, 0, MAGIC);
+  putWord(out, 4, seq);
+  putWord(out, 8, crc32(payload));
+  out.set(payload, 12);
+  payload.fill(0);
+  const text = base64Encode(out);
+  out.fill(0);
+  return text;
+}
+
+/** The record's accounts and sequence number, or null if the slot is empty or damaged. */
+function decodeRecord(text: string | undefined): { seq: number; accounts: Account[] } | null {
+  if (!text) return null;
+  try {
+    const raw = base64Decode(text);
+    if (raw.length < 12 || getWord(raw, 0) !== MAGIC) return null;
+    const payload = raw.subarray(12);
+    if (crc32(payload) !== getWord(raw, 8)) return null;
+    const items = (decodeFields(payload, 0, RECORD_FIELDS).stored as Fields[]) || [];
+    const accounts: Account[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const f = items[i];
+      accounts.push({
+        name: f.name as string,
+        issuer: (f.issuer as string) || '',
+        algorithm: f.algorithm as number,
+        digits: f.digits as number,
+        period: f.period as number,
+        secret: f.secret as Uint8Array,
+      });
+    }
+    const seq = getWord(raw, 4);
+    raw.fill(0);
+    return { seq: seq, accounts: accounts };
+  } catch (e) {
+    return null;
+  }
+}
+
+export interface AccountStore {
+  list(): Account[];
+  find(name: string): Account | null;
+  /** Replace the whole set atomically; throws STORAGE_FAILED and keeps the old set if the write fails. */
+  commit(next: Account[]): void;
+}
+
+export function openAccountStore(storage: Storage): AccountStore {
+  const a = decodeRecord(storage.read(SLOTS[0]));
+  const b = decodeRecord(storage.read(SLOTS[1]));
+  let current = a && (!b || a.seq > b.seq) ? a : b;
+  let seq = current ? current.seq : 0;
+  let slot = current === a && a ? 0 : 1;
+  let accounts: Account[] = current ? current.accounts : [];
+  current = null;
+
+  function find(name: string): Account | null {
+    for (let i = 0; i < accounts.length; i++) if (accounts[i].name === name) return accounts[i];
+    return null;
+  }
+
+  function commit(next: Account[]): void {
+    const target = 1 - slot;
+    const record = encodeRecord(seq + 1, next);
+    try {
+      storage.write(SLOTS[target], record);
+    } catch (e) {
+      fail('STORAGE_FAILED', 'storage write failed: ' + (e as Error).message);
+    }
+    // Read back: only a record that decodes counts as written.
+    const check = decodeRecord(storage.read(SLOTS[target]));
+    if (!check || check.seq !== seq + 1 || check.accounts.length !== next.length) {
+      fail('STORAGE_FAILED', 'storage did not keep the new account set');
+    }
+    // The new set is safe in its slot; now erase the old one so removed or
+    // wiped seeds do not linger in flash. A cut here leaves both valid slots,
+    // and the higher sequence number wins on the next start.
+    const old = slot;
+    seq = seq + 1;
+    slot = target;
+    accounts = next;
+    try {
+      storage.erase(SLOTS[old]);
+    } catch (e) {
+      // The new set is committed; a stale slot is erased on the next commit.
+    }
+  }
+
+  return { list: () => accounts, find: find, commit: commit };
+}

@@ -1,0 +1,153 @@
+// The token app: the same on every board. It owns the accounts, the clock
+// rules, the screen and the command handler; the port gives it the hardware.
+import { COMMANDS, ERRORS, STATUS_OK, STATUS_WAITING } from '../protocol/messages.ts';
+import type { Request } from '../protocol/messages.ts';
+import { totpCounter, secondsLeft } from '../protocol/totp.ts';
+import { openAccountStore } from './accounts.ts';
+import { clockUsable } from './clock-state.ts';
+import { createHandler } from './commands.ts';
+import { openDeviceLink } from './link.ts';
+import { PRESENCE_TIMEOUT_MS } from './presence.ts';
+import type { PendingConfirm } from './presence.ts';
+import type { ButtonRole, Ports } from './ports.ts';
+import { drawCode, drawMessage } from './ui/screen.ts';
+
+export interface TokenApp {
+  /** Redraw now (ports call it on their tick; the app also redraws on changes). */
+  render(): void;
+  /** The USB link went away: drop any request waiting for the button. */
+  linkClosed(): void;
+  /** What the display asks to confirm, if anything (for tests and the simulator's status line). */
+  pendingAction(): string | null;
+}
+
+export function startToken(ports: Ports, confirmHint: string): TokenApp {
+  const store = openAccountStore(ports.storage);
+  let selected = 0;
+  let pending: PendingConfirm | null = null;
+  let cache = { key: '', code: '' };
+
+  function render(): void {
+    const canvas = ports.canvas;
+    const accounts = store.list();
+    if (pending) {
+      const left = Math.max(0, Math.ceil((pending.deadlineMs - ports.clock.nowMs()) / 1000));
+      drawMessage(canvas, ['Press to confirm:', pending.action, '', confirmHint, 'Other button: cancel', left + 's']);
+      return;
+    }
+    if (!clockUsable(ports.clock)) {
+      drawMessage(canvas, ['Clock not set', 'No codes until synced.', '', 'totp-token time sync', '', accounts.length + ' account(s)']);
+      return;
+    }
+    if (accounts.length === 0) {
+      drawMessage(canvas, ['No accounts', '', 'totp-token add', '', ports.board.name]);
+      return;
+    }
+    if (selected >= accounts.length) selected = 0;
+    const a = accounts[selected];
+    const nowMs = ports.clock.nowMs();
+    const seconds = Math.floor(nowMs / 1000);
+    // Codes change once a period: compute once per period, not once per redraw.
+    const key = selected + '|' + a.name + '|' + totpCounter(seconds, a.period, 0);
+    if (cache.key !== key) {
+      let code: string;
+      try {
+        code = handler.codeFor(a, nowMs);
+      } catch (e) {
+        code = '------';
+      }
+      cache = { key: key, code: code };
+    }
+    drawCode(canvas, {
+      label: a.issuer ? a.issuer + ': ' + a.name : a.name,
+      code: cache.code,
+      secondsLeft: secondsLeft(seconds, a.period, 0),
+      period: a.period,
+      index: selected,
+      count: accounts.length,
+    });
+  }
+
+  function changed(): void {
+    cache = { key: '', code: '' };
+    render();
+  }
+
+  const handler = createHandler(ports, store, changed);
+
+  function finishPending(status: number, fields: { [k: string]: unknown }): void {
+    const p = pending as PendingConfirm;
+    pending = null;
+    if (status === STATUS_OK) link.reply(p.id, STATUS_OK, fields as never);
+    else link.fault(p.id, status === ERRORS.PRESENCE_TIMEOUT ? 'PRESENCE_TIMEOUT' : 'PRESENCE_DENIED', fields.message as string);
+    render();
+  }
+
+  function onRequest(req: Request): void {
+    if (pending && req.command === COMMANDS.HELLO) {
+      // Every host session starts with HELLO: a host that went away (unplugged,
+      // killed) must not leave a confirmation armed for the next one.
+      finishPending(ERRORS.PRESENCE_DENIED, { message: 'cancelled: a new host session started' });
+    } else if (pending) {
+      link.fault(req.id, 'BUSY', 'waiting for a button press to confirm: ' + pending.action);
+      return;
+    }
+    try {
+      const out = handler.handle(req.command, req.fields);
+      if (!out.confirm || !out.then) {
+        link.reply(req.id, STATUS_OK, out.fields);
+        return;
+      }
+      pending = { id: req.id, action: out.confirm, deadlineMs: ports.clock.nowMs() + PRESENCE_TIMEOUT_MS, run: out.then };
+      link.reply(req.id, STATUS_WAITING, { action: out.confirm, timeoutS: PRESENCE_TIMEOUT_MS / 1000 });
+      render();
+    } catch (e) {
+      const err = e as { code?: string; message: string };
+      link.fault(req.id, err.code || 'INTERNAL', String(err.message));
+    }
+  }
+
+  const link = openDeviceLink(ports.serial, onRequest);
+
+  function onButton(role: ButtonRole): void {
+    if (pending) {
+      if (role !== 'confirm') {
+        finishPending(ERRORS.PRESENCE_DENIED, { message: 'cancelled on the device' });
+        return;
+      }
+      const p = pending;
+      try {
+        finishPending(STATUS_OK, p.run());
+      } catch (e) {
+        pending = null;
+        const err = e as { code?: string; message: string };
+        link.fault(p.id, err.code || 'INTERNAL', String(err.message));
+        render();
+      }
+      return;
+    }
+    if (role === 'next' && store.list().length > 0) {
+      selected = (selected + 1) % store.list().length;
+      render();
+    }
+  }
+
+  ports.onButton(onButton);
+  ports.timers.setInterval(() => {
+    if (pending && ports.clock.nowMs() >= pending.deadlineMs) {
+      finishPending(ERRORS.PRESENCE_TIMEOUT, { message: 'nobody pressed the button within ' + PRESENCE_TIMEOUT_MS / 1000 + ' s' });
+      return;
+    }
+    render();
+  }, 1000);
+  render();
+
+  return {
+    render: render,
+    linkClosed: () => {
+      pending = null;
+      render();
+    },
+    pendingAction: () => (pending ? pending.action : null),
+  };
+}

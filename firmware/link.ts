@@ -1,0 +1,48 @@
+// The device end of the wire protocol: frames in from the serial port,
+// replies out. Faulty frames get an error reply with id 0 (their id is
+// unknown); the reader resynchronises on the next marker.
+import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../protocol/frame.ts';
+import { decodeRequest, encodeReply, ERRORS, errorName } from '../protocol/messages.ts';
+import type { Request } from '../protocol/messages.ts';
+import type { Fields } from '../protocol/tlv.ts';
+import type { SerialPort } from './ports.ts';
+
+export interface DeviceLink {
+  reply(id: number, status: number, fields: Fields): void;
+  fault(id: number, code: string, message: string): void;
+}
+
+export function errorStatus(code: string): number {
+  const status = (ERRORS as { [k: string]: number })[code];
+  return status === undefined ? ERRORS.INTERNAL : status;
+}
+
+export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => void): DeviceLink {
+  function reply(id: number, status: number, fields: Fields): void {
+    serial.write(encodeFrame(REPLY_MARKER, encodeReply({ id: id, status: status, fields: fields })));
+  }
+  function fault(id: number, code: string, message: string): void {
+    const status = errorStatus(code);
+    // errorName keeps the message honest when the code was unknown.
+    reply(id, status, { message: status === ERRORS.INTERNAL && code !== 'INTERNAL' ? errorName(status) + ': ' + message : message });
+  }
+  const reader = createFrameReader(
+    REQUEST_MARKER,
+    (body) => {
+      let req: Request;
+      try {
+        req = decodeRequest(body);
+      } catch (e) {
+        const err = e as { code?: string; message: string };
+        fault(body.length > 1 ? body[1] : 0, err.code || 'BAD_REQUEST', err.message);
+        return;
+      } finally {
+        body.fill(0);
+      }
+      onRequest(req);
+    },
+    (kind) => fault(0, kind === 'too-long' ? 'FRAME_TOO_LONG' : 'BAD_FRAME', kind === 'too-long' ? 'frame longer than the device accepts' : 'frame failed its check'),
+  );
+  serial.onData((chunk) => reader.push(chunk));
+  return { reply: reply, fault: fault };
+}

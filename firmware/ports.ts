@@ -1,0 +1,57 @@
+// What a runtime port gives the token app. The app is the same on every
+// board; each port (Espruino, Moddable XS, Node simulator) supplies these.
+import type { HashSet } from '../protocol/hash.ts';
+import type { Algorithm } from '../protocol/hash.ts';
+
+/** The USB serial link, as strings of byte values (0..255 per char). */
+export interface SerialPort {
+  write(text: string): void;
+  onData(handler: (chunk: string) => void): void;
+}
+
+/** A 1-bit canvas with a 6x8-cell font (Espruino's built-in "6x8" has the same metrics). */
+export interface Canvas {
+  width: number;
+  height: number;
+  clear(): void;
+  /** Draw text with its top-left at (x, y); each glyph is 6*scale wide and 8*scale tall. */
+  text(x: number, y: number, text: string, scale: number): void;
+  fillRect(x: number, y: number, w: number, h: number): void;
+  /** Send the drawing to the display. */
+  flip(): void;
+}
+
+/** Key/value storage of strings. A write either happens whole or leaves a value the app can detect as bad. */
+export interface Storage {
+  read(key: string): string | undefined;
+  write(key: string, value: string): void;
+  erase(key: string): void;
+}
+
+export interface Clock {
+  /** Milliseconds since the Unix epoch as the device believes it. */
+  nowMs(): number;
+  setMs(ms: number): void;
+  /** False after power loss or before the first sync: no codes are shown then. */
+  isSet(): boolean;
+}
+
+export interface Timers {
+  setInterval(fn: () => void, ms: number): unknown;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export type ButtonRole = 'next' | 'confirm';
+
+export interface Ports {
+  serial: SerialPort;
+  canvas: Canvas;
+  storage: Storage;
+  clock: Clock;
+  timers: Timers;
+  hashes: HashSet;
+  /** Register the app's button handler; the port debounces and maps pins to roles. */
+  onButton(handler: (role: ButtonRole) => void): void;
+  board: { id: string; name: string; algorithms: Algorithm[]; maxAccounts: number };
+}

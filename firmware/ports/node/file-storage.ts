@@ -1,0 +1,20 @@
+// Simulator storage: one file per key under the state folder, written to a
+// temporary name and renamed, so each key's write is whole or absent (as a
+// flash page write with a CRC is on a board). Files are owner-only.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Storage } from '../../ports.ts';
+
+export function fileStorage(dir: string): Storage {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const pathOf = (key: string) => join(dir, key.replace(/[^A-Za-z0-9._-]/g, '_'));
+  return {
+    read: (key) => (existsSync(pathOf(key)) ? readFileSync(pathOf(key), 'latin1') : undefined),
+    write: (key, value) => {
+      const tmp = pathOf(key) + '.tmp';
+      writeFileSync(tmp, value, { encoding: 'latin1', mode: 0o600 });
+      renameSync(tmp, pathOf(key));
+    },
+    erase: (key) => rmSync(pathOf(key), { force: true }),
+  };
+}

@@ -1,0 +1,91 @@
+// The simulator's end of the USB serial link: a real pseudo-terminal (through
+// socat, which holds the pty open across host connections) or a TCP socket
+// on 127.0.0.1 for systems without ptys.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+
+export interface SimLink {
+  /** What a host passes as --port: the pty path or tcp://127.0.0.1:PORT. */
+  address: string;
+  write(text: string): void;
+  onData(handler: (chunk: string) => void): void;
+  /** Called when a host disconnects (TCP only: a pty cannot tell). */
+  onClose(handler: () => void): void;
+  close(): Promise<void>;
+}
+
+export function hasSocat(): boolean {
+  return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+export function openPtyLink(linkPath: string): Promise<SimLink> {
+  if (existsSync(linkPath)) rmSync(linkPath, { force: true });
+  const child: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${linkPath}`, 'STDIO'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let dataHandler: (chunk: string) => void = () => {};
+  child.stdout!.setEncoding('latin1');
+  child.stdout!.on('data', (d: string) => dataHandler(d));
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const onErr = (d: Buffer) => {
+      log += d.toString();
+      if (log.includes('starting data transfer loop')) {
+        child.stderr!.off('data', onErr);
+        child.stderr!.resume();
+        resolve({
+          address: linkPath,
+          write: (text) => void child.stdin!.write(Buffer.from(text, 'latin1')),
+          onData: (h) => (dataHandler = h),
+          onClose: () => {},
+          close: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill();
+            }),
+        });
+      }
+    };
+    child.stderr!.on('data', onErr);
+    child.once('error', (e) => reject(new Error(`cannot start socat for the pty link: ${e.message}`)));
+    child.once('exit', (code) => reject(new Error(`socat exited (${code}) before the pty was ready: ${log.trim()}`)));
+  });
+}
+
+export function openTcpLink(port: number): Promise<SimLink> {
+  let dataHandler: (chunk: string) => void = () => {};
+  let closeHandler: () => void = () => {};
+  let current: Socket | null = null;
+  const server: Server = createServer((socket) => {
+    // One host at a time, as with a USB port.
+    if (current) current.destroy();
+    current = socket;
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => dataHandler(d));
+    socket.on('close', () => {
+      if (current === socket) current = null;
+      closeHandler();
+    });
+    socket.on('error', () => {});
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const addr = server.address();
+      const actual = typeof addr === 'object' && addr ? addr.port : port;
+      resolve({
+        address: `tcp://127.0.0.1:${actual}`,
+        write: (text) => void current?.write(Buffer.from(text, 'latin1')),
+        onData: (h) => (dataHandler = h),
+        onClose: (h) => (closeHandler = h),
+        close: () =>
+          new Promise((done) => {
+            current?.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

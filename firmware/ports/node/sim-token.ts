@@ -1,0 +1,86 @@
+// The simulator board: the real token app on Node, with its serial link on a
+// pty (or TCP), its display in a framebuffer, its buttons scriptable, its
+// storage and clock in a state folder so seeds survive a restart.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { sim as simBoard } from '../../../boards/sim.ts';
+import { nodeHashes } from '../../../host/lib/hashes/node-hashes.ts';
+import { startToken } from '../../app.ts';
+import type { TokenApp } from '../../app.ts';
+import type { ButtonRole } from '../../ports.ts';
+import { createFramebuffer } from '../../ui/framebuffer.ts';
+import type { Framebuffer } from '../../ui/framebuffer.ts';
+import { fileStorage } from './file-storage.ts';
+import { framebufferToPng } from './render.ts';
+import { openPtyLink, openTcpLink } from './serial-links.ts';
+import type { SimLink } from './serial-links.ts';
+import { simClock } from './sim-clock.ts';
+import type { SimClock } from './sim-clock.ts';
+
+export interface SimOptions {
+  /** Folder for storage, clock and the pty link; reused across restarts. */
+  stateDir: string;
+  /** 'pty' (default) or 'tcp'. */
+  link?: 'pty' | 'tcp';
+  /** TCP port for link=tcp; 0 picks a free one. */
+  tcpPort?: number;
+  /** Account slots (the board's default is 32): small values let tests fill the token. */
+  slots?: number;
+  /** Time source in ms (tests drive the clock); Date.now by default. */
+  timeSource?: () => number;
+  /** Called after every redraw. */
+  onDisplay?: (fb: Framebuffer) => void;
+}
+
+export interface SimToken {
+  address: string;
+  framebuffer: Framebuffer;
+  clock: SimClock;
+  app: TokenApp;
+  press(role: ButtonRole): void;
+  savePng(file: string): void;
+  close(): Promise<void>;
+}
+
+export async function startSimToken(opts: SimOptions): Promise<SimToken> {
+  mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
+  const link: SimLink = opts.link === 'tcp' ? await openTcpLink(opts.tcpPort ?? 0) : await openPtyLink(join(opts.stateDir, 'tty'));
+  const clock = simClock(join(opts.stateDir, 'clock.json'), opts.timeSource ?? Date.now);
+  const framebuffer = createFramebuffer(simBoard.display.width, simBoard.display.height, (fb) => opts.onDisplay?.(fb));
+  let buttonHandler: (role: ButtonRole) => void = () => {};
+  const intervals: NodeJS.Timeout[] = [];
+  const app = startToken(
+    {
+      serial: { write: (t) => link.write(t), onData: (h) => link.onData(h) },
+      canvas: framebuffer,
+      storage: fileStorage(join(opts.stateDir, 'storage')),
+      clock,
+      timers: {
+        setInterval: (fn, ms) => {
+          const h = setInterval(fn, ms);
+          intervals.push(h);
+          return h;
+        },
+        setTimeout: (fn, ms) => setTimeout(fn, ms),
+        clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+      },
+      hashes: nodeHashes(),
+      onButton: (h) => (buttonHandler = h),
+      board: { id: simBoard.id, name: 'totp-token simulator', algorithms: simBoard.algorithms, maxAccounts: opts.slots ?? simBoard.storage.maxAccounts },
+    },
+    'Confirm: SPACE key',
+  );
+  link.onClose(() => app.linkClosed());
+  return {
+    address: link.address,
+    framebuffer,
+    clock,
+    app,
+    press: (role) => buttonHandler(role),
+    savePng: (file) => framebufferToPng(framebuffer, file),
+    close: async () => {
+      for (const h of intervals) clearInterval(h);
+      await link.close();
+    },
+  };
+}

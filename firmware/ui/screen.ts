@@ -1,0 +1,55 @@
+// What the token shows. Drawn on the port's 1-bit canvas with a 6x8-cell font;
+// layout for 128x64 (scaled text shrinks to fit narrower displays).
+import type { Canvas } from '../ports.ts';
+
+export interface CodeView {
+  label: string;
+  code: string;
+  secondsLeft: number;
+  period: number;
+  index: number;
+  count: number;
+}
+
+export function fitText(canvas: Canvas, text: string, scale: number): string {
+  const max = Math.floor(canvas.width / (6 * scale));
+  return text.length > max ? text.slice(0, max - 1) + '~' : text;
+}
+
+/** Largest scale (3, 2 or 1) at which the code fits the width. */
+export function codeScale(canvas: Canvas, digits: number): number {
+  for (let s = 3; s > 1; s--) if (digits * 6 * s - s <= canvas.width) return s;
+  return 1;
+}
+
+/** Label row y=0, code from y=14, progress bar at y=48, footer y=56. */
+export function drawCode(canvas: Canvas, v: CodeView): void {
+  canvas.clear();
+  canvas.text(0, 0, fitText(canvas, printable(v.label), 1), 1);
+  const scale = codeScale(canvas, v.code.length);
+  const width = v.code.length * 6 * scale - scale;
+  canvas.text(Math.max(0, Math.floor((canvas.width - width) / 2)), 14, v.code, scale);
+  const bar = Math.round((canvas.width * v.secondsLeft) / v.period);
+  canvas.fillRect(0, 48, bar, 4);
+  canvas.text(0, 56, v.index + 1 + '/' + v.count, 1);
+  const left = v.secondsLeft + 's';
+  canvas.text(canvas.width - left.length * 6, 56, left, 1);
+  canvas.flip();
+}
+
+export function drawMessage(canvas: Canvas, lines: string[]): void {
+  canvas.clear();
+  for (let i = 0; i < lines.length && i < 8; i++) canvas.text(0, i * 10, fitText(canvas, printable(lines[i]), 1), 1);
+  canvas.flip();
+}
+
+/** Names are UTF-8 byte strings; the 6x8 font has ASCII only, so others show as '?'. */
+export function printable(text: string): string {
+  let s = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80 && c < 0xc0) continue; // UTF-8 continuation byte: one '?' per character
+    s += c >= 32 && c < 127 ? text[i] : '?';
+  }
+  return s;
+}

@@ -1,0 +1,95 @@
+// Wire framing (see wire-protocol.md): one frame per line,
+//   marker  base64(body || crc32(body) big-endian)  "\n"
+// with marker '>' for host-to-device requests and '<' for replies. A marker
+// starts a new frame wherever it appears, so garbage before a frame is
+// skipped and the link resynchronises on the next marker.
+import { base64Decode, base64Encode } from './base64.ts';
+import { crc32 } from './crc32.ts';
+
+export const REQUEST_MARKER = '>';
+export const REPLY_MARKER = '<';
+/** Largest body (before CRC and base64) either side accepts. */
+export const MAX_BODY = 600;
+export const MAX_LINE = 1 + Math.ceil((MAX_BODY + 4) / 3) * 4;
+
+export function encodeFrame(marker: string, body: Uint8Array): string {
+  const buf = new Uint8Array(body.length + 4);
+  buf.set(body, 0);
+  const c = crc32(body);
+  buf[body.length] = c >>> 24;
+  buf[body.length + 1] = (c >>> 16) & 255;
+  buf[body.length + 2] = (c >>> 8) & 255;
+  buf[body.length + 3] = c & 255;
+  const line = marker + base64Encode(buf) + '\n';
+  buf.fill(0);
+  return line;
+}
+
+/** What a reader reports for a line that is not a good frame. */
+export type FrameFault = 'corrupt' | 'too-long';
+
+export interface FrameReader {
+  /** Feed received characters (a string of byte values, as serial ports deliver them). */
+  push(chunk: string): void;
+}
+
+/**
+ * Collects characters into frames. `onFrame` gets each good body; `onFault`
+ * gets each frame that failed its check or overflowed. Lines without our
+ * marker (noise, a REPL banner, our own echo) are ignored.
+ */
+export function createFrameReader(
+  marker: string,
+  onFrame: (body: Uint8Array) => void,
+  onFault: (fault: FrameFault) => void,
+): FrameReader {
+  let line = '';
+  let inFrame = false;
+  let overflow = false;
+
+  function finish(): void {
+    let buf: Uint8Array;
+    try {
+      buf = base64Decode(line);
+    } catch (e) {
+      onFault('corrupt');
+      return;
+    }
+    const n = buf.length - 4;
+    if (n < 1) {
+      onFault('corrupt');
+      return;
+    }
+    const want = ((buf[n] << 24) | (buf[n + 1] << 16) | (buf[n + 2] << 8) | buf[n + 3]) >>> 0;
+    const body = new Uint8Array(buf.subarray(0, n));
+    buf.fill(0);
+    if (crc32(body) !== want) onFault('corrupt');
+    else onFrame(body);
+  }
+
+  function push(chunk: string): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const ch = chunk[i];
+      if (ch === marker) {
+        if (inFrame && !overflow && line.length > 0) onFault('corrupt'); // the previous frame was cut short
+        inFrame = true;
+        overflow = false;
+        line = '';
+      } else if (ch === '\n') {
+        if (inFrame && !overflow) finish();
+        inFrame = false;
+        line = '';
+      } else if (inFrame && !overflow && ch !== '\r') {
+        if (line.length >= MAX_LINE) {
+          overflow = true;
+          line = '';
+          onFault('too-long');
+        } else {
+          line += ch;
+        }
+      }
+    }
+  }
+
+  return { push: push };
+}

@@ -1,0 +1,131 @@
+// The body codec: a list of [tag u8][length u8][value] fields. One table says
+// what each tag holds, so both ends decode exactly the same way and every
+// field is length-checked before use. Unknown tags are skipped (a newer host
+// may send more); a known tag that is malformed is an error naming it.
+import { fail } from './errors.ts';
+
+export type FieldType = 'uint' | 'text' | 'bytes' | 'list';
+
+export interface FieldSpec {
+  tag: number;
+  key: string;
+  type: FieldType;
+  /** Largest value in bytes (text/bytes); for 'list', the spec table of each item. */
+  max: number;
+}
+
+/** A decoded message: text fields are byte strings (one char per byte; see wire-protocol.md). */
+export type Fields = { [key: string]: number | string | Uint8Array | Fields[] | undefined };
+
+export function findByKey(specs: FieldSpec[], key: string): FieldSpec | null {
+  for (let i = 0; i < specs.length; i++) if (specs[i].key === key) return specs[i];
+  return null;
+}
+
+function findByTag(specs: FieldSpec[], tag: number): FieldSpec | null {
+  for (let i = 0; i < specs.length; i++) if (specs[i].tag === tag) return specs[i];
+  return null;
+}
+
+function zero(arr: number[]): void {
+  for (let i = 0; i < arr.length; i++) arr[i] = 0;
+}
+
+/** Unsigned big-endian in the fewest bytes; exact up to 2^53 (no 32-bit shifts). */
+function uintBytes(n: number): number[] {
+  if (typeof n !== 'number' || Math.floor(n) !== n || n < 0 || n > 9007199254740991) fail('TLV', 'tlv: not a whole number: ' + n);
+  const out: number[] = [];
+  let v = n;
+  do {
+    out.unshift(v % 256);
+    v = Math.floor(v / 256);
+  } while (v > 0);
+  return out;
+}
+
+function valueBytes(spec: FieldSpec, value: unknown, itemSpecs: FieldSpec[]): number[] {
+  if (spec.type === 'uint') return uintBytes(value as number);
+  if (spec.type === 'text') {
+    const s = value as string;
+    if (typeof s !== 'string') fail('TLV', "tlv: field '" + spec.key + "' must be text");
+    const out: number[] = [];
+    for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i) & 255);
+    return out;
+  }
+  if (spec.type === 'bytes') {
+    if (!(value instanceof Uint8Array)) fail('TLV', "tlv: field '" + spec.key + "' must be bytes");
+    const out: number[] = [];
+    const b = value as Uint8Array;
+    for (let i = 0; i < b.length; i++) out.push(b[i]);
+    return out;
+  }
+  return encodeToArray(value as Fields, itemSpecs);
+}
+
+function encodeToArray(fields: Fields, specs: FieldSpec[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i];
+    const value = fields[spec.key];
+    if (value === undefined) continue;
+    const items = spec.type === 'list' ? (value as Fields[]) : [value];
+    for (let k = 0; k < items.length; k++) {
+      const v = valueBytes(spec, items[k], spec.type === 'list' ? LIST_ITEMS[spec.key] : specs);
+      if (v.length > 255 || (spec.type !== 'list' && spec.type !== 'uint' && v.length > spec.max)) {
+        fail('TLV', "tlv: field '" + spec.key + "' is " + v.length + ' bytes, more than ' + Math.min(spec.max, 255));
+      }
+      out.push(spec.tag, v.length);
+      for (let j = 0; j < v.length; j++) out.push(v[j]);
+      if (spec.type === 'bytes') zero(v);
+    }
+  }
+  return out;
+}
+
+/** Item tables for list fields, registered by the message table (messages.ts). */
+export const LIST_ITEMS: { [key: string]: FieldSpec[] } = {};
+
+export function encodeFields(fields: Fields, specs: FieldSpec[]): Uint8Array {
+  const arr = encodeToArray(fields, specs);
+  const out = new Uint8Array(arr);
+  zero(arr);
+  return out;
+}
+
+export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[]): Fields {
+  const out: Fields = {};
+  let i = start;
+  while (i < bytes.length) {
+    if (i + 2 > bytes.length) fail('TLV', 'tlv: truncated field header at byte ' + i);
+    const tag = bytes[i];
+    const len = bytes[i + 1];
+    i += 2;
+    if (i + len > bytes.length) fail('TLV', 'tlv: field ' + tag + ' runs past the end of the message');
+    const spec = findByTag(specs, tag);
+    if (spec) {
+      if (spec.type !== 'list' && out[spec.key] !== undefined) fail('TLV', "tlv: field '" + spec.key + "' appears twice");
+      if (spec.type === 'uint') {
+        if (len < 1 || len > 7) fail('TLV', "tlv: field '" + spec.key + "' has a bad length " + len);
+        let n = 0;
+        for (let k = 0; k < len; k++) n = n * 256 + bytes[i + k];
+        if (n > 9007199254740991) fail('TLV', "tlv: field '" + spec.key + "' is too large");
+        out[spec.key] = n;
+      } else if (spec.type === 'list') {
+        const list = (out[spec.key] as Fields[]) || [];
+        list.push(decodeFields(bytes.subarray(i, i + len), 0, LIST_ITEMS[spec.key]));
+        out[spec.key] = list;
+      } else {
+        if (len > spec.max) fail('TLV', "tlv: field '" + spec.key + "' is " + len + ' bytes, more than ' + spec.max);
+        if (spec.type === 'bytes') {
+          out[spec.key] = new Uint8Array(bytes.subarray(i, i + len));
+        } else {
+          let s = '';
+          for (let k = 0; k < len; k++) s += String.fromCharCode(bytes[i + k]);
+          out[spec.key] = s;
+        }
+      }
+    }
+    i += len;
+  }
+  return out;
+}
