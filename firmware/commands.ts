@@ -33,6 +33,10 @@ function field(fields: Fields, key: string, type: string, required: boolean): un
   return v;
 }
 
+function orDefault(v: unknown, fallback: number): number {
+  return v === undefined ? fallback : (v as number);
+}
+
 function checkName(name: string, what: string, max: number, allowEmpty: boolean): string {
   if (!allowEmpty && name.length === 0) fail('BAD_REQUEST', what + ' is empty');
   if (name.length > max) fail('BAD_REQUEST', what + ' is longer than ' + max + ' bytes');
@@ -117,9 +121,9 @@ export function createHandler(ports: Ports, store: AccountStore, onChange: () =>
   function add(fields: Fields): Outcome {
     const name = checkName(field(fields, 'name', 'string', true) as string, 'name', MAX_NAME, false);
     const issuer = checkName((field(fields, 'issuer', 'string', false) as string) || '', 'issuer', MAX_ISSUER, true);
-    const algorithm = (field(fields, 'algorithm', 'number', false) as number) || 1;
-    const digits = (field(fields, 'digits', 'number', false) as number) || 6;
-    const period = (field(fields, 'period', 'number', false) as number) || 30;
+    const algorithm = orDefault(field(fields, 'algorithm', 'number', false), 1);
+    const digits = orDefault(field(fields, 'digits', 'number', false), 6);
+    const period = orDefault(field(fields, 'period', 'number', false), 30);
     const secret = field(fields, 'secret', 'object', true) as Uint8Array;
     const algName = ALGORITHM_NAMES[algorithm] as Algorithm;
     if (!algName) fail('BAD_REQUEST', 'unknown algorithm number ' + algorithm);
@@ -169,6 +173,25 @@ export function createHandler(ports: Ports, store: AccountStore, onChange: () =>
     return { fields: summary(renamed) };
   }
 
+  /** One page of accounts that fits a frame; `next` says where the following page starts. */
+  function list(fields: Fields): Outcome {
+    const accounts = store.list();
+    const start = orDefault(field(fields, 'start', 'number', false), 0);
+    const page: Fields[] = [];
+    let bytes = 16;
+    let i = start;
+    for (; i < accounts.length; i++) {
+      const a = accounts[i];
+      const size = 2 + 2 + a.name.length + 2 + a.issuer.length + 12;
+      if (page.length > 0 && bytes + size > MAX_BODY - 32) break;
+      page.push(summary(a));
+      bytes += size;
+    }
+    const out: Fields = { account: page, total: accounts.length };
+    if (i < accounts.length) out.next = i;
+    return { fields: out };
+  }
+
   function code(fields: Fields): Outcome {
     const account = mustFind(fields);
     if (!clockUsable(ports.clock)) fail('CLOCK_NOT_SET', 'the token clock is not set; run: totp-token time sync');
@@ -204,7 +227,7 @@ export function createHandler(ports: Ports, store: AccountStore, onChange: () =>
     }
     if (command === COMMANDS.TIME_SET) return timeSet(fields);
     if (command === COMMANDS.ADD) return add(fields);
-    if (command === COMMANDS.LIST) return { fields: { account: store.list().map(summary) } };
+    if (command === COMMANDS.LIST) return list(fields);
     if (command === COMMANDS.REMOVE) return remove(fields);
     if (command === COMMANDS.RENAME) return rename(fields);
     if (command === COMMANDS.KEY_CHECK) {

@@ -42,6 +42,9 @@ export const FIELDS: FieldSpec[] = ACCOUNT_FIELDS.concat([
   { tag: 22, key: 'account', type: 'list', max: 0 },
   { tag: 23, key: 'timeoutS', type: 'uint', max: 2 },
   { tag: 24, key: 'action', type: 'text', max: 48 },
+  { tag: 25, key: 'start', type: 'uint', max: 2 },
+  { tag: 26, key: 'total', type: 'uint', max: 2 },
+  { tag: 27, key: 'next', type: 'uint', max: 2 },
 ]);
 LIST_ITEMS.account = ACCOUNT_FIELDS;
 

@@ -1,0 +1,124 @@
+// In-memory Ports for running the token app in a test: a manual clock and
+// timers, storage that can be told to lose power mid-write, a framebuffer,
+// and a serial link that collects reply frames.
+import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../../protocol/frame.ts';
+import { decodeReply, encodeRequest } from '../../protocol/messages.ts';
+import type { Reply } from '../../protocol/messages.ts';
+import type { Fields } from '../../protocol/tlv.ts';
+import type { Algorithm } from '../../protocol/hash.ts';
+import { startToken } from '../../firmware/app.ts';
+import type { TokenApp } from '../../firmware/app.ts';
+import type { ButtonRole, Storage } from '../../firmware/ports.ts';
+import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
+import type { Framebuffer } from '../../firmware/ui/framebuffer.ts';
+import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
+
+export class PowerCut extends Error {}
+
+/** Storage whose writes happen in 16-character steps; `cutAfter` steps, power fails. */
+export class SteppedStorage implements Storage {
+  data = new Map<string, string>();
+  steps = 0;
+  cutAfter = Infinity;
+  /** 'overwrite': a torn write leaves new prefix + old tail; 'truncate': only the new prefix. */
+  tear: 'overwrite' | 'truncate' = 'overwrite';
+
+  private step(): void {
+    this.steps++;
+    if (this.steps > this.cutAfter) throw new PowerCut('power cut at step ' + this.steps);
+  }
+  read(key: string): string | undefined {
+    return this.data.get(key);
+  }
+  write(key: string, value: string): void {
+    const old = this.data.get(key) ?? '';
+    for (let done = 16; ; done += 16) {
+      try {
+        this.step();
+      } catch (e) {
+        const prefix = value.slice(0, done - 16);
+        this.data.set(key, this.tear === 'overwrite' ? prefix + old.slice(prefix.length) : prefix);
+        throw e;
+      }
+      if (done >= value.length) break;
+    }
+    this.data.set(key, value);
+  }
+  erase(key: string): void {
+    this.step();
+    this.data.delete(key);
+  }
+}
+
+export interface FakeToken {
+  app: TokenApp;
+  fb: Framebuffer;
+  storage: SteppedStorage;
+  clock: { now: number; set: boolean };
+  replies: Reply[];
+  rawOut: string[];
+  send(command: number, fields: Fields): Reply[];
+  sendRaw(text: string): Reply[];
+  press(role: ButtonRole): Reply[];
+  tick(ms: number): Reply[];
+}
+
+export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorithm[]; slots?: number; clockSet?: boolean } = {}): FakeToken {
+  const storage = opts.storage ?? new SteppedStorage();
+  const clock = { now: 1767225600000, set: opts.clockSet ?? true }; // 2026-01-01
+  const replies: Reply[] = [];
+  const rawOut: string[] = [];
+  let onData: (s: string) => void = () => {};
+  let button: (r: ButtonRole) => void = () => {};
+  let interval: (() => void) | null = null;
+  const reader = createFrameReader(REPLY_MARKER, (b) => replies.push(decodeReply(b)), () => replies.push({ id: -1, status: -1, fields: {} }));
+  const fb = createFramebuffer(128, 64, () => {});
+  const algorithms = opts.algorithms ?? ['SHA1', 'SHA256', 'SHA512'];
+  const app = startToken(
+    {
+      serial: {
+        write: (t) => {
+          rawOut.push(t);
+          reader.push(t);
+        },
+        onData: (h) => (onData = h),
+      },
+      canvas: fb,
+      storage,
+      clock: { nowMs: () => clock.now, setMs: (ms) => ((clock.now = ms), (clock.set = true)), isSet: () => clock.set },
+      timers: { setInterval: (fn) => (interval = fn), setTimeout: () => 0, clearTimeout: () => {} },
+      hashes: nodeHashes(),
+      onButton: (h) => (button = h),
+      board: { id: 'fake', name: 'fake board', algorithms, maxAccounts: opts.slots ?? 32 },
+    },
+    'Press confirm',
+  );
+  let nextId = 1;
+  const drain = (from: number) => replies.slice(from);
+  return {
+    app, fb, storage, clock, replies, rawOut,
+    send(command, fields) {
+      const from = replies.length;
+      onData(encodeFrame(REQUEST_MARKER, encodeRequest({ id: nextId++ % 255 || 1, command, fields })));
+      return drain(from);
+    },
+    sendRaw(text) {
+      const from = replies.length;
+      onData(text);
+      return drain(from);
+    },
+    press(role) {
+      const from = replies.length;
+      button(role);
+      return drain(from);
+    },
+    tick(ms) {
+      const from = replies.length;
+      for (let t = 0; t < ms; t += 1000) {
+        clock.now += 1000;
+        interval?.();
+      }
+      return drain(from);
+    },
+  };
+}
