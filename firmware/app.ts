@@ -5,6 +5,7 @@ import type { Request } from '../protocol/messages.ts';
 import { totpCounter, secondsLeft } from '../protocol/totp.ts';
 import { openAccountStore } from './accounts.ts';
 import { clockUsable } from './clock-state.ts';
+import { createTokenClock } from './clock.ts';
 import { createHandler } from './commands.ts';
 import { openDeviceLink } from './link.ts';
 import { PRESENCE_TIMEOUT_MS } from './presence.ts';
@@ -21,7 +22,13 @@ export interface TokenApp {
   pendingAction(): string | null;
 }
 
-export function startToken(ports: Ports, confirmHint: string): TokenApp {
+export function startToken(rawPorts: Ports, confirmHint: string): TokenApp {
+  // The app sees the drift-corrected clock; only it talks to the raw one.
+  const clock = createTokenClock(rawPorts.clock, rawPorts.storage, rawPorts.board.typicalDriftPpm || 100);
+  const ports: Ports = {
+    serial: rawPorts.serial, canvas: rawPorts.canvas, storage: rawPorts.storage, clock: clock,
+    timers: rawPorts.timers, hashes: rawPorts.hashes, onButton: rawPorts.onButton, board: rawPorts.board,
+  };
   const store = openAccountStore(ports.storage);
   let selected = 0;
   let pending: PendingConfirm | null = null;
@@ -58,7 +65,9 @@ export function startToken(ports: Ports, confirmHint: string): TokenApp {
       }
       cache = { key: key, code: code };
     }
+    const status = clock.status();
     drawCode(canvas, {
+      warning: status.errorMs > 5000 ? 'clock?' : '',
       label: a.issuer ? a.issuer + ': ' + a.name : a.name,
       code: cache.code,
       secondsLeft: secondsLeft(seconds, a.period, 0),
@@ -73,7 +82,7 @@ export function startToken(ports: Ports, confirmHint: string): TokenApp {
     render();
   }
 
-  const handler = createHandler(ports, store, changed);
+  const handler = createHandler(ports, store, clock, changed);
 
   function finishPending(status: number, fields: { [k: string]: unknown }): void {
     const p = pending as PendingConfirm;

@@ -11,6 +11,7 @@ import type { Account, AccountStore } from './accounts.ts';
 import type { Ports } from './ports.ts';
 import { clockUsable, EARLIEST_VALID_MS, LATEST_VALID_MS } from './clock-state.ts';
 import { FIRMWARE_VERSION } from './version.ts';
+import type { TokenClock } from './clock.ts';
 
 /** A clock change bigger than this needs the button (a far-forward clock could harvest future codes). */
 export const FREE_CLOCK_STEP_MS = 300000;
@@ -59,7 +60,7 @@ export interface Handler {
   codeFor(account: Account, nowMs: number): string;
 }
 
-export function createHandler(ports: Ports, store: AccountStore, onChange: () => void): Handler {
+export function createHandler(ports: Ports, store: AccountStore, clock: TokenClock, onChange: () => void): Handler {
   const board = ports.board;
 
   function hashFor(account: Account): Hash {
@@ -84,8 +85,20 @@ export function createHandler(ports: Ports, store: AccountStore, onChange: () =>
     return { name: a.name, issuer: a.issuer, algorithm: a.algorithm, digits: a.digits, period: a.period };
   }
 
+  /** Clock fields shared by HELLO, TIME_GET and TIME_SET. */
+  function clockFields(f: Fields): Fields {
+    const st = clock.status();
+    f.clock = clockUsable(clock) ? CLOCK_SET : CLOCK_UNSET;
+    if (f.clock === CLOCK_SET) {
+      f.timeMs = Math.floor(clock.nowMs());
+      f.errorMs = st.errorMs;
+    }
+    if (st.syncedAtMs > 0) f.syncedAtMs = Math.floor(st.syncedAtMs);
+    f.driftCentiPpm = Math.round(st.driftPpm * 100);
+    return f;
+  }
+
   function hello(): Outcome {
-    const usable = clockUsable(ports.clock);
     const f: Fields = {
       protocol: PROTOCOL_VERSION,
       firmware: FIRMWARE_VERSION,
@@ -93,20 +106,18 @@ export function createHandler(ports: Ports, store: AccountStore, onChange: () =>
       algorithms: algorithmMask(board.algorithms),
       slotsTotal: board.maxAccounts,
       slotsFree: board.maxAccounts - store.list().length,
-      clock: usable ? CLOCK_SET : CLOCK_UNSET,
       maxBody: MAX_BODY,
     };
-    if (usable) f.timeMs = Math.floor(ports.clock.nowMs());
-    return { fields: f };
+    return { fields: clockFields(f) };
   }
 
   function timeSet(fields: Fields): Outcome {
     const ms = field(fields, 'timeMs', 'number', true) as number;
     if (ms < EARLIEST_VALID_MS || ms >= LATEST_VALID_MS) fail('BAD_REQUEST', 'time ' + ms + ' ms is outside 2024..2200');
     const apply = (): Fields => {
-      ports.clock.setMs(ms);
+      clock.setMs(ms);
       onChange();
-      return { timeMs: Math.floor(ports.clock.nowMs()), clock: CLOCK_SET };
+      return clockFields({});
     };
     if (clockUsable(ports.clock)) {
       const step = ms - ports.clock.nowMs();
@@ -221,10 +232,7 @@ export function createHandler(ports: Ports, store: AccountStore, onChange: () =>
 
   function handle(command: number, fields: Fields): Outcome {
     if (command === COMMANDS.HELLO) return hello();
-    if (command === COMMANDS.TIME_GET) {
-      const usable = clockUsable(ports.clock);
-      return { fields: usable ? { timeMs: Math.floor(ports.clock.nowMs()), clock: CLOCK_SET } : { clock: CLOCK_UNSET } };
-    }
+    if (command === COMMANDS.TIME_GET) return { fields: clockFields({}) };
     if (command === COMMANDS.TIME_SET) return timeSet(fields);
     if (command === COMMANDS.ADD) return add(fields);
     if (command === COMMANDS.LIST) return list(fields);

@@ -53,5 +53,5 @@ export interface Ports {
   hashes: HashSet;
   /** Register the app's button handler; the port debounces and maps pins to roles. */
   onButton(handler: (role: ButtonRole) => void): void;
-  board: { id: string; name: string; algorithms: Algorithm[]; maxAccounts: number };
+  board: { id: string; name: string; algorithms: Algorithm[]; maxAccounts: number; typicalDriftPpm?: number };
 }

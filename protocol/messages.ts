@@ -45,6 +45,9 @@ export const FIELDS: FieldSpec[] = ACCOUNT_FIELDS.concat([
   { tag: 25, key: 'start', type: 'uint', max: 2 },
   { tag: 26, key: 'total', type: 'uint', max: 2 },
   { tag: 27, key: 'next', type: 'uint', max: 2 },
+  { tag: 28, key: 'syncedAtMs', type: 'uint', max: 7 },
+  { tag: 29, key: 'driftCentiPpm', type: 'sint', max: 7 },
+  { tag: 30, key: 'errorMs', type: 'uint', max: 7 },
 ]);
 LIST_ITEMS.account = ACCOUNT_FIELDS;
 

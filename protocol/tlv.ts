@@ -4,7 +4,7 @@
 // may send more); a known tag that is malformed is an error naming it.
 import { fail } from './errors.ts';
 
-export type FieldType = 'uint' | 'text' | 'bytes' | 'list';
+export type FieldType = 'uint' | 'sint' | 'text' | 'bytes' | 'list';
 
 export interface FieldSpec {
   tag: number;
@@ -45,6 +45,11 @@ function uintBytes(n: number): number[] {
 
 function valueBytes(spec: FieldSpec, value: unknown, itemSpecs: FieldSpec[]): number[] {
   if (spec.type === 'uint') return uintBytes(value as number);
+  // Signed integers are zigzag-coded (0, -1, 1, -2 ... -> 0, 1, 2, 3 ...) into a uint.
+  if (spec.type === 'sint') {
+    const n = value as number;
+    return uintBytes(n >= 0 ? n * 2 : -n * 2 - 1);
+  }
   if (spec.type === 'text') {
     const s = value as string;
     if (typeof s !== 'string') fail('TLV', "tlv: field '" + spec.key + "' must be text");
@@ -71,7 +76,7 @@ function encodeToArray(fields: Fields, specs: FieldSpec[]): number[] {
     const items = spec.type === 'list' ? (value as Fields[]) : [value];
     for (let k = 0; k < items.length; k++) {
       const v = valueBytes(spec, items[k], spec.type === 'list' ? LIST_ITEMS[spec.key] : specs);
-      if (v.length > 255 || (spec.type !== 'list' && spec.type !== 'uint' && v.length > spec.max)) {
+      if (v.length > 255 || ((spec.type === 'text' || spec.type === 'bytes') && v.length > spec.max)) {
         fail('TLV', "tlv: field '" + spec.key + "' is " + v.length + ' bytes, more than ' + Math.min(spec.max, 255));
       }
       out.push(spec.tag, v.length);
@@ -104,12 +109,12 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
     const spec = findByTag(specs, tag);
     if (spec) {
       if (spec.type !== 'list' && out[spec.key] !== undefined) fail('TLV', "tlv: field '" + spec.key + "' appears twice");
-      if (spec.type === 'uint') {
+      if (spec.type === 'uint' || spec.type === 'sint') {
         if (len < 1 || len > 7) fail('TLV', "tlv: field '" + spec.key + "' has a bad length " + len);
         let n = 0;
         for (let k = 0; k < len; k++) n = n * 256 + bytes[i + k];
         if (n > 9007199254740991) fail('TLV', "tlv: field '" + spec.key + "' is too large");
-        out[spec.key] = n;
+        out[spec.key] = spec.type === 'uint' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
       } else if (spec.type === 'list') {
         const list = (out[spec.key] as Fields[]) || [];
         list.push(decodeFields(bytes.subarray(i, i + len), 0, LIST_ITEMS[spec.key]));

@@ -9,6 +9,8 @@ export interface CodeView {
   period: number;
   index: number;
   count: number;
+  /** Short footer warning, e.g. when the clock's estimated error is over a few seconds. */
+  warning: string;
 }
 
 export function fitText(canvas: Canvas, text: string, scale: number): string {
@@ -31,7 +33,7 @@ export function drawCode(canvas: Canvas, v: CodeView): void {
   canvas.text(Math.max(0, Math.floor((canvas.width - width) / 2)), 14, v.code, scale);
   const bar = Math.round((canvas.width * v.secondsLeft) / v.period);
   canvas.fillRect(0, 48, bar, 4);
-  canvas.text(0, 56, v.index + 1 + '/' + v.count, 1);
+  canvas.text(0, 56, v.index + 1 + '/' + v.count + (v.warning ? ' ' + v.warning : ''), 1);
   const left = v.secondsLeft + 's';
   canvas.text(canvas.width - left.length * 6, 56, left, 1);
   canvas.flip();

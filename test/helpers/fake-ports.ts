@@ -2,7 +2,7 @@
 // timers, storage that can be told to lose power mid-write, a framebuffer,
 // and a serial link that collects reply frames.
 import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../../protocol/frame.ts';
-import { decodeReply, encodeRequest } from '../../protocol/messages.ts';
+import { COMMANDS, decodeReply, encodeRequest } from '../../protocol/messages.ts';
 import type { Reply } from '../../protocol/messages.ts';
 import type { Fields } from '../../protocol/tlv.ts';
 import type { Algorithm } from '../../protocol/hash.ts';
@@ -65,7 +65,7 @@ export interface FakeToken {
 
 export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorithm[]; slots?: number; clockSet?: boolean } = {}): FakeToken {
   const storage = opts.storage ?? new SteppedStorage();
-  const clock = { now: 1767225600000, set: opts.clockSet ?? true }; // 2026-01-01
+  const clock = { now: 1767225600000, set: false }; // 2026-01-01
   const replies: Reply[] = [];
   const rawOut: string[] = [];
   let onData: (s: string) => void = () => {};
@@ -95,7 +95,7 @@ export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorit
   );
   let nextId = 1;
   const drain = (from: number) => replies.slice(from);
-  return {
+  const token: FakeToken = {
     app, fb, storage, clock, replies, rawOut,
     send(command, fields) {
       const from = replies.length;
@@ -121,4 +121,7 @@ export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorit
       return drain(from);
     },
   };
+  // A token fresh from the host has been synced once (clockSet: false models one that never was).
+  if (opts.clockSet ?? true) token.send(COMMANDS.TIME_SET, { timeMs: clock.now });
+  return token;
 }
