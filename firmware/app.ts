@@ -6,12 +6,21 @@ import { totpCounter, secondsLeft } from '../protocol/totp.ts';
 import { openAccountStore } from './accounts.ts';
 import { clockUsable } from './clock-state.ts';
 import { createTokenClock } from './clock.ts';
+import { createAccessControl } from './access.ts';
+import type { Hash } from '../protocol/hash.ts';
 import { createHandler } from './commands.ts';
 import { openDeviceLink } from './link.ts';
 import { PRESENCE_TIMEOUT_MS } from './presence.ts';
 import type { PendingConfirm } from './presence.ts';
 import type { ButtonRole, Ports } from './ports.ts';
 import { drawCode, drawMessage } from './ui/screen.ts';
+
+/** Only for ports without a hardware RNG: salts and challenges then depend on Math.random. */
+function weakRandom(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(Math.random() * 256);
+  return out;
+}
 
 export interface TokenApp {
   /** Redraw now (ports call it on their tick; the app also redraws on changes). */
@@ -28,6 +37,7 @@ export function startToken(rawPorts: Ports, confirmHint: string): TokenApp {
   const ports: Ports = {
     serial: rawPorts.serial, canvas: rawPorts.canvas, storage: rawPorts.storage, clock: clock,
     timers: rawPorts.timers, hashes: rawPorts.hashes, onButton: rawPorts.onButton, board: rawPorts.board,
+    random: rawPorts.random,
   };
   const store = openAccountStore(ports.storage);
   let selected = 0;
@@ -82,7 +92,8 @@ export function startToken(rawPorts: Ports, confirmHint: string): TokenApp {
     render();
   }
 
-  const handler = createHandler(ports, store, clock, changed);
+  const access = createAccessControl(ports.storage, ports.hashes.SHA1 as Hash, ports.random || weakRandom);
+  const handler = createHandler(ports, store, clock, access, changed);
 
   function finishPending(status: number, fields: { [k: string]: unknown }): void {
     const p = pending as PendingConfirm;
@@ -99,6 +110,10 @@ export function startToken(rawPorts: Ports, confirmHint: string): TokenApp {
       finishPending(ERRORS.PRESENCE_DENIED, { message: 'cancelled: a new host session started' });
     } else if (pending) {
       link.fault(req.id, 'BUSY', 'waiting for a button press to confirm: ' + pending.action);
+      return;
+    }
+    if (!access.unlocked() && req.command !== COMMANDS.HELLO && req.command !== COMMANDS.UNLOCK) {
+      link.fault(req.id, 'LOCKED', 'this token has a USB password: unlock first');
       return;
     }
     try {

@@ -12,6 +12,7 @@ import type { Ports } from './ports.ts';
 import { clockUsable, EARLIEST_VALID_MS, LATEST_VALID_MS } from './clock-state.ts';
 import { FIRMWARE_VERSION } from './version.ts';
 import type { TokenClock } from './clock.ts';
+import type { AccessControl } from './access.ts';
 
 /** A clock change bigger than this needs the button (a far-forward clock could harvest future codes). */
 export const FREE_CLOCK_STEP_MS = 300000;
@@ -60,7 +61,7 @@ export interface Handler {
   codeFor(account: Account, nowMs: number): string;
 }
 
-export function createHandler(ports: Ports, store: AccountStore, clock: TokenClock, onChange: () => void): Handler {
+export function createHandler(ports: Ports, store: AccountStore, clock: TokenClock, access: AccessControl, onChange: () => void): Handler {
   const board = ports.board;
 
   function hashFor(account: Account): Hash {
@@ -108,6 +109,11 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       slotsFree: board.maxAccounts - store.list().length,
       maxBody: MAX_BODY,
     };
+    const a = access.hello();
+    f.salt = a.salt;
+    f.iterations = a.iterations;
+    f.locked = a.locked;
+    if (a.challenge) f.challenge = a.challenge;
     return { fields: clockFields(f) };
   }
 
@@ -224,6 +230,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
         const old = store.list();
         store.commit([]);
         for (let i = 0; i < old.length; i++) old[i].secret.fill(0);
+        access.clear(); // back to a factory-fresh token
         onChange();
         return {};
       },
@@ -244,6 +251,18 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     }
     if (command === COMMANDS.CODE) return code(fields);
     if (command === COMMANDS.WIPE) return wipe();
+    if (command === COMMANDS.UNLOCK) {
+      access.unlock(field(fields, 'response', 'object', true) as Uint8Array, clock.nowMs());
+      return { fields: {} };
+    }
+    if (command === COMMANDS.SET_PASSWORD) {
+      const key = field(fields, 'accessKey', 'object', true) as Uint8Array;
+      if (key.length < 16) fail('BAD_REQUEST', 'access key must be at least 16 bytes');
+      return { fields: {}, confirm: 'set USB password', then: () => (access.setKey(key), {}) };
+    }
+    if (command === COMMANDS.CLEAR_PASSWORD) {
+      return { fields: {}, confirm: 'remove USB password', then: () => (access.clear(), {}) };
+    }
     return fail('UNKNOWN_COMMAND', 'unknown command ' + command);
   }
 

@@ -53,5 +53,7 @@ export interface Ports {
   hashes: HashSet;
   /** Register the app's button handler; the port debounces and maps pins to roles. */
   onButton(handler: (role: ButtonRole) => void): void;
+  /** Cryptographic random bytes (Espruino E.hwRand, node:crypto...); Math.random is the weak fallback. */
+  random?: (n: number) => Uint8Array;
   board: { id: string; name: string; algorithms: Algorithm[]; maxAccounts: number; typicalDriftPpm?: number };
 }

@@ -48,6 +48,12 @@ export const FIELDS: FieldSpec[] = ACCOUNT_FIELDS.concat([
   { tag: 28, key: 'syncedAtMs', type: 'uint', max: 7 },
   { tag: 29, key: 'driftCentiPpm', type: 'sint', max: 7 },
   { tag: 30, key: 'errorMs', type: 'uint', max: 7 },
+  { tag: 31, key: 'challenge', type: 'bytes', max: 32 },
+  { tag: 32, key: 'response', type: 'bytes', max: 32 },
+  { tag: 33, key: 'salt', type: 'bytes', max: 32 },
+  { tag: 34, key: 'locked', type: 'uint', max: 1 },
+  { tag: 35, key: 'accessKey', type: 'bytes', max: 64 },
+  { tag: 36, key: 'iterations', type: 'uint', max: 4 },
 ]);
 LIST_ITEMS.account = ACCOUNT_FIELDS;
 
@@ -62,6 +68,9 @@ export const COMMANDS = {
   KEY_CHECK: 8,
   CODE: 9,
   WIPE: 10,
+  UNLOCK: 11,
+  SET_PASSWORD: 12,
+  CLEAR_PASSWORD: 13,
 };
 
 export const STATUS_OK = 0;
@@ -84,6 +93,8 @@ export const ERRORS = {
   CLOCK_NOT_SET: 13,
   STORAGE_FAILED: 14,
   INTERNAL: 15,
+  LOCKED: 16,
+  WRONG_PASSWORD: 17,
 };
 
 export function errorName(code: number): string {

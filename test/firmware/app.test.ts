@@ -116,8 +116,8 @@ describe('token app commands', () => {
     t.press('confirm');
     expect(names(t)).toEqual([]);
     // No seed left in storage after a wipe: both slots hold no account bytes.
-    for (const [k, v] of t.storage.data) if (k.startsWith('tt.acc')) expect(Buffer.from(v, 'base64').includes(Buffer.from(seed(20)))).toBe(false);
-    expect([...t.storage.data.keys()].filter((k) => k.startsWith('tt.acc'))).toHaveLength(1);
+    for (const [k, v] of t.storage.data) if (k.startsWith('tt.acc.')) expect(Buffer.from(v, 'base64').includes(Buffer.from(seed(20)))).toBe(false);
+    expect([...t.storage.data.keys()].filter((k) => k.startsWith('tt.acc.'))).toHaveLength(1);
   });
 
   it('RENAME renames and refuses a taken name', () => {

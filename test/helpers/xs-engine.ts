@@ -83,7 +83,7 @@ export interface XsWorker {
   issueCommand(message: Uint8Array | string): Promise<XsDelivery>;
   /** Every line printed since the worker started. */
   readonly printed: string[];
-  /** Whatever the worker wrote to stderr (XS reports unhandled promise rejections there). */
+  /** Whatever the worker wrote to stdout and stderr (XS reports unhandled promise rejections there). */
   readonly stderr: string;
   /** Quits the worker; kills it if it does not exit promptly. Safe to call twice. */
   close(): Promise<void>;
@@ -201,7 +201,11 @@ export async function startXs(options: XsOptions = {}): Promise<XsWorker> {
         printed.push(line);
         current?.printed.push(line);
       } else if (options.onCommand) {
-        answer = toBytes(options.onCommand(new Uint8Array(body)) ?? new Uint8Array(0));
+        try {
+          answer = toBytes(options.onCommand(new Uint8Array(body)) ?? new Uint8Array(0));
+        } catch (e) {
+          return fail(new Error(`onCommand threw: ${(e as Error).message}`));
+        }
       }
       toXs.write(netstring(Buffer.from('/'), answer));
       return;

@@ -1,0 +1,106 @@
+// Optional access password for the USB interface, challenge-response like
+// YubiKey OATH: the host derives a key with PBKDF2 from the password and the
+// token's salt; the token stores only that key and, per session, sends a
+// fresh challenge that the host answers with HMAC-SHA1(key, challenge).
+// Wrong answers count (persistently) and back off exponentially. Without a
+// password set, everything is open; with one, only HELLO and UNLOCK answer
+// until the session is unlocked, and every new HELLO locks it again.
+import { base64Decode, base64Encode } from '../protocol/base64.ts';
+import { equalBytes, wipe } from '../protocol/bytes.ts';
+import { fail } from '../protocol/errors.ts';
+import type { Hash } from '../protocol/hash.ts';
+import { hmac } from '../protocol/hmac.ts';
+import type { Storage } from './ports.ts';
+
+const KEY = 'tt.access';
+export const PBKDF2_ITERATIONS = 10000;
+/** Failures allowed before each further attempt must wait (2, 4, 8 ... s, capped at an hour). */
+export const FREE_ATTEMPTS = 3;
+
+interface AccessRecord {
+  key: string; // base64 of the derived key; '' when no password is set
+  salt: string;
+  failures: number;
+}
+
+export interface AccessControl {
+  /** Whether a password is set. */
+  enabled(): boolean;
+  unlocked(): boolean;
+  /** Start a session: lock, and return the fields HELLO adds. */
+  hello(): { salt: Uint8Array; challenge?: Uint8Array; iterations: number; locked: number };
+  unlock(response: Uint8Array, nowMs: number): void;
+  setKey(key: Uint8Array): void;
+  clear(): void;
+}
+
+export function createAccessControl(storage: Storage, sha1: Hash, random: (n: number) => Uint8Array): AccessControl {
+  let rec: AccessRecord = { key: '', salt: '', failures: 0 };
+  try {
+    const text = storage.read(KEY);
+    if (text) rec = JSON.parse(text) as AccessRecord;
+  } catch (e) {
+    // A damaged record must not open the token: keep a key that nothing matches.
+    rec = { key: base64Encode(random(20)), salt: base64Encode(random(16)), failures: FREE_ATTEMPTS };
+  }
+  if (!rec.salt) rec.salt = base64Encode(random(16));
+  let challenge: Uint8Array | null = null;
+  let open = false;
+  // After a restart with failures on record, the back-off starts at the first
+  // attempt, so unplugging the token does not reset it (-1: not yet computed).
+  let waitUntil = rec.failures >= FREE_ATTEMPTS ? -1 : 0;
+  const backoffMs = () => Math.min(3600, Math.pow(2, rec.failures - FREE_ATTEMPTS + 1)) * 1000;
+
+  function save(): void {
+    storage.write(KEY, JSON.stringify(rec));
+  }
+
+  function enabled(): boolean {
+    return rec.key !== '';
+  }
+
+  return {
+    enabled: enabled,
+    unlocked: () => !enabled() || open,
+    hello: () => {
+      open = false;
+      challenge = enabled() ? random(16) : null;
+      const out: { salt: Uint8Array; challenge?: Uint8Array; iterations: number; locked: number } = {
+        salt: base64Decode(rec.salt), iterations: PBKDF2_ITERATIONS, locked: enabled() ? 1 : 0,
+      };
+      if (challenge) out.challenge = challenge;
+      return out;
+    },
+    unlock: (response: Uint8Array, nowMs: number) => {
+      if (!enabled()) return;
+      if (!challenge) fail('LOCKED', 'send HELLO first: it carries the challenge');
+      if (waitUntil < 0) waitUntil = nowMs + backoffMs();
+      if (nowMs < waitUntil) fail('LOCKED', 'too many wrong passwords; try again in ' + Math.ceil((waitUntil - nowMs) / 1000) + ' s');
+      const key = base64Decode(rec.key);
+      const want = hmac(sha1, key, challenge as Uint8Array);
+      wipe(key);
+      challenge = null; // one answer per challenge: no guessing against the same one
+      if (!equalBytes(want, response)) {
+        rec.failures++;
+        save();
+        if (rec.failures >= FREE_ATTEMPTS) waitUntil = nowMs + backoffMs();
+        fail('WRONG_PASSWORD', 'wrong password (' + rec.failures + ' failed attempts); send HELLO for a new challenge');
+      }
+      rec.failures = 0;
+      save();
+      open = true;
+    },
+    setKey: (key: Uint8Array) => {
+      if (key.length < 16 || key.length > 64) fail('BAD_REQUEST', 'access key must be 16 to 64 bytes');
+      rec.key = base64Encode(key);
+      rec.failures = 0;
+      save();
+      open = true;
+    },
+    clear: () => {
+      rec.key = '';
+      rec.failures = 0;
+      save();
+    },
+  };
+}
