@@ -1,0 +1,258 @@
+// TokenClient: the typed API over the wire protocol, one method per command.
+// It knows nothing of argv or consoles (the CLI does); it checks what it can
+// before a seed leaves the host (algorithm supported, name lengths), proves
+// the device stored the seed with the key check, and wipes seed buffers.
+import { equalBytes, toHex, wipe } from '../../protocol/bytes.ts';
+import type { Algorithm, HashSet } from '../../protocol/hash.ts';
+import { keyCheckValue } from '../../protocol/keycheck.ts';
+import { ALGORITHM_IDS, ALGORITHM_NAMES, CLOCK_SET, COMMANDS, MAX_ISSUER, MAX_NAME, MAX_SECRET } from '../../protocol/messages.ts';
+import type { Fields } from '../../protocol/tlv.ts';
+import { TokenError } from './errors.ts';
+import { nodeHashes } from './hashes/node-hashes.ts';
+import { HostLink } from './link.ts';
+import type { LinkOptions, Waiting } from './link.ts';
+import { textFromWire, textToWire, wireLength } from './text.ts';
+import type { Transport } from './transport/transport.ts';
+
+export type { Waiting } from './link.ts';
+
+export interface DeviceInfo {
+  protocol: number;
+  firmware: string;
+  board: string;
+  algorithms: Algorithm[];
+  slotsTotal: number;
+  slotsFree: number;
+  maxBody: number;
+  clock: ClockInfo;
+}
+
+export interface ClockInfo {
+  set: boolean;
+  /** The device's time when it answered (absent when not set). */
+  timeMs?: number;
+  syncedAtMs?: number;
+  /** Learned rate error of the device clock, ppm (positive runs fast). */
+  driftPpm?: number;
+  /** The device's own estimate of its error now, ms. */
+  errorMs?: number;
+}
+
+export interface AccountInfo {
+  name: string;
+  issuer: string;
+  algorithm: Algorithm;
+  digits: number;
+  period: number;
+}
+
+export interface NewAccount extends AccountInfo {
+  /** The seed. add() takes ownership: the buffer is zeroed once sent. */
+  secret: Uint8Array;
+}
+
+export interface TimeSync {
+  /** Round trip of the TIME_GET used to measure the link, ms. */
+  roundTripMs: number;
+  /** Device minus host time before the sync (absent if the clock was not set), ms. */
+  offsetBeforeMs?: number;
+  clock: ClockInfo;
+}
+
+export interface ClientOptions extends LinkOptions {
+  /** Hashes for the local key check; node:crypto by default. */
+  hashes?: HashSet;
+}
+
+const num = (f: Fields, key: string): number | undefined => (typeof f[key] === 'number' ? (f[key] as number) : undefined);
+
+function must(f: Fields, key: string): number {
+  const v = num(f, key);
+  if (v === undefined) throw new TokenError('BAD_REPLY', `the device's reply lacks the '${key}' field`);
+  return v;
+}
+
+const str = (f: Fields, key: string): string => (typeof f[key] === 'string' ? textFromWire(f[key] as string) : '');
+
+function algorithmsFromMask(mask: number): Algorithm[] {
+  return (['SHA1', 'SHA256', 'SHA512'] as Algorithm[]).filter((a) => mask & (1 << (ALGORITHM_IDS[a] - 1)));
+}
+
+function clockFrom(f: Fields): ClockInfo {
+  const c: ClockInfo = { set: f.clock === CLOCK_SET };
+  if (num(f, 'timeMs') !== undefined) c.timeMs = num(f, 'timeMs');
+  if (num(f, 'syncedAtMs') !== undefined) c.syncedAtMs = num(f, 'syncedAtMs');
+  if (num(f, 'driftCentiPpm') !== undefined) c.driftPpm = (num(f, 'driftCentiPpm') as number) / 100;
+  if (num(f, 'errorMs') !== undefined) c.errorMs = num(f, 'errorMs');
+  return c;
+}
+
+function accountFrom(f: Fields): AccountInfo {
+  const alg = ALGORITHM_NAMES[num(f, 'algorithm') ?? 1] as Algorithm | undefined;
+  return { name: str(f, 'name'), issuer: str(f, 'issuer'), algorithm: alg || 'SHA1', digits: num(f, 'digits') ?? 6, period: num(f, 'period') ?? 30 };
+}
+
+function checkText(text: string, what: string, max: number, allowEmpty: boolean): void {
+  const n = wireLength(text);
+  if (!allowEmpty && n === 0) throw new TokenError('BAD_INPUT', `${what} is empty`);
+  if (n > max) throw new TokenError('BAD_INPUT', `${what} is ${n} bytes in UTF-8; the token keeps at most ${max}`);
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw new TokenError('BAD_INPUT', `${what} contains a control character`);
+}
+
+export class TokenClient {
+  private readonly link: HostLink;
+  private readonly hashes: HashSet;
+  /** From the last hello(); add() needs the board's algorithms. */
+  info: DeviceInfo | null = null;
+
+  constructor(transport: Transport, opts: ClientOptions = {}) {
+    this.link = new HostLink(transport, opts);
+    this.hashes = opts.hashes ?? nodeHashes();
+  }
+
+  /** Send any command; for tests and commands this class does not wrap yet. */
+  request(command: number, fields: Fields, onWaiting?: (w: Waiting) => void): Promise<Fields> {
+    return this.link.request(command, fields, onWaiting);
+  }
+
+  /** Start a session (this also cancels a confirmation a previous host left armed). */
+  async hello(): Promise<DeviceInfo> {
+    const f = await this.request(COMMANDS.HELLO, {});
+    this.info = {
+      protocol: must(f, 'protocol'),
+      firmware: str(f, 'firmware'),
+      board: str(f, 'board'),
+      algorithms: algorithmsFromMask(must(f, 'algorithms')),
+      slotsTotal: must(f, 'slotsTotal'),
+      slotsFree: must(f, 'slotsFree'),
+      maxBody: num(f, 'maxBody') ?? 0,
+      clock: clockFrom(f),
+    };
+    return this.info;
+  }
+
+  async timeGet(): Promise<ClockInfo> {
+    return clockFrom(await this.request(COMMANDS.TIME_GET, {}));
+  }
+
+  /** Set the device clock; a step over 5 minutes on a set clock waits for the button. */
+  async timeSet(timeMs: number, onWaiting?: (w: Waiting) => void): Promise<ClockInfo> {
+    return clockFrom(await this.request(COMMANDS.TIME_SET, { timeMs: Math.round(timeMs) }, onWaiting));
+  }
+
+  /**
+   * Set the device clock to host UTC. A TIME_GET measures the round trip; the
+   * TIME_SET then carries the time the device will read it at, i.e. now plus
+   * half a round trip (the midpoint of the exchange).
+   */
+  async syncTime(now: () => number = Date.now, onWaiting?: (w: Waiting) => void): Promise<TimeSync> {
+    const t0 = now();
+    const before = await this.timeGet();
+    const t1 = now();
+    const roundTripMs = t1 - t0;
+    const result: TimeSync = { roundTripMs, clock: before };
+    if (before.set && before.timeMs !== undefined) result.offsetBeforeMs = Math.round(before.timeMs - (t0 + roundTripMs / 2));
+    result.clock = await this.timeSet(now() + roundTripMs / 2, onWaiting);
+    return result;
+  }
+
+  /** Store an account; resolves with the key check the device returned, already verified. */
+  async add(account: NewAccount): Promise<{ check: string }> {
+    const secret = account.secret;
+    try {
+      checkText(account.name, 'name', MAX_NAME, false);
+      checkText(account.issuer, 'issuer', MAX_ISSUER, true);
+      if (secret.length < 1 || secret.length > MAX_SECRET) throw new TokenError('BAD_INPUT', `the key is ${secret.length} bytes; the token takes 1 to ${MAX_SECRET}`);
+      const info = this.info ?? (await this.hello());
+      // Refuse before the seed leaves the host, naming what the board can do.
+      if (info.algorithms.indexOf(account.algorithm) < 0) {
+        throw new TokenError('UNSUPPORTED_ALGORITHM', `board '${info.board}' cannot compute ${account.algorithm} (it has ${info.algorithms.join(', ')})`);
+      }
+      const hash = this.hashes[account.algorithm];
+      if (!hash) throw new TokenError('UNSUPPORTED_ALGORITHM', `this host has no ${account.algorithm} implementation for the key check`);
+      const expected = keyCheckValue(hash, secret);
+      const reply = this.request(COMMANDS.ADD, {
+        name: textToWire(account.name),
+        issuer: account.issuer === '' ? undefined : textToWire(account.issuer),
+        algorithm: ALGORITHM_IDS[account.algorithm],
+        digits: account.digits,
+        period: account.period,
+        secret,
+      });
+      const got = (await reply).check;
+      if (!(got instanceof Uint8Array) || !equalBytes(got, expected)) {
+        throw new TokenError('KEY_CHECK_MISMATCH', `the token's key check for '${account.name}' does not match the key sent: remove the account and add it again`);
+      }
+      return { check: toHex(expected) };
+    } finally {
+      wipe(secret); // the request has been encoded and sent (or refused) by now
+    }
+  }
+
+  /** Every account (follows LIST's pages). */
+  async list(): Promise<AccountInfo[]> {
+    const out: AccountInfo[] = [];
+    let start: number | undefined = 0;
+    for (let pages = 0; start !== undefined; pages++) {
+      if (pages > 256) throw new TokenError('BAD_REPLY', 'the account list does not end');
+      const f: Fields = await this.request(COMMANDS.LIST, start === 0 ? {} : { start });
+      for (const a of (f.account as Fields[] | undefined) ?? []) out.push(accountFrom(a));
+      const next = num(f, 'next');
+      if (next !== undefined && next <= start) throw new TokenError('BAD_REPLY', 'the account list goes backwards');
+      start = next;
+    }
+    return out;
+  }
+
+  /** Waits for the device's button. */
+  async remove(name: string, onWaiting?: (w: Waiting) => void): Promise<void> {
+    await this.request(COMMANDS.REMOVE, { name: textToWire(name) }, onWaiting);
+  }
+
+  async rename(name: string, newName: string, newIssuer?: string): Promise<AccountInfo> {
+    checkText(newName, 'new name', MAX_NAME, false);
+    if (newIssuer !== undefined) checkText(newIssuer, 'new issuer', MAX_ISSUER, true);
+    const fields: Fields = { name: textToWire(name), newName: textToWire(newName) };
+    if (newIssuer !== undefined) fields.newIssuer = textToWire(newIssuer);
+    return accountFrom(await this.request(COMMANDS.RENAME, fields));
+  }
+
+  /** The device's key check value for an account, hex. */
+  async keyCheck(name: string): Promise<string> {
+    const f = await this.request(COMMANDS.KEY_CHECK, { name: textToWire(name) });
+    if (!(f.check instanceof Uint8Array)) throw new TokenError('BAD_REPLY', "the device's reply lacks the 'check' field");
+    return toHex(f.check);
+  }
+
+  /** Does the account hold this seed? The seed buffer is zeroed. */
+  async verify(name: string, algorithm: Algorithm, secret: Uint8Array): Promise<{ match: boolean; check: string }> {
+    let expected: string;
+    try {
+      const hash = this.hashes[algorithm];
+      if (!hash) throw new TokenError('UNSUPPORTED_ALGORITHM', `this host has no ${algorithm} implementation`);
+      const v = keyCheckValue(hash, secret);
+      expected = toHex(v);
+      wipe(v);
+    } finally {
+      wipe(secret);
+    }
+    const check = await this.keyCheck(name);
+    return { match: check === expected, check };
+  }
+
+  /** The current code; waits for the device's button. */
+  async code(name: string, onWaiting?: (w: Waiting) => void): Promise<{ code: string; secondsLeft: number }> {
+    const f = await this.request(COMMANDS.CODE, { name: textToWire(name) }, onWaiting);
+    if (typeof f.code !== 'string') throw new TokenError('BAD_REPLY', "the device's reply lacks the 'code' field");
+    return { code: f.code, secondsLeft: num(f, 'secondsLeft') ?? 0 };
+  }
+
+  /** Erase every account; waits for the device's button. */
+  async wipe(onWaiting?: (w: Waiting) => void): Promise<void> {
+    await this.request(COMMANDS.WIPE, {}, onWaiting);
+  }
+
+  close(): Promise<void> {
+    return this.link.close();
+  }
+}
