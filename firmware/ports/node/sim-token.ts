@@ -1,6 +1,7 @@
 // The simulator board: the real token app on Node, with its serial link on a
 // pty (or TCP), its display in a framebuffer, its buttons scriptable, its
 // storage and clock in a state folder so seeds survive a restart.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sim as simBoard } from '../../../boards/sim.ts';
@@ -65,6 +66,7 @@ export async function startSimToken(opts: SimOptions): Promise<SimToken> {
         clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
       },
       hashes: nodeHashes(),
+      random: (n) => new Uint8Array(randomBytes(n)),
       onButton: (h) => (buttonHandler = h),
       board: { id: simBoard.id, name: 'totp-token simulator', algorithms: simBoard.algorithms, maxAccounts: opts.slots ?? simBoard.storage.maxAccounts },
     },
