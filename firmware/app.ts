@@ -31,7 +31,9 @@ export interface TokenApp {
   pendingAction(): string | null;
 }
 
-export function startToken(rawPorts: Ports, confirmHint: string): TokenApp {
+/** presenceTimeoutMs: how long a confirmation waits for the button (PRESENCE_TIMEOUT_MS if absent; tests shorten it). */
+export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeoutMs?: number): TokenApp {
+  const presenceMs = presenceTimeoutMs || PRESENCE_TIMEOUT_MS;
   // The app sees the drift-corrected clock; only it talks to the raw one.
   const clock = createTokenClock(rawPorts.clock, rawPorts.storage, rawPorts.board.typicalDriftPpm || 100);
   const ports: Ports = {
@@ -122,8 +124,9 @@ export function startToken(rawPorts: Ports, confirmHint: string): TokenApp {
         link.reply(req.id, STATUS_OK, out.fields);
         return;
       }
-      pending = { id: req.id, action: out.confirm, deadlineMs: ports.clock.nowMs() + PRESENCE_TIMEOUT_MS, run: out.then };
-      link.reply(req.id, STATUS_WAITING, { action: out.confirm, timeoutS: PRESENCE_TIMEOUT_MS / 1000 });
+      // Reply first: if the WAITING reply cannot be sent, nothing may stay armed for the button.
+      link.reply(req.id, STATUS_WAITING, { action: out.confirm, timeoutS: Math.ceil(presenceMs / 1000) });
+      pending = { id: req.id, action: out.confirm, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
       render();
     } catch (e) {
       const err = e as { code?: string; message: string };
@@ -159,7 +162,7 @@ export function startToken(rawPorts: Ports, confirmHint: string): TokenApp {
   ports.onButton(onButton);
   ports.timers.setInterval(() => {
     if (pending && ports.clock.nowMs() >= pending.deadlineMs) {
-      finishPending(ERRORS.PRESENCE_TIMEOUT, { message: 'nobody pressed the button within ' + PRESENCE_TIMEOUT_MS / 1000 + ' s' });
+      finishPending(ERRORS.PRESENCE_TIMEOUT, { message: 'nobody pressed the button within ' + Math.ceil(presenceMs / 1000) + ' s' });
       return;
     }
     render();

@@ -80,7 +80,7 @@ export function createFrameReader(
         inFrame = false;
         line = '';
       } else if (inFrame && !overflow && ch !== '\r') {
-        if (line.length >= MAX_LINE) {
+        if (line.length >= MAX_LINE - 1) { // MAX_LINE counts the marker
           overflow = true;
           line = '';
           onFault('too-long');

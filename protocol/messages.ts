@@ -41,7 +41,7 @@ export const FIELDS: FieldSpec[] = ACCOUNT_FIELDS.concat([
   { tag: 21, key: 'maxBody', type: 'uint', max: 2 },
   { tag: 22, key: 'account', type: 'list', max: 0 },
   { tag: 23, key: 'timeoutS', type: 'uint', max: 2 },
-  { tag: 24, key: 'action', type: 'text', max: 48 },
+  { tag: 24, key: 'action', type: 'text', max: 80 }, // 'send code: ' + a 64-byte name
   { tag: 25, key: 'start', type: 'uint', max: 2 },
   { tag: 26, key: 'total', type: 'uint', max: 2 },
   { tag: 27, key: 'next', type: 'uint', max: 2 },

@@ -252,6 +252,15 @@ export class TokenClient {
     await this.request(COMMANDS.WIPE, {}, onWaiting);
   }
 
+  /** Cancel a pending button confirmation on the device (see HostLink.interrupt). */
+  interrupt(): Promise<void> {
+    return this.link.interrupt();
+  }
+
+  get awaitingPresence(): boolean {
+    return this.link.awaitingPresence;
+  }
+
   close(): Promise<void> {
     return this.link.close();
   }

@@ -4,7 +4,7 @@
 // for its button) that stretch the deadline. Replies with another id are
 // stale (an earlier, abandoned request) and are ignored.
 import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../../protocol/frame.ts';
-import { decodeReply, encodeRequest, ERRORS, errorName, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
+import { COMMANDS, decodeReply, encodeRequest, ERRORS, errorName, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
 import type { Fields } from '../../protocol/tlv.ts';
 import { TokenError } from './errors.ts';
 import { textFromWire } from './text.ts';
@@ -32,6 +32,8 @@ interface InFlight {
   id: number;
   frame: string;
   retransmitted: boolean;
+  /** The device said WAITING: it shows a confirmation prompt. */
+  waiting: boolean;
   timer: NodeJS.Timeout | null;
   resolve(fields: Fields): void;
   reject(err: Error): void;
@@ -43,6 +45,7 @@ export class HostLink {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private corruptReplies = 0;
+  private waitingHook: ((w: Waiting) => void) | undefined;
   private readonly opts: Required<Omit<LinkOptions, 'onWaiting' | 'traceReceived'>> & LinkOptions;
 
   constructor(
@@ -86,15 +89,13 @@ export class HostLink {
     body.fill(0); // the body of an ADD holds the seed; the frame string cannot be wiped, only dropped
     this.corruptReplies = 0;
     return new Promise<Fields>((resolve, reject) => {
-      const req: InFlight = { id, frame, retransmitted: false, timer: null, resolve, reject };
+      const req: InFlight = { id, frame, retransmitted: false, waiting: false, timer: null, resolve, reject };
       this.inflight = req;
       this.waitingHook = onWaiting ?? this.opts.onWaiting;
       this.arm(this.opts.timeoutMs);
       this.transport.write(frame).catch((e: Error) => this.settle(e));
     });
   }
-
-  private waitingHook: ((w: Waiting) => void) | undefined;
 
   private arm(ms: number): void {
     const req = this.inflight;
@@ -141,12 +142,28 @@ export class HostLink {
     if (reply.id !== req.id) return; // stale: a reply to an earlier request we gave up on
     if (reply.status === STATUS_WAITING) {
       const timeoutS = typeof reply.fields.timeoutS === 'number' ? reply.fields.timeoutS : 30;
+      req.waiting = true;
       this.arm(timeoutS * 1000 + this.opts.presenceGraceMs);
       this.waitingHook?.({ action: typeof reply.fields.action === 'string' ? textFromWire(reply.fields.action) : '', timeoutS });
       return;
     }
     if (reply.status === STATUS_OK) this.settle(reply.fields);
     else this.settle(new TokenError(errorName(reply.status), message || errorName(reply.status), message));
+  }
+
+  /** Is a request waiting for the device's button right now? */
+  get awaitingPresence(): boolean {
+    return this.inflight !== null && this.inflight.waiting;
+  }
+
+  /**
+   * Cancel a confirmation the device is waiting for (Ctrl-C on the host): a
+   * HELLO out of turn makes the device answer the waiting request with
+   * PRESENCE_DENIED, so no wipe or code stays armed after the user gave up.
+   */
+  async interrupt(): Promise<void> {
+    if (!this.inflight || this.closed) return;
+    await this.transport.write(encodeFrame(REQUEST_MARKER, encodeRequest({ id: this.allocateId(), command: COMMANDS.HELLO, fields: {} })));
   }
 
   async close(): Promise<void> {

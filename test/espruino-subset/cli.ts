@@ -31,8 +31,8 @@ function defaultFiles(): string[] {
   const files: string[] = [];
   for (const dir of ['protocol', 'firmware']) {
     const path = join(repoRoot, dir);
-    // firmware/ports/node is the simulator's port: it runs only on Node.
-    if (existsSync(path)) files.push(...collect(path, []).filter((f) => f.endsWith('.ts') && !f.includes(join('firmware', 'ports', 'node'))));
+    // firmware/ports/node (the simulator) and firmware/ports/johnny-five (Linux boards) run only on Node.
+    if (existsSync(path)) files.push(...collect(path, []).filter((f) => f.endsWith('.ts') && !f.includes(join('firmware', 'ports', 'node')) && !f.includes(join('firmware', 'ports', 'johnny-five'))));
   }
   for (const dir of ['dist/espruino', 'dist/xs']) {
     const path = join(repoRoot, dir);

@@ -9,6 +9,7 @@ import { nodeHashes } from '../../../host/lib/hashes/node-hashes.ts';
 import { startToken } from '../../app.ts';
 import type { TokenApp } from '../../app.ts';
 import type { ButtonRole } from '../../ports.ts';
+import type { Algorithm } from '../../../protocol/hash.ts';
 import { createFramebuffer } from '../../ui/framebuffer.ts';
 import type { Framebuffer } from '../../ui/framebuffer.ts';
 import { fileStorage } from './file-storage.ts';
@@ -31,6 +32,12 @@ export interface SimOptions {
   timeSource?: () => number;
   /** Called after every redraw. */
   onDisplay?: (fb: Framebuffer) => void;
+  /** Restrict the board's algorithms (a board without SHA512, say); the sim board's by default. */
+  algorithms?: Algorithm[];
+  /** How long a confirmation waits for the button; tests shorten the 30 s default. */
+  presenceTimeoutMs?: number;
+  /** Sees everything the token sends (tests scan replies for leaked seeds). */
+  traceOut?: (text: string) => void;
 }
 
 export interface SimToken {
@@ -52,7 +59,13 @@ export async function startSimToken(opts: SimOptions): Promise<SimToken> {
   const intervals: NodeJS.Timeout[] = [];
   const app = startToken(
     {
-      serial: { write: (t) => link.write(t), onData: (h) => link.onData(h) },
+      serial: {
+        write: (t) => {
+          opts.traceOut?.(t);
+          link.write(t);
+        },
+        onData: (h) => link.onData(h),
+      },
       canvas: framebuffer,
       storage: fileStorage(join(opts.stateDir, 'storage')),
       clock,
@@ -68,9 +81,10 @@ export async function startSimToken(opts: SimOptions): Promise<SimToken> {
       hashes: nodeHashes(),
       random: (n) => new Uint8Array(randomBytes(n)),
       onButton: (h) => (buttonHandler = h),
-      board: { id: simBoard.id, name: 'totp-token simulator', algorithms: simBoard.algorithms, maxAccounts: opts.slots ?? simBoard.storage.maxAccounts },
+      board: { id: simBoard.id, name: 'totp-token simulator', algorithms: opts.algorithms ?? simBoard.algorithms, maxAccounts: opts.slots ?? simBoard.storage.maxAccounts },
     },
     'Confirm: SPACE key',
+    opts.presenceTimeoutMs,
   );
   link.onClose(() => app.linkClosed());
   return {

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFirmwareBundle } from './esbuild-firmware.ts';
+import { buildModdableBundle } from '../moddable/bundle.ts';
 import { BOARDS } from '../../../boards/index.ts';
 
 export interface BundleSize {
@@ -17,7 +18,8 @@ export async function buildAllFirmware(outDir: string): Promise<BundleSize[]> {
     const dir = join(outDir, board.runtime);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, board.id + '.js');
-    sizes.push({ board: board.id, file, bytes: await buildFirmwareBundle(board.firmwareEntry, file, true) });
+    const bundle = board.runtime === 'xs' ? buildModdableBundle : buildFirmwareBundle; // Moddable apps are ES modules
+    sizes.push({ board: board.id, file, bytes: await bundle(board.firmwareEntry, file, true) });
   }
   return sizes;
 }

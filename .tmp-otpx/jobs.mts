@@ -1,0 +1,10 @@
+import { startXs } from '/work/main/test/helpers/xs-engine.ts';
+const w = await startXs();
+const r = await w.evaluate("print('a'); Promise.resolve().then(() => print('job')); print('b');");
+console.log(r.printed);
+await w.evaluate("globalThis.handleCommand = function (b) { Promise.resolve().then(() => print('job2')); print('cmd'); return undefined; }");
+const r2 = await w.issueCommand('x');
+console.log(r2.printed, r2.reply.length);
+const r3 = await w.evaluate("typeof Date.now + ' ' + (function(){ Date.now = function(){return 42}; return Date.now(); })() + ' ' + typeof Map + ' ' + typeof TextDecoder");
+console.log(r3, (await w.evaluate("print(Date.now())")).printed);
+await w.close();

@@ -1,0 +1,11 @@
+import { buildXsFirmware, startXsToken } from '/work/main/test/xs/moddable-harness.ts';
+import { moddableEsp32Ssd1306 as board } from '/work/main/boards/moddable-esp32-ssd1306.ts';
+import { COMMANDS } from '/work/main/protocol/messages.ts';
+const fw = await buildXsFirmware(board);
+console.log('script', fw.script.length, 'device', fw.deviceBundle.length);
+const t = await startXsToken(board, fw);
+console.log('boot meter', t.meter, t.worker.printed);
+console.log(await t.send(COMMANDS.HELLO, {}), t.meter);
+console.log(await t.send(COMMANDS.TIME_SET, { timeMs: 1767225600123 }));
+console.log(await t.status());
+await t.close();

@@ -1,0 +1,23 @@
+// totp-token info: what the token is and can do (HELLO).
+import type { Command } from 'commander';
+import { action, withClient, withDevice } from '../context.ts';
+import type { CommonOptions } from '../context.ts';
+import { describeClock } from './time.ts';
+
+export function register(program: Command): void {
+  withDevice(program.command('info').description('show firmware, board, capabilities, free slots and clock state')).action(
+    action(async (out, opts: CommonOptions) => {
+      const info = await withClient(opts, out, (client) => Promise.resolve(client.info!));
+      out.result(
+        [
+          `board      ${info.board}`,
+          `firmware   ${info.firmware} (protocol ${info.protocol})`,
+          `algorithms ${info.algorithms.join(', ')}`,
+          `slots      ${info.slotsFree} free of ${info.slotsTotal}`,
+          `clock      ${describeClock(info.clock)}`,
+        ],
+        { port: opts.port ?? process.env.TOTP_TOKEN_PORT, ...info },
+      );
+    }),
+  );
+}

@@ -1,0 +1,44 @@
+// totp-token time sync | time show: the token's clock against this computer's UTC.
+import type { Command } from 'commander';
+import type { ClockInfo } from '../../lib/client.ts';
+import { action, withClient, withDevice } from '../context.ts';
+import type { CommonOptions } from '../context.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+
+export function describeClock(c: ClockInfo): string {
+  if (!c.set || c.timeMs === undefined) return 'not set (the token shows no codes until: totp-token time sync)';
+  const parts = [iso(c.timeMs)];
+  if (c.errorMs !== undefined) parts.push(`±${seconds(c.errorMs)} estimated`);
+  if (c.driftPpm) parts.push(`drift ${c.driftPpm} ppm corrected`);
+  if (c.syncedAtMs) parts.push(`synced ${iso(c.syncedAtMs)}`);
+  return parts.join(', ');
+}
+
+export function register(program: Command): void {
+  const time = program.command('time').description("the token's clock");
+
+  withDevice(time.command('sync').description("set the token's clock to this computer's UTC time")).action(
+    action(async (out, opts: CommonOptions) => {
+      const r = await withClient(opts, out, (client) => client.syncTime());
+      const was = r.offsetBeforeMs === undefined ? 'it was not set' : `it was ${seconds(Math.abs(r.offsetBeforeMs))} ${r.offsetBeforeMs >= 0 ? 'ahead' : 'behind'}`;
+      out.result(`token clock set to ${r.clock.timeMs !== undefined ? iso(r.clock.timeMs) : 'host time'} (${was}; round trip ${r.roundTripMs} ms)`, r);
+    }),
+  );
+
+  withDevice(time.command('show').description("show the token's clock and how far it is from this computer's")).action(
+    action(async (out, opts: CommonOptions) => {
+      const r = await withClient(opts, out, async (client) => {
+        const t0 = Date.now();
+        const clock = await client.timeGet();
+        const t1 = Date.now();
+        return { clock, hostMs: Math.round((t0 + t1) / 2), roundTripMs: t1 - t0 };
+      });
+      const offset = r.clock.timeMs !== undefined ? r.clock.timeMs - r.hostMs : undefined;
+      const lines = [`token  ${describeClock(r.clock)}`, `host   ${iso(r.hostMs)}`];
+      if (offset !== undefined) lines.push(`offset ${offset >= 0 ? '+' : '-'}${seconds(Math.abs(offset))} (round trip ${r.roundTripMs} ms)`);
+      out.result(lines, { ...r, ...(offset !== undefined ? { offsetMs: offset } : {}) });
+    }),
+  );
+}

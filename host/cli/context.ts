@@ -1,0 +1,106 @@
+// What every command shares: the --port/--json options, output in human or
+// JSON form, connecting (port resolution, HELLO, the button prompt, Ctrl-C
+// while the token waits), and the action wrapper that maps errors to exit
+// codes in one place (exit-codes.ts).
+import { appendFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { TokenClient } from '../lib/client.ts';
+import type { Waiting } from '../lib/client.ts';
+import { TokenError } from '../lib/errors.ts';
+import { detectBoard } from '../lib/ports.ts';
+import { openTransport } from '../lib/transport/index.ts';
+import { describeError, EXIT } from './exit-codes.ts';
+
+export interface CommonOptions {
+  port?: string;
+  json?: boolean;
+}
+
+export function withJson(cmd: Command): Command {
+  return cmd.option('--json', 'print machine-readable JSON on stdout');
+}
+
+export function withDevice(cmd: Command): Command {
+  return withJson(cmd.option('--port <path|url>', 'device path or tcp://127.0.0.1:PORT (default: $TOTP_TOKEN_PORT, else the one attached board)'));
+}
+
+/** Human text or JSON, never both; notes and prompts go to stderr so stdout stays clean. */
+export class Output {
+  constructor(readonly json: boolean) {}
+  result(human: string | string[], data: unknown): void {
+    if (this.json) process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+    else process.stdout.write((Array.isArray(human) ? human.join('\n') : human) + '\n');
+  }
+  note(text: string): void {
+    process.stderr.write(text + '\n');
+  }
+  warn(text: string): void {
+    process.stderr.write(`warning: ${text}\n`);
+  }
+}
+
+export function pressPrompt(out: Output): (w: Waiting) => void {
+  return (w) => out.note(`Press the button on the token to confirm: ${w.action} (within ${w.timeoutS} s)`);
+}
+
+let interrupted = false;
+
+/** Open the port, say HELLO, run `fn`, close. Ctrl-C while the token waits for its button cancels it there. */
+export async function withClient<T>(opts: CommonOptions, out: Output, fn: (client: TokenClient) => Promise<T>): Promise<T> {
+  const spec = opts.port || process.env.TOTP_TOKEN_PORT || (await detectBoard());
+  const transport = await openTransport(spec);
+  const trace = process.env.TOTP_TOKEN_TRACE;
+  const client = new TokenClient(transport, {
+    onWaiting: pressPrompt(out),
+    // Received data only: what we send may hold a seed.
+    traceReceived: trace ? (chunk) => appendFileSync(trace, chunk, 'latin1') : undefined,
+  });
+  const onSigint = (): void => {
+    if (interrupted || !client.awaitingPresence) process.exit(EXIT.INTERRUPTED);
+    interrupted = true;
+    out.note('cancelling on the token...');
+    void client.interrupt().catch(() => process.exit(EXIT.INTERRUPTED));
+    setTimeout(() => process.exit(EXIT.INTERRUPTED), 1000).unref();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const info = await client.hello();
+    if (info.protocol !== 1) throw new TokenError('BAD_REPLY', `the token speaks protocol ${info.protocol}; this CLI speaks 1: update one of them`);
+    return await fn(client);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await client.close().catch(() => {});
+  }
+}
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => (stream.writableNeedDrain ? stream.once('drain', resolve) : resolve()));
+}
+
+/**
+ * Wrap a command's action: errors become one message and an exit code.
+ * The process exits when the action ends (an open stdin or port must not keep it alive).
+ */
+export function action<A extends unknown[]>(fn: (out: Output, ...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const cmd = args[args.length - 1] as Command;
+    const out = new Output(!!cmd.opts().json);
+    let exit: number = EXIT.OK;
+    try {
+      await fn(out, ...args);
+    } catch (e) {
+      const r = describeError(interrupted && e instanceof TokenError && e.code === 'PRESENCE_DENIED' ? new TokenError('INTERRUPTED', 'interrupted; the token was told to cancel') : e);
+      exit = r.exit;
+      if (out.json) process.stdout.write(JSON.stringify({ error: { code: r.code, message: r.message, exit: r.exit } }, null, 2) + '\n');
+      process.stderr.write(`totp-token: ${r.message}\n`);
+      if (process.env.TOTP_TOKEN_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
+    }
+    await Promise.all([flush(process.stdout), flush(process.stderr)]);
+    process.exit(exit);
+  };
+}
+
+/** A usage error from our own checks (commander reports its own the same way, exit 2). */
+export function usage(message: string): TokenError {
+  return new TokenError('USAGE', message);
+}

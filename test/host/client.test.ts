@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { keyCheckValue } from '../../protocol/keycheck.ts';
+import { COMMANDS, ERRORS, STATUS_WAITING } from '../../protocol/messages.ts';
+import { TokenClient } from '../../host/lib/client.ts';
+import type { Waiting } from '../../host/lib/client.ts';
+import { TokenError } from '../../host/lib/errors.ts';
+import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
+import { textToWire } from '../../host/lib/text.ts';
+import { HELLO_FIELDS, mockDevice } from '../helpers/mock-device.ts';
+import type { Responder } from '../helpers/mock-device.ts';
+
+async function connected(respond: Responder, opts: ConstructorParameters<typeof TokenClient>[1] = {}) {
+  const dev = mockDevice(respond);
+  await dev.transport.open();
+  return { ...dev, client: new TokenClient(dev.transport, { timeoutMs: 100, ...opts }) };
+}
+
+const helloOr = (rest: Responder): Responder => (req, n) => (req.command === COMMANDS.HELLO ? [{ fields: HELLO_FIELDS }] : rest(req, n));
+
+async function rejection(p: Promise<unknown>): Promise<TokenError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(TokenError);
+    return e as TokenError;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe('TokenClient over a mock transport', () => {
+  it('says HELLO and decodes the capabilities', async () => {
+    const { client, requests } = await connected(() => [{ fields: HELLO_FIELDS }]);
+    const info = await client.hello();
+    expect(info).toMatchObject({ board: 'mock', algorithms: ['SHA1', 'SHA256'], slotsTotal: 4, clock: { set: false } });
+    expect(requests[0]).toMatchObject({ id: 1, command: COMMANDS.HELLO });
+  });
+
+  it('uses ids 1..255 and wraps past 0, which is reserved for faults', async () => {
+    const { client, requests } = await connected(() => [{ fields: HELLO_FIELDS }]);
+    for (let i = 0; i < 257; i++) await client.timeGet();
+    expect(requests.map((r) => r.id).slice(253, 257)).toEqual([254, 255, 1, 2]);
+  });
+
+  it('times out when the device says nothing', async () => {
+    const { client } = await connected(() => [], { timeoutMs: 40 });
+    const e = await rejection(client.hello());
+    expect(e.code).toBe('TIMEOUT');
+    expect(e.message).toMatch(/no reply.*0\.04? s|no reply/);
+  });
+
+  it('retransmits once after a BAD_FRAME fault, then gives up', async () => {
+    const once = await connected((_req, n) => (n === 1 ? [{ id: 0, status: ERRORS.BAD_FRAME, fields: { message: 'frame failed its check' } }] : [{ fields: HELLO_FIELDS }]));
+    await once.client.hello();
+    expect(once.transport.writes).toHaveLength(2);
+    expect(once.transport.writes[1]).toBe(once.transport.writes[0]); // the same frame, same id
+
+    const always = await connected(() => [{ id: 0, status: ERRORS.BAD_FRAME, fields: { message: 'frame failed its check' } }]);
+    const e = await rejection(always.client.hello());
+    expect(e.code).toBe('BAD_FRAME');
+    expect(always.transport.writes).toHaveLength(2);
+  });
+
+  it('reports FRAME_TOO_LONG without retrying', async () => {
+    const { client, transport } = await connected(() => [{ id: 0, status: ERRORS.FRAME_TOO_LONG, fields: { message: 'frame longer than the device accepts' } }]);
+    expect((await rejection(client.hello())).code).toBe('FRAME_TOO_LONG');
+    expect(transport.writes).toHaveLength(1);
+  });
+
+  it('surfaces WAITING, then waits past the normal timeout for the final reply', async () => {
+    const seen: Waiting[] = [];
+    const { client } = await connected(
+      helloOr(() => [{ status: STATUS_WAITING, fields: { action: textToWire('WIPE all 2 accounts'), timeoutS: 0 } }, { delayMs: 150 }]),
+      { timeoutMs: 50, presenceGraceMs: 300, onWaiting: (w) => seen.push(w) },
+    );
+    await client.wipe();
+    expect(seen).toEqual([{ action: 'WIPE all 2 accounts', timeoutS: 0 }]);
+  });
+
+  it('ignores replies with another id (stale answers to abandoned requests)', async () => {
+    const { client } = await connected((req) => [{ id: req.id + 7, fields: { ...HELLO_FIELDS, board: 'stale' } }, { fields: HELLO_FIELDS }]);
+    expect((await client.hello()).board).toBe('mock');
+  });
+
+  it('turns device errors into TokenError with the ERRORS name and the device message', async () => {
+    const { client } = await connected(helloOr(() => [{ status: ERRORS.NOT_FOUND, fields: { message: 'no account named "x"' } }]));
+    const e = await rejection(client.keyCheck('x'));
+    expect(e).toMatchObject({ code: 'NOT_FOUND', deviceMessage: 'no account named "x"' });
+    const unknown = await connected(() => [{ status: 77, fields: {} }]);
+    expect((await rejection(unknown.client.hello())).code).toBe('ERROR_77');
+  });
+
+  it('fails a request in flight when the link closes', async () => {
+    const { client, transport } = await connected(() => []);
+    const p = client.hello();
+    await Promise.resolve();
+    transport.emitClose();
+    expect((await rejection(p)).code).toBe('DISCONNECTED');
+  });
+
+  it('keeps one request in flight: the next is written only after the reply', async () => {
+    const { client, transport } = await connected(() => [{ fields: HELLO_FIELDS, delayMs: 20 }]);
+    const a = client.hello();
+    const b = client.timeGet();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(transport.writes).toHaveLength(1);
+    await Promise.all([a, b]);
+    expect(transport.writes).toHaveLength(2);
+  });
+
+  it('refuses an algorithm the board lacks before the seed is written', async () => {
+    const { client, requests } = await connected(helloOr(() => [{ fields: {} }]));
+    const secret = new Uint8Array(64).fill(9);
+    const e = await rejection(client.add({ name: 'a', issuer: '', algorithm: 'SHA512', digits: 6, period: 30, secret }));
+    expect(e.code).toBe('UNSUPPORTED_ALGORITHM');
+    expect(e.message).toMatch(/SHA512.*SHA1, SHA256/);
+    expect(requests.map((r) => r.command)).toEqual([COMMANDS.HELLO]);
+    expect(secret.every((b) => b === 0)).toBe(true);
+  });
+
+  it('adds with UTF-8 names, checks the key check and wipes the seed', async () => {
+    const seed = new Uint8Array(40).fill(0xa5);
+    const good = keyCheckValue(nodeHashes().SHA1!, seed);
+    const { client, requests } = await connected(helloOr(() => [{ fields: { check: good } }]));
+    const secret = new Uint8Array(seed);
+    const r = await client.add({ name: 'Zoë', issuer: 'Bänk', algorithm: 'SHA1', digits: 6, period: 30, secret });
+    expect(r.check).toBe(Buffer.from(good).toString('hex'));
+    expect(requests[1].fields).toMatchObject({ name: 'Zo\u00c3\u00ab', issuer: 'B\u00c3\u00a4nk', algorithm: 1 });
+    expect(secret.every((b) => b === 0)).toBe(true);
+  });
+
+  it('rejects a key check that does not match what was sent', async () => {
+    const { client } = await connected(helloOr(() => [{ fields: { check: new Uint8Array(8) } }]));
+    const e = await rejection(client.add({ name: 'a', issuer: '', algorithm: 'SHA1', digits: 6, period: 30, secret: new Uint8Array(20).fill(1) }));
+    expect(e.code).toBe('KEY_CHECK_MISMATCH');
+  });
+
+  it('refuses names over the byte limit counted in UTF-8', async () => {
+    const { client, requests } = await connected(helloOr(() => [{ fields: {} }]));
+    const e = await rejection(client.add({ name: 'é'.repeat(33), issuer: '', algorithm: 'SHA1', digits: 6, period: 30, secret: new Uint8Array(20) }));
+    expect(e).toMatchObject({ code: 'BAD_INPUT' });
+    expect(e.message).toMatch(/66 bytes/);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('follows LIST pages and decodes UTF-8', async () => {
+    const acc = (name: string) => ({ name: textToWire(name), issuer: '', algorithm: 2, digits: 8, period: 60 });
+    const { client, requests } = await connected((req) =>
+      req.fields.start === undefined ? [{ fields: { account: [acc('ä'), acc('b')], total: 3, next: 2 } }] : [{ fields: { account: [acc('c')], total: 3 } }],
+    );
+    expect(await client.list()).toEqual([
+      { name: 'ä', issuer: '', algorithm: 'SHA256', digits: 8, period: 60 },
+      { name: 'b', issuer: '', algorithm: 'SHA256', digits: 8, period: 60 },
+      { name: 'c', issuer: '', algorithm: 'SHA256', digits: 8, period: 60 },
+    ]);
+    expect(requests[1].fields.start).toBe(2);
+  });
+
+  it('syncs the clock to the midpoint of a measured round trip', async () => {
+    let now = 1_800_000_000_000;
+    const { client, requests } = await connected((req) => {
+      now += 40; // each exchange takes 40 ms of "host time"
+      return req.command === COMMANDS.TIME_GET ? [{ fields: { clock: 1, timeMs: now - 20 + 1500 } }] : [{ fields: { clock: 1, timeMs: req.fields.timeMs } }];
+    });
+    const r = await client.syncTime(() => now);
+    expect(r.roundTripMs).toBe(40);
+    expect(r.offsetBeforeMs).toBe(1500);
+    expect(requests[1].fields.timeMs).toBe(1_800_000_000_040 + 20);
+  });
+
+  it('a Ctrl-C while the device waits sends a HELLO out of turn, which cancels it there', async () => {
+    const { client, requests, transport } = await connected((req) =>
+      req.command === COMMANDS.WIPE ? [{ status: STATUS_WAITING, fields: { action: 'WIPE', timeoutS: 30 } }] : [{ id: 1, status: ERRORS.PRESENCE_DENIED, fields: { message: 'cancelled: a new host session started' } }],
+    );
+    const p = client.wipe();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(client.awaitingPresence).toBe(true);
+    await client.interrupt();
+    expect((await rejection(p)).code).toBe('PRESENCE_DENIED');
+    expect(requests.map((r) => r.command)).toEqual([COMMANDS.WIPE, COMMANDS.HELLO]);
+    expect(transport.writes).toHaveLength(2);
+  });
+});

@@ -1,0 +1,210 @@
+// Runs a Moddable board's firmware in the real XS engine and talks to it with
+// the real protocol codecs. The firmware is the exact ES module bundle a
+// Moddable project gets (host/lib/moddable/bundle.ts); esbuild then wraps it
+// as one script for xsnap, resolving its SDK imports (preference, time, timer,
+// crypt, embedded:io/*) to the shims in ./shims/ instead of the SDK.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
+import { buildModdableBundle, MODDABLE_MODULES } from '../../host/lib/moddable/bundle.ts';
+import type { ModdableBoardProfile } from '../../boards/moddable-profile.ts';
+import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../../protocol/frame.ts';
+import { decodeReply, encodeRequest } from '../../protocol/messages.ts';
+import type { Reply } from '../../protocol/messages.ts';
+import type { Fields } from '../../protocol/tlv.ts';
+import type { ButtonRole } from '../../firmware/ports.ts';
+import { startXs } from '../helpers/xs-engine.ts';
+import type { XsMeter, XsWorker } from '../helpers/xs-engine.ts';
+import type { ShimConfig } from './shims/config.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const SHIM_FILES: Record<string, string> = {
+  preference: 'preference.ts',
+  time: 'time.ts',
+  timer: 'timer.ts',
+  crypt: 'crypt.ts',
+  'embedded:io/serial': 'serial.ts',
+  'embedded:io/digital': 'digital.ts',
+  'embedded:io/i2c': 'i2c.ts',
+};
+/** Tags of shims/host.ts (host -> XS, XS -> host). */
+const IN = { SERIAL_RX: 1, TICK: 2, PIN: 3, DISPLAY: 4, PREFERENCES: 5, STATUS: 6 };
+const OUT = { SERIAL_TX: 1, DIGEST: 2 };
+const DIGESTS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
+/** How long a simulated finger holds a button, and waits after letting go: past the port's 30 ms debounce. */
+const PRESS_MS = 100;
+
+/** Maps the SDK's module names to the shims; anything else Moddable-only fails the build. */
+export const moddableShims: Plugin = {
+  name: 'moddable-shims',
+  setup(b) {
+    b.onResolve({ filter: /^(preference|time|timer|crypt|embedded:.*)$/ }, (args) => {
+      const file = SHIM_FILES[args.path];
+      if (!file) return { errors: [{ text: `no shim for the Moddable module "${args.path}": add one to test/xs/shims/` }] };
+      return { path: join(here, 'shims', file) };
+    });
+  },
+};
+
+export interface XsFirmware {
+  /** The script xsnap evaluates: shims + the device bundle. */
+  script: string;
+  /** The device bundle (what the Moddable project's main.js holds). */
+  deviceBundle: string;
+}
+
+/** Builds the board's device bundle, then wraps it with the shims for xsnap. */
+export async function buildXsFirmware(board: ModdableBoardProfile): Promise<XsFirmware> {
+  if (!board.firmwareEntry) throw new Error(board.id + ' has no firmwareEntry');
+  const dir = mkdtempSync(join(tmpdir(), 'totp-xs-'));
+  const device = join(dir, board.id + '.mjs');
+  await buildModdableBundle(join(root, board.firmwareEntry), device, true);
+  const deviceBundle = readFileSync(device, 'utf8');
+  for (const m of MODDABLE_MODULES) if (!SHIM_FILES[m]) throw new Error('no shim for ' + m);
+  const out = await build({
+    stdin: { contents: `import './shims/install.ts';\nimport ${JSON.stringify(device)};\n`, resolveDir: here, loader: 'ts' },
+    bundle: true,
+    format: 'iife',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+    plugins: [moddableShims],
+  });
+  return { script: out.outputFiles[0]!.text, deviceBundle };
+}
+
+export function shimConfigFor(board: ModdableBoardProfile, over: Partial<ShimConfig> = {}): ShimConfig {
+  const m = board.moddable;
+  const externalPulls: Record<number, 0 | 1> = {};
+  if (m.buttonPull === 'external') for (const b of board.buttons) externalPulls[Number(b.pin)] = b.activeLow ? 1 : 0;
+  return {
+    bootTimeMs: 0,
+    preference: m.preference,
+    preferences: {},
+    serialFifo: 128,
+    externalPulls,
+    ssd1306: board.display.driver === 'ssd1306' ? [board.display.address ?? 0x3c] : [],
+    screen: m.displayOutput === 'screen' ? { width: board.display.width, height: board.display.height, bytesPerPixel: 2 } : undefined,
+    ...over,
+  };
+}
+
+export interface Display {
+  width: number;
+  height: number;
+  pixel(x: number, y: number): boolean;
+}
+
+export interface XsToken {
+  worker: XsWorker;
+  board: ModdableBoardProfile;
+  /** Every reply received so far (a frame that failed its check shows as status -1). */
+  replies: Reply[];
+  /** The meter of the last delivery. */
+  meter: XsMeter;
+  send(command: number, fields: Fields, id?: number): Promise<Reply[]>;
+  sendRaw(text: string): Promise<Reply[]>;
+  /** Press and release a button with its debounce, as a finger would. */
+  press(role: ButtonRole): Promise<Reply[]>;
+  /** Advance the board's clocks, firing its timers (the app ticks once a second). */
+  tick(ms: number): Promise<Reply[]>;
+  display(): Promise<Display>;
+  preferences(): Promise<{ preferences: ShimConfig['preferences']; used: number; capacity: number }>;
+  status(): Promise<{ nowMs: number; ticks: number; timers: number; serial: { overruns: number; written: number; received: number } }>;
+  close(): Promise<void>;
+}
+
+export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirmware, config: Partial<ShimConfig> = {}): Promise<XsToken> {
+  const replies: Reply[] = [];
+  const reader = createFrameReader(REPLY_MARKER, (body) => replies.push(decodeReply(body)), () => replies.push({ id: -1, status: -1, fields: {} }));
+  const worker = await startXs({
+    onCommand: (message) => {
+      if (message[0] === OUT.SERIAL_TX) {
+        reader.push(Buffer.from(message.subarray(1)).toString('latin1'));
+        return;
+      }
+      if (message[0] === OUT.DIGEST) return createHash(DIGESTS[message[1]!]!).update(message.subarray(2)).digest();
+      throw new Error('unknown message from the XS shims, tag ' + message[0]);
+    },
+  });
+  const shim = shimConfigFor(board, config);
+  let nextId = 1;
+  const token: XsToken = {
+    worker,
+    board,
+    replies,
+    meter: { compute: 0, allocate: 0, currentHeapCount: 0 },
+    async send(command, fields, id) {
+      return token.sendRaw(encodeFrame(REQUEST_MARKER, encodeRequest({ id: id ?? ((nextId++ - 1) % 255) + 1, command, fields })));
+    },
+    async sendRaw(text) {
+      return deliver(IN.SERIAL_RX, Buffer.from(text, 'latin1'));
+    },
+    async press(role) {
+      const button = board.buttons.find((b) => b.role === role || b.role === 'next+confirm');
+      if (!button) throw new Error(`${board.id} has no ${role} button`);
+      const pin = Number(button.pin);
+      const down = button.activeLow ? 0 : 1;
+      const from = replies.length;
+      await deliver(IN.PIN, Uint8Array.of(pin, down));
+      await token.tick(PRESS_MS);
+      await deliver(IN.PIN, Uint8Array.of(pin, 1 - down));
+      await token.tick(PRESS_MS);
+      return replies.slice(from);
+    },
+    async tick(ms) {
+      const body = Buffer.alloc(4);
+      body.writeUInt32BE(ms);
+      return deliver(IN.TICK, body);
+    },
+    async display() {
+      const d = await worker.issueCommand(Uint8Array.of(IN.DISPLAY));
+      const view = Buffer.from(d.reply);
+      const width = view.readUInt16BE(0);
+      const height = view.readUInt16BE(2);
+      const bits = view.subarray(4);
+      return { width, height, pixel: (x, y) => (bits[x + (y >> 3) * width]! & (1 << (y & 7))) !== 0 };
+    },
+    async preferences() {
+      return JSON.parse(Buffer.from((await worker.issueCommand(Uint8Array.of(IN.PREFERENCES))).reply).toString('utf8'));
+    },
+    async status() {
+      return JSON.parse(Buffer.from((await worker.issueCommand(Uint8Array.of(IN.STATUS))).reply).toString('utf8'));
+    },
+    close: () => worker.close(),
+  };
+  async function deliver(tag: number, body: Uint8Array): Promise<Reply[]> {
+    const from = replies.length;
+    const message = new Uint8Array(body.length + 1);
+    message[0] = tag;
+    message.set(body, 1);
+    token.meter = (await worker.issueCommand(message)).meter;
+    return replies.slice(from);
+  }
+  try {
+    await worker.evaluate(`globalThis.__moddableShim = ${JSON.stringify(shim)};`);
+    token.meter = (await worker.evaluate(firmware.script)).meter;
+  } catch (e) {
+    await worker.close();
+    throw e;
+  }
+  return token;
+}
+
+/** Where the board's canvas lands on its panel (the port centres it, scaled). */
+export function canvasOnPanel(board: ModdableBoardProfile): { left: number; top: number; scale: number; width: number; height: number } {
+  const c = board.moddable.canvas;
+  return {
+    left: Math.floor((board.display.width - c.width * c.scale) / 2),
+    top: Math.floor((board.display.height - c.height * c.scale) / 2),
+    scale: c.scale,
+    width: c.width,
+    height: c.height,
+  };
+}
