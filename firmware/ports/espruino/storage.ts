@@ -1,0 +1,19 @@
+// The app's Storage over Espruino's flash filesystem (require("Storage")).
+// A write makes a new file and then drops the old one, so a power cut can
+// lose that one key: the account store keeps two slots for exactly this.
+// Seeds live in these files only, never in the bundle (.bootcde).
+import type { Storage } from '../../ports.ts';
+import type { EspruinoStorageModule } from './espruino-api.ts';
+
+declare function require(name: 'Storage'): EspruinoStorageModule;
+
+export function espruinoStorage(): Storage {
+  const flash = require('Storage');
+  return {
+    read: (key: string) => flash.read(key),
+    write: (key: string, value: string) => {
+      if (!flash.write(key, value)) throw new Error('flash write of ' + key + ' failed');
+    },
+    erase: (key: string) => flash.erase(key),
+  };
+}
