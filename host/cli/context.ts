@@ -10,6 +10,7 @@ import { TokenError } from '../lib/errors.ts';
 import { detectBoard } from '../lib/ports.ts';
 import { openTransport } from '../lib/transport/index.ts';
 import { describeError, EXIT } from './exit-codes.ts';
+import { promptHidden, stdinIsTty } from './input.ts';
 
 export interface CommonOptions {
   port?: string;
@@ -45,6 +46,18 @@ export function pressPrompt(out: Output): (w: Waiting) => void {
 
 let interrupted = false;
 
+/**
+ * The USB password for a locked token: a hidden prompt on a terminal, else
+ * TOTP_TOKEN_PASSWORD (for scripts; never an argv option, which other users can read).
+ */
+async function accessPassword(out: Output): Promise<string> {
+  const fromEnv = process.env.TOTP_TOKEN_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (stdinIsTty()) return promptHidden('Token password: ');
+  out.note('this token has a USB password: run on a terminal, or set TOTP_TOKEN_PASSWORD');
+  throw new TokenError('LOCKED', 'the token is locked by a USB password and none was given');
+}
+
 /** Open the port, say HELLO, run `fn`, close. Ctrl-C while the token waits for its button cancels it there. */
 export async function withClient<T>(opts: CommonOptions, out: Output, fn: (client: TokenClient) => Promise<T>): Promise<T> {
   const spec = opts.port || process.env.TOTP_TOKEN_PORT || (await detectBoard());
@@ -66,6 +79,7 @@ export async function withClient<T>(opts: CommonOptions, out: Output, fn: (clien
   try {
     const info = await client.hello();
     if (info.protocol !== 1) throw new TokenError('BAD_REPLY', `the token speaks protocol ${info.protocol}; this CLI speaks 1: update one of them`);
+    if (info.locked) await client.unlock(await accessPassword(out));
     return await fn(client);
   } finally {
     process.off('SIGINT', onSigint);

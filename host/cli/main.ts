@@ -9,6 +9,7 @@ import * as code from './commands/code.ts';
 import * as demo from './commands/demo.ts';
 import * as info from './commands/info.ts';
 import * as list from './commands/list.ts';
+import * as password from './commands/password.ts';
 import * as ports from './commands/ports.ts';
 import * as remove from './commands/remove.ts';
 import * as rename from './commands/rename.ts';
@@ -18,7 +19,7 @@ import * as verify from './commands/verify.ts';
 import * as wipe from './commands/wipe.ts';
 import { EXIT } from './exit-codes.ts';
 
-const COMMANDS: { register(program: Command): void }[] = [ports, info, add, list, verify, code, rename, remove, time, wipe, sim, demo];
+const COMMANDS: { register(program: Command): void }[] = [ports, info, add, list, verify, code, rename, remove, time, wipe, password, sim, demo];
 
 const program = new Command('totp-token')
   .description('Provision and use a hardware TOTP token: seeds go in over USB, only codes come out.')

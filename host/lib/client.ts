@@ -2,6 +2,7 @@
 // It knows nothing of argv or consoles (the CLI does); it checks what it can
 // before a seed leaves the host (algorithm supported, name lengths), proves
 // the device stored the seed with the key check, and wipes seed buffers.
+import { answerChallenge, deriveAccessKey } from './access.ts';
 import { equalBytes, toHex, wipe } from '../../protocol/bytes.ts';
 import type { Algorithm, HashSet } from '../../protocol/hash.ts';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
@@ -25,6 +26,8 @@ export interface DeviceInfo {
   slotsFree: number;
   maxBody: number;
   clock: ClockInfo;
+  /** A USB password is set and this session is not unlocked yet. */
+  locked: boolean;
 }
 
 export interface ClockInfo {
@@ -104,6 +107,7 @@ export class TokenClient {
   private readonly hashes: HashSet;
   /** From the last hello(); add() needs the board's algorithms. */
   info: DeviceInfo | null = null;
+  private access: { salt: Uint8Array; iterations: number; challenge: Uint8Array | null } | null = null;
 
   constructor(transport: Transport, opts: ClientOptions = {}) {
     this.link = new HostLink(transport, opts);
@@ -127,8 +131,40 @@ export class TokenClient {
       slotsFree: must(f, 'slotsFree'),
       maxBody: num(f, 'maxBody') ?? 0,
       clock: clockFrom(f),
+      locked: num(f, 'locked') === 1,
+    };
+    this.access = {
+      salt: f.salt instanceof Uint8Array ? f.salt : new Uint8Array(0),
+      iterations: num(f, 'iterations') ?? 0,
+      challenge: f.challenge instanceof Uint8Array ? f.challenge : null,
     };
     return this.info;
+  }
+
+  /** Answer this session's challenge (from hello()) with the password. */
+  async unlock(password: string): Promise<void> {
+    if (!this.access?.challenge) return;
+    const key = deriveAccessKey(password, this.access.salt, this.access.iterations);
+    const response = answerChallenge(key, this.access.challenge);
+    key.fill(0);
+    this.access.challenge = null;
+    await this.request(COMMANDS.UNLOCK, { response });
+    if (this.info) this.info.locked = false;
+  }
+
+  /** Set (or change) the USB password; the token asks for its button. */
+  async setPassword(password: string, onWaiting?: (w: Waiting) => void): Promise<void> {
+    if (!this.access || this.access.salt.length === 0) throw new TokenError('BAD_REPLY', 'the token did not send a salt: call hello() first');
+    const accessKey = deriveAccessKey(password, this.access.salt, this.access.iterations);
+    try {
+      await this.request(COMMANDS.SET_PASSWORD, { accessKey }, onWaiting);
+    } finally {
+      accessKey.fill(0);
+    }
+  }
+
+  async clearPassword(onWaiting?: (w: Waiting) => void): Promise<void> {
+    await this.request(COMMANDS.CLEAR_PASSWORD, {}, onWaiting);
   }
 
   async timeGet(): Promise<ClockInfo> {

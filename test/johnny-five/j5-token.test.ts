@@ -175,6 +175,7 @@ describe('rpi-zero-lcd1602: the token through johnny-five, over the wire', () =>
     expect(token.lines()).toEqual(panel.lines());
   });
 
+  // Continues from the state the first test left (three accounts, clock set in 'boot-1').
   it('keeps accounts and time across a restart in the same boot; forgets the time after a reboot', async () => {
     now = T0 + 60000;
     const same = await start('boot-1');

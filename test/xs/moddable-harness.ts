@@ -115,12 +115,17 @@ export interface XsToken {
   /** Advance the board's clocks, firing its timers (the app ticks once a second). */
   tick(ms: number): Promise<Reply[]>;
   display(): Promise<Display>;
-  preferences(): Promise<{ preferences: ShimConfig['preferences']; used: number; capacity: number }>;
+  preferences(): Promise<{ preferences: ShimConfig['preferences']; used: number; capacity: number; writes: number }>;
   status(): Promise<{ nowMs: number; ticks: number; timers: number; serial: { overruns: number; written: number; received: number } }>;
   close(): Promise<void>;
 }
 
-export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirmware, config: Partial<ShimConfig> = {}): Promise<XsToken> {
+export interface XsTokenOptions {
+  /** Replaces the host's digest (fault injection: a wrong hash must fail the tests). */
+  digest?: (algorithm: string, message: Uint8Array) => Uint8Array;
+}
+
+export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirmware, config: Partial<ShimConfig> = {}, opts: XsTokenOptions = {}): Promise<XsToken> {
   const replies: Reply[] = [];
   const reader = createFrameReader(REPLY_MARKER, (body) => replies.push(decodeReply(body)), () => replies.push({ id: -1, status: -1, fields: {} }));
   const worker = await startXs({
@@ -129,7 +134,10 @@ export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirm
         reader.push(Buffer.from(message.subarray(1)).toString('latin1'));
         return;
       }
-      if (message[0] === OUT.DIGEST) return createHash(DIGESTS[message[1]!]!).update(message.subarray(2)).digest();
+      if (message[0] === OUT.DIGEST) {
+        const algorithm = DIGESTS[message[1]!]!;
+        return opts.digest ? opts.digest(algorithm, message.subarray(2)) : createHash(algorithm).update(message.subarray(2)).digest();
+      }
       throw new Error('unknown message from the XS shims, tag ' + message[0]);
     },
   });

@@ -13,6 +13,8 @@ export interface ShimConfig {
   externalPulls: Record<number, 0 | 1>;
   /** I2C addresses that answer: an SSD1306 at each. */
   ssd1306: number[];
+  /** Power fails after this many Preference writes (set or delete): every later write throws. */
+  cutAfterWrites?: number;
   /** The target's built-in display (the `screen` global), if it has one. */
   screen?: { width: number; height: number; bytesPerPixel: number };
 }

@@ -45,6 +45,13 @@ function used(): number {
   return n + (config.preference.store === 'nvs' ? domains.size : 0);
 }
 
+// Power-cut model: after config.cutAfterWrites writes, flash takes no more.
+let writes = 0;
+function step(): void {
+  writes++;
+  if (config.cutAfterWrites !== undefined && writes > config.cutAfterWrites) throw new Error('power cut (preference write ' + writes + ')');
+}
+
 function check(domain: string, key: string): void {
   const max = config.preference.maxKeyChars;
   if (typeof domain !== 'string' || typeof key !== 'string') throw new TypeError('preference: domain and key must be strings');
@@ -58,6 +65,7 @@ const Preference = {
     if (!['string', 'number', 'boolean'].includes(typeof value) && !(value instanceof ArrayBuffer)) throw new Error('unsupported type');
     const name = domain + SEP + key;
     if (valueBytes(value) > config.preference.maxValueBytes) throw new Error("can't save prefs");
+    step();
     const old = store.get(name);
     store.delete(name);
     store.set(name, value instanceof ArrayBuffer ? value.slice(0) : value);
@@ -74,6 +82,8 @@ const Preference = {
   },
   delete(domain: string, key: string): void {
     check(domain, key);
+    if (!store.has(domain + SEP + key)) return;
+    step();
     store.delete(domain + SEP + key);
   },
   keys(domain: string): string[] {
@@ -94,7 +104,7 @@ onHost(IN.PREFERENCES, () => {
     const [domain, key] = name.split(SEP) as [string, string];
     (out[domain] ??= {})[key] = value;
   }
-  return textReply(JSON.stringify({ preferences: out, used: used(), capacity: capacity() }));
+  return textReply(JSON.stringify({ preferences: out, used: used(), capacity: capacity(), writes }));
 });
 
 export default Preference;

@@ -1,0 +1,2 @@
+import { printFigures } from '/work/main/test/bench/xs-figures.ts';
+await printFigures((t) => console.log('\n== ' + t));

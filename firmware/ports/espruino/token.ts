@@ -1,0 +1,79 @@
+// The Espruino port: builds the app's Ports from the board's data and
+// Espruino's built-ins, takes the serial link away from the REPL, and starts
+// the same token app every board runs. Each board has a three-line entry
+// beside this file.
+//
+// While the token runs, the link carries only the token protocol: the REPL
+// is detached (E.setConsole(null, {force: true}), so plugging USB in or a
+// Bluetooth/Telnet connection cannot bring it back), and nothing on the wire
+// can read Storage. A button held at power-up skips the token and leaves the
+// REPL where it was, for reflashing (boards/espruino-*.ts say how, per board).
+import { startToken } from '../../app.ts';
+import type { TokenApp } from '../../app.ts';
+import type { Canvas, Ports, SerialPort } from '../../ports.ts';
+import { drawMessage } from '../../ui/screen.ts';
+import type { EspruinoBoardProfile } from '../../../boards/espruino-profile.ts';
+import type { EspruinoE, EspruinoSerial } from './espruino-api.ts';
+import { buttonHeld, espruinoButtons } from './buttons.ts';
+import { espruinoClock } from './clock.ts';
+import type { CustomFont } from './font.ts';
+import { espruinoNativeHashes } from './hashes.ts';
+import { ssd1306Canvas } from './ssd1306.ts';
+import { espruinoStorage } from './storage.ts';
+
+declare const E: EspruinoE;
+declare const global: { [name: string]: unknown };
+declare function setInterval(fn: () => void, ms: number): unknown;
+declare function setTimeout(fn: () => void, ms: number): unknown;
+declare function clearTimeout(id: unknown): void;
+
+function hwRandom(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 4) {
+    const r = E.hwRand();
+    for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (r >>> (8 * j)) & 255;
+  }
+  return out;
+}
+
+function serialLink(board: EspruinoBoardProfile): SerialPort {
+  const device = global[board.espruino.link] as EspruinoSerial;
+  if (board.espruino.baud && device.setup) device.setup(board.espruino.baud);
+  return {
+    write: (text: string) => device.write(text),
+    onData: (handler: (chunk: string) => void) => device.on('data', handler),
+  };
+}
+
+/** The Ports of an Espruino board. `font`: a custom font for firmware without "6x8". */
+export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Ports {
+  const storage = espruinoStorage();
+  return {
+    serial: serialLink(board),
+    canvas: canvas,
+    storage: storage,
+    clock: espruinoClock(storage),
+    timers: { setInterval: setInterval, setTimeout: setTimeout, clearTimeout: clearTimeout },
+    hashes: espruinoNativeHashes(board.nativeHashes),
+    onButton: espruinoButtons(board.buttons),
+    random: hwRandom,
+    board: { id: board.id, name: board.name, algorithms: board.algorithms, maxAccounts: board.storage.maxAccounts, typicalDriftPpm: board.clock.typicalDriftPpm },
+  };
+}
+
+/** Start the token, or (button held at power-up) leave the REPL and say so on the display. */
+export function startEspruinoToken(board: EspruinoBoardProfile, font: CustomFont | null): TokenApp | null {
+  const canvas = ssd1306Canvas(board, font);
+  if (buttonHeld(board.buttons)) {
+    drawMessage(canvas, ['REPL mode', 'The token is stopped.', '', 'Reflash with:', 'totp-token flash', '', 'Reset to run it.']);
+    return null;
+  }
+  E.setConsole(null, { force: true });
+  try {
+    return startToken(espruinoPorts(board, canvas), board.espruino.confirmHint);
+  } catch (e) {
+    // The REPL stays off (it could read Storage): say why on the display instead.
+    drawMessage(canvas, ['Cannot start:', String((e as Error).message).substring(0, 21), '', 'Start in REPL mode', 'to reflash.']);
+    throw e;
+  }
+}

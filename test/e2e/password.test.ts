@@ -1,0 +1,49 @@
+// The USB password through the real CLI: set it (with the button), then the
+// token answers only `info` until a session proves the password; wrong ones fail.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { base32Encode } from '../../protocol/base32.ts';
+import { ensureCli, listNames, releaseCli, received, runCli, runWithPress, seeds, startSim } from './harness.ts';
+import type { Sim } from './harness.ts';
+import { findLeaks } from './leak-scan.ts';
+
+let cli: string;
+let sim: Sim;
+
+beforeAll(async () => {
+  cli = await ensureCli();
+  sim = await startSim({ presenceTimeoutMs: 2000 });
+  const seed = new Uint8Array(randomBytes(20));
+  seeds.push(seed);
+  expect((await runCli(cli, ['add', '--name', 'kept', '--port', sim.address], { input: base32Encode(seed) })).code).toBe(0);
+}, 60_000);
+
+afterAll(async () => {
+  await sim?.close();
+  releaseCli(cli);
+  expect(findLeaks(received, seeds)).toEqual([]);
+});
+
+describe('USB password', () => {
+  it('set needs the button; afterwards only info answers without the password', async () => {
+    const set = await runWithPress(cli, sim, ['password', 'set', '--password-stdin', '--port', sim.address], { input: 'hunter22-long\n' });
+    expect(set.code, set.stderr).toBe(0);
+    const info = await runCli(cli, ['info', '--json', '--port', sim.address], { env: { TOTP_TOKEN_PASSWORD: 'hunter22-long' } });
+    expect(info.code, info.stderr).toBe(0);
+    const locked = await runCli(cli, ['list', '--port', sim.address]);
+    expect(locked.code).toBe(14);
+    expect(locked.stderr).toMatch(/USB password/);
+    const wrong = await runCli(cli, ['list', '--port', sim.address], { env: { TOTP_TOKEN_PASSWORD: 'not-the-one' } });
+    expect(wrong.code).toBe(14);
+    expect(wrong.stderr).toMatch(/wrong password/);
+    const right = await runCli(cli, ['list', '--json', '--port', sim.address], { env: { TOTP_TOKEN_PASSWORD: 'hunter22-long' } });
+    expect(right.code, right.stderr).toBe(0);
+    expect(JSON.parse(right.stdout).accounts.map((a: { name: string }) => a.name)).toEqual(['kept']);
+  });
+
+  it('clear needs the password and the button', async () => {
+    const cleared = await runWithPress(cli, sim, ['password', 'clear', '--port', sim.address], { env: { TOTP_TOKEN_PASSWORD: 'hunter22-long' } });
+    expect(cleared.code, cleared.stderr).toBe(0);
+    expect(await listNames(cli, sim.address)).toEqual(['kept']);
+  });
+});
