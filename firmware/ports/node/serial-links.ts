@@ -25,6 +25,8 @@ export function openPtyLink(linkPath: string): Promise<SimLink> {
   if (existsSync(linkPath)) rmSync(linkPath, { force: true });
   const child: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${linkPath}`, 'STDIO'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let dataHandler: (chunk: string) => void = () => {};
+  // socat gone (closing, killed): drop writes rather than crash the simulator.
+  child.stdin!.on('error', () => {});
   child.stdout!.setEncoding('latin1');
   child.stdout!.on('data', (d: string) => dataHandler(d));
   return new Promise((resolve, reject) => {
