@@ -80,7 +80,8 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     const status = clock.status();
     drawCode(canvas, {
       warning: status.errorMs > 5000 ? 'clock?' : '',
-      label: a.issuer ? a.issuer + ': ' + a.name : a.name,
+      label: a.issuer ? a.issuer : a.name,
+      sublabel: a.issuer ? a.name : '',
       code: cache.code,
       secondsLeft: secondsLeft(seconds, a.period, 0),
       period: a.period,

@@ -3,7 +3,10 @@
 import type { Canvas } from '../ports.ts';
 
 export interface CodeView {
+  /** Top line: the service (issuer), or the account name when there is none. */
   label: string;
+  /** Line under the code: the account name when the top line shows the issuer. */
+  sublabel: string;
   code: string;
   secondsLeft: number;
   period: number;
@@ -24,13 +27,14 @@ export function codeScale(canvas: Canvas, digits: number): number {
   return 1;
 }
 
-/** Label row y=0, code from y=14, progress bar at y=48, footer y=56. */
+/** Label row y=0, code from y=14, account name y=38, progress bar at y=48, footer y=56. */
 export function drawCode(canvas: Canvas, v: CodeView): void {
   canvas.clear();
   canvas.text(0, 0, fitText(canvas, printable(v.label), 1), 1);
   const scale = codeScale(canvas, v.code.length);
   const width = v.code.length * 6 * scale - scale;
   canvas.text(Math.max(0, Math.floor((canvas.width - width) / 2)), 14, v.code, scale);
+  if (v.sublabel) canvas.text(0, 38, fitText(canvas, printable(v.sublabel), 1), 1);
   const bar = Math.round((canvas.width * v.secondsLeft) / v.period);
   canvas.fillRect(0, 48, bar, 4);
   canvas.text(0, 56, v.index + 1 + '/' + v.count + (v.warning ? ' ' + v.warning : ''), 1);

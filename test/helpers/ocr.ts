@@ -57,6 +57,11 @@ export function readLabel(fb: Framebuffer): string {
   return readText(fb, 0, 0, 1, Math.floor(fb.width / 6)).trimEnd();
 }
 
+/** The account name under the code (shown when the top line holds the issuer). */
+export function readSublabel(fb: Framebuffer): string {
+  return readText(fb, 0, 38, 1, Math.floor(fb.width / 6)).trimEnd();
+}
+
 /** A message line of drawMessage (lines 10 px apart). */
 export function readMessageLine(fb: Framebuffer, line: number): string {
   return readText(fb, 0, line * 10, 1, Math.floor(fb.width / 6)).trimEnd();

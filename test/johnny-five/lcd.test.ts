@@ -49,7 +49,7 @@ describe('emulated PCF8574 + HD44780 under johnny-five 2.1.0', () => {
 });
 
 describe('the app screens laid out on 16x2', () => {
-  const view = { label: 'GitHub: alice@example.com', code: '123456', secondsLeft: 7, period: 30, index: 1, count: 3, warning: '' };
+  const view = { label: 'GitHub', sublabel: 'alice@example.com', code: '123456', secondsLeft: 7, period: 30, index: 1, count: 3, warning: '' };
 
   function layout(draw: (c: ReturnType<typeof lcdCanvas>) => void): string[] {
     let out: string[] = [];
@@ -68,7 +68,7 @@ describe('the app screens laid out on 16x2', () => {
   });
 
   it('a clock warning takes the middle before the index does', () => {
-    const warn = { ...view, label: 'aws', warning: 'clock?' };
+    const warn = { ...view, label: 'aws', sublabel: '', warning: 'clock?' };
     expect(layout((c) => drawCode(c, warn))).toEqual(['aws             ', '123456 clock? 7s']);
     expect(layout((c) => drawCode(c, { ...warn, code: '1234', secondsLeft: 29 }))).toEqual(['aws             ', '1234 clock?  29s']);
   });

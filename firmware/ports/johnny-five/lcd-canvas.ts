@@ -2,7 +2,7 @@
 // 16x2 grid of characters. This adapter keeps the app unchanged: it records
 // the text calls between clear() and flip() and lays them out by their y
 // position, which screen.ts fixes:
-//   drawCode:    label at y=0, code at y=14 (scaled), footer at y=56
+//   drawCode:    label at y=0, code at y=14 (scaled), account name at y=38, footer at y=56
 //                ("1/3 clock?" at x=0, "12s" right-aligned)
 //                -> line 1: label; line 2: code left, seconds right, and
 //                   between them the footer's left part, or what fits of it.
@@ -38,7 +38,9 @@ export function lcdCanvas(cols: number, rows: number, show: (lines: string[]) =>
   const pad = (s: string) => (s.length > cols ? s.slice(0, cols) : s + ' '.repeat(cols - s.length));
 
   function codeLayout(): string[] {
-    const label = calls.filter((c) => c.y < CODE_Y).map((c) => c.text).join(' ');
+    // Issuer (top row) and account name (the row under the code) share line 1.
+    const joined = calls.filter((c) => c.y !== CODE_Y && c.y < FOOTER_Y).sort((a, b) => a.y - b.y).map((c) => c.text).join(': ');
+    const label = joined.length > cols ? joined.slice(0, cols - 1) + '~' : joined;
     const code = calls.filter((c) => c.y === CODE_Y).map((c) => c.text).join('');
     const footer = calls.filter((c) => c.y >= FOOTER_Y);
     const seconds = footer.filter((c) => c.x > 0 && /^\d+s$/.test(c.text)).map((c) => c.text).join('');
