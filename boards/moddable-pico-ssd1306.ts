@@ -14,9 +14,10 @@ export const moddablePicoSsd1306: ModdableBoardProfile = {
   ],
   nativeHashes: ['SHA1', 'SHA256', 'SHA512'],
   algorithms: ['SHA1', 'SHA256', 'SHA512'],
-  // One 4 KB flash sector holds every preference: two copies of eight
-  // AWS-sized accounts (the store keeps the old set until the new one is read back).
-  storage: { kind: 'moddable-preference', maxAccounts: 8 },
+  // One 4 KB flash sector holds every preference, and a commit briefly keeps
+  // two copies of the account set: ten AWS-sized accounts fit (test/xs);
+  // fewer with the longest names and 64-byte seeds (STORAGE_FAILED, old set kept).
+  storage: { kind: 'moddable-preference', maxAccounts: 10 },
   clock: { source: 'rtc-crystal', typicalDriftPpm: 30 },
   firmwareEntry: 'firmware/ports/moddable/pico-ssd1306.ts',
   wiring: [

@@ -5,8 +5,13 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import * as add from './commands/add.ts';
+import * as build from './commands/build.ts';
 import * as code from './commands/code.ts';
 import * as demo from './commands/demo.ts';
+import * as enroll from './commands/enroll.ts';
+import * as flash from './commands/flash.ts';
+import * as fleet from './commands/fleet.ts';
+import * as importCommand from './commands/import.ts';
 import * as info from './commands/info.ts';
 import * as list from './commands/list.ts';
 import * as password from './commands/password.ts';
@@ -19,7 +24,7 @@ import * as verify from './commands/verify.ts';
 import * as wipe from './commands/wipe.ts';
 import { EXIT } from './exit-codes.ts';
 
-const COMMANDS: { register(program: Command): void }[] = [ports, info, add, list, verify, code, rename, remove, time, wipe, password, sim, demo];
+const COMMANDS: { register(program: Command): void }[] = [ports, info, add, list, verify, code, rename, remove, time, wipe, password, sim, demo, flash, build, enroll, importCommand, fleet];
 
 const program = new Command('totp-token')
   .description('Provision and use a hardware TOTP token: seeds go in over USB, only codes come out.')

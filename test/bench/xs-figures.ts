@@ -42,7 +42,10 @@ export interface XsCodeCost {
 }
 
 export interface XsFigures {
+  /** Each Moddable board's firmware bundle (the project's main.js). */
   bundles: XsBundleSize[];
+  /** For comparison: TOTP alone, ours (protocol/, pure hashes) and otplib's, each bundled minified for XS. */
+  totpOnly: XsBundleSize[];
   perCode: XsCodeCost[];
 }
 
@@ -123,6 +126,27 @@ async function codeRequestCost(): Promise<number> {
   }
 }
 
+const PURE_PROBE = `
+    import { totp } from './protocol/totp.ts';
+    import { pureHashes } from './protocol/hash-pure.ts';
+    const hashes = pureHashes();
+    ${KEY_SETUP}
+    globalThis.once = () => totp(hashes.SHA1, key, 59, { period: 30, digits: 8 });`;
+const OTPLIB_PROBE = `
+    import { createGuardrails, generateSync } from 'otplib';
+    const guardrails = createGuardrails({ MIN_SECRET_BYTES: 1 });
+    ${KEY_SETUP}
+    globalThis.once = () => generateSync({ secret: key, epoch: 59, digits: 8, period: 30, algorithm: 'sha1', guardrails });`;
+
+export async function totpOnlySizes(): Promise<XsBundleSize[]> {
+  const out: XsBundleSize[] = [];
+  for (const [name, code] of [['protocol/ totp + pure SHA-1/256/512', PURE_PROBE], ['otplib 13 generateSync', OTPLIB_PROBE]] as const) {
+    const text = await probe(code);
+    out.push({ board: name, bytes: Buffer.byteLength(text), gzip: gzipSync(text).length });
+  }
+  return out;
+}
+
 export async function xsCodeCosts(): Promise<XsCodeCost[]> {
   const native = await probe(`
     import { totp } from './protocol/totp.ts';
@@ -130,17 +154,8 @@ export async function xsCodeCosts(): Promise<XsCodeCost[]> {
     const hashes = moddableHashes(['SHA1']);
     ${KEY_SETUP}
     globalThis.once = () => totp(hashes.SHA1, key, 59, { period: 30, digits: 8 });`);
-  const pure = await probe(`
-    import { totp } from './protocol/totp.ts';
-    import { pureHashes } from './protocol/hash-pure.ts';
-    const hashes = pureHashes();
-    ${KEY_SETUP}
-    globalThis.once = () => totp(hashes.SHA1, key, 59, { period: 30, digits: 8 });`);
-  const otplib = await probe(`
-    import { createGuardrails, generateSync } from 'otplib';
-    const guardrails = createGuardrails({ MIN_SECRET_BYTES: 1 });
-    ${KEY_SETUP}
-    globalThis.once = () => generateSync({ secret: key, epoch: 59, digits: 8, period: 30, algorithm: 'sha1', guardrails });`);
+  const pure = await probe(PURE_PROBE);
+  const otplib = await probe(OTPLIB_PROBE);
   return [
     { what: 'firmware code path, native Digest (crypt shim, hashed on the host)', computrons: await measure(native, true) },
     { what: 'firmware code path, pure-JS SHA-1 (protocol/sha1.ts)', computrons: await measure(pure) },
@@ -150,14 +165,16 @@ export async function xsCodeCosts(): Promise<XsCodeCost[]> {
 }
 
 export async function xsFigures(): Promise<XsFigures> {
-  return { bundles: await xsBundleSizes(), perCode: await xsCodeCosts() };
+  return { bundles: await xsBundleSizes(), totpOnly: await totpOnlySizes(), perCode: await xsCodeCosts() };
 }
 
 /** The section `npm run bench` prints (test/bench/bench.ts calls it when present). */
 export async function printFigures(section: (title: string) => void): Promise<void> {
   const f = await xsFigures();
   section('Moddable XS firmware bundles (ES module, minified; what the project\'s main.js holds)');
-  for (const b of f.bundles) console.log(`${b.board.padEnd(24)} ${b.bytes} bytes (${b.gzip} gzipped)`);
+  for (const b of f.bundles) console.log(`${b.board.padEnd(36)} ${b.bytes} bytes (${b.gzip} gzipped)`);
+  console.log('for comparison, TOTP alone bundled for XS:');
+  for (const b of f.totpOnly) console.log(`${b.board.padEnd(36)} ${b.bytes} bytes (${b.gzip} gzipped)`);
   section('XS meter per TOTP code (computrons; RFC 6238 SHA-1, 20-byte key)');
   for (const c of f.perCode) console.log(`${String(c.computrons).padStart(8)}  ${c.what}`);
 }

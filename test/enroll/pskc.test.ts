@@ -55,7 +55,7 @@ describe('PSKC reader (RFC 6030)', () => {
     } catch (e) {
       err = e as typeof err;
     }
-    expect(err.code).toBe('WRONG_PASSWORD');
+    expect(err.code).toBe('PSKC_WRONG_PASSWORD');
     expect(err.message).toMatch(/^tokens.pskcxml: wrong password or key .*nothing was imported/);
     expect(err.message).not.toMatch(/MTIz|3132|12345678901234567890/);
     expect(() => readPskc(xml)).toThrow(/protected by a password: give it/);

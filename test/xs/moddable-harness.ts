@@ -38,6 +38,8 @@ const OUT = { SERIAL_TX: 1, DIGEST: 2 };
 const DIGESTS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 /** How long a simulated finger holds a button, and waits after letting go: past the port's 30 ms debounce. */
 const PRESS_MS = 100;
+/** A long press, for a single button that confirms when held (the port's LONG_PRESS_MS is 800). */
+const HOLD_MS = 1000;
 
 /** Maps the SDK's module names to the shims; anything else Moddable-only fails the build. */
 export const moddableShims: Plugin = {
@@ -110,7 +112,7 @@ export interface XsToken {
   meter: XsMeter;
   send(command: number, fields: Fields, id?: number): Promise<Reply[]>;
   sendRaw(text: string): Promise<Reply[]>;
-  /** Press and release a button with its debounce, as a finger would. */
+  /** Press and release a button with its debounce, as a finger would (held 1 s for "confirm" on a single button). */
   press(role: ButtonRole): Promise<Reply[]>;
   /** Advance the board's clocks, firing its timers (the app ticks once a second). */
   tick(ms: number): Promise<Reply[]>;
@@ -161,7 +163,7 @@ export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirm
       const down = button.activeLow ? 0 : 1;
       const from = replies.length;
       await deliver(IN.PIN, Uint8Array.of(pin, down));
-      await token.tick(PRESS_MS);
+      await token.tick(button.role === 'next+confirm' && role === 'confirm' ? HOLD_MS : PRESS_MS);
       await deliver(IN.PIN, Uint8Array.of(pin, 1 - down));
       await token.tick(PRESS_MS);
       return replies.slice(from);

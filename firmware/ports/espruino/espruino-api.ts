@@ -24,7 +24,7 @@ export interface EspruinoGraphics {
 }
 
 export interface EspruinoGraphicsClass {
-  createArrayBuffer(width: number, height: number, bpp: number, options: { vertical_byte: boolean }): EspruinoGraphics;
+  createArrayBuffer(width: number, height: number, bpp: number, options: { vertical_byte: boolean; msb: boolean }): EspruinoGraphics;
 }
 
 export interface EspruinoE {

@@ -1,6 +1,7 @@
 // For firmware builds without Graphics' "6x8" font (the Pico's): the shared
-// 5x7 glyphs as an Espruino custom font, 6 columns per glyph (the sixth is
-// the gap), one byte per column with the top pixel in the most significant bit.
+// 5x7 glyphs as an Espruino custom font of 6 columns per glyph (the sixth is
+// the gap), one byte per column. Custom fonts are MSB-first (the top pixel in
+// bit 7); font5x7.ts keeps the top pixel in bit 0, so each column is reversed.
 import { FONT_5X7, FONT_FIRST } from '../../ui/font5x7.ts';
 
 export interface CustomFont {
@@ -11,7 +12,6 @@ export interface CustomFont {
 export function font6x8(): CustomFont {
   let bitmap = '';
   for (let i = 0; i < FONT_5X7.length; i++) {
-    // font5x7 keeps the top pixel in bit 0: reverse the column.
     let c = FONT_5X7[i];
     let r = 0;
     for (let b = 0; b < 8; b++) {

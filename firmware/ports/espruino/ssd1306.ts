@@ -1,7 +1,9 @@
 // A compact SSD1306 driver: the app draws with Espruino's native Graphics on
-// an ArrayBuffer laid out as the panel's pages (vertical_byte), and a flip
-// sends the whole buffer in one I2C write (about 25 ms at 400 kHz). Without
-// Graphics or a working bus the token still runs, on a null display.
+// an ArrayBuffer laid out as the panel's pages (vertical_byte, and msb: false
+// so bit 0 is a page's top row, as the panel reads it; Graphics defaults to
+// MSB-first), and a flip sends the whole buffer in one I2C write (about
+// 25 ms at 400 kHz). Without Graphics or a working bus the token still runs,
+// on a null display.
 import type { Canvas } from '../../ports.ts';
 import type { EspruinoBoardProfile } from '../../../boards/espruino-profile.ts';
 import type { EspruinoGraphics, EspruinoGraphicsClass, EspruinoI2C } from './espruino-api.ts';
@@ -39,7 +41,7 @@ export function ssd1306Canvas(board: EspruinoBoardProfile, font: CustomFont | nu
   try {
     bus.setup({ scl: wiring.scl, sda: wiring.sda, bitrate: wiring.bitrate });
     bus.writeTo(address, initSequence(h));
-    g = Graphics.createArrayBuffer(w, h, 1, { vertical_byte: true });
+    g = Graphics.createArrayBuffer(w, h, 1, { vertical_byte: true, msb: false });
   } catch (e) {
     return nullCanvas(w, h);
   }

@@ -61,9 +61,9 @@ export interface FlowOptions {
   client: EnrollClient;
   clock: EnrollClock;
   onEvent: (e: EnrollEvent) => void;
-  /** Code 1 is asked for only when at least this much of its period is left; default 20 s. */
+  /** Code 1 is asked for only when at least this much of its period is left; default 20 s (at most 2/3 of the period). */
   minFreshS?: number;
-  /** Wait this long past a period's start before asking (clock error, press delay); default 1500 ms. */
+  /** Wait this long past a period's start before asking (clock error, press delay); default 1500 ms (at most 1/10 of the period). */
   marginMs?: number;
   /** Pairs to try before giving up (a late press starts over); default 3. */
   attempts?: number;
@@ -164,9 +164,10 @@ class Flow {
   /** Two consecutive codes, with the waits that make them fresh. */
   async twoCodes(identify: (code: string, secondsLeft: number, atMs: number) => number): Promise<CodePair> {
     const o = this.o;
-    const minFreshMs = (o.minFreshS ?? 20) * 1000;
-    const margin = o.marginMs ?? 1500;
     const P = this.periodMs;
+    // Scaled down for short periods, so a 10-second code still gets a sensible window.
+    const minFreshMs = Math.min((o.minFreshS ?? 20) * 1000, (P * 2) / 3);
+    const margin = Math.min(o.marginMs ?? 1500, P / 10);
     const attempts = o.attempts ?? 3;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       // A fresh period: enough of it left to press the button, and not in its first instants.

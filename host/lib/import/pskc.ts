@@ -5,7 +5,7 @@
 // is itself encrypted). Pre-shared-key files (§6.1, <ds:KeyName>) and AES key
 // wrap (kw-aes128/192/256) are read too when the caller has the key.
 //
-// Mapping of one <Key> to an account (documented in host/lib/import/README.md):
+// Mapping of one <Key> to an account (also in README.md beside this file):
 //   type       Key@Algorithm ending in 'totp' or 'hotp' (urn:ietf:params:xml:ns:keyprov:pskc:totp,
 //              ...:pskc:hotp, and the '#totp' spelling some vendors use); anything else is refused
 //   algorithm  AlgorithmParameters/Suite naming SHA1, SHA256 or SHA512 (HMAC-SHA256, SHA-256...);
@@ -188,7 +188,7 @@ function encryptedData(node: Node | undefined, what: string, source: string): { 
 }
 
 const WRONG_PASSWORD = (source: string, how: string): TokenError =>
-  new TokenError('WRONG_PASSWORD', `${source}: wrong password or key (${how}); nothing was imported`);
+  new TokenError('PSKC_WRONG_PASSWORD', `${source}: wrong password or key (${how}); nothing was imported`);
 
 function setUpCrypto(container: Node, opts: PskcReadOptions, source: string): Crypto {
   const crypto: Crypto = { key: null, noKey: '', macAlgorithm: null, macKey: null };

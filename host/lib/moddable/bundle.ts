@@ -17,10 +17,3 @@ export async function buildModdableBundle(entry: string, outfile: string, minify
   const result = await build({ ...moddableBuildOptions(entry, outfile, minify), metafile: true });
   return Object.values(result.metafile!.outputs).reduce((n, o) => n + o.bytes, 0);
 }
-
-/** Bare module specifiers a built bundle imports (what its manifest must provide). */
-export function importedModules(bundle: string): string[] {
-  const found = new Set<string>();
-  for (const m of bundle.matchAll(/\bimport\s*(?:[\w${}\s,*]+?\s*from\s*)?["']([^"']+)["']/g)) found.add(m[1]!);
-  return [...found].sort();
-}

@@ -88,3 +88,45 @@ export class FakeToken {
     return this.clockSet ? { set: true, timeMs: this.clock.now() + this.offsetMs } : { set: false };
   }
 }
+
+/** A FakeToken with the fleet surface (hello, close) and a way to fail midway. */
+export class FakeFleetToken extends FakeToken {
+  board = 'fake-board';
+  algorithms: Algorithm[] = ['SHA1', 'SHA256', 'SHA512'];
+  /** Throw DISCONNECTED on the add after this many successful ones (null: never). */
+  failAfterAdds: number | null = null;
+  adds = 0;
+  closed = 0;
+  synced = 0;
+  /** Resolve hello after this many ms of real time, so ports overlap. */
+  helloDelayMs = 5;
+
+  async hello(): Promise<{ board: string; algorithms: Algorithm[]; slotsFree: number; clock: { set: boolean } }> {
+    await new Promise((r) => setTimeout(r, this.helloDelayMs));
+    return { board: this.board, algorithms: this.algorithms, slotsFree: this.slots - this.accounts.size, clock: { set: this.clockSet } };
+  }
+
+  override async add(a: Parameters<FakeToken['add']>[0]): Promise<{ check: string }> {
+    if (this.failAfterAdds !== null && this.adds >= this.failAfterAdds) {
+      a.secret.fill(0);
+      throw new TokenError('DISCONNECTED', 'the link closed while a request was in flight');
+    }
+    const r = await super.add(a);
+    this.adds++;
+    return r;
+  }
+
+  async list(): Promise<{ name: string; issuer: string }[]> {
+    return [...this.accounts].map(([name, s]) => ({ name, issuer: s.issuer }));
+  }
+
+  async syncTime(): Promise<unknown> {
+    this.synced++;
+    this.clockSet = true;
+    return {};
+  }
+
+  async close(): Promise<void> {
+    this.closed++;
+  }
+}

@@ -1,2 +1,0 @@
-import { printFigures } from '/work/main/test/bench/xs-figures.ts';
-await printFigures((t) => console.log('\n== ' + t));

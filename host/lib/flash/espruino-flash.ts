@@ -1,0 +1,195 @@
+// Installs a firmware bundle on an Espruino board through its REPL: check
+// that the port is an Espruino REPL (and the board the bundle was built
+// for), write the bundle into Storage as .bootcde in chunks, read it back
+// and compare, then load() it and wait for the token to answer HELLO.
+// Files the token keeps (tt.*: accounts, clock, password) are left alone
+// unless `wipe`; their contents are never read. No dependency on the
+// `espruino` CLI, which ignores ptys and hangs on small uploads.
+import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../../../protocol/frame.ts';
+import { COMMANDS, decodeReply, encodeRequest } from '../../../protocol/messages.ts';
+import type { Reply } from '../../../protocol/messages.ts';
+import { TokenError } from '../errors.ts';
+import type { Transport } from '../transport/transport.ts';
+import { CTRL_C, EspruinoRepl, excerpt } from './espruino-repl.ts';
+
+/** Bytes per Storage.write line (684 base64 characters): well inside any board's input buffer. */
+export const CHUNK_BYTES = 512;
+export const BOOT_FILE = '.bootcde';
+const S = 'require("Storage")';
+
+export interface FlashProgress {
+  phase: 'write' | 'verify';
+  done: number;
+  total: number;
+}
+
+export interface FlashOptions {
+  /** Accepted process.env.BOARD values (the profile's espruino.firmwareBoards); any if absent. */
+  firmwareBoards?: string[];
+  /** Erase the token's stored files (tt.*) too. */
+  wipe?: boolean;
+  onProgress?: (p: FlashProgress) => void;
+  /** How to get the REPL back on this board, for the message when the token is running. */
+  replMode?: string;
+  /** Per-command timeout (default 5 s). */
+  timeoutMs?: number;
+  /** How long to wait for the token's HELLO after load() (default 8 s; 0 skips the check). */
+  startTimeoutMs?: number;
+  chunkBytes?: number;
+}
+
+export interface FlashResult {
+  espruino: { version: string; board: string };
+  bytes: number;
+  chunks: number;
+  verified: true;
+  wiped: boolean;
+  /** tt.* files left on the board (the token's accounts, clock and password records). */
+  keptFiles: number;
+  /** The token answered HELLO after load(); its board id and firmware version. */
+  started: { board: string; firmware: string } | null;
+  seconds: number;
+}
+
+/** Listen for a token's HELLO reply: a port that runs totp-token instead of the REPL. */
+async function probeToken(transport: Transport, repl: EspruinoRepl, timeoutMs: number): Promise<Reply | null> {
+  let reply: Reply | null = null;
+  const reader = createFrameReader(REPLY_MARKER, (body) => {
+    try {
+      const r = decodeReply(body);
+      if (r.id === 201) reply = r;
+    } catch {
+      // not ours
+    }
+  }, () => {});
+  reader.push(repl.pending());
+  const end = Date.now() + timeoutMs;
+  await transport.write(encodeFrame(REQUEST_MARKER, encodeRequest({ id: 201, command: COMMANDS.HELLO, fields: {} })));
+  let seen = repl.pending().length;
+  while (!reply && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    const text = repl.pending();
+    reader.push(text.slice(seen));
+    seen = text.length;
+  }
+  return reply;
+}
+
+/** Check the port is an Espruino REPL; returns process.env.VERSION and BOARD. */
+export async function identifyEspruino(transport: Transport, repl: EspruinoRepl, opts: FlashOptions): Promise<{ version: string; board: string }> {
+  const timeout = opts.timeoutMs ?? 5000;
+  // Ctrl-C clears whatever was typed; then ask for the interpreter's version.
+  await repl.write(CTRL_C);
+  await repl.settle(150, 1000);
+  const before = repl.pending();
+  repl.discard();
+  let answer: string | null = null;
+  try {
+    answer = await repl.command('print("TT"+"ID",process.env.VERSION,process.env.BOARD)', 'TTID', Math.min(timeout, 3000));
+  } catch (e) {
+    if (!(e instanceof TokenError) || e.code === 'FLASH_DEVICE') throw e;
+  }
+  const m = answer === null ? null : /^(\S+) (\S+)/.exec(answer);
+  if (!m) {
+    const seen = before + repl.pending();
+    const token = await probeToken(transport, repl, 2000);
+    if (token && token.status === 0) {
+      const f = token.fields;
+      throw new TokenError(
+        'NOT_ESPRUINO',
+        `${transport.address} runs totp-token (board ${String(f.board)}, firmware ${String(f.firmware)}), not the Espruino REPL: ` +
+          `while the token runs, its USB carries only the token protocol. To reflash it, start the board in REPL mode` +
+          (opts.replMode ? ` (${opts.replMode})` : '') + ', then run flash again.',
+      );
+    }
+    const what = excerpt(seen + repl.pending());
+    throw new TokenError(
+      'NOT_ESPRUINO',
+      `no Espruino REPL on ${transport.address}: it did not answer print(process.env.VERSION)` +
+        (what ? ` and sent "${what}"` : ' and sent nothing') +
+        '. Check --port, that the board runs Espruino firmware, and that no other program (a terminal, the Espruino IDE) has the port open.',
+    );
+  }
+  const found = { version: m[1], board: m[2] };
+  if (opts.firmwareBoards && opts.firmwareBoards.indexOf(found.board) < 0) {
+    throw new TokenError(
+      'WRONG_BOARD',
+      `the Espruino on ${transport.address} is a ${found.board} (Espruino ${found.version}), but this bundle is for ${opts.firmwareBoards.join(' or ')}: pick the matching --board`,
+    );
+  }
+  return found;
+}
+
+export async function flashEspruino(transport: Transport, code: Uint8Array, opts: FlashOptions = {}): Promise<FlashResult> {
+  const started = Date.now();
+  const timeout = opts.timeoutMs ?? 5000;
+  const chunk = opts.chunkBytes ?? CHUNK_BYTES;
+  const total = code.length;
+  if (total === 0) throw new TokenError('BAD_INPUT', 'the firmware bundle is empty');
+  const repl = new EspruinoRepl(transport);
+  const espruino = await identifyEspruino(transport, repl, opts);
+
+  // Saved state or reset code would run instead of (or besides) the token:
+  // drop them, and the old token, before writing. The token's own tt.* files stay unless wiping.
+  const wipe = opts.wipe ? `${S}.list(/^tt\\./).forEach(function(f){${S}.erase(f)});` : '';
+  const kept = await repl.command(
+    `${S}.erase(".bootrst");${S}.erase(".varimage");${S}.erase("${BOOT_FILE}");${wipe}print("TT"+"PREP",${S}.list(/^tt\\./).length)`,
+    'TTPREP',
+    timeout * 2,
+  );
+
+  const buf = Buffer.from(code.buffer, code.byteOffset, code.length);
+  let chunks = 0;
+  for (let off = 0; off < total; off += chunk) {
+    const part = buf.subarray(off, Math.min(total, off + chunk)).toString('base64');
+    const size = off === 0 ? ',' + total : '';
+    const ok = await repl.command(`print("TT"+"W",${S}.write("${BOOT_FILE}",atob("${part}"),${off}${size}),${off})`, 'TTW', timeout);
+    if (ok !== `true ${off}`) throw new TokenError('FLASH_WRITE', `Storage.write of bytes ${off}.. failed on the board (answer: ${excerpt(ok, 60)})`);
+    chunks++;
+    opts.onProgress?.({ phase: 'write', done: Math.min(total, off + chunk), total });
+  }
+
+  // Read back what the board stored and compare it byte for byte.
+  const length = await repl.command(`print("TT"+"L",${S}.read("${BOOT_FILE}").length)`, 'TTL', timeout);
+  if (Number(length) !== total) throw new TokenError('FLASH_VERIFY', `verification failed: the board holds ${length} bytes of ${BOOT_FILE}, ${total} were sent`);
+  for (let off = 0; off < total; off += chunk) {
+    const n = Math.min(chunk, total - off);
+    const line = await repl.command(`print("TT"+"R",${off},btoa(${S}.read("${BOOT_FILE}",${off},${n})))`, 'TTR', timeout);
+    const m = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(line.trim());
+    const back = m && Number(m[1]) === off ? Buffer.from(m[2], 'base64') : null;
+    if (!back || !back.equals(buf.subarray(off, off + n))) {
+      const where = back ? firstDifference(back, buf.subarray(off, off + n)) : 0;
+      throw new TokenError('FLASH_VERIFY', `verification failed: bytes at ${off + where} differ from what was written (read back ${back ? back.length : 0} of ${n}); nothing was started, flash again`);
+    }
+    opts.onProgress?.({ phase: 'verify', done: off + n, total });
+  }
+
+  // Start it. The token takes the console off this port, so from here on only frames come back.
+  await repl.write('\x10load()\n');
+  let token: FlashResult['started'] = null;
+  const startTimeout = opts.startTimeoutMs ?? 8000;
+  if (startTimeout > 0) {
+    await repl.settle(200, 1500);
+    const end = Date.now() + startTimeout;
+    while (!token && Date.now() < end) {
+      const r = await probeToken(transport, repl, 1000);
+      if (r && r.status === 0) token = { board: String(r.fields.board), firmware: String(r.fields.firmware) };
+    }
+  }
+  return {
+    espruino,
+    bytes: total,
+    chunks,
+    verified: true,
+    wiped: !!opts.wipe,
+    keptFiles: Number(kept) || 0,
+    started: token,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+}
+
+function firstDifference(a: Buffer, b: Buffer): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}

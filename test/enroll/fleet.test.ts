@@ -1,0 +1,165 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { base32Decode } from '../../protocol/base32.ts';
+import { parseEntraCsv } from '../../host/lib/export/entra-csv.ts';
+import { DEFAULT_SPEC, generateSeed, provisionFleet, writeRegistrationFiles } from '../../host/lib/fleet/fleet.ts';
+import type { FleetSpec } from '../../host/lib/fleet/state.ts';
+import { readPskcFile } from '../../host/lib/import/pskc.ts';
+import { FakeFleetToken, virtualClock } from './helpers/fake-token.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'fleet-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => {
+  const d = join(root, `run-${++n}`);
+  mkdirSync(d);
+  return d;
+};
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+function tokens(count: number) {
+  const clock = virtualClock(1_750_000_000_000);
+  const map = new Map<string, FakeFleetToken>();
+  for (let i = 0; i < count; i++) map.set(`/dev/ttyACM${i}`, new FakeFleetToken(clock));
+  return map;
+}
+
+describe('fleet provisioning', () => {
+  it('generates seeds of the size RFC 6238 uses for the hash, all different', () => {
+    expect(generateSeed('SHA1')).toHaveLength(20);
+    expect(generateSeed('SHA256')).toHaveLength(32);
+    expect(generateSeed('SHA512')).toHaveLength(64);
+    const seen = new Set(Array.from({ length: 50 }, () => hex(generateSeed('SHA1'))));
+    expect(seen.size).toBe(50);
+    expect(() => generateSeed('SHA1', 8)).toThrow(/16 to 64/);
+  });
+
+  it('provisions 4 tokens at once; one failing midway does not stop the others; a re-run resumes and finishes it', async () => {
+    const dir = fresh();
+    const fleet = tokens(4);
+    const ports = [...fleet.keys()];
+    const flaky = fleet.get(ports[2])!;
+    flaky.failAfterAdds = 1; // stores account 1 of 2, then the link drops
+    fleet.get(ports[3])!.clockSet = false;
+    const spec: FleetSpec = { ...DEFAULT_SPEC, accountsPerToken: 2, nameTemplate: 'vpn-{serial}-{k}', upnTemplate: 'user{n}@contoso.com', issuer: 'Contoso' };
+    const lines: string[] = [];
+    let live = 0;
+    let maxLive = 0;
+    for (const t of fleet.values()) {
+      const close = t.close.bind(t);
+      t.close = async () => {
+        live--;
+        return close();
+      };
+    }
+    const connect = async (port: string) => {
+      live++;
+      maxLive = Math.max(maxLive, live);
+      return fleet.get(port)!;
+    };
+    const statePath = join(dir, 'fleet-state.json');
+    const r1 = await provisionFleet({ ports, spec, statePath, connect, onProgress: (p, t) => lines.push(`${p}: ${t}`) });
+    expect(maxLive).toBe(4); // all ports at once
+    expect(r1.complete).toBe(false);
+    expect(r1.failed).toEqual([{ port: ports[2], code: 'DISCONNECTED', message: 'the link closed while a request was in flight' }]);
+    expect(r1.done.map((t) => t.serial)).toEqual(['TT-0001', 'TT-0002', 'TT-0004']);
+    expect(lines).toContain(`${ports[2]}: FAILED: the link closed while a request was in flight`);
+    expect(lines).toContain(`${ports[0]}: done: serial TT-0001, 2 accounts`);
+    expect(lines.some((l) => l.startsWith(`${ports[3]}: clock was not set`))).toBe(true);
+    expect(statSync(statePath).mode & 0o777).toBe(0o600);
+    expect([...flaky.accounts.keys()]).toEqual(['vpn-TT-0003-1']);
+
+    // Registration files are not written for an incomplete fleet by the CLI; the re-run comes first.
+    flaky.failAfterAdds = null;
+    lines.length = 0;
+    const r2 = await provisionFleet({ ports, spec, statePath, connect, onProgress: (p, t) => lines.push(`${p}: ${t}`) });
+    expect(r2.complete).toBe(true);
+    expect(r2.failed).toEqual([]);
+    expect(lines.filter((l) => /already done in an earlier run/.test(l))).toHaveLength(3);
+    expect(lines).toContain(`${ports[2]}: resuming: finishing with the seeds on record`);
+    expect(lines).toContain(`${ports[2]}: 'vpn-TT-0003-1' was already stored with its seed (an earlier run got that far)`);
+    expect([...flaky.accounts.keys()]).toEqual(['vpn-TT-0003-1', 'vpn-TT-0003-2']);
+    for (const t of fleet.values()) expect(t.closed).toBeGreaterThanOrEqual(1);
+
+    // The files hold exactly the seeds the tokens hold.
+    const files = writeRegistrationFiles(r2.done, spec, { pskc: join(dir, 'fleet.pskcxml'), csv: join(dir, 'fleet.csv'), pskcOptions: { password: 'fleet pw', iterations: 2000 } });
+    expect(files).toEqual({ pskc: join(dir, 'fleet.pskcxml'), csv: join(dir, 'fleet.csv') });
+    for (const f of Object.values(files)) expect(statSync(f as string).mode & 0o777).toBe(0o600);
+    const onTokens = new Map<string, string>();
+    for (const t of fleet.values()) for (const [name, s] of t.accounts) onTokens.set(name, hex(s.secret));
+    const keys = readPskcFile(files.pskc!, { password: 'fleet pw' });
+    expect(keys).toHaveLength(8);
+    for (const k of keys) {
+      expect(hex(k.otp.secret)).toBe(onTokens.get(k.otp.account));
+      expect(k.otp).toMatchObject({ issuer: 'Contoso', algorithm: 'SHA1', digits: 6, period: 30 });
+      expect(k.otp.secret).toHaveLength(20);
+    }
+    expect(keys.map((k) => [k.serial, k.keyId, k.userId])).toContainEqual(['TT-0003', 'TT-0003-2', 'user3@contoso.com']);
+    const rows = parseEntraCsv(readFileSync(files.csv!, 'utf8'));
+    expect(rows.map((r) => [r.upn, r.serial, r.period, r.manufacturer, r.model])).toContainEqual(['user4@contoso.com', 'TT-0004-1', 30, 'totp-token', 'fake-board']);
+    expect(rows.map((r) => hex(r.secret)).sort()).toEqual([...onTokens.values()].sort());
+
+    // Writing again refuses, and leaves both files as they were.
+    const before = readFileSync(files.csv!, 'utf8');
+    expect(() => writeRegistrationFiles(r2.done, spec, { pskc: join(dir, 'other.pskcxml'), csv: files.csv })).toThrow(/fleet.csv already exists: refusing to overwrite it \(nothing was written\)/);
+    expect(existsSync(join(dir, 'other.pskcxml'))).toBe(false);
+    expect(readFileSync(files.csv!, 'utf8')).toBe(before);
+  });
+
+  it('records seeds before sending them, and keeps serials stable across runs', async () => {
+    const dir = fresh();
+    const fleet = tokens(3);
+    const ports = [...fleet.keys()];
+    const statePath = join(dir, 's.json');
+    let seenInState = false;
+    const t0 = fleet.get(ports[0])!;
+    const origAdd = t0.add.bind(t0);
+    t0.add = async (a) => {
+      const state = JSON.parse(readFileSync(statePath, 'utf8'));
+      const rec = state.tokens.find((t: { port: string }) => t.port === ports[0]);
+      seenInState = rec.status === 'sending' && hex(base32Decode(rec.accounts[0].secret)) === hex(a.secret);
+      return origAdd(a);
+    };
+    fleet.get(ports[1])!.algorithms = ['SHA1'];
+    const spec = { ...DEFAULT_SPEC, algorithm: 'SHA256' as const };
+    const r = await provisionFleet({ ports, spec, statePath, connect: async (p) => fleet.get(p)!, onProgress: () => {} });
+    expect(seenInState).toBe(true);
+    expect(r.failed.map((f) => [f.port, f.code])).toEqual([[ports[1], 'UNSUPPORTED_ALGORITHM']]);
+    expect(r.failed[0].message).toMatch(/cannot compute SHA256/);
+    expect(fleet.get(ports[0])!.accounts.get('TT-0001')!.secret).toHaveLength(32);
+    // Ports in another order, one new: old serials stay, the new one gets the next number.
+    const more = [ports[2], 'tcp://127.0.0.1:9', ports[0]];
+    fleet.set('tcp://127.0.0.1:9', new FakeFleetToken(virtualClock(0)));
+    const r2 = await provisionFleet({ ports: more, spec, statePath, connect: async (p) => fleet.get(p)!, onProgress: () => {} });
+    expect(r2.done.map((t) => [t.port, t.serial])).toEqual([[ports[0], 'TT-0001'], [ports[2], 'TT-0003'], ['tcp://127.0.0.1:9', 'TT-0004']]);
+    expect(r2.complete).toBe(true);
+    expect(() => writeRegistrationFiles(r2.done, spec, { csv: join(dir, 'x.csv') })).toThrow(/cannot write the Entra CSV: Entra takes HMAC-SHA1 only, not SHA256/);
+    expect(existsSync(join(dir, 'x.csv'))).toBe(false);
+  });
+
+  it('refuses to resume a state file with other fleet options, and bad plans', async () => {
+    const dir = fresh();
+    const statePath = join(dir, 's.json');
+    const fleet = tokens(1);
+    await provisionFleet({ ports: [...fleet.keys()], spec: DEFAULT_SPEC, statePath, connect: async (p) => fleet.get(p)!, onProgress: () => {} });
+    await expect(provisionFleet({ ports: ['a'], spec: { ...DEFAULT_SPEC, digits: 8 }, statePath, connect: async () => fleet.get('a')!, onProgress: () => {} })).rejects.toThrow(
+      /belongs to a fleet with digits '6', not '8'/,
+    );
+    writeFileSync(join(dir, 'junk.json'), '{');
+    await expect(provisionFleet({ ports: ['a'], spec: DEFAULT_SPEC, statePath: join(dir, 'junk.json'), connect: async () => fleet.get('a')!, onProgress: () => {} })).rejects.toThrow(/not readable JSON/);
+    await expect(provisionFleet({ ports: ['a', 'a'], spec: DEFAULT_SPEC, statePath, connect: async () => fleet.get('a')!, onProgress: () => {} })).rejects.toThrow(/listed twice/);
+    await expect(provisionFleet({ ports: ['a'], spec: { ...DEFAULT_SPEC, accountsPerToken: 2, nameTemplate: 'x' }, statePath: join(dir, 'n.json'), connect: async () => fleet.get('a')!, onProgress: () => {} })).rejects.toThrow(/needs \{k\}/);
+  });
+
+  it('a token with a different key under the same name fails that port clearly', async () => {
+    const dir = fresh();
+    const fleet = tokens(2);
+    const ports = [...fleet.keys()];
+    await fleet.get(ports[1])!.add({ name: 'TT-0002', issuer: '', algorithm: 'SHA1', digits: 6, period: 30, secret: new Uint8Array(20).fill(9) });
+    const r = await provisionFleet({ ports, spec: DEFAULT_SPEC, statePath: join(dir, 's.json'), connect: async (p) => fleet.get(p)!, onProgress: () => {} });
+    expect(r.failed[0].message).toMatch(/already has an account 'TT-0002' with another key: wipe the token/);
+    expect(r.done.map((t) => t.serial)).toEqual(['TT-0001']);
+  });
+});

@@ -1,0 +1,197 @@
+// The firmware on the real Espruino interpreter (its Linux build), when
+// ESPRUINO_BIN names one: the ESP32 board's bundle in its Linux variant
+// (linux-entry.ts) is flashed by the real flasher through the interpreter's
+// own REPL on a pty, boots with load(), and answers protocol frames; after a
+// restart it boots from its Storage with 20 accounts (memory figure), and a
+// bench gives the time per code with the native SHA1.
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasSocat, openPtyLink } from '../../firmware/ports/node/serial-links.ts';
+import type { SimLink } from '../../firmware/ports/node/serial-links.ts';
+import { flashEspruino } from '../../host/lib/flash/espruino-flash.ts';
+import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
+import { createTransport } from '../../host/lib/transport/index.ts';
+import type { Transport } from '../../host/lib/transport/index.ts';
+import { createFrameReader, encodeFrame } from '../../protocol/frame.ts';
+import { keyCheckValue } from '../../protocol/keycheck.ts';
+import { COMMANDS, decodeReply, encodeRequest, STATUS_OK } from '../../protocol/messages.ts';
+import type { Reply } from '../../protocol/messages.ts';
+import type { Fields } from '../../protocol/tlv.ts';
+import { ESPRUINO_BIN, ESPRUINO_SKIP_REASON, runOnEspruino } from '../helpers/espruino-bin.ts';
+import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
+import { bundleEntry } from './harness.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const seed = (i: number) => new Uint8Array(40).map((_, j) => (i * 31 + j * 7 + 1) & 255);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+if (!ESPRUINO_BIN) console.warn(ESPRUINO_SKIP_REASON);
+
+/** The interpreter, interactive (it autoloads .bootcde from ./espruino.flash), its stdio bridged to a pty. */
+async function startInterpreter(dir: string): Promise<{ proc: ChildProcessWithoutNullStreams; link: SimLink; stop(): Promise<void> }> {
+  const link = await openPtyLink(join(dir, 'tty'));
+  const proc = spawn(ESPRUINO_BIN, [], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  proc.stdout.setEncoding('latin1');
+  proc.stdout.on('data', (d: string) => link.write(d));
+  // Stdin stays open (EOF makes the Linux build read junk); 0x04 would end it, and no frame holds one.
+  link.onData((d) => proc.stdin.write(Buffer.from(d, 'latin1')));
+  return {
+    proc,
+    link,
+    stop: async () => {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGKILL');
+        await exited;
+      }
+      await link.close();
+    },
+  };
+}
+
+/** Frames over a transport that is already open. */
+function frames(t: Transport) {
+  const replies: Reply[] = [];
+  let raw = '';
+  const reader = createFrameReader('<', (b) => replies.push(decodeReply(b)), () => replies.push({ id: -1, status: -1, fields: {} }));
+  t.onData((d) => {
+    raw += d;
+    reader.push(d);
+  });
+  let id = 1;
+  return {
+    raw: () => raw,
+    async send(command: number, fields: Fields, timeoutMs = 5000): Promise<Reply> {
+      const want = id++ % 200 || 1;
+      await t.write(encodeFrame('>', encodeRequest({ id: want, command, fields })));
+      for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(10)) {
+        const r = replies.find((x) => x.id === want);
+        if (r) return r;
+      }
+      throw new Error(`no reply to command ${command} within ${timeoutMs} ms; received: ${JSON.stringify(raw.slice(-300))}`);
+    },
+    /** Every account name, following LIST's pages. */
+    async names(): Promise<string[]> {
+      const names: string[] = [];
+      for (let start: number | undefined = 0; start !== undefined; ) {
+        const page: Reply = await this.send(COMMANDS.LIST, start ? { start } : {});
+        for (const a of page.fields.account as Fields[]) names.push(String(a.name));
+        start = page.fields.next as number | undefined;
+      }
+      return names;
+    },
+    async memory(): Promise<number> {
+      const from = raw.length;
+      await t.write('?mem\n');
+      for (const end = Date.now() + 3000; Date.now() < end; await sleep(10)) {
+        const m = /#mem (\d+) (\d+)/.exec(raw.slice(from));
+        if (m) return Number(m[1]);
+      }
+      throw new Error('no memory figure');
+    },
+  };
+}
+
+describe.skipIf(!ESPRUINO_BIN || !hasSocat())('the firmware on the real Espruino interpreter', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tt-espruino-real-'));
+  let code = '';
+  const figures: string[] = [];
+
+  beforeAll(async () => {
+    code = await bundleEntry(join(here, 'linux-entry.ts'));
+  }, 30_000);
+
+  afterAll(() => {
+    if (figures.length) console.log('Espruino figures:\n  ' + figures.join('\n  '));
+  });
+
+  it('is flashed through the interpreter\'s REPL, boots with load(), and answers HELLO, TIME_SET, ADD, KEY_CHECK, LIST', async () => {
+    const esp = await startInterpreter(dir);
+    const t = createTransport(esp.link.address);
+    await t.open();
+    try {
+      const r = await flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { firmwareBoards: ['LINUX'], startTimeoutMs: 15000 });
+      expect(r).toMatchObject({ espruino: { board: 'LINUX' }, verified: true, started: { board: 'espruino-esp32-ssd1306' } });
+      figures.push(`flash over the real REPL: ${r.bytes} bytes in ${r.seconds} s`);
+      const f = frames(t);
+      const hello = await f.send(COMMANDS.HELLO, {});
+      expect(hello.fields).toMatchObject({ board: 'espruino-esp32-ssd1306', algorithms: 7, slotsFree: 32 });
+      figures.push(`process.memory().usage after boot, 0 accounts: ${await f.memory()}`);
+      expect((await f.send(COMMANDS.TIME_SET, { timeMs: T0 })).fields).toMatchObject({ clock: 1 });
+      for (let i = 0; i < 20; i++) {
+        const add = await f.send(COMMANDS.ADD, { name: 'account' + i, issuer: 'Example', algorithm: (i % 3) + 1, digits: 6, period: 30, secret: seed(i) });
+        expect(add.status, String(add.fields.message)).toBe(STATUS_OK);
+      }
+      const check = await f.send(COMMANDS.KEY_CHECK, { name: 'account4' });
+      const sha256 = nodeHashes().SHA256!;
+      expect(Buffer.from(check.fields.check as Uint8Array)).toEqual(Buffer.from(keyCheckValue(sha256, seed(4))));
+      expect(await f.names()).toEqual(Array.from({ length: 20 }, (_, i) => 'account' + i));
+      // No REPL on the link any more: a line that would print a stored record gets no answer.
+      const before = f.raw().length;
+      await t.write('\x10print("TT"+"X",require("Storage").read("tt.acc.0"))\n');
+      await sleep(1000);
+      expect(f.raw().slice(before)).not.toMatch(/TTX/);
+      expect((await f.send(COMMANDS.HELLO, {})).status).toBe(STATUS_OK);
+    } finally {
+      await t.close();
+      await esp.stop();
+    }
+  }, 120_000);
+
+  it('restarts from its Storage with the 20 accounts and the clock', async () => {
+    const esp = await startInterpreter(dir);
+    const t = createTransport(esp.link.address);
+    await t.open();
+    try {
+      const f = frames(t);
+      await sleep(1500);
+      const usage = await f.memory();
+      figures.push(`process.memory().usage after boot with 20 accounts: ${usage}`);
+      const hello = await f.send(COMMANDS.HELLO, {});
+      expect(hello.fields).toMatchObject({ clock: 1, slotsFree: 12 });
+      expect((await f.names()).length).toBe(20);
+      figures.push(`process.memory().usage after LIST of 20: ${await f.memory()}`);
+    } finally {
+      await t.close();
+      await esp.stop();
+    }
+  }, 60_000);
+
+  it('computes a code with the native SHA1 in a few ms', async () => {
+    const bundle = join(dir, 'bench.js');
+    writeFileSync(bundle, await bundleEntry(join(here, 'code-bench-entry.ts')), 'latin1');
+    const { stdout } = runOnEspruino(bundle);
+    const ms: Record<string, number> = {};
+    for (const m of stdout.matchAll(/BENCH (\S+) ([\d.]+)/g)) ms[m[1]] = Number(m[2]);
+    expect(Object.keys(ms), stdout.slice(-500)).toEqual(['native-SHA1', 'native-SHA256', 'pure-SHA1']);
+    figures.push(`ms per code: ${Object.entries(ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    expect(ms['native-SHA1']).toBeLessThan(ms['pure-SHA1']);
+  }, 120_000);
+});
+
+describe.skipIf(!ESPRUINO_BIN)('the SSD1306 canvas on the real interpreter', () => {
+  it('sends the panel the same pixels as the shared framebuffer (bit 0 = top row of a page)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tt-espruino-panel-'));
+    const bundle = join(dir, 'display.js');
+    writeFileSync(bundle, await bundleEntry(join(here, 'display-entry.ts')), 'latin1');
+    const { stdout } = runOnEspruino(bundle);
+    const panels: Record<string, Buffer> = {};
+    for (const m of stdout.matchAll(/PANEL (\w+) ([0-9a-f]*)/g)) panels[m[1]] = Buffer.from(m[2], 'hex');
+    const fb = createFramebuffer(128, 64, () => {});
+    fb.fillRect(0, 0, 1, 1);
+    fb.fillRect(100, 40, 20, 4);
+    fb.text(8, 8, '0!', 2);
+    fb.text(0, 56, 'Ab', 1);
+    expect(panels.custom?.length, stdout.slice(-300)).toBe(1024);
+    expect(panels.custom.equals(Buffer.from(fb.buffer))).toBe(true);
+    // The firmware's own 6x8 glyphs differ from ours, but not the rectangles' bits.
+    expect(panels.native[0]).toBe(0x01);
+    expect(panels.native.subarray(5 * 128 + 100, 5 * 128 + 120).every((b) => b === 0x0f)).toBe(true);
+  }, 60_000);
+});
