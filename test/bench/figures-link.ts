@@ -43,8 +43,19 @@ export async function printFigures(section: (t: string) => void): Promise<void> 
     await client.timeGet();
     rtt.push(performance.now() - t0);
   }
+  // Sync accuracy: after a sync, how far the token's clock is from the host's,
+  // judged at the midpoint of each TIME_GET round trip.
+  const syncs: number[] = [];
+  for (let k = 0; k < 20; k++) {
+    await client.syncTime();
+    const t0 = Date.now();
+    const c = await client.timeGet();
+    const t1 = Date.now();
+    syncs.push(Math.abs(c.timeMs! - (t0 + t1) / 2));
+  }
   await client.close();
   section(`link to the simulator over a ${link}`);
+  console.log(`clock after 'time sync': median |offset| ${median(syncs).toFixed(1)} ms, worst ${Math.max(...syncs).toFixed(1)} ms over 20 syncs (1 ms resolution)`);
   console.log(`add (verified key check) + KEY_CHECK: median ${median(times).toFixed(2)} ms, p90 ${p90(times).toFixed(2)} ms over 200`);
   console.log(`one round trip (TIME_GET): median ${median(rtt).toFixed(2)} ms over 200`);
 

@@ -13,6 +13,8 @@ export function describeClock(c: ClockInfo): string {
   if (c.errorMs !== undefined) parts.push(`±${seconds(c.errorMs)} estimated`);
   if (c.driftPpm) parts.push(`drift ${c.driftPpm} ppm corrected`);
   if (c.syncedAtMs) parts.push(`synced ${iso(c.syncedAtMs)}`);
+  // The token shows "clock?" past the same limit.
+  if (c.errorMs !== undefined && c.errorMs > 5000) parts.push('MAY BE OFF: run totp-token time sync');
   return parts.join(', ');
 }
 
