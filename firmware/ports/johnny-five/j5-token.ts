@@ -13,7 +13,7 @@ import type { BoardProfile } from '../../../boards/profile.ts';
 import { nodeHashes } from '../../../host/lib/hashes/node-hashes.ts';
 import { startToken } from '../../app.ts';
 import type { TokenApp } from '../../app.ts';
-import type { ButtonRole } from '../../ports.ts';
+import type { ButtonRole, Clock } from '../../ports.ts';
 import { fileStorage } from '../node/file-storage.ts';
 import type { SimLink } from '../node/serial-links.ts';
 import { openDeviceSerial } from './device-serial.ts';
@@ -68,11 +68,17 @@ export interface J5TokenOptions {
   bootId?: string | null;
   /** Milliseconds since the epoch from the system; tests pass a controlled source. */
   timeSource?: () => number;
+  /** How long a confirmation waits for the button (the app's 30 s by default); tests shorten it. */
+  presenceTimeoutMs?: number;
+  /** Sees everything the token sends (tests scan replies for leaked seeds). */
+  traceOut?: (text: string) => void;
 }
 
 export interface J5Token {
   address: string;
   app: TokenApp;
+  /** The raw clock (system time plus the synced offset). */
+  clock: Clock;
   /** What the LCD shows now, as the app laid it out. */
   lines(): string[];
   close(): Promise<void>;
@@ -126,14 +132,21 @@ export async function startJ5Token(opts: J5TokenOptions): Promise<J5Token> {
   const link: SimLink = await openDeviceSerial(opts.link);
   const source = opts.timeSource ?? Date.now;
   const bootId = opts.bootId === undefined ? currentBootId() : opts.bootId;
+  const clock = systemClock(join(opts.stateDir, 'clock.json'), source, bootId);
   const intervals: NodeJS.Timeout[] = [];
   const confirm = profile.buttons.find((b) => b.role !== 'next');
   const app = startToken(
     {
-      serial: { write: (t) => link.write(t), onData: (h) => link.onData(h) },
+      serial: {
+        write: (t) => {
+          opts.traceOut?.(t);
+          link.write(t);
+        },
+        onData: (h) => link.onData(h),
+      },
       canvas,
       storage: fileStorage(join(opts.stateDir, 'storage')),
-      clock: systemClock(join(opts.stateDir, 'clock.json'), source, bootId),
+      clock,
       timers: {
         setInterval: (fn, ms) => {
           const h = setInterval(fn, ms);
@@ -149,12 +162,14 @@ export async function startJ5Token(opts: J5TokenOptions): Promise<J5Token> {
       board: { id: profile.id, name: profile.name, algorithms: profile.algorithms, maxAccounts: profile.storage.maxAccounts, typicalDriftPpm: profile.clock.typicalDriftPpm },
     },
     confirm && confirm.role === 'next+confirm' ? 'Hold the button' : 'Press confirm',
+    opts.presenceTimeoutMs,
   );
   link.onClose(() => app.linkClosed());
 
   return {
     address: link.address,
     app,
+    clock,
     lines: () => canvas.lines(),
     close: async () => {
       for (const h of intervals) clearInterval(h);
