@@ -58,8 +58,11 @@ async function accessPassword(out: Output): Promise<string> {
   throw new TokenError('LOCKED', 'the token is locked by a USB password and none was given');
 }
 
-/** Open the port, say HELLO, run `fn`, close. Ctrl-C while the token waits for its button cancels it there. */
-export async function withClient<T>(opts: CommonOptions, out: Output, fn: (client: TokenClient) => Promise<T>): Promise<T> {
+/**
+ * Open the port, say HELLO, run `fn`, close. Ctrl-C while the token waits for its button cancels it there.
+ * With `onInterrupt`, the first Ctrl-C also calls it and lets `fn` wind down (up to 20 s; a second Ctrl-C quits at once).
+ */
+export async function withClient<T>(opts: CommonOptions, out: Output, fn: (client: TokenClient) => Promise<T>, onInterrupt?: () => void): Promise<T> {
   const spec = opts.port || process.env.TOTP_TOKEN_PORT || (await detectBoard());
   const transport = await openTransport(spec);
   const trace = process.env.TOTP_TOKEN_TRACE;
@@ -69,11 +72,12 @@ export async function withClient<T>(opts: CommonOptions, out: Output, fn: (clien
     traceReceived: trace ? (chunk) => appendFileSync(trace, chunk, 'latin1') : undefined,
   });
   const onSigint = (): void => {
-    if (interrupted || !client.awaitingPresence) process.exit(EXIT.INTERRUPTED);
+    if (interrupted || (!client.awaitingPresence && !onInterrupt)) process.exit(EXIT.INTERRUPTED);
     interrupted = true;
-    out.note('cancelling on the token...');
-    void client.interrupt().catch(() => process.exit(EXIT.INTERRUPTED));
-    setTimeout(() => process.exit(EXIT.INTERRUPTED), 1000).unref();
+    onInterrupt?.();
+    out.note(client.awaitingPresence ? 'cancelling on the token...' : 'stopping...');
+    if (client.awaitingPresence) void client.interrupt().catch(() => process.exit(EXIT.INTERRUPTED));
+    setTimeout(() => process.exit(EXIT.INTERRUPTED), onInterrupt ? 20_000 : 1000).unref();
   };
   process.on('SIGINT', onSigint);
   try {

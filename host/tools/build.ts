@@ -16,7 +16,8 @@ async function buildCli(): Promise<void> {
     format: 'esm',
     target: 'node20',
     // serialport loads a native addon; it stays a normal dependency.
-    external: ['serialport', '@serialport/*'],
+    // @aws-sdk/client-iam (enroll --iam) is an optional peer, loaded only when used.
+    external: ['serialport', '@serialport/*', '@aws-sdk/*'],
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   });

@@ -2,8 +2,11 @@
 // page asks for (AWS's is the reference): store the key, key-check it, then
 // two consecutive codes at the right moments and when to submit them.
 // `--resync` gives two fresh codes from an account already on the token.
+// `--iam --user <name>` does it all through AWS's API for an IAM user
+// (host/lib/aws/iam-mfa.ts): the key goes from AWS to the token unseen.
 import type { Command } from 'commander';
 import { parseAlgorithm } from '../../../protocol/hash.ts';
+import { checkIamTarget, enrollIamVirtualMfa, iamFromSdk } from '../../lib/aws/iam-mfa.ts';
 import { enrollAccount, resyncAccount } from '../../lib/enroll/enroll.ts';
 import type { EnrollEvent, FlowOptions } from '../../lib/enroll/enroll.ts';
 import { readEnrollSeed } from '../../lib/enroll/seed.ts';
@@ -26,6 +29,9 @@ interface EnrollOptions extends CommonOptions {
   resync?: boolean;
   display?: boolean;
   countdown?: boolean;
+  iam?: boolean;
+  user?: string;
+  deviceName?: string;
 }
 
 const ARGV_WARNING = 'a key given on the command line can end up in shell history and process lists; prefer --qr, --uri - or the hidden prompt';
@@ -98,6 +104,9 @@ export function register(program: Command): void {
     .option('--resync', 'two fresh codes from an account already on the token (--name), for a resync page')
     .option('--display', 'read the codes off the token instead of over USB (only the timing is given)')
     .option('--no-countdown', 'do not count down the submit window')
+    .option('--iam', 'an IAM user (not root) through the AWS API: create a virtual MFA device, put its key straight on the token, enable it (needs @aws-sdk/client-iam; credentials and region from AWS_PROFILE, AWS_REGION, ~/.aws)')
+    .option('--user <name>', 'with --iam: the IAM user to enable MFA for')
+    .option('--device-name <name>', 'with --iam: the virtual MFA device name in IAM (default: the user name)')
     .addHelpText(
       'after',
       [
@@ -108,6 +117,8 @@ export function register(program: Command): void {
         '  3. type code 1 and code 2 into "MFA code 1" and "MFA code 2" when told, and submit',
         'Later, if AWS says the device is out of sync ("Resync MFA device"):',
         '  totp-token enroll --resync --name root --aws',
+        'An IAM user, through the AWS API (the key is never shown):',
+        '  AWS_PROFILE=admin totp-token enroll --iam --user alice',
       ].join('\n'),
     );
   withDevice(cmd).action(
@@ -116,9 +127,10 @@ export function register(program: Command): void {
       if (algorithm === null) throw usage(`--algorithm must be SHA1, SHA256 or SHA512, got '${opts.algorithm}'`);
       const stop = new AbortController();
       const print = eventPrinter(out);
+      const clock: FlowOptions['clock'] = { now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
       const flow = (client: FlowOptions['client']): FlowOptions => ({
         client,
-        clock: { now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+        clock,
         onEvent: (e) => {
           print(e);
           // On a terminal, Enter ends the countdown once the page has accepted the codes.
@@ -132,6 +144,21 @@ export function register(program: Command): void {
         readCodes: opts.display ? 'display' : 'usb',
         signal: stop.signal,
       });
+      if (opts.iam) {
+        if (!opts.user) throw usage('--iam needs --user: the IAM user to enable MFA for');
+        if (opts.qr || opts.uri || opts.secret || opts.resync || opts.display) throw usage('--iam takes no key, --resync or --display: AWS makes the key and it goes straight to the token');
+        checkIamTarget(opts.user, opts.deviceName);
+        const iam = await iamFromSdk();
+        const userName = opts.user;
+        const r = await withClient(
+          opts,
+          out,
+          (token) => enrollIamVirtualMfa({ iam, token, userName, deviceName: opts.deviceName, tokenName: opts.name, clock, out: print, signal: stop.signal }),
+          () => stop.abort(),
+        );
+        out.result(`MFA enabled for IAM user ${r.userName}: ${r.serialNumber}, on the token as 'AWS: ${r.tokenName}' (key check ${r.check})`, r);
+        return;
+      }
       if (opts.resync) {
         if (!opts.name) throw usage('--resync needs --name: the account on the token to take the codes from');
         if (opts.qr || opts.uri || opts.secret) throw usage('--resync takes no key: the account is already on the token');
