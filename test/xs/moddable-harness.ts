@@ -125,6 +125,8 @@ export interface XsToken {
 export interface XsTokenOptions {
   /** Replaces the host's digest (fault injection: a wrong hash must fail the tests). */
   digest?: (algorithm: string, message: Uint8Array) => Uint8Array;
+  /** Sees every byte the firmware writes to its serial port (latin1 text), before the frame reader. */
+  onSerial?: (text: string) => void;
 }
 
 export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirmware, config: Partial<ShimConfig> = {}, opts: XsTokenOptions = {}): Promise<XsToken> {
@@ -133,7 +135,9 @@ export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirm
   const worker = await startXs({
     onCommand: (message) => {
       if (message[0] === OUT.SERIAL_TX) {
-        reader.push(Buffer.from(message.subarray(1)).toString('latin1'));
+        const text = Buffer.from(message.subarray(1)).toString('latin1');
+        opts.onSerial?.(text);
+        reader.push(text);
         return;
       }
       if (message[0] === OUT.DIGEST) {
