@@ -63,6 +63,13 @@ export function keyOptions(o: KeySourceOptions): KeyOptions {
 
 const ARGV_WARNING = 'a key given on the command line can end up in shell history and process lists; prefer the hidden prompt, --uri - or --qr';
 
+/** The text of a key option: '-' reads stdin; anything else came on argv, so warn. */
+export async function keyOptionText(value: string, out: Output): Promise<string> {
+  if (value === '-') return readStdin();
+  out.warn(ARGV_WARNING);
+  return value;
+}
+
 /** Read and decode the key; nothing here touches the device. */
 export async function readKey(o: KeySourceOptions, out: Output): Promise<NewAccount> {
   const given = [o.uri, o.secret, o.qr].filter((v) => v !== undefined).length;
@@ -73,14 +80,12 @@ export async function readKey(o: KeySourceOptions, out: Output): Promise<NewAcco
     return accountFromUri(readOtpauthQr(o.qr), opts);
   }
   if (o.uri !== undefined) {
-    if (o.uri !== '-') out.warn(ARGV_WARNING);
-    const text = o.uri === '-' ? await readStdin() : o.uri;
+    const text = await keyOptionText(o.uri, out);
     if (!isOtpauthUri(text)) throw usage('--uri expects an otpauth:// URI (use --secret for a base32 key)');
     return accountFromUri(text, opts);
   }
   if (o.secret !== undefined) {
-    if (o.secret !== '-') out.warn(ARGV_WARNING);
-    const text = o.secret === '-' ? await readStdin() : o.secret;
+    const text = await keyOptionText(o.secret, out);
     if (isOtpauthUri(text)) throw usage('--secret expects a base32 key (use --uri for an otpauth:// URI)');
     return accountFromBase32(text, opts);
   }

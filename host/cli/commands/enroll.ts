@@ -14,6 +14,7 @@ import type { SeedOptions, SeedSource } from '../../lib/enroll/seed.ts';
 import { action, usage, withClient, withDevice } from '../context.ts';
 import type { CommonOptions, Output } from '../context.ts';
 import { promptHidden, readStdin, stdinIsTty } from '../input.ts';
+import { keyOptionText } from '../key-source.ts';
 
 interface EnrollOptions extends CommonOptions {
   qr?: string;
@@ -34,19 +35,15 @@ interface EnrollOptions extends CommonOptions {
   deviceName?: string;
 }
 
-const ARGV_WARNING = 'a key given on the command line can end up in shell history and process lists; prefer --qr, --uri - or the hidden prompt';
-
 async function seedSource(o: EnrollOptions, out: Output): Promise<SeedSource> {
   const given = [o.qr, o.uri, o.secret].filter((v) => v !== undefined).length;
   if (given > 1) throw usage('give the key one way: --qr, --uri or --secret');
   if (o.qr !== undefined) return { kind: 'qr', file: o.qr };
   if (o.uri !== undefined) {
-    if (o.uri !== '-') out.warn(ARGV_WARNING);
-    return { kind: 'uri', uri: o.uri === '-' ? await readStdin() : o.uri };
+    return { kind: 'uri', uri: await keyOptionText(o.uri, out) };
   }
   if (o.secret !== undefined) {
-    if (o.secret !== '-') out.warn(ARGV_WARNING);
-    return { kind: 'base32', key: o.secret === '-' ? await readStdin() : o.secret };
+    return { kind: 'base32', key: await keyOptionText(o.secret, out) };
   }
   if (!stdinIsTty()) {
     const text = (await readStdin()).trim();
