@@ -1,8 +1,8 @@
 // End-to-end harness: the real bundled CLI (dist/totp-token.mjs, built by
-// `npm run build`) as a child process, talking over serialport to a
-// simulator token running in the test process on a real pty. Every byte the
-// token sends, and every chunk the CLI receives (TOTP_TOKEN_TRACE), is kept
-// for the seed-leak scan.
+// `npm run build`) as a child process, talking over serialport to a token
+// running in the test process on a real pty (the simulator here; any board
+// through ./boards.ts). Every byte the token sends, and every chunk the CLI
+// receives (TOTP_TOKEN_TRACE), is kept for the seed-leak scan.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { SimOptions, SimToken } from '../../firmware/ports/node/sim-token.ts';
+import type { ButtonRole } from '../../firmware/ports.ts';
 import { createFrameReader } from '../../protocol/frame.ts';
 import { decodeReply } from '../../protocol/messages.ts';
 import type { Reply } from '../../protocol/messages.ts';
@@ -164,11 +165,11 @@ export function runCli(cli: string, args: string[], opts: CliOptions = {}): Prom
   return startCli(cli, args, opts).done;
 }
 
-/** Run a command that asks for the button, and press it on the simulator once the CLI says so. */
-export async function runWithPress(cli: string, sim: SimToken, args: string[], opts: CliOptions = {}): Promise<CliResult> {
+/** Run a command that asks for the button, and press it on the token (sim or board, ./boards.ts) once the CLI says so. */
+export async function runWithPress(cli: string, token: { press(role: ButtonRole): void | Promise<void> }, args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const run = startCli(cli, args, opts);
   await run.waitFor(/Press the button on the token to confirm/);
-  sim.press('confirm');
+  await token.press('confirm');
   return run.done;
 }
 

@@ -149,3 +149,15 @@ export class Hd44780 {
     return out;
   }
 }
+
+/**
+ * The code screen as a person reads it off the 16x2 grid
+ * (firmware/ports/johnny-five/lcd-canvas.ts): line 1 the label ("issuer: name",
+ * cut with '~', which the A00 ROM shows as '→'), line 2 the code, then the
+ * seconds left at the right edge. `code` is null when line 2 holds no code.
+ */
+export function readCodeScreen(lines: string[]): { label: string; code: string | null; secondsLeft: number | null } {
+  const [top = '', bottom = ''] = lines;
+  const m = /^(\d{6,10}) (?:.* )?(\d+)s$/.exec(bottom);
+  return { label: top.trimEnd(), code: m ? m[1] : null, secondsLeft: m ? Number(m[2]) : null };
+}

@@ -3,7 +3,6 @@
 // changes), its link on a pty pair (as /dev/ttyGS0 would be; TCP without
 // socat), and the host's real TokenClient on the other end. Codes are read
 // off the emulated LCD's characters and compared with otplib's.
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +19,9 @@ import { serialTransport } from '../../host/lib/transport/serial.ts';
 import { tcpTransport } from '../../host/lib/transport/tcp.ts';
 import type { Algorithm } from '../../protocol/hash.ts';
 import { otplibTotp } from '../helpers/providers.ts';
-import { Hd44780 } from './hd44780.ts';
+import { Hd44780, readCodeScreen } from './hd44780.ts';
 import { MockIO } from './mock-io.ts';
+import { ptyPair } from './pty-pair.ts';
 
 const NEXT = 'GPIO17';
 const CONFIRM = 'GPIO27';
@@ -36,21 +36,6 @@ const ACCOUNTS: { name: string; issuer: string; algorithm: Algorithm; digits: nu
 ];
 const seedOf = (a: (typeof ACCOUNTS)[number]) => new Uint8Array(Buffer.from(a.seed, 'ascii'));
 const expected = (a: (typeof ACCOUNTS)[number], ms: number) => otplibTotp(seedOf(a), Math.floor(ms / 1000), a.digits, a.period, a.algorithm);
-
-/** A socat pty pair: one end for the token (its /dev/ttyGS0), one for the host. */
-function ptyPair(dir: string): Promise<{ device: string; host: string; child: ChildProcess }> {
-  const device = join(dir, 'ttyGS0');
-  const host = join(dir, 'ttyACM-host');
-  const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${host}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let log = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('starting data transfer loop')) resolve({ device, host, child });
-    });
-    child.once('exit', (code) => reject(new Error(`socat exited (${code}): ${log}`)));
-  });
-}
 
 interface Rig {
   token: J5Token;
@@ -116,10 +101,9 @@ describe('rpi-zero-lcd1602: the token through johnny-five, over the wire', () =>
 
   /** The code and seconds on the LCD's second line, and the label on the first. */
   function readLcd(panel: Hd44780): { label: string; code: string; secondsLeft: number } {
-    const [top, bottom] = panel.lines();
-    const m = /^(\d{6,8}) .*?(\d+)s$/.exec(bottom);
-    if (!m) throw new Error(`no code on the LCD: ${JSON.stringify(panel.lines())}`);
-    return { label: top.trimEnd(), code: m[1], secondsLeft: Number(m[2]) };
+    const shown = readCodeScreen(panel.lines());
+    if (shown.code === null) throw new Error(`no code on the LCD: ${JSON.stringify(panel.lines())}`);
+    return { label: shown.label, code: shown.code, secondsLeft: shown.secondsLeft! };
   }
 
   it('HELLO, TIME_SET, ADD x3, LIST, KEY_CHECK; codes on the LCD equal otplib; CODE after the confirm button', async () => {
