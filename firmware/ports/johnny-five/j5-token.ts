@@ -6,15 +6,13 @@
 //
 // johnny-five is not a dependency of totp-token: the caller imports it (and
 // its IO plugin) and passes the module in, so nothing here loads it.
-import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BoardProfile } from '../../../boards/profile.ts';
-import { nodeHashes } from '../../../host/lib/hashes/node-hashes.ts';
 import { startToken } from '../../app.ts';
 import type { TokenApp } from '../../app.ts';
 import type { ButtonRole, Clock } from '../../ports.ts';
-import { fileStorage } from '../node/file-storage.ts';
+import { nodeRuntimePorts } from '../node/node-ports.ts';
 import type { SimLink } from '../node/serial-links.ts';
 import { openDeviceSerial } from './device-serial.ts';
 import { lcdCanvas } from './lcd-canvas.ts';
@@ -133,31 +131,17 @@ export async function startJ5Token(opts: J5TokenOptions): Promise<J5Token> {
   const source = opts.timeSource ?? Date.now;
   const bootId = opts.bootId === undefined ? currentBootId() : opts.bootId;
   const clock = systemClock(join(opts.stateDir, 'clock.json'), source, bootId);
-  const intervals: NodeJS.Timeout[] = [];
+  const runtime = nodeRuntimePorts(link, opts.stateDir, opts.traceOut);
   const confirm = profile.buttons.find((b) => b.role !== 'next');
   const app = startToken(
     {
-      serial: {
-        write: (t) => {
-          opts.traceOut?.(t);
-          link.write(t);
-        },
-        onData: (h) => link.onData(h),
-      },
+      serial: runtime.serial,
       canvas,
-      storage: fileStorage(join(opts.stateDir, 'storage')),
+      storage: runtime.storage,
       clock,
-      timers: {
-        setInterval: (fn, ms) => {
-          const h = setInterval(fn, ms);
-          intervals.push(h);
-          return h;
-        },
-        setTimeout: (fn, ms) => setTimeout(fn, ms),
-        clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-      },
-      hashes: nodeHashes(),
-      random: (n) => new Uint8Array(randomBytes(n)),
+      timers: runtime.timers,
+      hashes: runtime.hashes,
+      random: runtime.random,
       onButton: (h) => (handler = h),
       board: { id: profile.id, name: profile.name, algorithms: profile.algorithms, maxAccounts: profile.storage.maxAccounts, typicalDriftPpm: profile.clock.typicalDriftPpm },
     },
@@ -172,7 +156,7 @@ export async function startJ5Token(opts: J5TokenOptions): Promise<J5Token> {
     clock,
     lines: () => canvas.lines(),
     close: async () => {
-      for (const h of intervals) clearInterval(h);
+      runtime.stopTimers();
       await link.close();
       lcd.clear().print('totp-token off');
     },

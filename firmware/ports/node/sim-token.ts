@@ -1,18 +1,16 @@
 // The simulator board: the real token app on Node, with its serial link on a
 // pty (or TCP), its display in a framebuffer, its buttons scriptable, its
 // storage and clock in a state folder so seeds survive a restart.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sim as simBoard } from '../../../boards/sim.ts';
-import { nodeHashes } from '../../../host/lib/hashes/node-hashes.ts';
 import { startToken } from '../../app.ts';
 import type { TokenApp } from '../../app.ts';
 import type { ButtonRole } from '../../ports.ts';
 import type { Algorithm } from '../../../protocol/hash.ts';
 import { createFramebuffer } from '../../ui/framebuffer.ts';
 import type { Framebuffer } from '../../ui/framebuffer.ts';
-import { fileStorage } from './file-storage.ts';
+import { nodeRuntimePorts } from './node-ports.ts';
 import { framebufferToPng } from './render.ts';
 import { openPtyLink, openTcpLink } from './serial-links.ts';
 import type { SimLink } from './serial-links.ts';
@@ -56,30 +54,16 @@ export async function startSimToken(opts: SimOptions): Promise<SimToken> {
   const clock = simClock(join(opts.stateDir, 'clock.json'), opts.timeSource ?? Date.now);
   const framebuffer = createFramebuffer(simBoard.display.width, simBoard.display.height, (fb) => opts.onDisplay?.(fb));
   let buttonHandler: (role: ButtonRole) => void = () => {};
-  const intervals: NodeJS.Timeout[] = [];
+  const runtime = nodeRuntimePorts(link, opts.stateDir, opts.traceOut);
   const app = startToken(
     {
-      serial: {
-        write: (t) => {
-          opts.traceOut?.(t);
-          link.write(t);
-        },
-        onData: (h) => link.onData(h),
-      },
+      serial: runtime.serial,
       canvas: framebuffer,
-      storage: fileStorage(join(opts.stateDir, 'storage')),
+      storage: runtime.storage,
       clock,
-      timers: {
-        setInterval: (fn, ms) => {
-          const h = setInterval(fn, ms);
-          intervals.push(h);
-          return h;
-        },
-        setTimeout: (fn, ms) => setTimeout(fn, ms),
-        clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-      },
-      hashes: nodeHashes(),
-      random: (n) => new Uint8Array(randomBytes(n)),
+      timers: runtime.timers,
+      hashes: runtime.hashes,
+      random: runtime.random,
       onButton: (h) => (buttonHandler = h),
       board: { id: simBoard.id, name: 'totp-token simulator', algorithms: opts.algorithms ?? simBoard.algorithms, maxAccounts: opts.slots ?? simBoard.storage.maxAccounts },
     },
@@ -95,7 +79,7 @@ export async function startSimToken(opts: SimOptions): Promise<SimToken> {
     press: (role) => buttonHandler(role),
     savePng: (file) => framebufferToPng(framebuffer, file),
     close: async () => {
-      for (const h of intervals) clearInterval(h);
+      runtime.stopTimers();
       await link.close();
     },
   };

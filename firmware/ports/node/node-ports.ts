@@ -1,0 +1,42 @@
+// The Ports pieces every Node-hosted token shares (the simulator, the
+// johnny-five board): its serial link (with an optional trace of what it
+// sends), file storage, timers that stop on close, node:crypto hashes and RNG.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { nodeHashes } from '../../../host/lib/hashes/node-hashes.ts';
+import type { Ports } from '../../ports.ts';
+import { fileStorage } from './file-storage.ts';
+import type { SimLink } from './serial-links.ts';
+
+export type NodeRuntimePorts = Pick<Ports, 'serial' | 'storage' | 'timers' | 'hashes' | 'random'> & {
+  /** Stop the app's timers (on close). */
+  stopTimers(): void;
+};
+
+export function nodeRuntimePorts(link: SimLink, stateDir: string, traceOut?: (text: string) => void): NodeRuntimePorts {
+  const intervals: NodeJS.Timeout[] = [];
+  return {
+    serial: {
+      write: (t) => {
+        traceOut?.(t);
+        link.write(t);
+      },
+      onData: (h) => link.onData(h),
+    },
+    storage: fileStorage(join(stateDir, 'storage')),
+    timers: {
+      setInterval: (fn, ms) => {
+        const h = setInterval(fn, ms);
+        intervals.push(h);
+        return h;
+      },
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    },
+    hashes: nodeHashes(),
+    random: (n) => new Uint8Array(randomBytes(n)),
+    stopTimers: () => {
+      for (const h of intervals) clearInterval(h);
+    },
+  };
+}
