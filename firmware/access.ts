@@ -73,7 +73,7 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
     },
     unlock: (response: Uint8Array, nowMs: number) => {
       if (!enabled()) return;
-      if (!challenge) fail('LOCKED', 'send HELLO first: it carries the challenge');
+      if (!challenge) fail('LOCKED', 'no challenge: send HELLO first');
       if (waitUntil < 0) waitUntil = nowMs + backoffMs();
       if (nowMs < waitUntil) fail('LOCKED', 'too many wrong passwords; try again in ' + Math.ceil((waitUntil - nowMs) / 1000) + ' s');
       const key = base64Decode(rec.key);
@@ -84,14 +84,14 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
         rec.failures++;
         save();
         if (rec.failures >= FREE_ATTEMPTS) waitUntil = nowMs + backoffMs();
-        fail('WRONG_PASSWORD', 'wrong password (' + rec.failures + ' failed attempts); send HELLO for a new challenge');
+        fail('WRONG_PASSWORD', 'wrong password (' + rec.failures + ' failures); send HELLO again');
       }
       rec.failures = 0;
       save();
       open = true;
     },
     setKey: (key: Uint8Array) => {
-      if (key.length < 16 || key.length > 64) fail('BAD_REQUEST', 'access key must be 16 to 64 bytes');
+      if (key.length < 16 || key.length > 64) fail('BAD_REQUEST', 'access key must be 16..64 bytes');
       rec.key = base64Encode(key);
       rec.failures = 0;
       save();

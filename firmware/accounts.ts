@@ -3,9 +3,10 @@
 // a write cut off by power loss leaves the other slot (the previous set)
 // intact and loadable: the store is always the old set or the new one.
 import { base64Decode, base64Encode } from '../protocol/base64.ts';
+import { getWord, putWord } from '../protocol/bytes.ts';
 import { crc32 } from '../protocol/crc32.ts';
 import { fail } from '../protocol/errors.ts';
-import { ACCOUNT_FIELDS } from '../protocol/messages.ts';
+import { FIELDS } from '../protocol/messages.ts';
 import { decodeFields, encodeFields, LIST_ITEMS } from '../protocol/tlv.ts';
 import type { FieldSpec, Fields } from '../protocol/tlv.ts';
 import type { Storage } from './ports.ts';
@@ -22,29 +23,15 @@ export interface Account {
 const SLOTS = ['tt.acc.0', 'tt.acc.1'];
 const MAGIC = 0x54543101; // "TT1" + format 1
 
-const STORED_FIELDS: FieldSpec[] = ACCOUNT_FIELDS.concat([{ tag: 6, key: 'secret', type: 'bytes', max: 64 }]);
+/** A stored account: the wire's account fields and its secret (tags 1-6). */
+const STORED_FIELDS: FieldSpec[] = FIELDS.slice(0, 6);
 LIST_ITEMS.stored = STORED_FIELDS;
 const RECORD_FIELDS: FieldSpec[] = [{ tag: 1, key: 'stored', type: 'list', max: 0 }];
 
-function putWord(out: Uint8Array, at: number, v: number): void {
-  out[at] = v >>> 24;
-  out[at + 1] = (v >>> 16) & 255;
-  out[at + 2] = (v >>> 8) & 255;
-  out[at + 3] = v & 255;
-}
-
-function getWord(b: Uint8Array, at: number): number {
-  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-}
-
 /** [magic][seq][crc32 of payload][payload], base64 so any string storage holds it. */
 function encodeRecord(seq: number, accounts: Account[]): string {
-  const items: Fields[] = [];
-  for (let i = 0; i < accounts.length; i++) {
-    const a = accounts[i];
-    items.push({ name: a.name, issuer: a.issuer, algorithm: a.algorithm, digits: a.digits, period: a.period, secret: a.secret });
-  }
-  const payload = encodeFields({ stored: items }, RECORD_FIELDS);
+  // An Account has exactly the stored fields, so the list encodes as it is.
+  const payload = encodeFields({ stored: accounts as never }, RECORD_FIELDS);
   const out = new Uint8Array(12 + payload.length);
   putWord(out, 0, MAGIC);
   putWord(out, 4, seq);
@@ -64,19 +51,9 @@ function decodeRecord(text: string | undefined): { seq: number; accounts: Accoun
     if (raw.length < 12 || getWord(raw, 0) !== MAGIC) return null;
     const payload = raw.subarray(12);
     if (crc32(payload) !== getWord(raw, 8)) return null;
-    const items = (decodeFields(payload, 0, RECORD_FIELDS).stored as Fields[]) || [];
-    const accounts: Account[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const f = items[i];
-      accounts.push({
-        name: f.name as string,
-        issuer: (f.issuer as string) || '',
-        algorithm: f.algorithm as number,
-        digits: f.digits as number,
-        period: f.period as number,
-        secret: f.secret as Uint8Array,
-      });
-    }
+    // Decoded items have the Account's keys; only an empty issuer is left out on the wire.
+    const accounts = ((decodeFields(payload, 0, RECORD_FIELDS).stored as Fields[]) || []) as unknown as Account[];
+    for (let i = 0; i < accounts.length; i++) accounts[i].issuer = accounts[i].issuer || '';
     const seq = getWord(raw, 4);
     raw.fill(0);
     return { seq: seq, accounts: accounts };

@@ -1,6 +1,7 @@
 // The token app: the same on every board. It owns the accounts, the clock
 // rules, the screen and the command handler; the port gives it the hardware.
-import { COMMANDS, ERRORS, STATUS_OK, STATUS_WAITING } from '../protocol/messages.ts';
+import { COMMANDS, STATUS_OK, STATUS_WAITING } from '../protocol/messages.ts';
+import type { Fields } from '../protocol/tlv.ts';
 import type { Request } from '../protocol/messages.ts';
 import { totpCounter, secondsLeft } from '../protocol/totp.ts';
 import { openAccountStore } from './accounts.ts';
@@ -36,11 +37,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   const presenceMs = presenceTimeoutMs || PRESENCE_TIMEOUT_MS;
   // The app sees the drift-corrected clock; only it talks to the raw one.
   const clock = createTokenClock(rawPorts.clock, rawPorts.storage, rawPorts.board.typicalDriftPpm || 100);
-  const ports: Ports = {
-    serial: rawPorts.serial, canvas: rawPorts.canvas, storage: rawPorts.storage, clock: clock,
-    timers: rawPorts.timers, hashes: rawPorts.hashes, onButton: rawPorts.onButton, board: rawPorts.board,
-    random: rawPorts.random,
-  };
+  const ports: Ports = Object.assign({}, rawPorts, { clock: clock });
   const store = openAccountStore(ports.storage);
   let selected = 0;
   let pending: PendingConfirm | null = null;
@@ -98,11 +95,18 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   const access = createAccessControl(ports.storage, ports.hashes.SHA1 as Hash, ports.random || weakRandom);
   const handler = createHandler(ports, store, clock, access, changed);
 
-  function finishPending(status: number, fields: { [k: string]: unknown }): void {
+  /** The error reply for a thrown error: its code (INTERNAL if it has none) and message. */
+  function faultFrom(id: number, e: unknown): void {
+    const err = e as { code?: string; message: string };
+    link.fault(id, err.code || 'INTERNAL', String(err.message));
+  }
+
+  /** End the confirmation: reply with the command's fields, or fault with `denied` (an error code) and its message. */
+  function finishPending(fields: Fields, denied?: string): void {
     const p = pending as PendingConfirm;
     pending = null;
-    if (status === STATUS_OK) link.reply(p.id, STATUS_OK, fields as never);
-    else link.fault(p.id, status === ERRORS.PRESENCE_TIMEOUT ? 'PRESENCE_TIMEOUT' : 'PRESENCE_DENIED', fields.message as string);
+    if (denied) link.fault(p.id, denied, fields.message as string);
+    else link.reply(p.id, STATUS_OK, fields);
     render();
   }
 
@@ -110,7 +114,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     if (pending && req.command === COMMANDS.HELLO) {
       // Every host session starts with HELLO: a host that went away (unplugged,
       // killed) must not leave a confirmation armed for the next one.
-      finishPending(ERRORS.PRESENCE_DENIED, { message: 'cancelled: a new host session started' });
+      finishPending({ message: 'cancelled: a new host session started' }, 'PRESENCE_DENIED');
     } else if (pending) {
       link.fault(req.id, 'BUSY', 'waiting for a button press to confirm: ' + pending.action);
       return;
@@ -130,8 +134,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       pending = { id: req.id, action: out.confirm, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
       render();
     } catch (e) {
-      const err = e as { code?: string; message: string };
-      link.fault(req.id, err.code || 'INTERNAL', String(err.message));
+      faultFrom(req.id, e);
     }
   }
 
@@ -140,16 +143,15 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   function onButton(role: ButtonRole): void {
     if (pending) {
       if (role !== 'confirm') {
-        finishPending(ERRORS.PRESENCE_DENIED, { message: 'cancelled on the device' });
+        finishPending({ message: 'cancelled on the device' }, 'PRESENCE_DENIED');
         return;
       }
       const p = pending;
       try {
-        finishPending(STATUS_OK, p.run());
+        finishPending(p.run());
       } catch (e) {
         pending = null;
-        const err = e as { code?: string; message: string };
-        link.fault(p.id, err.code || 'INTERNAL', String(err.message));
+        faultFrom(p.id, e);
         render();
       }
       return;
@@ -163,7 +165,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   ports.onButton(onButton);
   ports.timers.setInterval(() => {
     if (pending && ports.clock.nowMs() >= pending.deadlineMs) {
-      finishPending(ERRORS.PRESENCE_TIMEOUT, { message: 'nobody pressed the button within ' + Math.ceil(presenceMs / 1000) + ' s' });
+      finishPending({ message: 'nobody pressed the button within ' + Math.ceil(presenceMs / 1000) + ' s' }, 'PRESENCE_TIMEOUT');
       return;
     }
     render();

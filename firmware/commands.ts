@@ -1,6 +1,6 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
-import { ALGORITHM_IDS, ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, MAX_ISSUER, MAX_NAME, MAX_SECRET, PROTOCOL_VERSION } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, MAX_ISSUER, MAX_NAME, MAX_SECRET, PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
 import { fail } from '../protocol/errors.ts';
 import { keyCheckValue } from '../protocol/keycheck.ts';
@@ -25,33 +25,40 @@ export interface Outcome {
   then?: () => Fields;
 }
 
-function field(fields: Fields, key: string, type: string, required: boolean): unknown {
+// Request-field readers. Every firmware bundle carries these messages, so they
+// are short; each still names the field and what was wrong with it.
+function badRequest(message: string): never {
+  return fail('BAD_REQUEST', message);
+}
+
+/** A field of the given typeof, or undefined if absent (missing and `required` is an error). */
+function field(fields: Fields, key: string, type: string, required?: boolean): unknown {
   const v = fields[key];
   if (v === undefined) {
-    if (required) fail('BAD_REQUEST', "missing field '" + key + "'");
-    return undefined;
-  }
-  if (typeof v !== type) fail('BAD_REQUEST', "field '" + key + "' has the wrong type");
+    if (required) badRequest("missing field '" + key + "'");
+  } else if (typeof v !== type) badRequest("field '" + key + "' has the wrong type");
   return v;
 }
 
-function orDefault(v: unknown, fallback: number): number {
+/** A number field, or `fallback` when absent. */
+function numberOr(fields: Fields, key: string, fallback: number): number {
+  const v = field(fields, key, 'number');
   return v === undefined ? fallback : (v as number);
 }
 
-function checkName(name: string, what: string, max: number, allowEmpty: boolean): string {
-  if (!allowEmpty && name.length === 0) fail('BAD_REQUEST', what + ' is empty');
-  if (name.length > max) fail('BAD_REQUEST', what + ' is longer than ' + max + ' bytes');
+function checkName(name: string, what: string, max: number, allowEmpty?: boolean): string {
+  if (!allowEmpty && name.length === 0) badRequest(what + ' is empty');
+  if (name.length > max) badRequest(what + ' is over ' + max + ' bytes');
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c < 32 || c === 127) fail('BAD_REQUEST', what + ' contains a control character at byte ' + (i + 1));
+    if (c < 32 || c === 127) badRequest(what + ' has a control character at byte ' + (i + 1));
   }
   return name;
 }
 
 export function algorithmMask(algorithms: Algorithm[]): number {
   let mask = 0;
-  for (let i = 0; i < algorithms.length; i++) mask |= 1 << (ALGORITHM_IDS[algorithms[i]] - 1);
+  for (let i = 0; i < algorithms.length; i++) mask |= 1 << (ALGORITHM_NAMES.indexOf(algorithms[i]) - 1); // bit n-1 for algorithm n
   return mask;
 }
 
@@ -67,7 +74,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   function hashFor(account: Account): Hash {
     const name = ALGORITHM_NAMES[account.algorithm] as Algorithm;
     const h = ports.hashes[name];
-    if (!h || board.algorithms.indexOf(name) < 0) return fail('UNSUPPORTED_ALGORITHM', 'this board cannot compute ' + name);
+    if (!h || board.algorithms.indexOf(name) < 0) return fail('UNSUPPORTED_ALGORITHM', board.id + ' cannot compute ' + name);
     return h;
   }
 
@@ -80,6 +87,15 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const a = store.find(name);
     if (!a) fail('NOT_FOUND', 'no account named "' + name + '"');
     return a as Account;
+  }
+
+  function mustBeNew(name: string): void {
+    if (store.find(name)) fail('DUPLICATE_NAME', '"' + name + '" exists already');
+  }
+
+  /** A command that runs only after the button confirms `action`. */
+  function confirmFirst(action: string, then: () => Fields): Outcome {
+    return { fields: {}, confirm: action, then: then };
   }
 
   function summary(a: Account): Fields {
@@ -119,7 +135,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function timeSet(fields: Fields): Outcome {
     const ms = field(fields, 'timeMs', 'number', true) as number;
-    if (ms < EARLIEST_VALID_MS || ms >= LATEST_VALID_MS) fail('BAD_REQUEST', 'time ' + ms + ' ms is outside 2024..2200');
+    if (ms < EARLIEST_VALID_MS || ms >= LATEST_VALID_MS) badRequest('time ' + ms + ' ms is outside 2024..2200');
     const apply = (): Fields => {
       clock.setMs(ms);
       onChange();
@@ -129,58 +145,49 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       const step = ms - ports.clock.nowMs();
       if (step > FREE_CLOCK_STEP_MS || step < -FREE_CLOCK_STEP_MS) {
         const hours = Math.round(step / 360000) / 10;
-        return { fields: {}, confirm: 'move clock ' + (hours > 0 ? '+' : '') + hours + ' h', then: apply };
+        return confirmFirst('move clock ' + (hours > 0 ? '+' : '') + hours + ' h', apply);
       }
     }
     return { fields: apply() };
   }
 
   function add(fields: Fields): Outcome {
-    const name = checkName(field(fields, 'name', 'string', true) as string, 'name', MAX_NAME, false);
-    const issuer = checkName((field(fields, 'issuer', 'string', false) as string) || '', 'issuer', MAX_ISSUER, true);
-    const algorithm = orDefault(field(fields, 'algorithm', 'number', false), 1);
-    const digits = orDefault(field(fields, 'digits', 'number', false), 6);
-    const period = orDefault(field(fields, 'period', 'number', false), 30);
+    const name = checkName(field(fields, 'name', 'string', true) as string, 'name', MAX_NAME);
+    const issuer = checkName((field(fields, 'issuer', 'string') as string) || '', 'issuer', MAX_ISSUER, true);
+    const algorithm = numberOr(fields, 'algorithm', 1);
+    const digits = numberOr(fields, 'digits', 6);
+    const period = numberOr(fields, 'period', 30);
     const secret = field(fields, 'secret', 'object', true) as Uint8Array;
-    const algName = ALGORITHM_NAMES[algorithm] as Algorithm;
-    if (!algName) fail('BAD_REQUEST', 'unknown algorithm number ' + algorithm);
-    if (board.algorithms.indexOf(algName) < 0 || !ports.hashes[algName]) {
-      fail('UNSUPPORTED_ALGORITHM', board.id + ' cannot compute ' + algName + ' (it has ' + board.algorithms.join(', ') + ')');
-    }
-    if (digits < 6 || digits > 10) fail('BAD_REQUEST', 'digits must be 6 to 10, got ' + digits);
-    if (period < 1 || period > 86400) fail('BAD_REQUEST', 'period must be 1 to 86400 s, got ' + period);
-    if (!(secret instanceof Uint8Array) || secret.length < 1 || secret.length > MAX_SECRET) {
-      fail('BAD_REQUEST', 'secret must be 1 to ' + MAX_SECRET + ' bytes');
-    }
-    if (store.find(name)) fail('DUPLICATE_NAME', 'an account named "' + name + '" exists already');
+    if (!ALGORITHM_NAMES[algorithm]) badRequest('unknown algorithm number ' + algorithm);
+    if (digits < 6 || digits > 10) badRequest('digits must be 6..10, got ' + digits);
+    if (period < 1 || period > 86400) badRequest('period must be 1..86400 s, got ' + period);
+    if (!(secret instanceof Uint8Array) || secret.length < 1 || secret.length > MAX_SECRET) badRequest('secret must be 1..' + MAX_SECRET + ' bytes');
+    const account: Account = { name: name, issuer: issuer, algorithm: algorithm, digits: digits, period: period, secret: secret };
+    const hash = hashFor(account); // UNSUPPORTED_ALGORITHM unless this board computes it
+    mustBeNew(name);
     const accounts = store.list();
     if (accounts.length >= board.maxAccounts) fail('STORAGE_FULL', 'all ' + board.maxAccounts + ' account slots are used');
-    const account: Account = { name: name, issuer: issuer, algorithm: algorithm, digits: digits, period: period, secret: secret };
     store.commit(accounts.concat([account]));
     onChange();
-    return { fields: { check: keyCheckValue(hashFor(account), secret) } };
+    return { fields: { check: keyCheckValue(hash, secret) } };
   }
 
   function remove(fields: Fields): Outcome {
     const account = mustFind(fields);
-    return {
-      fields: {},
-      confirm: 'remove ' + account.name,
-      then: () => {
-        store.commit(store.list().filter((a) => a !== account));
-        account.secret.fill(0);
-        onChange();
-        return {};
-      },
-    };
+    return confirmFirst('remove ' + account.name, () => {
+      store.commit(store.list().filter((a) => a !== account));
+      account.secret.fill(0);
+      onChange();
+      return {};
+    });
   }
 
   function rename(fields: Fields): Outcome {
     const account = mustFind(fields);
-    const newName = checkName(field(fields, 'newName', 'string', true) as string, 'new name', MAX_NAME, false);
-    const newIssuer = field(fields, 'newIssuer', 'string', false) as string | undefined;
+    const newName = checkName(field(fields, 'newName', 'string', true) as string, 'new name', MAX_NAME);
+    const newIssuer = field(fields, 'newIssuer', 'string') as string | undefined;
     if (newIssuer !== undefined) checkName(newIssuer, 'new issuer', MAX_ISSUER, true);
-    if (newName !== account.name && store.find(newName)) fail('DUPLICATE_NAME', 'an account named "' + newName + '" exists already');
+    if (newName !== account.name) mustBeNew(newName);
     const renamed: Account = {
       name: newName, issuer: newIssuer === undefined ? account.issuer : newIssuer,
       algorithm: account.algorithm, digits: account.digits, period: account.period, secret: account.secret,
@@ -193,7 +200,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   /** One page of accounts that fits a frame; `next` says where the following page starts. */
   function list(fields: Fields): Outcome {
     const accounts = store.list();
-    const start = orDefault(field(fields, 'start', 'number', false), 0);
+    const start = numberOr(fields, 'start', 0);
     const page: Fields[] = [];
     let bytes = 16;
     let i = start;
@@ -211,30 +218,22 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function code(fields: Fields): Outcome {
     const account = mustFind(fields);
-    if (!clockUsable(ports.clock)) fail('CLOCK_NOT_SET', 'the token clock is not set; run: totp-token time sync');
-    return {
-      fields: {},
-      confirm: 'send code: ' + account.name,
-      then: () => {
-        const now = ports.clock.nowMs();
-        return { code: codeFor(account, now), secondsLeft: secondsLeft(Math.floor(now / 1000), account.period, 0) };
-      },
-    };
+    if (!clockUsable(ports.clock)) fail('CLOCK_NOT_SET', 'clock not set; run: totp-token time sync');
+    return confirmFirst('send code: ' + account.name, () => {
+      const now = ports.clock.nowMs();
+      return { code: codeFor(account, now), secondsLeft: secondsLeft(Math.floor(now / 1000), account.period, 0) };
+    });
   }
 
   function wipe(): Outcome {
-    return {
-      fields: {},
-      confirm: 'WIPE all ' + store.list().length + ' accounts',
-      then: () => {
-        const old = store.list();
-        store.commit([]);
-        for (let i = 0; i < old.length; i++) old[i].secret.fill(0);
-        access.clear(); // back to a factory-fresh token
-        onChange();
-        return {};
-      },
-    };
+    return confirmFirst('WIPE all ' + store.list().length + ' accounts', () => {
+      const old = store.list();
+      store.commit([]);
+      for (let i = 0; i < old.length; i++) old[i].secret.fill(0);
+      access.clear(); // back to a factory-fresh token
+      onChange();
+      return {};
+    });
   }
 
   function handle(command: number, fields: Fields): Outcome {
@@ -257,12 +256,10 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     }
     if (command === COMMANDS.SET_PASSWORD) {
       const key = field(fields, 'accessKey', 'object', true) as Uint8Array;
-      if (key.length < 16) fail('BAD_REQUEST', 'access key must be at least 16 bytes');
-      return { fields: {}, confirm: 'set USB password', then: () => (access.setKey(key), {}) };
+      if (key.length < 16) badRequest('access key must be 16..64 bytes');
+      return confirmFirst('set USB password', () => (access.setKey(key), {}));
     }
-    if (command === COMMANDS.CLEAR_PASSWORD) {
-      return { fields: {}, confirm: 'remove USB password', then: () => (access.clear(), {}) };
-    }
+    if (command === COMMANDS.CLEAR_PASSWORD) return confirmFirst('remove USB password', () => (access.clear(), {}));
     return fail('UNKNOWN_COMMAND', 'unknown command ' + command);
   }
 

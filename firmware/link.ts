@@ -2,7 +2,7 @@
 // replies out. Faulty frames get an error reply with id 0 (their id is
 // unknown); the reader resynchronises on the next marker.
 import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../protocol/frame.ts';
-import { decodeRequest, encodeReply, ERRORS, errorName } from '../protocol/messages.ts';
+import { decodeRequest, encodeReply, ERRORS } from '../protocol/messages.ts';
 import type { Request } from '../protocol/messages.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { SerialPort } from './ports.ts';
@@ -23,8 +23,8 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
   }
   function fault(id: number, code: string, message: string): void {
     const status = errorStatus(code);
-    // errorName keeps the message honest when the code was unknown.
-    reply(id, status, { message: status === ERRORS.INTERNAL && code !== 'INTERNAL' ? errorName(status) + ': ' + message : message });
+    // An unknown code goes out as INTERNAL: the message says so, to stay honest.
+    reply(id, status, { message: status === ERRORS.INTERNAL && code !== 'INTERNAL' ? 'INTERNAL: ' + message : message });
   }
   const reader = createFrameReader(
     REQUEST_MARKER,

@@ -19,6 +19,18 @@ export function assertInteger(value: unknown, what: string, min: number, max: nu
   return value as number;
 }
 
+/** Big-endian 32-bit words (frame CRCs, record headers). */
+export function putWord(out: Uint8Array, at: number, v: number): void {
+  out[at] = v >>> 24;
+  out[at + 1] = (v >>> 16) & 255;
+  out[at + 2] = (v >>> 8) & 255;
+  out[at + 3] = v & 255;
+}
+
+export function getWord(b: Uint8Array, at: number): number {
+  return ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+}
+
 /** Overwrite a buffer that held key material. */
 export function wipe(bytes: Uint8Array | null | undefined): void {
   if (bytes) bytes.fill(0);

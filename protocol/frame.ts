@@ -4,6 +4,7 @@
 // starts a new frame wherever it appears, so garbage before a frame is
 // skipped and the link resynchronises on the next marker.
 import { base64Decode, base64Encode } from './base64.ts';
+import { getWord, putWord } from './bytes.ts';
 import { crc32 } from './crc32.ts';
 
 export const REQUEST_MARKER = '>';
@@ -15,11 +16,7 @@ export const MAX_LINE = 1 + Math.ceil((MAX_BODY + 4) / 3) * 4;
 export function encodeFrame(marker: string, body: Uint8Array): string {
   const buf = new Uint8Array(body.length + 4);
   buf.set(body, 0);
-  const c = crc32(body);
-  buf[body.length] = c >>> 24;
-  buf[body.length + 1] = (c >>> 16) & 255;
-  buf[body.length + 2] = (c >>> 8) & 255;
-  buf[body.length + 3] = c & 255;
+  putWord(buf, body.length, crc32(body));
   const line = marker + base64Encode(buf) + '\n';
   buf.fill(0);
   return line;
@@ -60,7 +57,7 @@ export function createFrameReader(
       onFault('corrupt');
       return;
     }
-    const want = ((buf[n] << 24) | (buf[n + 1] << 16) | (buf[n + 2] << 8) | buf[n + 3]) >>> 0;
+    const want = getWord(buf, n);
     const body = new Uint8Array(buf.subarray(0, n));
     buf.fill(0);
     if (crc32(body) !== want) onFault('corrupt');

@@ -6,7 +6,7 @@
 // button" reply, and anything else an error code from ERRORS.
 import { fail } from './errors.ts';
 import { decodeFields, encodeFields, LIST_ITEMS } from './tlv.ts';
-import type { FieldSpec, Fields } from './tlv.ts';
+import type { FieldSpec, FieldType, Fields } from './tlv.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -14,47 +14,35 @@ export const MAX_NAME = 64;
 export const MAX_ISSUER = 32;
 export const MAX_SECRET = 64;
 
-export const ACCOUNT_FIELDS: FieldSpec[] = [
-  { tag: 1, key: 'name', type: 'text', max: MAX_NAME },
-  { tag: 2, key: 'issuer', type: 'text', max: MAX_ISSUER },
-  { tag: 3, key: 'algorithm', type: 'uint', max: 1 },
-  { tag: 4, key: 'digits', type: 'uint', max: 1 },
-  { tag: 5, key: 'period', type: 'uint', max: 4 },
-];
+const FIELD_TYPES: { [letter: string]: FieldType } = { u: 'uint', s: 'sint', t: 'text', b: 'bytes', l: 'list' };
 
-export const FIELDS: FieldSpec[] = ACCOUNT_FIELDS.concat([
-  { tag: 6, key: 'secret', type: 'bytes', max: MAX_SECRET },
-  { tag: 7, key: 'timeMs', type: 'uint', max: 7 },
-  { tag: 8, key: 'newName', type: 'text', max: MAX_NAME },
-  { tag: 9, key: 'newIssuer', type: 'text', max: MAX_ISSUER },
-  { tag: 10, key: 'check', type: 'bytes', max: 32 },
-  { tag: 11, key: 'code', type: 'text', max: 10 },
-  { tag: 12, key: 'secondsLeft', type: 'uint', max: 4 },
-  { tag: 13, key: 'message', type: 'text', max: 120 },
-  { tag: 14, key: 'firmware', type: 'text', max: 32 },
-  { tag: 15, key: 'board', type: 'text', max: 48 },
-  { tag: 16, key: 'algorithms', type: 'uint', max: 1 },
-  { tag: 17, key: 'slotsTotal', type: 'uint', max: 2 },
-  { tag: 18, key: 'slotsFree', type: 'uint', max: 2 },
-  { tag: 19, key: 'clock', type: 'uint', max: 1 },
-  { tag: 20, key: 'protocol', type: 'uint', max: 1 },
-  { tag: 21, key: 'maxBody', type: 'uint', max: 2 },
-  { tag: 22, key: 'account', type: 'list', max: 0 },
-  { tag: 23, key: 'timeoutS', type: 'uint', max: 2 },
-  { tag: 24, key: 'action', type: 'text', max: 80 }, // 'send code: ' + a 64-byte name
-  { tag: 25, key: 'start', type: 'uint', max: 2 },
-  { tag: 26, key: 'total', type: 'uint', max: 2 },
-  { tag: 27, key: 'next', type: 'uint', max: 2 },
-  { tag: 28, key: 'syncedAtMs', type: 'uint', max: 7 },
-  { tag: 29, key: 'driftCentiPpm', type: 'sint', max: 7 },
-  { tag: 30, key: 'errorMs', type: 'uint', max: 7 },
-  { tag: 31, key: 'challenge', type: 'bytes', max: 32 },
-  { tag: 32, key: 'response', type: 'bytes', max: 32 },
-  { tag: 33, key: 'salt', type: 'bytes', max: 32 },
-  { tag: 34, key: 'locked', type: 'uint', max: 1 },
-  { tag: 35, key: 'accessKey', type: 'bytes', max: 64 },
-  { tag: 36, key: 'iterations', type: 'uint', max: 4 },
-]);
+function parseFieldTable(table: string): FieldSpec[] {
+  const entries = table.split(',');
+  const specs: FieldSpec[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const parts = entries[i].split(' ');
+    specs.push({ tag: i + 1, key: parts[0], type: FIELD_TYPES[parts[1][0]], max: Number(parts[1].substring(1)) });
+  }
+  return specs;
+}
+
+/**
+ * The field table, written compactly because it ships in every firmware
+ * bundle: entries "key type" separated by commas, tags counting up from 1 in
+ * order. The type is a letter (u uint, s sint, t text, b bytes, l list) and
+ * the field's max (see FieldSpec) right after it.
+ */
+export const FIELDS: FieldSpec[] = parseFieldTable(
+  'name t' + MAX_NAME + ',issuer t' + MAX_ISSUER + ',algorithm u1,digits u1,period u4,secret b' + MAX_SECRET +
+    ',timeMs u7,newName t' + MAX_NAME + ',newIssuer t' + MAX_ISSUER + ',check b32,code t10,secondsLeft u4,message t120' +
+    ',firmware t32,board t48,algorithms u1,slotsTotal u2,slotsFree u2,clock u1,protocol u1,maxBody u2,account l0' +
+    ',timeoutS u2,action t80' + // 'send code: ' + a 64-byte name
+    ',start u2,total u2,next u2,syncedAtMs u7,driftCentiPpm s7,errorMs u7,challenge b32,response b32,salt b32' +
+    ',locked u1,accessKey b64,iterations u4',
+);
+
+/** An account's fields (tags 1-5), the items of LIST's 'account'. */
+export const ACCOUNT_FIELDS: FieldSpec[] = FIELDS.slice(0, 5);
 LIST_ITEMS.account = ACCOUNT_FIELDS;
 
 export const COMMANDS = {
@@ -142,8 +130,8 @@ function withHeader(id: number, kind: number, fields: Uint8Array): Uint8Array {
 }
 
 function checkHeader(body: Uint8Array): void {
-  if (body.length < 3) fail('BAD_REQUEST', 'message shorter than its 3-byte header');
-  if (body[0] !== PROTOCOL_VERSION) fail('BAD_VERSION', 'protocol version ' + body[0] + ' is not supported (this side speaks ' + PROTOCOL_VERSION + ')');
+  if (body.length < 3) fail('BAD_REQUEST', 'message shorter than the 3-byte header');
+  if (body[0] !== PROTOCOL_VERSION) fail('BAD_VERSION', 'protocol version ' + body[0] + ' not supported (want ' + PROTOCOL_VERSION + ')');
 }
 
 /** Decode a request; errors carry a code from ERRORS' names. */

@@ -27,6 +27,11 @@ function findByTag(specs: FieldSpec[], tag: number): FieldSpec | null {
   return null;
 }
 
+/** Every codec error names the field: "tlv: field 'name' <problem>". */
+function badField(key: string | number, problem: string): never {
+  return fail('TLV', "tlv: field '" + key + "' " + problem);
+}
+
 function zero(arr: number[]): void {
   for (let i = 0; i < arr.length; i++) arr[i] = 0;
 }
@@ -50,18 +55,13 @@ function valueBytes(spec: FieldSpec, value: unknown, itemSpecs: FieldSpec[]): nu
     const n = value as number;
     return uintBytes(n >= 0 ? n * 2 : -n * 2 - 1);
   }
-  if (spec.type === 'text') {
-    const s = value as string;
-    if (typeof s !== 'string') fail('TLV', "tlv: field '" + spec.key + "' must be text");
+  if (spec.type === 'text' || spec.type === 'bytes') {
+    // Text is a byte string (one char per byte), bytes a Uint8Array.
+    const isText = spec.type === 'text';
+    if (isText ? typeof value !== 'string' : !(value instanceof Uint8Array)) badField(spec.key, 'must be ' + spec.type);
+    const v = value as string & Uint8Array;
     const out: number[] = [];
-    for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i) & 255);
-    return out;
-  }
-  if (spec.type === 'bytes') {
-    if (!(value instanceof Uint8Array)) fail('TLV', "tlv: field '" + spec.key + "' must be bytes");
-    const out: number[] = [];
-    const b = value as Uint8Array;
-    for (let i = 0; i < b.length; i++) out.push(b[i]);
+    for (let i = 0; i < v.length; i++) out.push(isText ? v.charCodeAt(i) & 255 : v[i]);
     return out;
   }
   return encodeToArray(value as Fields, itemSpecs);
@@ -77,7 +77,7 @@ function encodeToArray(fields: Fields, specs: FieldSpec[]): number[] {
     for (let k = 0; k < items.length; k++) {
       const v = valueBytes(spec, items[k], spec.type === 'list' ? LIST_ITEMS[spec.key] : specs);
       if (v.length > 255 || ((spec.type === 'text' || spec.type === 'bytes') && v.length > spec.max)) {
-        fail('TLV', "tlv: field '" + spec.key + "' is " + v.length + ' bytes, more than ' + Math.min(spec.max, 255));
+        badField(spec.key, 'is ' + v.length + ' bytes, more than ' + Math.min(spec.max, 255));
       }
       out.push(spec.tag, v.length);
       for (let j = 0; j < v.length; j++) out.push(v[j]);
@@ -105,22 +105,22 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
     const tag = bytes[i];
     const len = bytes[i + 1];
     i += 2;
-    if (i + len > bytes.length) fail('TLV', 'tlv: field ' + tag + ' runs past the end of the message');
+    if (i + len > bytes.length) badField(tag, 'runs past the end of the message');
     const spec = findByTag(specs, tag);
     if (spec) {
-      if (spec.type !== 'list' && out[spec.key] !== undefined) fail('TLV', "tlv: field '" + spec.key + "' appears twice");
+      if (spec.type !== 'list' && out[spec.key] !== undefined) badField(spec.key, 'appears twice');
       if (spec.type === 'uint' || spec.type === 'sint') {
-        if (len < 1 || len > 7) fail('TLV', "tlv: field '" + spec.key + "' has a bad length " + len);
+        if (len < 1 || len > 7) badField(spec.key, 'has a bad length ' + len);
         let n = 0;
         for (let k = 0; k < len; k++) n = n * 256 + bytes[i + k];
-        if (n > 9007199254740991) fail('TLV', "tlv: field '" + spec.key + "' is too large");
+        if (n > 9007199254740991) badField(spec.key, 'is too large');
         out[spec.key] = spec.type === 'uint' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
       } else if (spec.type === 'list') {
         const list = (out[spec.key] as Fields[]) || [];
         list.push(decodeFields(bytes.subarray(i, i + len), 0, LIST_ITEMS[spec.key]));
         out[spec.key] = list;
       } else {
-        if (len > spec.max) fail('TLV', "tlv: field '" + spec.key + "' is " + len + ' bytes, more than ' + spec.max);
+        if (len > spec.max) badField(spec.key, 'is ' + len + ' bytes, more than ' + spec.max);
         if (spec.type === 'bytes') {
           out[spec.key] = new Uint8Array(bytes.subarray(i, i + len));
         } else {

@@ -4,11 +4,12 @@
 import { makeHash } from '../../../protocol/hash.ts';
 import type { Algorithm, HashSet } from '../../../protocol/hash.ts';
 
-declare function require(name: string): { [name: string]: ((data: Uint8Array) => ArrayBuffer) | undefined };
+// Through `global` for the reason in storage.ts.
+declare const global: { require(name: 'crypto'): { [name: string]: ((data: Uint8Array) => ArrayBuffer) | undefined } };
 
 /** Hashes the firmware provides natively, for the algorithms named. */
 export function espruinoNativeHashes(algorithms: Algorithm[]): HashSet {
-  const crypto = require('crypto');
+  const crypto = global.require('crypto');
   const out: HashSet = {};
   for (const alg of algorithms) {
     const fn = crypto[alg];

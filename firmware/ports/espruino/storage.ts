@@ -5,10 +5,12 @@
 import type { Storage } from '../../ports.ts';
 import type { EspruinoStorageModule } from './espruino-api.ts';
 
-declare function require(name: 'Storage'): EspruinoStorageModule;
+// Reached through `global`: a bare require() of a module esbuild does not
+// bundle makes it add a 250-byte shim for runtimes without require.
+declare const global: { require(name: 'Storage'): EspruinoStorageModule };
 
 export function espruinoStorage(): Storage {
-  const flash = require('Storage');
+  const flash = global.require('Storage');
   return {
     read: (key: string) => flash.read(key),
     write: (key: string, value: string) => {

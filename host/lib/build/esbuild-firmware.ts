@@ -4,7 +4,11 @@
 // minifier never introduces `?.` or `??=` (it would for es2020+); the
 // subset check runs over the output to prove it.
 import { build } from 'esbuild';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export function firmwareBuildOptions(entry: string, outfile: string, minify: boolean): BuildOptions {
   return {
@@ -24,8 +28,103 @@ export function firmwareBuildOptions(entry: string, outfile: string, minify: boo
   };
 }
 
+/**
+ * Modules with an Espruino-specific twin in firmware/ports/espruino/: same
+ * exports, built on the interpreter's natives, so the bundle carries less code
+ * (the Espruino bundle must stay within 16 KB). Keyed by the path from the
+ * repository root.
+ */
+export const ESPRUINO_SUBSTITUTES: { [module: string]: string } = {
+  'protocol/base64.ts': 'firmware/ports/espruino/native-base64.ts', // native btoa/atob
+};
+
+/**
+ * Board-profile properties only the host reads (docs, flasher checks, which
+ * entry to build). They stay out of the firmware, where every byte of string
+ * costs RAM.
+ */
+const HOST_ONLY_BOARD_KEYS = ['runtime', 'wiring', 'firmwareEntry'];
+const HOST_ONLY_SUB_KEYS: { [key: string]: string[] } = {
+  espruino: ['firmwareBoards', 'replMode', 'font6x8'],
+  display: ['driver', 'pins'],
+  storage: ['kind'],
+  clock: ['source'],
+};
+
+function stripHostOnly(profile: { [key: string]: unknown }): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {};
+  for (const key of Object.keys(profile)) {
+    if (HOST_ONLY_BOARD_KEYS.includes(key)) continue;
+    const value = profile[key];
+    const drop = HOST_ONLY_SUB_KEYS[key];
+    if (drop && value && typeof value === 'object') {
+      out[key] = Object.fromEntries(Object.entries(value).filter(([k]) => !drop.includes(k)));
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** The Espruino build's substitutions (above) and board profiles reduced to what the firmware reads. */
+export function espruinoPlugin(): Plugin {
+  const twins = new Map(Object.entries(ESPRUINO_SUBSTITUTES).map(([from, to]) => [join(repoRoot, from), join(repoRoot, to)]));
+  return {
+    name: 'espruino-substitutes',
+    setup(b) {
+      b.onResolve({ filter: /\.ts$/ }, (args) => {
+        if (!args.resolveDir) return undefined;
+        const twin = twins.get(resolve(args.resolveDir, args.path));
+        return twin ? { path: twin } : undefined;
+      });
+      // The custom font, converted now rather than on the device: a base64 literal
+      // is 760 bytes where the 5x7 table and its converter are 1.5 KB.
+      b.onLoad({ filter: /[\\/]firmware[\\/]ports[\\/]espruino[\\/]font\.ts$/ }, async (args) => {
+        const mod = (await import(pathToFileURL(args.path).href)) as typeof import('../../../firmware/ports/espruino/font.ts');
+        const font = mod.font6x8();
+        const bitmap = Buffer.from(font.bitmap, 'latin1').toString('base64');
+        return {
+          contents: 'export function font6x8() { return { bitmap: atob(' + JSON.stringify(bitmap) + '), first: ' + font.first + ' }; }',
+          loader: 'js',
+        };
+      });
+      b.onLoad({ filter: /[\\/]boards[\\/]espruino-[^\\/]*\.ts$/ }, async (args) => {
+        if (args.path.endsWith('espruino-profile.ts')) return undefined;
+        const mod = (await import(pathToFileURL(args.path).href)) as { [name: string]: { [key: string]: unknown } };
+        const lines = Object.keys(mod).map((name) => 'export const ' + name + ' = ' + JSON.stringify(stripHostOnly(mod[name])) + ';');
+        return { contents: lines.join('\n'), loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * Property names the minifier may shorten in Espruino bundles: only the
+ * firmware's own interfaces between its modules (Outcome, PendingConfirm,
+ * Handler, AccessControl, Clock, Ports, Canvas, CodeView, Hash, DeviceLink,
+ * TokenApp). Never a wire key (they are the field table's strings), a key of
+ * a record kept in Storage as JSON, a board-profile key, or a name an
+ * Espruino built-in has (write, clear, fillRect, read, random, ...): each of
+ * those must reach the interpreter spelled as in the source.
+ */
+export const ESPRUINO_INTERNAL_PROPS = [
+  'fields', 'confirm', 'then', 'deadlineMs', 'run', 'handle', 'hashFor', 'codeFor', 'enabled', 'unlocked', 'setKey',
+  'unlock', 'hello', 'nowMs', 'setMs', 'isSet', 'driftPpm', 'baselineMs', 'serial', 'canvas', 'timers', 'hashes',
+  'onButton', 'digest', 'blockLen', 'outputLen', 'flip', 'label', 'sublabel', 'index', 'count', 'warning', 'onData',
+  'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault',
+];
+
+/** The settings for an Espruino bundle: the common ones plus the Espruino substitutions. */
+export function espruinoBuildOptions(entry: string, outfile: string, minify: boolean): BuildOptions {
+  return {
+    ...firmwareBuildOptions(entry, outfile, minify),
+    plugins: [espruinoPlugin()],
+    mangleProps: minify ? new RegExp('^(' + ESPRUINO_INTERNAL_PROPS.join('|') + ')$') : undefined,
+  };
+}
+
 export async function buildFirmwareBundle(entry: string, outfile: string, minify: boolean): Promise<number> {
-  const result = await build({ ...firmwareBuildOptions(entry, outfile, minify), metafile: true });
+  const result = await build({ ...espruinoBuildOptions(entry, outfile, minify), metafile: true });
   const out = result.metafile!.outputs;
   return Object.values(out).reduce((n, o) => n + o.bytes, 0);
 }
