@@ -26,12 +26,13 @@ const sims: SimToken[] = [];
 async function sim(stateDir: string, opts: { tcpPort?: number; dieAfterFirstAdd?: boolean } = {}): Promise<SimToken> {
   let s: SimToken | undefined;
   let dying = false;
-  // A reply carrying a key check after an ADD: the first account is stored; then the "cable is pulled".
+  // A reply carrying a key check after an ADD: the first account is stored; then the "cable is pulled"
+  // at once (a timer here let a loaded machine finish the next ADD first: the test flaked).
   const reader = createFrameReader('<', (body) => {
     const r = decodeReply(body);
     if (opts.dieAfterFirstAdd && !dying && r.fields.check instanceof Uint8Array) {
       dying = true;
-      setTimeout(() => void s?.close(), 5);
+      void s?.close();
     }
   }, () => {});
   s = await startSimToken({ stateDir, link: 'tcp', tcpPort: opts.tcpPort ?? 0, presenceTimeoutMs: 1000, traceOut: (t) => reader.push(t) });
