@@ -29,6 +29,14 @@ export interface ClockStatus {
 
 export interface TokenClock extends Clock {
   status(): ClockStatus;
+  /**
+   * Would setting this time need the button? Measured from the trusted anchor,
+   * not from the current time, so many small unconfirmed steps cannot add up
+   * to a big one (a host walking the clock forward to harvest future codes).
+   */
+  needsConfirm(trueMs: number): boolean;
+  /** A sync; `confirmed` (the button was pressed) makes it the new trusted anchor. */
+  sync(trueMs: number, confirmed: boolean): void;
 }
 
 interface State {
@@ -37,7 +45,13 @@ interface State {
   ppm: number;
   weight: number;
   syncs: number;
+  /** The trusted anchor: the first sync, or the last one confirmed with the button. */
+  trustRaw?: number;
+  trustTrue?: number;
 }
+
+/** A sync may move the clock this far from what the trusted anchor predicts without the button. */
+export const FREE_CLOCK_STEP_MS = 300000;
 
 export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: number): TokenClock {
   let s: State | null = null;
@@ -66,9 +80,19 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     }
   }
 
+  function needsConfirm(trueMs: number): boolean {
+    if (!s || !rawValid() || s.trustRaw === undefined || s.trustTrue === undefined) return false;
+    const rawElapsed = raw.nowMs() - s.trustRaw;
+    // The raw clock may have drifted since the anchor: allow twice the board's typical rate.
+    const allowance = FREE_CLOCK_STEP_MS + (Math.abs(rawElapsed) * (2 * typicalDriftPpm + 100)) / 1000000;
+    const step = trueMs - (s.trustTrue + rawElapsed);
+    return step > allowance || step < -allowance;
+  }
+
   /** Set the time from a sync with the host, learning the rate when the baseline allows. */
-  function setMs(trueMs: number): void {
+  function sync(trueMs: number, confirmed: boolean): void {
     const r = raw.nowMs();
+    const hadTrust = !!s && rawValid() && s.trustRaw !== undefined;
     let ppm = s ? s.ppm : 0;
     let weight = s ? s.weight : 0;
     if (s && rawValid()) {
@@ -84,7 +108,15 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       }
     }
     raw.setMs(trueMs);
-    s = { rawAt: raw.nowMs(), trueAt: trueMs, ppm: ppm, weight: weight, syncs: (s ? s.syncs : 0) + 1 };
+    const rawNow = raw.nowMs();
+    let trustRaw = rawNow;
+    let trustTrue = trueMs;
+    if (hadTrust && !confirmed && s) {
+      // Keep the old anchor, moved along with the raw clock if setMs stepped it.
+      trustRaw = (s.trustRaw as number) + (rawNow - r);
+      trustTrue = s.trustTrue as number;
+    }
+    s = { rawAt: rawNow, trueAt: trueMs, ppm: ppm, weight: weight, syncs: (s ? s.syncs : 0) + 1, trustRaw: trustRaw, trustTrue: trustTrue };
     save();
   }
 
@@ -101,5 +133,12 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     };
   }
 
-  return { nowMs: nowMs, setMs: setMs, isSet: rawValid, status: status };
+  return {
+    nowMs: nowMs,
+    setMs: (trueMs: number) => sync(trueMs, false),
+    isSet: rawValid,
+    status: status,
+    needsConfirm: needsConfirm,
+    sync: sync,
+  };
 }

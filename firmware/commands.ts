@@ -14,8 +14,7 @@ import { FIRMWARE_VERSION } from './version.ts';
 import type { TokenClock } from './clock.ts';
 import type { AccessControl } from './access.ts';
 
-/** A clock change bigger than this needs the button (a far-forward clock could harvest future codes). */
-export const FREE_CLOCK_STEP_MS = 300000;
+// A clock change beyond FREE_CLOCK_STEP_MS (clock.ts) needs the button: a far-forward clock could harvest future codes.
 
 export interface Outcome {
   fields: Fields;
@@ -136,19 +135,16 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   function timeSet(fields: Fields): Outcome {
     const ms = field(fields, 'timeMs', 'number', true) as number;
     if (ms < EARLIEST_VALID_MS || ms >= LATEST_VALID_MS) badRequest('time ' + ms + ' ms is outside 2024..2200');
-    const apply = (): Fields => {
-      clock.setMs(ms);
+    const apply = (confirmed: boolean): Fields => {
+      clock.sync(ms, confirmed);
       onChange();
       return clockFields({});
     };
-    if (clockUsable(ports.clock)) {
-      const step = ms - ports.clock.nowMs();
-      if (step > FREE_CLOCK_STEP_MS || step < -FREE_CLOCK_STEP_MS) {
-        const hours = Math.round(step / 360000) / 10;
-        return confirmFirst('move clock ' + (hours > 0 ? '+' : '') + hours + ' h', apply);
-      }
+    if (clockUsable(ports.clock) && clock.needsConfirm(ms)) {
+      const hours = Math.round((ms - ports.clock.nowMs()) / 360000) / 10;
+      return confirmFirst('move clock ' + (hours > 0 ? '+' : '') + hours + ' h', () => apply(true));
     }
-    return { fields: apply() };
+    return { fields: apply(false) };
   }
 
   function add(fields: Fields): Outcome {

@@ -144,6 +144,19 @@ describe('token app commands', () => {
     expect(t.send(COMMANDS.TIME_SET, { timeMs: 1000 })[0].status).toBe(ERRORS.BAD_REQUEST);
   });
 
+  it('small unconfirmed clock steps cannot add up to a big one', () => {
+    const t = fakeToken(); // synced once at clock.now: the trusted anchor
+    const start = t.clock.now;
+    expect(t.send(COMMANDS.TIME_SET, { timeMs: start + 240000 })[0].status).toBe(STATUS_OK); // +4 min: free
+    const [second] = t.send(COMMANDS.TIME_SET, { timeMs: start + 480000 }); // +4 more: 8 min from the anchor
+    expect(second.status).toBe(STATUS_WAITING);
+    expect(t.press('confirm')[0].status).toBe(STATUS_OK); // confirmed: the new anchor
+    expect(t.send(COMMANDS.TIME_SET, { timeMs: start + 720000 })[0].status).toBe(STATUS_OK); // +4 from there: free again
+    // Walking back is guarded the same way.
+    expect(t.send(COMMANDS.TIME_SET, { timeMs: start + 100000 })[0].status).toBe(STATUS_WAITING); // 6.3 min before the anchor
+    t.press('next');
+  });
+
   it('answers corrupt and oversized frames with id-0 errors and keeps working', () => {
     const t = fakeToken();
     t.send(COMMANDS.ADD, addFields('a'));
