@@ -14,7 +14,7 @@ export const espruinoPicoSsd1306: EspruinoBoardProfile = {
   nativeHashes: ['SHA1', 'SHA256'],
   algorithms: ['SHA1', 'SHA256'],
   storage: { kind: 'espruino-storage', maxAccounts: 32 },
-  clock: { source: 'rtc-rc', typicalDriftPpm: 2000 },
+  clock: { source: 'rtc-rc', typicalDriftPpm: 5000 }, // no 32 kHz crystal: RC, minutes a day
   firmwareEntry: 'firmware/ports/espruino/pico-ssd1306.ts',
   wiring: [
     'SSD1306 128x64 I2C OLED: SCL to B8, SDA to B9, VCC to 3.3, GND to GND (address 0x3C).',

@@ -27,6 +27,8 @@ export interface AccessControl {
   /** Whether a password is set. */
   enabled(): boolean;
   unlocked(): boolean;
+  /** The host went away (link closed): lock until the next session unlocks. */
+  lock(): void;
   /** Start a session: lock, and return the fields HELLO adds. */
   hello(): { salt: Uint8Array; challenge?: Uint8Array; iterations: number; locked: number };
   unlock(response: Uint8Array, nowMs: number): void;
@@ -62,6 +64,10 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
   return {
     enabled: enabled,
     unlocked: () => !enabled() || open,
+    lock: () => {
+      open = false;
+      challenge = null;
+    },
     hello: () => {
       open = false;
       challenge = enabled() ? random(16) : null;

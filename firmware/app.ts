@@ -176,6 +176,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     render: render,
     linkClosed: () => {
       pending = null;
+      access.lock(); // an unlocked session must not outlive its host
       render();
     },
     pendingAction: () => (pending ? pending.action : null),

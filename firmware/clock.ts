@@ -54,6 +54,7 @@ interface State {
 export const FREE_CLOCK_STEP_MS = 300000;
 
 export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: number): TokenClock {
+  const maxLearnablePpm = Math.min(MAX_PLAUSIBLE_PPM, 2 * typicalDriftPpm + 100);
   let s: State | null = null;
   try {
     const text = storage.read(KEY);
@@ -100,7 +101,10 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       const rawElapsed = r - s.rawAt;
       if (trueElapsed >= MIN_BASELINE_MS) {
         const measured = (rawElapsed / trueElapsed - 1) * 1000000;
-        if (measured < MAX_PLAUSIBLE_PPM && measured > -MAX_PLAUSIBLE_PPM) {
+        // Only rates the board's oscillator can have are learned: a host that
+        // nudges one sync could otherwise teach a huge rate and walk the clock
+        // far without ever tripping the step guard (needsConfirm).
+        if (measured < maxLearnablePpm && measured > -maxLearnablePpm) {
           // Weighted by baseline: a week between syncs outweighs an hour.
           ppm = (ppm * weight + measured * trueElapsed) / (weight + trueElapsed);
           weight = weight + trueElapsed;

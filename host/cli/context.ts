@@ -69,7 +69,8 @@ export async function withClient<T>(opts: CommonOptions, out: Output, fn: (clien
   const client = new TokenClient(transport, {
     onWaiting: pressPrompt(out),
     // Received data only: what we send may hold a seed.
-    traceReceived: trace ? (chunk) => appendFileSync(trace, chunk, 'latin1') : undefined,
+    // Owner-only: on a link that echoes, what comes back can include our own frames.
+    traceReceived: trace ? (chunk) => appendFileSync(trace, chunk, { encoding: 'latin1', mode: 0o600 }) : undefined,
   });
   const onSigint = (): void => {
     if (interrupted || (!client.awaitingPresence && !onInterrupt)) process.exit(EXIT.INTERRUPTED);

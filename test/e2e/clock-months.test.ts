@@ -34,7 +34,7 @@ async function run(ppm: number, days: number): Promise<{ worstMs: number; checke
     const e = trueMs - start;
     return start + e * (1 + ppm / 1e6) + (P * (1 - Math.cos(e / P))) / 1e6;
   };
-  sim = await startSimToken({ stateDir: mkdtempSync(join(tmpdir(), 'months-')), link: hasSocat() ? 'pty' : 'tcp', timeSource: raw });
+  sim = await startSimToken({ stateDir: mkdtempSync(join(tmpdir(), 'months-')), link: hasSocat() ? 'pty' : 'tcp', timeSource: raw, typicalDriftPpm: Math.abs(ppm) > 100 ? 5000 : 30 });
   client = new TokenClient(await openTransport(sim.address));
   await client.hello();
   const secret = new Uint8Array(randomBytes(40));

@@ -37,6 +37,15 @@ describe('USB access password', () => {
     expect(t.send(COMMANDS.LIST, {})[0].status).toBe(ERRORS.LOCKED);
   });
 
+  it('an unlocked session ends when the link closes', () => {
+    const t = withPassword('pw-link');
+    const hello = t.send(COMMANDS.HELLO, {})[0].fields;
+    const key = deriveKey('pw-link', hello.salt as Uint8Array, hello.iterations as number);
+    expect(t.send(COMMANDS.UNLOCK, { response: answer(key, hello.challenge as Uint8Array) })[0].status).toBe(STATUS_OK);
+    t.app.linkClosed(); // unplugged, or the host process went away (TCP)
+    expect(t.send(COMMANDS.LIST, {})[0].status).toBe(ERRORS.LOCKED);
+  });
+
   it('refuses wrong answers, replays, and backs off after three failures', () => {
     const t = withPassword('pw-one');
     let hello = t.send(COMMANDS.HELLO, {})[0].fields;

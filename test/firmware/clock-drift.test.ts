@@ -12,9 +12,12 @@ function sync(clock: ReturnType<typeof createTokenClock>, raw: ReturnType<typeof
   clock.setMs(raw.trueMs + jitterMs);
 }
 
+/** A board profile's typical drift for an oscillator this far off (crystal 30 ppm, RC 5,000). */
+const typicalFor = (ppm: number) => (Math.abs(ppm) > 100 ? 5000 : 30);
+
 function worstError(ppm: number, noise: number, days: number, syncGapDays: number, correct: boolean) {
   const raw = driftingClock(START, ppm, noise, 7);
-  const clock = createTokenClock(raw, new SteppedStorage(), 100);
+  const clock = createTokenClock(raw, new SteppedStorage(), typicalFor(ppm));
   sync(clock, raw, 30);
   raw.advance(syncGapDays * DAY);
   if (correct) sync(clock, raw, -30);
@@ -60,23 +63,35 @@ describe('drift-corrected clock', () => {
   it('survives a restart (state in storage) and a power loss (time lost, rate kept)', () => {
     const storage = new SteppedStorage();
     const raw = driftingClock(START, 300);
-    let clock = createTokenClock(raw, storage, 100);
+    let clock = createTokenClock(raw, storage, 200);
     clock.setMs(raw.trueMs);
     raw.advance(7 * DAY);
     clock.setMs(raw.trueMs);
     expect(clock.status().driftPpm).toBeCloseTo(300, 0);
     raw.advance(DAY);
-    clock = createTokenClock(raw, storage, 100); // reboot, RTC kept running
+    clock = createTokenClock(raw, storage, 200); // reboot, RTC kept running
     expect(clock.isSet()).toBe(true);
     expect(Math.abs(clock.nowMs() - raw.trueMs)).toBeLessThan(100);
     raw.powerLoss();
-    clock = createTokenClock(raw, storage, 100);
+    clock = createTokenClock(raw, storage, 200);
     expect(clock.isSet()).toBe(false); // no codes from a clock that lost power
     // The sync after a long power-off does not poison the estimate.
     raw.advance(30 * DAY);
     clock.setMs(raw.trueMs);
     expect(clock.status().driftPpm).toBeCloseTo(300, 0);
     expect(clock.isSet()).toBe(true);
+  });
+
+  it('learns no rate the board cannot have (a nudged sync must not teach the clock to run fast)', () => {
+    const raw = driftingClock(START, 0);
+    const clock = createTokenClock(raw, new SteppedStorage(), 30);
+    clock.setMs(raw.trueMs);
+    raw.advance(3600000);
+    clock.setMs(raw.trueMs + 71000); // one unconfirmed sync 71 s ahead, an hour later: 19,700 ppm
+    expect(clock.status().driftPpm).toBe(0);
+    clock.setMs(raw.trueMs);
+    raw.advance(7 * DAY);
+    expect(Math.abs(clock.nowMs() - raw.trueMs)).toBeLessThan(1000);
   });
 
   it('reports growing estimated error between syncs', () => {

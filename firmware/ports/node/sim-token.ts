@@ -24,6 +24,8 @@ export interface SimOptions {
   link?: 'pty' | 'tcp';
   /** TCP port for link=tcp; 0 picks a free one. */
   tcpPort?: number;
+  /** The oscillator's typical rate error the token assumes (bounds the rates it learns); 100 ppm by default. */
+  typicalDriftPpm?: number;
   /** Account slots (the board's default is 32): small values let tests fill the token. */
   slots?: number;
   /** Time source in ms (tests drive the clock); Date.now by default. */
@@ -65,7 +67,7 @@ export async function startSimToken(opts: SimOptions): Promise<SimToken> {
       hashes: runtime.hashes,
       random: runtime.random,
       onButton: (h) => (buttonHandler = h),
-      board: { id: simBoard.id, name: 'totp-token simulator', algorithms: opts.algorithms ?? simBoard.algorithms, maxAccounts: opts.slots ?? simBoard.storage.maxAccounts },
+      board: { id: simBoard.id, name: 'totp-token simulator', algorithms: opts.algorithms ?? simBoard.algorithms, maxAccounts: opts.slots ?? simBoard.storage.maxAccounts, typicalDriftPpm: opts.typicalDriftPpm },
     },
     'Confirm: SPACE key',
     opts.presenceTimeoutMs,

@@ -59,7 +59,7 @@ export function loadState(path: string, spec: FleetSpec): FleetState {
   try {
     state = JSON.parse(readFileSync(path, 'utf8')) as FleetState;
   } catch (e) {
-    throw new TokenError('BAD_INPUT', `the fleet state file ${path} is not readable JSON (${(e as Error).message}); move it away to start a new fleet`);
+    throw new TokenError('BAD_INPUT', `the fleet state file ${path} is not readable JSON (parser details left out: they quote the file, which holds seeds); move it away to start a new fleet`);
   }
   if (state.version !== STATE_VERSION || !state.spec || !Array.isArray(state.tokens)) {
     throw new TokenError('BAD_INPUT', `${path} is not a fleet state file of this version`);

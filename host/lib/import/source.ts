@@ -66,11 +66,11 @@ export async function readImport(input: string, opts: ImportOptions = {}): Promi
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') {
-      // Not a file: name it only if it looks like a path (other text may hold a password).
-      if (/^[\w./\\ ~-]+$/.test(input)) throw new TokenError('BAD_INPUT', `no such file: ${input}`);
+      // Not a file. Never repeat the argument: a bare base32 key looks like a file name.
+      if (/^[\w./\\ ~-]+$/.test(input)) throw new TokenError('BAD_INPUT', 'no such file (the argument is not a file, nor an otpauth:// or otpauth-migration:// URI)');
       throw new TokenError('BAD_INPUT', `the argument is neither a file nor a key: it is ${direct.kind === 'pskc' ? 'XML' : direct.what}`);
     }
-    throw new TokenError('BAD_INPUT', `cannot read ${input}: ${err.code ?? err.message}`);
+    throw new TokenError('BAD_INPUT', `cannot read the file given: ${err.code ?? 'error'}`);
   }
   try {
     if (PNG_MAGIC.every((b, i) => bytes[i] === b)) {
