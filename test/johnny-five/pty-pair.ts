@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { socatReady, stopChild } from '../../firmware/ports/node/serial-links.ts';
 
 export interface PtyPair {
   device: string;
@@ -18,24 +19,5 @@ export function ptyPair(dir: string, names = { device: 'ttyGS0', host: 'ttyACM-h
   const host = join(dir, names.host);
   for (const p of [device, host]) rmSync(p, { force: true }); // links left by an earlier pair
   const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${host}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const close = () =>
-    new Promise<void>((done) => {
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once('exit', () => done());
-      child.kill();
-    });
-  return new Promise((resolve, reject) => {
-    let log = '';
-    const onErr = (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('starting data transfer loop')) {
-        child.stderr!.off('data', onErr);
-        child.stderr!.resume();
-        resolve({ device, host, child, close });
-      }
-    };
-    child.stderr!.on('data', onErr);
-    child.once('error', (e) => reject(new Error(`cannot start socat: ${e.message}`)));
-    child.once('exit', (code) => reject(new Error(`socat exited (${code}): ${log}`)));
-  });
+  return socatReady(child).then(() => ({ device, host, child, close: () => stopChild(child) }));
 }

@@ -3,6 +3,7 @@
 // to the host's protocol codecs over its serial shim. Codes are checked against
 // otplib, key checks against the host's own computation, the display against a
 // host-side rendering of the same screen.
+import type { Account } from '../../firmware/accounts.ts';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ModdableBoardProfile } from '../../boards/moddable-profile.ts';
 import { moddableEsp32Ssd1306 } from '../../boards/moddable-esp32-ssd1306.ts';
@@ -26,14 +27,7 @@ import { oneButtonBoard } from './fixtures/one-button-board.ts';
 const BOARDS: ModdableBoardProfile[] = [moddableM5stickcPlus, moddableEsp32Ssd1306, moddablePicoSsd1306];
 const T0 = 1767225600123; // 2026-01-01T00:00:00.123Z
 
-interface TestAccount {
-  name: string;
-  issuer: string;
-  algorithm: number;
-  digits: number;
-  period: number;
-  secret: Uint8Array;
-}
+type TestAccount = Account; // what the firmware stores
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 const ACCOUNTS: TestAccount[] = [

@@ -21,14 +21,8 @@ export function hasSocat(): boolean {
   return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
-export function openPtyLink(linkPath: string): Promise<SimLink> {
-  if (existsSync(linkPath)) rmSync(linkPath, { force: true });
-  const child: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${linkPath}`, 'STDIO'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let dataHandler: (chunk: string) => void = () => {};
-  // socat gone (closing, killed): drop writes rather than crash the simulator.
-  child.stdin!.on('error', () => {});
-  child.stdout!.setEncoding('latin1');
-  child.stdout!.on('data', (d: string) => dataHandler(d));
+/** Resolves once socat (started with -d -d) has its ptys open; rejects with its log if it dies first. */
+export function socatReady(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     let log = '';
     const onErr = (d: Buffer) => {
@@ -36,24 +30,40 @@ export function openPtyLink(linkPath: string): Promise<SimLink> {
       if (log.includes('starting data transfer loop')) {
         child.stderr!.off('data', onErr);
         child.stderr!.resume();
-        resolve({
-          address: linkPath,
-          write: (text) => void child.stdin!.write(Buffer.from(text, 'latin1')),
-          onData: (h) => (dataHandler = h),
-          onClose: () => {},
-          close: () =>
-            new Promise((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
-              child.kill();
-            }),
-        });
+        resolve();
       }
     };
     child.stderr!.on('data', onErr);
-    child.once('error', (e) => reject(new Error(`cannot start socat for the pty link: ${e.message}`)));
-    child.once('exit', (code) => reject(new Error(`socat exited (${code}) before the pty was ready: ${log.trim()}`)));
+    child.once('error', (e) => reject(new Error(`cannot start socat: ${e.message}`)));
+    child.once('exit', (code) => reject(new Error(`socat exited (${code}) before its ptys were ready: ${log.trim()}`)));
   });
+}
+
+/** Stop a socat child and wait for it. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill();
+  });
+}
+
+export async function openPtyLink(linkPath: string): Promise<SimLink> {
+  if (existsSync(linkPath)) rmSync(linkPath, { force: true });
+  const child: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${linkPath}`, 'STDIO'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let dataHandler: (chunk: string) => void = () => {};
+  // socat gone (closing, killed): drop writes rather than crash the simulator.
+  child.stdin!.on('error', () => {});
+  child.stdout!.setEncoding('latin1');
+  child.stdout!.on('data', (d: string) => dataHandler(d));
+  await socatReady(child);
+  return {
+    address: linkPath,
+    write: (text) => void child.stdin!.write(Buffer.from(text, 'latin1')),
+    onData: (h) => (dataHandler = h),
+    onClose: () => {},
+    close: () => stopChild(child),
+  };
 }
 
 export function openTcpLink(port: number): Promise<SimLink> {
