@@ -7,8 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { build } from 'esbuild';
-import { espruinoBuildOptions } from '../../host/lib/build/esbuild-firmware.ts';
+import { buildFirmwareBundle } from '../../host/lib/build/esbuild-firmware.ts';
 
 /** Built-ins Espruino does not have (DESIGN.md, "Facts measured"); they are undefined in the context. */
 export const WITHHELD = [
@@ -19,7 +18,7 @@ export const WITHHELD = [
 /** Bundle a firmware entry with the project's esbuild settings; returns the code. */
 export async function bundleEntry(entry: string): Promise<string> {
   const outfile = join(mkdtempSync(join(tmpdir(), 'tt-espruino-')), 'bundle.js');
-  await build(espruinoBuildOptions(entry, outfile, true));
+  await buildFirmwareBundle(entry, outfile, true);
   return readFileSync(outfile, 'latin1');
 }
 
