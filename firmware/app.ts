@@ -3,7 +3,7 @@
 import { COMMANDS, STATUS_OK, STATUS_WAITING } from '../protocol/messages.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { Request } from '../protocol/messages.ts';
-import { totpCounter, secondsLeft } from '../protocol/totp.ts';
+import { timeStep, secondsLeft } from '../protocol/totp.ts';
 import { openAccountStore } from './accounts.ts';
 import { clockUsable } from './clock-state.ts';
 import { createTokenClock } from './clock.ts';
@@ -64,7 +64,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     const nowMs = ports.clock.nowMs();
     const seconds = Math.floor(nowMs / 1000);
     // Codes change once a period: compute once per period, not once per redraw.
-    const key = selected + '|' + a.name + '|' + totpCounter(seconds, a.period, 0);
+    const key = selected + '|' + a.name + '|' + timeStep(seconds, a.period, 0);
     if (cache.key !== key) {
       let code: string;
       try {

@@ -4,7 +4,7 @@ import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, MAX_ISSUER, MAX_NAME
 import { MAX_BODY } from '../protocol/frame.ts';
 import { fail } from '../protocol/errors.ts';
 import { keyCheckValue } from '../protocol/keycheck.ts';
-import { totp, secondsLeft } from '../protocol/totp.ts';
+import { totpChecked, secondsLeft } from '../protocol/totp.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { Algorithm, Hash } from '../protocol/hash.ts';
 import type { Account, AccountStore } from './accounts.ts';
@@ -78,7 +78,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   }
 
   function codeFor(account: Account, nowMs: number): string {
-    return totp(hashFor(account), account.secret, Math.floor(nowMs / 1000), { period: account.period, digits: account.digits });
+    return totpChecked(hashFor(account), account.secret, Math.floor(nowMs / 1000), account.period, account.digits); // checked by add()
   }
 
   function mustFind(fields: Fields): Account {

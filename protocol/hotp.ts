@@ -36,10 +36,20 @@ export function formatCode(value: number, digits: number): string {
   return s;
 }
 
+/** HOTP with every argument checked (a coded BAD_ARGUMENT error names the bad one). */
 export function hotp(hash: Hash, secret: Uint8Array, counter: number, digits: number): string {
   assertBytes(secret, 'secret', 1, MAX_SECRET_BYTES);
   assertInteger(counter, 'counter', 0, MAX_COUNTER);
   assertInteger(digits, 'digits', MIN_DIGITS, MAX_DIGITS);
+  return hotpChecked(hash, secret, counter, digits);
+}
+
+/**
+ * HOTP for arguments already checked where they entered: the firmware checks
+ * an account once, when it is added, and then computes with this, so its
+ * bundle carries neither the checks twice nor their messages.
+ */
+export function hotpChecked(hash: Hash, secret: Uint8Array, counter: number, digits: number): string {
   const mac = hmac(hash, secret, counterBytes(counter));
   const code = formatCode(dynamicTruncate(mac), digits);
   wipe(mac);

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { counterBytes, hotp, MAX_COUNTER } from '../../protocol/hotp.ts';
 import { hmac } from '../../protocol/hmac.ts';
-import { secondsLeft, totp, totpCounter } from '../../protocol/totp.ts';
+import { secondsLeft, totp, totpChecked, totpCounter } from '../../protocol/totp.ts';
 import { ALGORITHMS } from '../../protocol/hash.ts';
 import type { Algorithm } from '../../protocol/hash.ts';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
@@ -48,6 +48,8 @@ describe.each(PROVIDERS)('core with $name hashes', ({ hashes }) => {
       const code = totp(hashes[v.algorithm]!, ascii(v.secret_ascii), v.time, { period: v.period, t0: v.t0, digits: v.digits });
       expect(code, `${v.algorithm} t=${v.time}`).toBe(v.code);
       expect(code).toBe(otplibTotp(ascii(v.secret_ascii), v.time, v.digits, v.period, v.algorithm));
+      // The firmware's path (arguments checked once, at ADD) computes the same code.
+      if (v.t0 === 0) expect(totpChecked(hashes[v.algorithm]!, ascii(v.secret_ascii), v.time, v.period, v.digits)).toBe(v.code);
     }
   });
 
@@ -69,7 +71,9 @@ describe.each(PROVIDERS)('core with $name hashes', ({ hashes }) => {
         for (const [period, t0] of [[30, 0], [60, 0], [30, 1000]] as const) {
           if (t < t0) continue;
           const secret = randomBytes(40);
-          expect(totp(hashes[alg]!, secret, t, { period, t0, digits: 6 })).toBe(otplibTotp(secret, t, 6, period, alg, t0));
+          const want = otplibTotp(secret, t, 6, period, alg, t0);
+          expect(totp(hashes[alg]!, secret, t, { period, t0, digits: 6 })).toBe(want);
+          if (t0 === 0) expect(totpChecked(hashes[alg]!, secret, t, period, 6)).toBe(want);
         }
       }
     }
