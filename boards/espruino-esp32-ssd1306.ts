@@ -26,7 +26,7 @@ export const espruinoEsp32Ssd1306: EspruinoBoardProfile = {
     link: 'Serial1',
     baud: 115200,
     i2c: { bus: 'I2C1', scl: 'D22', sda: 'D21', bitrate: 400000 },
-    font6x8: true,
+    font: '6x8',
     confirmHint: 'Hold button 1 s',
     replMode: 'hold the GPIO 13 button while pressing EN (reset) and release it after a second: the token does not start and the REPL stays on USB',
   },

@@ -1,6 +1,6 @@
 // What an Espruino board adds to the common profile: the serial device the
 // token protocol takes over from the REPL, the I2C bus of its OLED, whether
-// its firmware build has Graphics' 6x8 font, and which process.env.BOARD
+// font its firmware build has for the display, and which process.env.BOARD
 // values the flasher accepts. Data only; firmware/ports/espruino reads it and
 // host/lib/flash checks the device against it before writing.
 import type { BoardProfile } from './profile.ts';
@@ -18,8 +18,12 @@ export interface EspruinoTarget {
   baud?: number;
   /** The OLED's I2C bus: Espruino's hardware I2C object and its pins. */
   i2c: { bus: string; scl: string; sda: string; bitrate: number };
-  /** Whether the firmware has the "6x8" font (built with USE_FONT_6X8); if not, the bundle carries one. */
-  font6x8: boolean;
+  /**
+   * Graphics' built-in font for the display: '6x8' where the firmware is built
+   * with it (USE_FONT_6X8, as on ESP32), else '4x6', which every build has (the
+   * Pixl.js uses it on the same 128x64 class of panel). No font in the bundle.
+   */
+  font: '6x8' | '4x6';
   /** What the display says to press to confirm. */
   confirmHint: string;
   /** How to start the board with the REPL instead of the token (README and the flasher's refusal message). */

@@ -8,6 +8,7 @@
 import { base64Decode, base64Encode } from '../protocol/base64.ts';
 import { equalBytes, wipe } from '../protocol/bytes.ts';
 import { fail } from '../protocol/errors.ts';
+import { say } from '../protocol/say.ts';
 import type { Hash } from '../protocol/hash.ts';
 import { hmac } from '../protocol/hmac.ts';
 import type { Storage } from './ports.ts';
@@ -79,9 +80,9 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
     },
     unlock: (response: Uint8Array, nowMs: number) => {
       if (!enabled()) return;
-      if (!challenge) fail('LOCKED', 'no challenge: send HELLO first');
+      if (!challenge) fail('LOCKED', say('no challenge: send HELLO first'));
       if (waitUntil < 0) waitUntil = nowMs + backoffMs();
-      if (nowMs < waitUntil) fail('LOCKED', 'too many wrong passwords; try again in ' + Math.ceil((waitUntil - nowMs) / 1000) + ' s');
+      if (nowMs < waitUntil) fail('LOCKED', say('too many wrong passwords; try again in % s', Math.ceil((waitUntil - nowMs) / 1000)));
       const key = base64Decode(rec.key);
       const want = hmac(sha1, key, challenge as Uint8Array);
       wipe(key);
@@ -90,14 +91,14 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
         rec.failures++;
         save();
         if (rec.failures >= FREE_ATTEMPTS) waitUntil = nowMs + backoffMs();
-        fail('WRONG_PASSWORD', 'wrong password (' + rec.failures + ' failures); send HELLO again');
+        fail('WRONG_PASSWORD', say('wrong password (% failures); send HELLO again', rec.failures));
       }
       rec.failures = 0;
       save();
       open = true;
     },
     setKey: (key: Uint8Array) => {
-      if (key.length < 16 || key.length > 64) fail('BAD_REQUEST', 'access key must be 16..64 bytes');
+      if (key.length < 16 || key.length > 64) fail('BAD_REQUEST', say('access key must be 16..64 bytes'));
       rec.key = base64Encode(key);
       rec.failures = 0;
       save();

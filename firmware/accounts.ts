@@ -4,6 +4,7 @@
 // intact and loadable: the store is always the old set or the new one.
 import { base64Decode, base64Encode } from '../protocol/base64.ts';
 import { getWord, putWord } from '../protocol/bytes.ts';
+import { say } from '../protocol/say.ts';
 import { crc32 } from '../protocol/crc32.ts';
 import { fail } from '../protocol/errors.ts';
 import { FIELDS } from '../protocol/messages.ts';
@@ -89,12 +90,12 @@ export function openAccountStore(storage: Storage): AccountStore {
     try {
       storage.write(SLOTS[target], record);
     } catch (e) {
-      fail('STORAGE_FAILED', 'storage write failed: ' + (e as Error).message);
+      fail('STORAGE_FAILED', say('storage write failed: %', (e as Error).message));
     }
     // Read back: only a record that decodes counts as written.
     const check = decodeRecord(storage.read(SLOTS[target]));
     if (!check || check.seq !== seq + 1 || check.accounts.length !== next.length) {
-      fail('STORAGE_FAILED', 'storage did not keep the new account set');
+      fail('STORAGE_FAILED', say('storage did not keep the new account set'));
     }
     // The new set is safe in its slot; now erase the old one so removed or
     // wiped seeds do not linger in flash. A cut here leaves both valid slots,

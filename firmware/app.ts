@@ -15,6 +15,7 @@ import { PRESENCE_TIMEOUT_MS } from './presence.ts';
 import type { PendingConfirm } from './presence.ts';
 import type { ButtonRole, Ports } from './ports.ts';
 import { drawCode, drawMessage } from './ui/screen.ts';
+import { say } from '../protocol/say.ts';
 
 /** Only for ports without a hardware RNG: salts and challenges then depend on Math.random. */
 function weakRandom(n: number): Uint8Array {
@@ -114,13 +115,14 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     if (pending && req.command === COMMANDS.HELLO) {
       // Every host session starts with HELLO: a host that went away (unplugged,
       // killed) must not leave a confirmation armed for the next one.
-      finishPending({ message: 'cancelled: a new host session started' }, 'PRESENCE_DENIED');
+      finishPending({ message: say('cancelled: a new host session started') }, 'PRESENCE_DENIED');
     } else if (pending) {
-      link.fault(req.id, 'BUSY', 'waiting for a button press to confirm: ' + pending.action);
+      // Not which action: that is for whoever is at the device, and the lock check has not run yet.
+      link.fault(req.id, 'BUSY', say('another request is waiting for the button on the device'));
       return;
     }
     if (!access.unlocked() && req.command !== COMMANDS.HELLO && req.command !== COMMANDS.UNLOCK) {
-      link.fault(req.id, 'LOCKED', 'this token has a USB password: unlock first');
+      link.fault(req.id, 'LOCKED', say('this token has a USB password: unlock first'));
       return;
     }
     try {
@@ -143,7 +145,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   function onButton(role: ButtonRole): void {
     if (pending) {
       if (role !== 'confirm') {
-        finishPending({ message: 'cancelled on the device' }, 'PRESENCE_DENIED');
+        finishPending({ message: say('cancelled on the device') }, 'PRESENCE_DENIED');
         return;
       }
       const p = pending;
@@ -165,7 +167,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   ports.onButton(onButton);
   ports.timers.setInterval(() => {
     if (pending && ports.clock.nowMs() >= pending.deadlineMs) {
-      finishPending({ message: 'nobody pressed the button within ' + Math.ceil(presenceMs / 1000) + ' s' }, 'PRESENCE_TIMEOUT');
+      finishPending({ message: say('nobody pressed the button within % s', Math.ceil(presenceMs / 1000)) }, 'PRESENCE_TIMEOUT');
       return;
     }
     render();

@@ -3,6 +3,7 @@
 import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, MAX_ISSUER, MAX_NAME, MAX_SECRET, PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
 import { fail } from '../protocol/errors.ts';
+import { say } from '../protocol/say.ts';
 import { keyCheckValue } from '../protocol/keycheck.ts';
 import { totpChecked, secondsLeft } from '../protocol/totp.ts';
 import type { Fields } from '../protocol/tlv.ts';
@@ -24,33 +25,34 @@ export interface Outcome {
   then?: () => Fields;
 }
 
-// Request-field readers. Every firmware bundle carries these messages, so they
-// are short; each still names the field and what was wrong with it.
+// Request-field readers; every message names the field and what was wrong
+// with it. The field's type needs no check here: the body codec gives each
+// tag its type (protocol/tlv.ts), so a field present has the right one.
 function badRequest(message: string): never {
   return fail('BAD_REQUEST', message);
 }
 
-/** A field of the given typeof, or undefined if absent (missing and `required` is an error). */
-function field(fields: Fields, key: string, type: string, required?: boolean): unknown {
-  const v = fields[key];
-  if (v === undefined) {
-    if (required) badRequest("missing field '" + key + "'");
-  } else if (typeof v !== type) badRequest("field '" + key + "' has the wrong type");
-  return v;
+// Fields are read as properties (fields.name), not by a key string, so the
+// Espruino build can shorten the keys (esbuild-firmware.ts); `key` is only
+// the name the message gives.
+
+/** A field's value; a missing one is an error. */
+function required(value: unknown, key: string): unknown {
+  if (value === undefined) badRequest(say("missing field '%'", key));
+  return value;
 }
 
 /** A number field, or `fallback` when absent. */
-function numberOr(fields: Fields, key: string, fallback: number): number {
-  const v = field(fields, key, 'number');
-  return v === undefined ? fallback : (v as number);
+function numberOr(value: unknown, fallback: number): number {
+  return value === undefined ? fallback : (value as number);
 }
 
 function checkName(name: string, what: string, max: number, allowEmpty?: boolean): string {
-  if (!allowEmpty && name.length === 0) badRequest(what + ' is empty');
-  if (name.length > max) badRequest(what + ' is over ' + max + ' bytes');
+  if (!allowEmpty && name.length === 0) badRequest(say('% is empty', what));
+  if (name.length > max) badRequest(say('% is over % bytes', what, max));
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c < 32 || c === 127) badRequest(what + ' has a control character at byte ' + (i + 1));
+    if (c < 32 || c === 127) badRequest(say('% has a control character at byte %', what, i + 1));
   }
   return name;
 }
@@ -73,7 +75,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   function hashFor(account: Account): Hash {
     const name = ALGORITHM_NAMES[account.algorithm] as Algorithm;
     const h = ports.hashes[name];
-    if (!h || board.algorithms.indexOf(name) < 0) return fail('UNSUPPORTED_ALGORITHM', board.id + ' cannot compute ' + name);
+    if (!h || board.algorithms.indexOf(name) < 0) return fail('UNSUPPORTED_ALGORITHM', say('% cannot compute %', board.id, name));
     return h;
   }
 
@@ -82,14 +84,14 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   }
 
   function mustFind(fields: Fields): Account {
-    const name = field(fields, 'name', 'string', true) as string;
+    const name = required(fields.name, 'name') as string;
     const a = store.find(name);
-    if (!a) fail('NOT_FOUND', 'no account named "' + name + '"');
+    if (!a) fail('NOT_FOUND', say('no account named "%"', name));
     return a as Account;
   }
 
   function mustBeNew(name: string): void {
-    if (store.find(name)) fail('DUPLICATE_NAME', '"' + name + '" exists already');
+    if (store.find(name)) fail('DUPLICATE_NAME', say('"%" exists already', name));
   }
 
   /** A command that runs only after the button confirms `action`. */
@@ -133,8 +135,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   }
 
   function timeSet(fields: Fields): Outcome {
-    const ms = field(fields, 'timeMs', 'number', true) as number;
-    if (ms < EARLIEST_VALID_MS || ms >= LATEST_VALID_MS) badRequest('time ' + ms + ' ms is outside 2024..2200');
+    const ms = required(fields.timeMs, 'timeMs') as number;
+    if (ms < EARLIEST_VALID_MS || ms >= LATEST_VALID_MS) badRequest(say('time % ms is outside 2024..2200', ms));
     const apply = (confirmed: boolean): Fields => {
       clock.sync(ms, confirmed);
       onChange();
@@ -148,21 +150,21 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   }
 
   function add(fields: Fields): Outcome {
-    const name = checkName(field(fields, 'name', 'string', true) as string, 'name', MAX_NAME);
-    const issuer = checkName((field(fields, 'issuer', 'string') as string) || '', 'issuer', MAX_ISSUER, true);
-    const algorithm = numberOr(fields, 'algorithm', 1);
-    const digits = numberOr(fields, 'digits', 6);
-    const period = numberOr(fields, 'period', 30);
-    const secret = field(fields, 'secret', 'object', true) as Uint8Array;
-    if (!ALGORITHM_NAMES[algorithm]) badRequest('unknown algorithm number ' + algorithm);
-    if (digits < 6 || digits > 10) badRequest('digits must be 6..10, got ' + digits);
-    if (period < 1 || period > 86400) badRequest('period must be 1..86400 s, got ' + period);
-    if (!(secret instanceof Uint8Array) || secret.length < 1 || secret.length > MAX_SECRET) badRequest('secret must be 1..' + MAX_SECRET + ' bytes');
+    const name = checkName(required(fields.name, 'name') as string, 'name', MAX_NAME);
+    const issuer = checkName((fields.issuer as string) || '', 'issuer', MAX_ISSUER, true);
+    const algorithm = numberOr(fields.algorithm, 1);
+    const digits = numberOr(fields.digits, 6);
+    const period = numberOr(fields.period, 30);
+    const secret = required(fields.secret, 'secret') as Uint8Array;
+    if (!ALGORITHM_NAMES[algorithm]) badRequest(say('unknown algorithm number %', algorithm));
+    if (digits < 6 || digits > 10) badRequest(say('digits must be 6..10, got %', digits));
+    if (period < 1 || period > 86400) badRequest(say('period must be 1..86400 s, got %', period));
+    if (secret.length < 1 || secret.length > MAX_SECRET) badRequest(say('secret must be 1..% bytes', MAX_SECRET));
     const account: Account = { name: name, issuer: issuer, algorithm: algorithm, digits: digits, period: period, secret: secret };
     const hash = hashFor(account); // UNSUPPORTED_ALGORITHM unless this board computes it
     mustBeNew(name);
     const accounts = store.list();
-    if (accounts.length >= board.maxAccounts) fail('STORAGE_FULL', 'all ' + board.maxAccounts + ' account slots are used');
+    if (accounts.length >= board.maxAccounts) fail('STORAGE_FULL', say('all % account slots are used', board.maxAccounts));
     store.commit(accounts.concat([account]));
     onChange();
     return { fields: { check: keyCheckValue(hash, secret) } };
@@ -180,8 +182,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function rename(fields: Fields): Outcome {
     const account = mustFind(fields);
-    const newName = checkName(field(fields, 'newName', 'string', true) as string, 'new name', MAX_NAME);
-    const newIssuer = field(fields, 'newIssuer', 'string') as string | undefined;
+    const newName = checkName(required(fields.newName, 'newName') as string, 'new name', MAX_NAME);
+    const newIssuer = fields.newIssuer as string | undefined;
     if (newIssuer !== undefined) checkName(newIssuer, 'new issuer', MAX_ISSUER, true);
     if (newName !== account.name) mustBeNew(newName);
     const renamed: Account = {
@@ -196,7 +198,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   /** One page of accounts that fits a frame; `next` says where the following page starts. */
   function list(fields: Fields): Outcome {
     const accounts = store.list();
-    const start = numberOr(fields, 'start', 0);
+    const start = numberOr(fields.start, 0);
     const page: Fields[] = [];
     let bytes = 16;
     let i = start;
@@ -214,7 +216,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function code(fields: Fields): Outcome {
     const account = mustFind(fields);
-    if (!clockUsable(ports.clock)) fail('CLOCK_NOT_SET', 'clock not set; run: totp-token time sync');
+    if (!clockUsable(ports.clock)) fail('CLOCK_NOT_SET', say('clock not set; run: totp-token time sync'));
     return confirmFirst('send code: ' + account.name, () => {
       const now = ports.clock.nowMs();
       return { code: codeFor(account, now), secondsLeft: secondsLeft(Math.floor(now / 1000), account.period, 0) };
@@ -247,16 +249,16 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     if (command === COMMANDS.CODE) return code(fields);
     if (command === COMMANDS.WIPE) return wipe();
     if (command === COMMANDS.UNLOCK) {
-      access.unlock(field(fields, 'response', 'object', true) as Uint8Array, clock.nowMs());
+      access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
       return { fields: {} };
     }
     if (command === COMMANDS.SET_PASSWORD) {
-      const key = field(fields, 'accessKey', 'object', true) as Uint8Array;
-      if (key.length < 16) badRequest('access key must be 16..64 bytes');
+      const key = required(fields.accessKey, 'accessKey') as Uint8Array;
+      if (key.length < 16) badRequest(say('access key must be 16..64 bytes'));
       return confirmFirst('set USB password', () => (access.setKey(key), {}));
     }
     if (command === COMMANDS.CLEAR_PASSWORD) return confirmFirst('remove USB password', () => (access.clear(), {}));
-    return fail('UNKNOWN_COMMAND', 'unknown command ' + command);
+    return fail('UNKNOWN_COMMAND', say('unknown command %', command));
   }
 
   return { handle: handle, hashFor: hashFor, codeFor: codeFor };

@@ -6,6 +6,7 @@ import { decodeRequest, encodeReply, ERRORS } from '../protocol/messages.ts';
 import type { Request } from '../protocol/messages.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { SerialPort } from './ports.ts';
+import { say } from '../protocol/say.ts';
 
 export interface DeviceLink {
   reply(id: number, status: number, fields: Fields): void;
@@ -24,7 +25,7 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
   function fault(id: number, code: string, message: string): void {
     const status = errorStatus(code);
     // An unknown code goes out as INTERNAL: the message says so, to stay honest.
-    reply(id, status, { message: status === ERRORS.INTERNAL && code !== 'INTERNAL' ? 'INTERNAL: ' + message : message });
+    reply(id, status, { message: status === ERRORS.INTERNAL && code !== 'INTERNAL' ? say('INTERNAL: %', message) : message });
   }
   const reader = createFrameReader(
     REQUEST_MARKER,
@@ -41,7 +42,10 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
       }
       onRequest(req);
     },
-    (kind) => fault(0, kind === 'too-long' ? 'FRAME_TOO_LONG' : 'BAD_FRAME', kind === 'too-long' ? 'frame longer than the device accepts' : 'frame failed its check'),
+    (kind) =>
+      kind === 'too-long'
+        ? fault(0, 'FRAME_TOO_LONG', say('frame longer than the device accepts'))
+        : fault(0, 'BAD_FRAME', say('frame failed its check')),
   );
   serial.onData((chunk) => reader.push(chunk));
   return { reply: reply, fault: fault };

@@ -9,12 +9,14 @@ export interface SerialPort {
   onData(handler: (chunk: string) => void): void;
 }
 
-/** A 1-bit canvas with a 6x8-cell font (Espruino's built-in "6x8" has the same metrics). */
+/** A 1-bit canvas with a monospaced font of cellW x cellH cells (6x8: the shared 5x7 font, Espruino's "6x8"; 4x6: Espruino's "4x6"). */
 export interface Canvas {
   width: number;
   height: number;
+  cellW: number;
+  cellH: number;
   clear(): void;
-  /** Draw text with its top-left at (x, y); each glyph is 6*scale wide and 8*scale tall. */
+  /** Draw text with its top-left at (x, y); each glyph is cellW*scale wide and cellH*scale tall. */
   text(x: number, y: number, text: string, scale: number): void;
   fillRect(x: number, y: number, w: number, h: number): void;
   /** Send the drawing to the display. */

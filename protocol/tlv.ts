@@ -3,6 +3,7 @@
 // field is length-checked before use. Unknown tags are skipped (a newer host
 // may send more); a known tag that is malformed is an error naming it.
 import { fail } from './errors.ts';
+import { say } from './say.ts';
 
 export type FieldType = 'uint' | 'sint' | 'text' | 'bytes' | 'list';
 
@@ -29,7 +30,7 @@ function findByTag(specs: FieldSpec[], tag: number): FieldSpec | null {
 
 /** Every codec error names the field: "tlv: field 'name' <problem>". */
 function badField(key: string | number, problem: string): never {
-  return fail('TLV', "tlv: field '" + key + "' " + problem);
+  return fail('TLV', say("tlv: field '%' %", key, problem));
 }
 
 function zero(arr: number[]): void {
@@ -38,7 +39,7 @@ function zero(arr: number[]): void {
 
 /** Unsigned big-endian in the fewest bytes; exact up to 2^53 (no 32-bit shifts). */
 function uintBytes(n: number): number[] {
-  if (typeof n !== 'number' || Math.floor(n) !== n || n < 0 || n > 9007199254740991) fail('TLV', 'tlv: not a whole number: ' + n);
+  if (typeof n !== 'number' || Math.floor(n) !== n || n < 0 || n > 9007199254740991) fail('TLV', say('tlv: not a whole number: %', n));
   const out: number[] = [];
   let v = n;
   do {
@@ -58,7 +59,7 @@ function valueBytes(spec: FieldSpec, value: unknown, itemSpecs: FieldSpec[]): nu
   if (spec.type === 'text' || spec.type === 'bytes') {
     // Text is a byte string (one char per byte), bytes a Uint8Array.
     const isText = spec.type === 'text';
-    if (isText ? typeof value !== 'string' : !(value instanceof Uint8Array)) badField(spec.key, 'must be ' + spec.type);
+    if (isText ? typeof value !== 'string' : !(value instanceof Uint8Array)) badField(spec.key, say('must be %', spec.type));
     const v = value as string & Uint8Array;
     const out: number[] = [];
     for (let i = 0; i < v.length; i++) out.push(isText ? v.charCodeAt(i) & 255 : v[i]);
@@ -77,7 +78,7 @@ function encodeToArray(fields: Fields, specs: FieldSpec[]): number[] {
     for (let k = 0; k < items.length; k++) {
       const v = valueBytes(spec, items[k], spec.type === 'list' ? LIST_ITEMS[spec.key] : specs);
       if (v.length > 255 || ((spec.type === 'text' || spec.type === 'bytes') && v.length > spec.max)) {
-        badField(spec.key, 'is ' + v.length + ' bytes, more than ' + Math.min(spec.max, 255));
+        badField(spec.key, say('is % bytes, more than %', v.length, Math.min(spec.max, 255)));
       }
       out.push(spec.tag, v.length);
       for (let j = 0; j < v.length; j++) out.push(v[j]);
@@ -101,26 +102,26 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
   const out: Fields = {};
   let i = start;
   while (i < bytes.length) {
-    if (i + 2 > bytes.length) fail('TLV', 'tlv: truncated field header at byte ' + i);
+    if (i + 2 > bytes.length) fail('TLV', say('tlv: truncated field header at byte %', i));
     const tag = bytes[i];
     const len = bytes[i + 1];
     i += 2;
-    if (i + len > bytes.length) badField(tag, 'runs past the end of the message');
+    if (i + len > bytes.length) badField(tag, say('runs past the end of the message'));
     const spec = findByTag(specs, tag);
     if (spec) {
-      if (spec.type !== 'list' && out[spec.key] !== undefined) badField(spec.key, 'appears twice');
+      if (spec.type !== 'list' && out[spec.key] !== undefined) badField(spec.key, say('appears twice'));
       if (spec.type === 'uint' || spec.type === 'sint') {
-        if (len < 1 || len > 7) badField(spec.key, 'has a bad length ' + len);
+        if (len < 1 || len > 7) badField(spec.key, say('has a bad length %', len));
         let n = 0;
         for (let k = 0; k < len; k++) n = n * 256 + bytes[i + k];
-        if (n > 9007199254740991) badField(spec.key, 'is too large');
+        if (n > 9007199254740991) badField(spec.key, say('is too large'));
         out[spec.key] = spec.type === 'uint' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
       } else if (spec.type === 'list') {
         const list = (out[spec.key] as Fields[]) || [];
         list.push(decodeFields(bytes.subarray(i, i + len), 0, LIST_ITEMS[spec.key]));
         out[spec.key] = list;
       } else {
-        if (len > spec.max) badField(spec.key, 'is ' + len + ' bytes, more than ' + spec.max);
+        if (len > spec.max) badField(spec.key, say('is % bytes, more than %', len, spec.max));
         if (spec.type === 'bytes') {
           out[spec.key] = new Uint8Array(bytes.subarray(i, i + len));
         } else {

@@ -31,6 +31,8 @@ export function createFramebuffer(width: number, height: number, onFlip: (fb: Fr
   const fb: Framebuffer = {
     width: width,
     height: height,
+    cellW: 6,
+    cellH: 8,
     buffer: buffer,
     clear: () => buffer.fill(0),
     text: (x: number, y: number, text: string, scale: number) => {

@@ -1,5 +1,6 @@
-// What the token shows. Drawn on the port's 1-bit canvas with a 6x8-cell font;
-// layout for 128x64 (scaled text shrinks to fit narrower displays).
+// What the token shows. Drawn on the port's 1-bit canvas in its monospaced
+// font (6x8 or 4x6 cells); layout for 128x64 (scaled text shrinks to fit
+// narrower displays).
 import type { Canvas } from '../ports.ts';
 
 export interface CodeView {
@@ -17,13 +18,13 @@ export interface CodeView {
 }
 
 export function fitText(canvas: Canvas, text: string, scale: number): string {
-  const max = Math.floor(canvas.width / (6 * scale));
+  const max = Math.floor(canvas.width / (canvas.cellW * scale));
   return text.length > max ? text.slice(0, max - 1) + '~' : text;
 }
 
-/** Largest scale (3, 2 or 1) at which the code fits the width. */
+/** Largest scale at which the code fits the width and the 24-pixel band it has (3 for 6x8 cells, 4 for 4x6). */
 export function codeScale(canvas: Canvas, digits: number): number {
-  for (let s = 3; s > 1; s--) if (digits * 6 * s - s <= canvas.width) return s;
+  for (let s = Math.floor(24 / canvas.cellH); s > 1; s--) if (digits * canvas.cellW * s - s <= canvas.width) return s;
   return 1;
 }
 
@@ -32,14 +33,14 @@ export function drawCode(canvas: Canvas, v: CodeView): void {
   canvas.clear();
   canvas.text(0, 0, fitText(canvas, printable(v.label), 1), 1);
   const scale = codeScale(canvas, v.code.length);
-  const width = v.code.length * 6 * scale - scale;
+  const width = v.code.length * canvas.cellW * scale - scale;
   canvas.text(Math.max(0, Math.floor((canvas.width - width) / 2)), 14, v.code, scale);
   if (v.sublabel) canvas.text(0, 38, fitText(canvas, printable(v.sublabel), 1), 1);
   const bar = Math.round((canvas.width * v.secondsLeft) / v.period);
   canvas.fillRect(0, 48, bar, 4);
   canvas.text(0, 56, v.index + 1 + '/' + v.count + (v.warning ? ' ' + v.warning : ''), 1);
   const left = v.secondsLeft + 's';
-  canvas.text(canvas.width - left.length * 6, 56, left, 1);
+  canvas.text(canvas.width - left.length * canvas.cellW, 56, left, 1);
   canvas.flip();
 }
 

@@ -17,7 +17,7 @@ const board: EspruinoBoardProfile = Object.assign({}, esp32, {
   buttons: [{ role: 'next+confirm', pin: 'D13', activeLow: false }],
 }) as EspruinoBoardProfile;
 
-startEspruinoToken(board, null);
+startEspruinoToken(board);
 let line = '';
 USB.on('data', (chunk: string) => {
   line = (line + chunk).slice(-8);

@@ -57,7 +57,7 @@ for (const board of [espruinoPicoSsd1306, espruinoEsp32Ssd1306] as EspruinoBoard
     let code = '';
     const button = String(board.buttons[0].pin);
     const device = board.espruino.link;
-    const bootOpts = (o: BootOptions = {}): BootOptions => ({ font6x8: board.espruino.font6x8, ...o });
+    const bootOpts = (o: BootOptions = {}): BootOptions => ({ font6x8: board.espruino.font === '6x8', ...o });
 
     beforeAll(async () => {
       code = await bundleEntry(root + board.firmwareEntry!);

@@ -2,4 +2,4 @@
 import { espruinoEsp32Ssd1306 as board } from '../../../boards/espruino-esp32-ssd1306.ts';
 import { startEspruinoToken } from './token.ts';
 
-startEspruinoToken(board, null);
+startEspruinoToken(board);

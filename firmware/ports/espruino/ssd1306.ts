@@ -7,7 +7,6 @@
 import type { Canvas } from '../../ports.ts';
 import type { EspruinoBoardProfile } from '../../../boards/espruino-profile.ts';
 import type { EspruinoGraphics, EspruinoGraphicsClass, EspruinoI2C } from './espruino-api.ts';
-import type { CustomFont } from './font.ts';
 
 declare const Graphics: EspruinoGraphicsClass | undefined;
 declare const global: { [name: string]: unknown };
@@ -26,13 +25,15 @@ function initSequence(height: number): number[] {
 
 export function nullCanvas(width: number, height: number): Canvas {
   const nothing = () => {};
-  return { width: width, height: height, clear: nothing, text: nothing, fillRect: nothing, flip: nothing };
+  return { width: width, height: height, cellW: 6, cellH: 8, clear: nothing, text: nothing, fillRect: nothing, flip: nothing };
 }
 
 /** The board's OLED, or a null display when this firmware has no Graphics or the panel does not answer. */
-export function ssd1306Canvas(board: EspruinoBoardProfile, font: CustomFont | null): Canvas {
+export function ssd1306Canvas(board: EspruinoBoardProfile): Canvas {
   const w = board.display.width;
   const h = board.display.height;
+  const font = board.espruino.font;
+  const small = font === '4x6';
   const wiring = board.espruino.i2c;
   const bus = global[wiring.bus] as EspruinoI2C | undefined;
   if (typeof Graphics === 'undefined' || !bus) return nullCanvas(w, h);
@@ -51,12 +52,13 @@ export function ssd1306Canvas(board: EspruinoBoardProfile, font: CustomFont | nu
   return {
     width: w,
     height: h,
+    cellW: small ? 4 : 6,
+    cellH: small ? 6 : 8,
     clear: () => {
       g.clear();
     },
     text: (x: number, y: number, text: string, scale: number) => {
-      if (font) g.setFontCustom(font.bitmap, font.first, 6, 8 | (scale << 8));
-      else g.setFont('6x8', scale);
+      g.setFont(font, scale);
       g.drawString(text, x, y);
     },
     fillRect: (x: number, y: number, fw: number, fh: number) => {

@@ -4,6 +4,7 @@
 // Seeds live in these files only, never in the bundle (.bootcde).
 import type { Storage } from '../../ports.ts';
 import type { EspruinoStorageModule } from './espruino-api.ts';
+import { say } from '../../../protocol/say.ts';
 
 // Reached through `global`: a bare require() of a module esbuild does not
 // bundle makes it add a 250-byte shim for runtimes without require.
@@ -14,7 +15,7 @@ export function espruinoStorage(): Storage {
   return {
     read: (key: string) => flash.read(key),
     write: (key: string, value: string) => {
-      if (!flash.write(key, value)) throw new Error('flash write of ' + key + ' failed');
+      if (!flash.write(key, value)) throw new Error(say('flash write of % failed', key));
     },
     erase: (key: string) => flash.erase(key),
   };

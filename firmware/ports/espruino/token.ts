@@ -16,7 +16,6 @@ import type { EspruinoBoardProfile } from '../../../boards/espruino-profile.ts';
 import type { EspruinoE, EspruinoSerial } from './espruino-api.ts';
 import { buttonHeld, espruinoButtons } from './buttons.ts';
 import { espruinoClock } from './clock.ts';
-import type { CustomFont } from './font.ts';
 import { espruinoNativeHashes } from './hashes.ts';
 import { ssd1306Canvas } from './ssd1306.ts';
 import { espruinoStorage } from './storage.ts';
@@ -45,7 +44,7 @@ function serialLink(board: EspruinoBoardProfile): SerialPort {
   };
 }
 
-/** The Ports of an Espruino board. `font`: a custom font for firmware without "6x8". */
+/** The Ports of an Espruino board. */
 export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Ports {
   const storage = espruinoStorage();
   return {
@@ -62,8 +61,8 @@ export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Port
 }
 
 /** Start the token, or (button held at power-up) leave the REPL and say so on the display. */
-export function startEspruinoToken(board: EspruinoBoardProfile, font: CustomFont | null): TokenApp | null {
-  const canvas = ssd1306Canvas(board, font);
+export function startEspruinoToken(board: EspruinoBoardProfile): TokenApp | null {
+  const canvas = ssd1306Canvas(board);
   if (buttonHeld(board.buttons)) {
     drawMessage(canvas, ['REPL mode', 'The token is stopped.', '', 'Reflash with:', 'totp-token flash', '', 'Reset to run it.']);
     return null;

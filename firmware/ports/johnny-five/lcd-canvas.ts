@@ -69,6 +69,8 @@ export function lcdCanvas(cols: number, rows: number, show: (lines: string[]) =>
   return {
     width: cols * 6,
     height: 64,
+    cellW: 6,
+    cellH: 8,
     clear: () => {
       calls = [];
     },

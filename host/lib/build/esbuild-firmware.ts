@@ -5,6 +5,8 @@
 // subset check runs over the output to prove it.
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tokenizeSource } from '../device-text.ts';
 import { minify as terserMinify } from 'terser';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { dirname, join, resolve } from 'node:path';
@@ -38,6 +40,7 @@ export function firmwareBuildOptions(entry: string, outfile: string, minify: boo
  */
 export const ESPRUINO_SUBSTITUTES: { [module: string]: string } = {
   'protocol/base64.ts': 'firmware/ports/espruino/native-base64.ts', // native btoa/atob
+  'protocol/say.ts': 'firmware/ports/espruino/say.ts', // tokens for device text (templates replaced below)
 };
 
 /**
@@ -47,7 +50,7 @@ export const ESPRUINO_SUBSTITUTES: { [module: string]: string } = {
  */
 const HOST_ONLY_BOARD_KEYS = ['runtime', 'wiring', 'firmwareEntry'];
 const HOST_ONLY_SUB_KEYS: { [key: string]: string[] } = {
-  espruino: ['firmwareBoards', 'replMode', 'font6x8'],
+  espruino: ['firmwareBoards', 'replMode'],
   display: ['driver', 'pins'],
   storage: ['kind'],
   clock: ['source'],
@@ -68,6 +71,16 @@ function stripHostOnly(profile: { [key: string]: unknown }): { [key: string]: un
   return out;
 }
 
+/** A JavaScript literal of JSON-like data with bare keys (quoted keys would escape the property shortening below). */
+function jsLiteral(value: unknown): string {
+  if (Array.isArray(value)) return '[' + value.map(jsLiteral).join(',') + ']';
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)) + ':' + jsLiteral(v));
+    return '{' + entries.join(',') + '}';
+  }
+  return JSON.stringify(value);
+}
+
 /** The Espruino build's substitutions (above) and board profiles reduced to what the firmware reads. */
 export function espruinoPlugin(): Plugin {
   const twins = new Map(Object.entries(ESPRUINO_SUBSTITUTES).map(([from, to]) => [join(repoRoot, from), join(repoRoot, to)]));
@@ -79,41 +92,60 @@ export function espruinoPlugin(): Plugin {
         const twin = twins.get(resolve(args.resolveDir, args.path));
         return twin ? { path: twin } : undefined;
       });
-      // The custom font, converted now rather than on the device: a base64 literal
-      // is 760 bytes where the 5x7 table and its converter are 1.5 KB.
-      b.onLoad({ filter: /[\\/]firmware[\\/]ports[\\/]espruino[\\/]font\.ts$/ }, async (args) => {
-        const mod = (await import(pathToFileURL(args.path).href)) as typeof import('../../../firmware/ports/espruino/font.ts');
-        const font = mod.font6x8();
-        const bitmap = Buffer.from(font.bitmap, 'latin1').toString('base64');
-        return {
-          contents: 'export function font6x8() { return { bitmap: atob(' + JSON.stringify(bitmap) + '), first: ' + font.first + ' }; }',
-          loader: 'js',
-        };
-      });
       b.onLoad({ filter: /[\\/]boards[\\/]espruino-[^\\/]*\.ts$/ }, async (args) => {
         if (args.path.endsWith('espruino-profile.ts')) return undefined;
         const mod = (await import(pathToFileURL(args.path).href)) as { [name: string]: { [key: string]: unknown } };
-        const lines = Object.keys(mod).map((name) => 'export const ' + name + ' = ' + JSON.stringify(stripHostOnly(mod[name])) + ';');
+        const lines = Object.keys(mod).map((name) => 'export const ' + name + ' = ' + jsLiteral(stripHostOnly(mod[name])) + ';');
         return { contents: lines.join('\n'), loader: 'js' };
+      });
+      // Device text: each say('template') becomes say('<token>'); the host
+      // puts the words back (host/lib/device-text.ts).
+      b.onLoad({ filter: /[\\/](protocol|firmware)[\\/].*\.ts$/ }, async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        return { contents: tokenizeSource(source, args.path), loader: 'ts' };
       });
     },
   };
 }
 
 /**
- * Property names the minifier may shorten in Espruino bundles: only the
- * firmware's own interfaces between its modules (Outcome, PendingConfirm,
- * Handler, AccessControl, Clock, Ports, Canvas, CodeView, Hash, DeviceLink,
- * TokenApp). Never a wire key (they are the field table's strings), a key of
- * a record kept in Storage as JSON, a board-profile key, or a name an
- * Espruino built-in has (write, clear, fillRect, read, random, ...): each of
+ * Property names the minifier may shorten in Espruino bundles (esbuild
+ * renames each the same way everywhere in the bundle). Only names the
+ * firmware owns:
+ * - its interfaces between modules (Outcome, PendingConfirm, Handler,
+ *   AccessControl, Clock, Ports, Canvas, CodeView, Hash, DeviceLink, TokenApp,
+ *   FieldSpec) and the board profile (an object literal in the bundle);
+ * - the wire field keys: the field table is an object literal and the code
+ *   reads fields as properties, so table and readers change together (the
+ *   wire itself carries tags, never keys);
+ * - COMMANDS' names (read with a dot only).
+ * Never: a key of a record kept in Storage as JSON (the clock record's rawAt,
+ * trueAt, ppm, weight, syncs, trustRaw, trustTrue; the access record's key,
+ * salt, failures), so a reflash reads what the last firmware wrote; a key used
+ * as a string value ('stored'); ERRORS' names (looked up by string); a name an
+ * Espruino built-in has (message, max, set, clear, write, read, erase,
+ * fillRect, random, buffer, setup, scl, sda, bitrate, SHA1 ...): each of
  * those must reach the interpreter spelled as in the source.
  */
 export const ESPRUINO_INTERNAL_PROPS = [
+  // interfaces between the firmware's modules
   'fields', 'confirm', 'then', 'deadlineMs', 'run', 'handle', 'hashFor', 'codeFor', 'enabled', 'unlocked', 'setKey',
   'unlock', 'hello', 'nowMs', 'setMs', 'isSet', 'driftPpm', 'baselineMs', 'serial', 'canvas', 'timers', 'hashes',
   'onButton', 'digest', 'blockLen', 'outputLen', 'flip', 'label', 'sublabel', 'index', 'count', 'warning', 'onData',
-  'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault',
+  'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault', 'tag', 'type', 'id', 'command', 'status', 'list',
+  'find', 'seq', 'accounts', 'sync', 'needsConfirm', 'lock', 'access', 'text', 'width', 'height', 'first', 'bitmap',
+  // board profile
+  'maxAccounts', 'typicalDriftPpm', 'espruino', 'storage', 'display', 'buttons', 'role', 'activeLow', 'pin', 'i2c', 'bus',
+  'address', 'confirmHint', 'link', 'baud', 'nativeHashes',
+  // wire field keys (not 'message': Error's; not 'salt': the access record's;
+  // not 'total': process.memory()'s)
+  'name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'timeMs', 'newName', 'newIssuer', 'check', 'code',
+  'secondsLeft', 'firmware', 'board', 'algorithms', 'slotsTotal', 'slotsFree', 'clock', 'protocol', 'maxBody', 'account',
+  'timeoutS', 'action', 'start', 'next', 'syncedAtMs', 'driftCentiPpm', 'errorMs', 'challenge', 'response',
+  'locked', 'accessKey', 'iterations',
+  // COMMANDS
+  'HELLO', 'TIME_GET', 'TIME_SET', 'ADD', 'LIST', 'REMOVE', 'RENAME', 'KEY_CHECK', 'CODE', 'WIPE', 'UNLOCK',
+  'SET_PASSWORD', 'CLEAR_PASSWORD',
 ];
 
 /** The settings for an Espruino bundle: the common ones plus the Espruino substitutions. */

@@ -1,0 +1,16 @@
+// protocol/say.ts for the Espruino build: the build has already replaced each
+// template with its token (a few base-36 characters), and this sends the
+// token and the values, framed so the host can put the words back and so a
+// token can sit inside another's value:
+//   0x1E token (0x1F value)* 0x1D
+// Values after the last one given are left out; the host shows them as
+// "undefined", as say() would.
+
+export function say(token: string, a?: unknown, b?: unknown, c?: unknown): string {
+  const values = [a, b, c];
+  let n = 3;
+  while (n > 0 && values[n - 1] === undefined) n--;
+  let out = '\x1e' + token;
+  for (let i = 0; i < n; i++) out += '\x1f' + values[i];
+  return out + '\x1d';
+}
