@@ -7,7 +7,8 @@
 // until the session is unlocked, and every new HELLO locks it again.
 import { base64Decode, base64Encode } from '../protocol/base64.ts';
 import { equalBytes, wipe } from '../protocol/bytes.ts';
-import { fail } from '../protocol/errors.ts';
+import { ERRORS } from '../protocol/messages.ts';
+import { refuse } from './refuse.ts';
 import { say } from '../protocol/say.ts';
 import type { Hash } from '../protocol/hash.ts';
 import { hmac } from '../protocol/hmac.ts';
@@ -18,6 +19,10 @@ export const PBKDF2_ITERATIONS = 10000;
 /** Failures allowed before each further attempt must wait (2, 4, 8 ... s, capped at an hour). */
 export const FREE_ATTEMPTS = 3;
 
+// The record's keys are its Storage format. `key` is written quoted below
+// (rec['key']): the Espruino build shortens unquoted property names called
+// key (esbuild-firmware.ts), never quoted ones, and a reflash must read what
+// the last firmware wrote.
 interface AccessRecord {
   key: string; // base64 of the derived key; '' when no password is set
   salt: string;
@@ -38,13 +43,13 @@ export interface AccessControl {
 }
 
 export function createAccessControl(storage: Storage, sha1: Hash, random: (n: number) => Uint8Array): AccessControl {
-  let rec: AccessRecord = { key: '', salt: '', failures: 0 };
+  let rec: AccessRecord = { 'key': '', salt: '', failures: 0 };
   try {
     const text = storage.read(KEY);
     if (text) rec = JSON.parse(text) as AccessRecord;
   } catch (e) {
     // A damaged record must not open the token: keep a key that nothing matches.
-    rec = { key: base64Encode(random(20)), salt: base64Encode(random(16)), failures: FREE_ATTEMPTS };
+    rec = { 'key': base64Encode(random(20)), salt: base64Encode(random(16)), failures: FREE_ATTEMPTS };
   }
   if (!rec.salt) rec.salt = base64Encode(random(16));
   let challenge: Uint8Array | null = null;
@@ -59,7 +64,7 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
   }
 
   function enabled(): boolean {
-    return rec.key !== '';
+    return rec['key'] !== '';
   }
 
   return {
@@ -80,10 +85,10 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
     },
     unlock: (response: Uint8Array, nowMs: number) => {
       if (!enabled()) return;
-      if (!challenge) fail('LOCKED', say('no challenge: send HELLO first'));
+      if (!challenge) refuse(ERRORS.LOCKED, say('no challenge: send HELLO first'));
       if (waitUntil < 0) waitUntil = nowMs + backoffMs();
-      if (nowMs < waitUntil) fail('LOCKED', say('too many wrong passwords; try again in % s', Math.ceil((waitUntil - nowMs) / 1000)));
-      const key = base64Decode(rec.key);
+      if (nowMs < waitUntil) refuse(ERRORS.LOCKED, say('too many wrong passwords; try again in % s', Math.ceil((waitUntil - nowMs) / 1000)));
+      const key = base64Decode(rec['key']);
       const want = hmac(sha1, key, challenge as Uint8Array);
       wipe(key);
       challenge = null; // one answer per challenge: no guessing against the same one
@@ -91,21 +96,21 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
         rec.failures++;
         save();
         if (rec.failures >= FREE_ATTEMPTS) waitUntil = nowMs + backoffMs();
-        fail('WRONG_PASSWORD', say('wrong password (% failures); send HELLO again', rec.failures));
+        refuse(ERRORS.WRONG_PASSWORD, say('wrong password (% failures); send HELLO again', rec.failures));
       }
       rec.failures = 0;
       save();
       open = true;
     },
     setKey: (key: Uint8Array) => {
-      if (key.length < 16 || key.length > 64) fail('BAD_REQUEST', say('access key must be 16..64 bytes'));
-      rec.key = base64Encode(key);
+      if (key.length < 16 || key.length > 64) refuse(ERRORS.BAD_REQUEST, say('access key must be 16..64 bytes'));
+      rec['key'] = base64Encode(key);
       rec.failures = 0;
       save();
       open = true;
     },
     clear: () => {
-      rec.key = '';
+      rec['key'] = '';
       rec.failures = 0;
       save();
     },

@@ -6,8 +6,8 @@ import { base64Decode, base64Encode } from '../protocol/base64.ts';
 import { getWord, putWord } from '../protocol/bytes.ts';
 import { say } from '../protocol/say.ts';
 import { crc32 } from '../protocol/crc32.ts';
-import { fail } from '../protocol/errors.ts';
-import { FIELDS } from '../protocol/messages.ts';
+import { refuse } from './refuse.ts';
+import { ERRORS, FIELDS } from '../protocol/messages.ts';
 import { decodeFields, encodeFields, LIST_ITEMS } from '../protocol/tlv.ts';
 import type { FieldSpec, Fields } from '../protocol/tlv.ts';
 import type { Storage } from './ports.ts';
@@ -27,7 +27,7 @@ const MAGIC = 0x54543101; // "TT1" + format 1
 /** A stored account: the wire's account fields and its secret (tags 1-6). */
 const STORED_FIELDS: FieldSpec[] = FIELDS.slice(0, 6);
 LIST_ITEMS.stored = STORED_FIELDS;
-const RECORD_FIELDS: FieldSpec[] = [{ tag: 1, key: 'stored', type: 'list', max: 0 }];
+const RECORD_FIELDS: FieldSpec[] = [{ tag: 1, key: 'stored', type: 'l', max: 0 }];
 
 /** [magic][seq][crc32 of payload][payload], base64 so any string storage holds it. */
 function encodeRecord(seq: number, accounts: Account[]): string {
@@ -90,12 +90,12 @@ export function openAccountStore(storage: Storage): AccountStore {
     try {
       storage.write(SLOTS[target], record);
     } catch (e) {
-      fail('STORAGE_FAILED', say('storage write failed: %', (e as Error).message));
+      refuse(ERRORS.STORAGE_FAILED, say('storage write failed: %', (e as Error).message));
     }
     // Read back: only a record that decodes counts as written.
     const check = decodeRecord(storage.read(SLOTS[target]));
     if (!check || check.seq !== seq + 1 || check.accounts.length !== next.length) {
-      fail('STORAGE_FAILED', say('storage did not keep the new account set'));
+      refuse(ERRORS.STORAGE_FAILED, say('storage did not keep the new account set'));
     }
     // The new set is safe in its slot; now erase the old one so removed or
     // wiped seeds do not linger in flash. A cut here leaves both valid slots,

@@ -1,6 +1,6 @@
 // The token app: the same on every board. It owns the accounts, the clock
 // rules, the screen and the command handler; the port gives it the hardware.
-import { COMMANDS, STATUS_OK, STATUS_WAITING } from '../protocol/messages.ts';
+import { COMMANDS, ERRORS, STATUS_OK, STATUS_WAITING } from '../protocol/messages.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { Request } from '../protocol/messages.ts';
 import { timeStep, secondsLeft } from '../protocol/totp.ts';
@@ -16,6 +16,7 @@ import type { PendingConfirm } from './presence.ts';
 import type { ButtonRole, Ports } from './ports.ts';
 import { drawCode, drawMessage } from './ui/screen.ts';
 import { say } from '../protocol/say.ts';
+import type { Refusal } from './refuse.ts';
 
 /** Only for ports without a hardware RNG: salts and challenges then depend on Math.random. */
 function weakRandom(n: number): Uint8Array {
@@ -49,7 +50,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     const accounts = store.list();
     if (pending) {
       const left = Math.max(0, Math.ceil((pending.deadlineMs - ports.clock.nowMs()) / 1000));
-      drawMessage(canvas, ['Press to confirm:', pending.action, '', confirmHint, 'Other button: cancel', left + 's']);
+      drawMessage(canvas, ['Press to confirm:', pending.action, '', confirmHint, 'Other press: cancel', left + 's']);
       return;
     }
     if (!clockUsable(ports.clock)) {
@@ -96,14 +97,14 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   const access = createAccessControl(ports.storage, ports.hashes.SHA1 as Hash, ports.random || weakRandom);
   const handler = createHandler(ports, store, clock, access, changed);
 
-  /** The error reply for a thrown error: its code (INTERNAL if it has none) and message. */
+  /** The error reply for a thrown error: its status (a Refusal's; INTERNAL for anything else) and message. */
   function faultFrom(id: number, e: unknown): void {
-    const err = e as { code?: string; message: string };
-    link.fault(id, err.code || 'INTERNAL', String(err.message));
+    const err = e as Refusal;
+    link.fault(id, err.status || ERRORS.INTERNAL, String(err.message));
   }
 
-  /** End the confirmation: reply with the command's fields, or fault with `denied` (an error code) and its message. */
-  function finishPending(fields: Fields, denied?: string): void {
+  /** End the confirmation: reply with the command's fields, or fault with `denied` (a status from ERRORS) and its message. */
+  function finishPending(fields: Fields, denied?: number): void {
     const p = pending as PendingConfirm;
     pending = null;
     if (denied) link.fault(p.id, denied, fields.message as string);
@@ -115,14 +116,14 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     if (pending && req.command === COMMANDS.HELLO) {
       // Every host session starts with HELLO: a host that went away (unplugged,
       // killed) must not leave a confirmation armed for the next one.
-      finishPending({ message: say('cancelled: a new host session started') }, 'PRESENCE_DENIED');
+      finishPending({ message: say('cancelled: a new host session started') }, ERRORS.PRESENCE_DENIED);
     } else if (pending) {
       // Not which action: that is for whoever is at the device, and the lock check has not run yet.
-      link.fault(req.id, 'BUSY', say('another request is waiting for the button on the device'));
+      link.fault(req.id, ERRORS.BUSY, say('another request is waiting for the button on the device'));
       return;
     }
     if (!access.unlocked() && req.command !== COMMANDS.HELLO && req.command !== COMMANDS.UNLOCK) {
-      link.fault(req.id, 'LOCKED', say('this token has a USB password: unlock first'));
+      link.fault(req.id, ERRORS.LOCKED, say('this token has a USB password: unlock first'));
       return;
     }
     try {
@@ -145,7 +146,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   function onButton(role: ButtonRole): void {
     if (pending) {
       if (role !== 'confirm') {
-        finishPending({ message: say('cancelled on the device') }, 'PRESENCE_DENIED');
+        finishPending({ message: say('cancelled on the device') }, ERRORS.PRESENCE_DENIED);
         return;
       }
       const p = pending;
@@ -167,7 +168,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   ports.onButton(onButton);
   ports.timers.setInterval(() => {
     if (pending && ports.clock.nowMs() >= pending.deadlineMs) {
-      finishPending({ message: say('nobody pressed the button within % s', Math.ceil(presenceMs / 1000)) }, 'PRESENCE_TIMEOUT');
+      finishPending({ message: say('nobody pressed the button within % s', Math.ceil(presenceMs / 1000)) }, ERRORS.PRESENCE_TIMEOUT);
       return;
     }
     render();

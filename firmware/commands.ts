@@ -1,8 +1,8 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
-import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, MAX_ISSUER, MAX_NAME, MAX_SECRET, PROTOCOL_VERSION } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_ISSUER, MAX_NAME, MAX_SECRET, PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
-import { fail } from '../protocol/errors.ts';
+import { refuse } from './refuse.ts';
 import { say } from '../protocol/say.ts';
 import { keyCheckValue } from '../protocol/keycheck.ts';
 import { totpChecked, secondsLeft } from '../protocol/totp.ts';
@@ -29,7 +29,7 @@ export interface Outcome {
 // with it. The field's type needs no check here: the body codec gives each
 // tag its type (protocol/tlv.ts), so a field present has the right one.
 function badRequest(message: string): never {
-  return fail('BAD_REQUEST', message);
+  return refuse(ERRORS.BAD_REQUEST, message);
 }
 
 // Fields are read as properties (fields.name), not by a key string, so the
@@ -75,7 +75,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   function hashFor(account: Account): Hash {
     const name = ALGORITHM_NAMES[account.algorithm] as Algorithm;
     const h = ports.hashes[name];
-    if (!h || board.algorithms.indexOf(name) < 0) return fail('UNSUPPORTED_ALGORITHM', say('% cannot compute %', board.id, name));
+    if (!h || board.algorithms.indexOf(name) < 0) return refuse(ERRORS.UNSUPPORTED_ALGORITHM, say('% cannot compute %', board.id, name));
     return h;
   }
 
@@ -86,12 +86,12 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   function mustFind(fields: Fields): Account {
     const name = required(fields.name, 'name') as string;
     const a = store.find(name);
-    if (!a) fail('NOT_FOUND', say('no account named "%"', name));
+    if (!a) refuse(ERRORS.NOT_FOUND, say('no account named "%"', name));
     return a as Account;
   }
 
   function mustBeNew(name: string): void {
-    if (store.find(name)) fail('DUPLICATE_NAME', say('"%" exists already', name));
+    if (store.find(name)) refuse(ERRORS.DUPLICATE_NAME, say('"%" exists already', name));
   }
 
   /** A command that runs only after the button confirms `action`. */
@@ -164,7 +164,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const hash = hashFor(account); // UNSUPPORTED_ALGORITHM unless this board computes it
     mustBeNew(name);
     const accounts = store.list();
-    if (accounts.length >= board.maxAccounts) fail('STORAGE_FULL', say('all % account slots are used', board.maxAccounts));
+    if (accounts.length >= board.maxAccounts) refuse(ERRORS.STORAGE_FULL, say('all % account slots are used', board.maxAccounts));
     store.commit(accounts.concat([account]));
     onChange();
     return { fields: { check: keyCheckValue(hash, secret) } };
@@ -216,7 +216,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function code(fields: Fields): Outcome {
     const account = mustFind(fields);
-    if (!clockUsable(ports.clock)) fail('CLOCK_NOT_SET', say('clock not set; run: totp-token time sync'));
+    if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, say('clock not set; run: totp-token time sync'));
     return confirmFirst('send code: ' + account.name, () => {
       const now = ports.clock.nowMs();
       return { code: codeFor(account, now), secondsLeft: secondsLeft(Math.floor(now / 1000), account.period, 0) };
@@ -258,7 +258,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       return confirmFirst('set USB password', () => (access.setKey(key), {}));
     }
     if (command === COMMANDS.CLEAR_PASSWORD) return confirmFirst('remove USB password', () => (access.clear(), {}));
-    return fail('UNKNOWN_COMMAND', say('unknown command %', command));
+    return refuse(ERRORS.UNKNOWN_COMMAND, say('unknown command %', command));
   }
 
   return { handle: handle, hashFor: hashFor, codeFor: codeFor };

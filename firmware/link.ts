@@ -10,22 +10,16 @@ import { say } from '../protocol/say.ts';
 
 export interface DeviceLink {
   reply(id: number, status: number, fields: Fields): void;
-  fault(id: number, code: string, message: string): void;
-}
-
-export function errorStatus(code: string): number {
-  const status = (ERRORS as { [k: string]: number })[code];
-  return status === undefined ? ERRORS.INTERNAL : status;
+  /** An error reply: status from ERRORS, message naming what was wrong. */
+  fault(id: number, status: number, message: string): void;
 }
 
 export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => void): DeviceLink {
   function reply(id: number, status: number, fields: Fields): void {
     serial.write(encodeFrame(REPLY_MARKER, encodeReply({ id: id, status: status, fields: fields })));
   }
-  function fault(id: number, code: string, message: string): void {
-    const status = errorStatus(code);
-    // An unknown code goes out as INTERNAL: the message says so, to stay honest.
-    reply(id, status, { message: status === ERRORS.INTERNAL && code !== 'INTERNAL' ? say('INTERNAL: %', message) : message });
+  function fault(id: number, status: number, message: string): void {
+    reply(id, status, { message: message });
   }
   const reader = createFrameReader(
     REQUEST_MARKER,
@@ -35,7 +29,7 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
         req = decodeRequest(body);
       } catch (e) {
         const err = e as { code?: string; message: string };
-        fault(body.length > 1 ? body[1] : 0, err.code || 'BAD_REQUEST', err.message);
+        fault(body.length > 1 ? body[1] : 0, err.code === 'BAD_VERSION' ? ERRORS.BAD_VERSION : ERRORS.BAD_REQUEST, err.message);
         return;
       } finally {
         body.fill(0);
@@ -44,8 +38,8 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
     },
     (kind) =>
       kind === 'too-long'
-        ? fault(0, 'FRAME_TOO_LONG', say('frame longer than the device accepts'))
-        : fault(0, 'BAD_FRAME', say('frame failed its check')),
+        ? fault(0, ERRORS.FRAME_TOO_LONG, say('frame longer than the device accepts'))
+        : fault(0, ERRORS.BAD_FRAME, say('frame failed its check')),
   );
   serial.onData((chunk) => reader.push(chunk));
   return { reply: reply, fault: fault };

@@ -15,14 +15,13 @@ export const MAX_NAME = 64;
 export const MAX_ISSUER = 32;
 export const MAX_SECRET = 64;
 
-const FIELD_TYPES: { [letter: string]: FieldType } = { u: 'uint', s: 'sint', t: 'text', b: 'bytes', l: 'list' };
 
 function fieldTable(table: { [key: string]: string }): FieldSpec[] {
   const keys = Object.keys(table);
   const specs: FieldSpec[] = [];
   for (let i = 0; i < keys.length; i++) {
     const t = table[keys[i]];
-    specs.push({ tag: i + 1, key: keys[i], type: FIELD_TYPES[t[0]], max: Number(t.substring(1)) });
+    specs.push({ tag: i + 1, key: keys[i], type: t[0] as FieldType, max: Number(t.substring(1)) });
   }
   return specs;
 }

@@ -5,7 +5,11 @@
 import { fail } from './errors.ts';
 import { say } from './say.ts';
 
-export type FieldType = 'uint' | 'sint' | 'text' | 'bytes' | 'list';
+/**
+ * A field's type, one letter as in the field table (messages.ts): u unsigned
+ * integer, s signed integer (zigzag), t text, b bytes, l list of field lists.
+ */
+export type FieldType = 'u' | 's' | 't' | 'b' | 'l';
 
 export interface FieldSpec {
   tag: number;
@@ -50,16 +54,16 @@ function uintBytes(n: number): number[] {
 }
 
 function valueBytes(spec: FieldSpec, value: unknown, itemSpecs: FieldSpec[]): number[] {
-  if (spec.type === 'uint') return uintBytes(value as number);
+  if (spec.type === 'u') return uintBytes(value as number);
   // Signed integers are zigzag-coded (0, -1, 1, -2 ... -> 0, 1, 2, 3 ...) into a uint.
-  if (spec.type === 'sint') {
+  if (spec.type === 's') {
     const n = value as number;
     return uintBytes(n >= 0 ? n * 2 : -n * 2 - 1);
   }
-  if (spec.type === 'text' || spec.type === 'bytes') {
+  if (spec.type === 't' || spec.type === 'b') {
     // Text is a byte string (one char per byte), bytes a Uint8Array.
-    const isText = spec.type === 'text';
-    if (isText ? typeof value !== 'string' : !(value instanceof Uint8Array)) badField(spec.key, say('must be %', spec.type));
+    const isText = spec.type === 't';
+    if (isText ? typeof value !== 'string' : !(value instanceof Uint8Array)) badField(spec.key, say('has a value of the wrong type'));
     const v = value as string & Uint8Array;
     const out: number[] = [];
     for (let i = 0; i < v.length; i++) out.push(isText ? v.charCodeAt(i) & 255 : v[i]);
@@ -74,15 +78,15 @@ function encodeToArray(fields: Fields, specs: FieldSpec[]): number[] {
     const spec = specs[i];
     const value = fields[spec.key];
     if (value === undefined) continue;
-    const items = spec.type === 'list' ? (value as Fields[]) : [value];
+    const items = spec.type === 'l' ? (value as Fields[]) : [value];
     for (let k = 0; k < items.length; k++) {
-      const v = valueBytes(spec, items[k], spec.type === 'list' ? LIST_ITEMS[spec.key] : specs);
-      if (v.length > 255 || ((spec.type === 'text' || spec.type === 'bytes') && v.length > spec.max)) {
+      const v = valueBytes(spec, items[k], spec.type === 'l' ? LIST_ITEMS[spec.key] : specs);
+      if (v.length > 255 || ((spec.type === 't' || spec.type === 'b') && v.length > spec.max)) {
         badField(spec.key, say('is % bytes, more than %', v.length, Math.min(spec.max, 255)));
       }
       out.push(spec.tag, v.length);
       for (let j = 0; j < v.length; j++) out.push(v[j]);
-      if (spec.type === 'bytes') zero(v);
+      if (spec.type === 'b') zero(v);
     }
   }
   return out;
@@ -109,20 +113,20 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
     if (i + len > bytes.length) badField(tag, say('runs past the end of the message'));
     const spec = findByTag(specs, tag);
     if (spec) {
-      if (spec.type !== 'list' && out[spec.key] !== undefined) badField(spec.key, say('appears twice'));
-      if (spec.type === 'uint' || spec.type === 'sint') {
+      if (spec.type !== 'l' && out[spec.key] !== undefined) badField(spec.key, say('appears twice'));
+      if (spec.type === 'u' || spec.type === 's') {
         if (len < 1 || len > 7) badField(spec.key, say('has a bad length %', len));
         let n = 0;
         for (let k = 0; k < len; k++) n = n * 256 + bytes[i + k];
         if (n > 9007199254740991) badField(spec.key, say('is too large'));
-        out[spec.key] = spec.type === 'uint' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
-      } else if (spec.type === 'list') {
+        out[spec.key] = spec.type === 'u' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+      } else if (spec.type === 'l') {
         const list = (out[spec.key] as Fields[]) || [];
         list.push(decodeFields(bytes.subarray(i, i + len), 0, LIST_ITEMS[spec.key]));
         out[spec.key] = list;
       } else {
         if (len > spec.max) badField(spec.key, say('is % bytes, more than %', len, spec.max));
-        if (spec.type === 'bytes') {
+        if (spec.type === 'b') {
           out[spec.key] = new Uint8Array(bytes.subarray(i, i + len));
         } else {
           let s = '';

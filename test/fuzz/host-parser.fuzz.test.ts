@@ -61,10 +61,10 @@ const replyArb: fc.Arbitrary<Reply> = fc
     for (const { k, num, text, neg } of fields) {
       const spec = FIELDS[k % FIELDS.length];
       const latin1 = Buffer.from(text.subarray(0, spec.max)).toString('latin1');
-      if (spec.type === 'uint') f[spec.key] = num;
-      else if (spec.type === 'sint') f[spec.key] = (neg ? -1 : 1) * Math.floor(num / 4);
-      else if (spec.type === 'text') f[spec.key] = latin1;
-      else if (spec.type === 'bytes') f[spec.key] = text.subarray(0, spec.max);
+      if (spec.type === 'u') f[spec.key] = num;
+      else if (spec.type === 's') f[spec.key] = (neg ? -1 : 1) * Math.floor(num / 4);
+      else if (spec.type === 't') f[spec.key] = latin1;
+      else if (spec.type === 'b') f[spec.key] = text.subarray(0, spec.max);
       else f[spec.key] = [{ name: latin1.slice(0, 64), digits: num % 256 }];
     }
     return { id, status, fields: f };

@@ -239,9 +239,9 @@ function valueBytes(tag: number, v: ValueSpec, ctx: BuildContext): number[] {
   if (v.kind === 'bytes') return Array.from(v.bytes);
   if (v.kind === 'long') return new Array(v.length).fill(v.fill);
   const spec = FIELDS.find((f) => f.tag === tag);
-  if (!spec || spec.type === 'uint' || spec.type === 'sint') return uintBytes(v.num, v.width);
-  if (spec.type === 'text') return Array.from(Buffer.from(v.text, 'latin1'));
-  if (spec.type === 'bytes') return Array.from(v.bytes);
+  if (!spec || spec.type === 'u' || spec.type === 's') return uintBytes(v.num, v.width);
+  if (spec.type === 't') return Array.from(Buffer.from(v.text, 'latin1'));
+  if (spec.type === 'b') return Array.from(v.bytes);
   // A list item: account fields built from the same data.
   return [1, v.text.length & 255].concat(Array.from(Buffer.from(v.text.slice(0, 255), 'latin1')), [4, 1, v.num & 255]);
 }
@@ -254,7 +254,7 @@ export function requestBody(r: RequestSpec, ctx: BuildContext): Uint8Array {
       const f = r.fields[i];
       if (!f || !f.relevant) return;
       const spec = FIELDS.find((s) => s.key === key) as FieldSpec;
-      const value = valueBytes(spec.tag, f.value, ctx).slice(0, spec.type === 'text' || spec.type === 'bytes' ? spec.max : 255);
+      const value = valueBytes(spec.tag, f.value, ctx).slice(0, spec.type === 't' || spec.type === 'b' ? spec.max : 255);
       out.push(spec.tag, value.length, ...value);
     });
   } else {

@@ -108,20 +108,20 @@ export function decodeTlvModel(bytes: Uint8Array, specs: FieldSpec[] = FIELDS): 
     at += 2 + len;
     const spec = specs.find((s) => s.tag === tag);
     if (!spec) continue;
-    if (spec.type !== 'list' && spec.key in fields) return { ok: false, why: spec.key + ' twice' };
-    if (spec.type === 'uint' || spec.type === 'sint') {
+    if (spec.type !== 'l' && spec.key in fields) return { ok: false, why: spec.key + ' twice' };
+    if (spec.type === 'u' || spec.type === 's') {
       if (len < 1 || len > 7) return { ok: false, why: spec.key + ' has length ' + len };
       const big = value.reduce((n, b) => n * 256n + BigInt(b), 0n);
       if (big > MAX_SAFE) return { ok: false, why: spec.key + ' over 2^53' };
       const n = Number(big);
-      fields[spec.key] = spec.type === 'uint' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2; // zigzag
-    } else if (spec.type === 'list') {
+      fields[spec.key] = spec.type === 'u' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2; // zigzag
+    } else if (spec.type === 'l') {
       const item = decodeTlvModel(value, LIST_ITEMS[spec.key]);
       if (!item.ok) return item;
       fields[spec.key] = ((fields[spec.key] as ModelFields[] | undefined) ?? []).concat([item.fields]);
     } else {
       if (len > spec.max) return { ok: false, why: spec.key + ' is ' + len + ' bytes, over ' + spec.max };
-      fields[spec.key] = spec.type === 'bytes' ? new Uint8Array(value) : Buffer.from(value).toString('latin1');
+      fields[spec.key] = spec.type === 'b' ? new Uint8Array(value) : Buffer.from(value).toString('latin1');
     }
   }
   return { ok: true, fields };

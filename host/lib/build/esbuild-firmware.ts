@@ -120,8 +120,9 @@ export function espruinoPlugin(): Plugin {
  *   wire itself carries tags, never keys);
  * - COMMANDS' names (read with a dot only).
  * Never: a key of a record kept in Storage as JSON (the clock record's rawAt,
- * trueAt, ppm, weight, syncs, trustRaw, trustTrue; the access record's key,
- * salt, failures), so a reflash reads what the last firmware wrote; a key used
+ * trueAt, ppm, weight, syncs, trustRaw, trustTrue; the access record's salt
+ * and failures, and its key, which access.ts writes quoted), so a reflash
+ * reads what the last firmware wrote; a key used
  * as a string value ('stored'); ERRORS' names (looked up by string); a name an
  * Espruino built-in has (message, max, set, clear, write, read, erase,
  * fillRect, random, buffer, setup, scl, sda, bitrate, SHA1 ...): each of
@@ -132,11 +133,11 @@ export const ESPRUINO_INTERNAL_PROPS = [
   'fields', 'confirm', 'then', 'deadlineMs', 'run', 'handle', 'hashFor', 'codeFor', 'enabled', 'unlocked', 'setKey',
   'unlock', 'hello', 'nowMs', 'setMs', 'isSet', 'driftPpm', 'baselineMs', 'serial', 'canvas', 'timers', 'hashes',
   'onButton', 'digest', 'blockLen', 'outputLen', 'flip', 'label', 'sublabel', 'index', 'count', 'warning', 'onData',
-  'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault', 'tag', 'type', 'id', 'command', 'status', 'list',
-  'find', 'seq', 'accounts', 'sync', 'needsConfirm', 'lock', 'access', 'text', 'width', 'height', 'first', 'bitmap',
+  'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault', 'tag', 'type', 'key', 'id', 'command', 'status', 'list',
+  'find', 'seq', 'accounts', 'sync', 'needsConfirm', 'lock', 'access', 'text', 'width', 'height', 'cellW', 'cellH',
   // board profile
   'maxAccounts', 'typicalDriftPpm', 'espruino', 'storage', 'display', 'buttons', 'role', 'activeLow', 'pin', 'i2c', 'bus',
-  'address', 'confirmHint', 'link', 'baud', 'nativeHashes',
+  'address', 'confirmHint', 'link', 'baud', 'nativeHashes', 'font',
   // wire field keys (not 'message': Error's; not 'salt': the access record's;
   // not 'total': process.memory()'s)
   'name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'timeMs', 'newName', 'newIssuer', 'check', 'code',
@@ -167,7 +168,7 @@ export function espruinoBuildOptions(entry: string, outfile: string, minify: boo
 export async function squeezeForEspruino(code: string): Promise<string> {
   const out = await terserMinify(code, {
     ecma: 2015,
-    compress: { passes: 3, toplevel: true, pure_getters: true, unsafe_arrows: true, unsafe_comps: true },
+    compress: { passes: 5, toplevel: true, pure_getters: true, unsafe: true, unsafe_arrows: true, unsafe_comps: true },
     mangle: { toplevel: true },
     format: { ascii_only: false, comments: false },
   });
