@@ -32,9 +32,13 @@ function findByTag(specs: FieldSpec[], tag: number): FieldSpec | null {
   return null;
 }
 
-/** Every codec error names the field: "tlv: field 'name' <problem>". */
-function badField(key: string | number, problem: string): never {
-  return fail('TLV', say("tlv: field '%' %", key, problem));
+/**
+ * Every codec error names the field by its tag: "tlv: field 7 <problem>"
+ * (wire-protocol.md lists the tags). Not by key: the Espruino build shortens
+ * the keys, and its messages must mean the same as everyone else's.
+ */
+function badField(tag: number, problem: string): never {
+  return fail('TLV', say('tlv: field % %', tag, problem));
 }
 
 function zero(arr: number[]): void {
@@ -63,7 +67,7 @@ function valueBytes(spec: FieldSpec, value: unknown, itemSpecs: FieldSpec[]): nu
   if (spec.type === 't' || spec.type === 'b') {
     // Text is a byte string (one char per byte), bytes a Uint8Array.
     const isText = spec.type === 't';
-    if (isText ? typeof value !== 'string' : !(value instanceof Uint8Array)) badField(spec.key, say('has a value of the wrong type'));
+    if (isText ? typeof value !== 'string' : !(value instanceof Uint8Array)) badField(spec.tag, say('has a value of the wrong type'));
     const v = value as string & Uint8Array;
     const out: number[] = [];
     for (let i = 0; i < v.length; i++) out.push(isText ? v.charCodeAt(i) & 255 : v[i]);
@@ -82,7 +86,7 @@ function encodeToArray(fields: Fields, specs: FieldSpec[]): number[] {
     for (let k = 0; k < items.length; k++) {
       const v = valueBytes(spec, items[k], spec.type === 'l' ? LIST_ITEMS[spec.key] : specs);
       if (v.length > 255 || ((spec.type === 't' || spec.type === 'b') && v.length > spec.max)) {
-        badField(spec.key, say('is % bytes, more than %', v.length, Math.min(spec.max, 255)));
+        badField(spec.tag, say('is % bytes, more than %', v.length, Math.min(spec.max, 255)));
       }
       out.push(spec.tag, v.length);
       for (let j = 0; j < v.length; j++) out.push(v[j]);
@@ -113,19 +117,19 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
     if (i + len > bytes.length) badField(tag, say('runs past the end of the message'));
     const spec = findByTag(specs, tag);
     if (spec) {
-      if (spec.type !== 'l' && out[spec.key] !== undefined) badField(spec.key, say('appears twice'));
+      if (spec.type !== 'l' && out[spec.key] !== undefined) badField(spec.tag, say('appears twice'));
       if (spec.type === 'u' || spec.type === 's') {
-        if (len < 1 || len > 7) badField(spec.key, say('has a bad length %', len));
+        if (len < 1 || len > 7) badField(spec.tag, say('has a bad length %', len));
         let n = 0;
         for (let k = 0; k < len; k++) n = n * 256 + bytes[i + k];
-        if (n > 9007199254740991) badField(spec.key, say('is too large'));
+        if (n > 9007199254740991) badField(spec.tag, say('is too large'));
         out[spec.key] = spec.type === 'u' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
       } else if (spec.type === 'l') {
         const list = (out[spec.key] as Fields[]) || [];
         list.push(decodeFields(bytes.subarray(i, i + len), 0, LIST_ITEMS[spec.key]));
         out[spec.key] = list;
       } else {
-        if (len > spec.max) badField(spec.key, say('is % bytes, more than %', len, spec.max));
+        if (len > spec.max) badField(spec.tag, say('is % bytes, more than %', len, spec.max));
         if (spec.type === 'b') {
           out[spec.key] = new Uint8Array(bytes.subarray(i, i + len));
         } else {

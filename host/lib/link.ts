@@ -3,6 +3,7 @@
 // the frame arrived damaged, and WAITING interim replies (the device waits
 // for its button) that stretch the deadline. Replies with another id are
 // stale (an earlier, abandoned request) and are ignored.
+import { deviceText } from './device-text.ts';
 import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../../protocol/frame.ts';
 import { COMMANDS, decodeReply, encodeRequest, ERRORS, errorName, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
 import type { Fields } from '../../protocol/tlv.ts';
@@ -127,7 +128,8 @@ export class HostLink {
     }
     const req = this.inflight;
     if (!req) return;
-    const message = typeof reply.fields.message === 'string' ? textFromWire(reply.fields.message) : '';
+    // Words, even from a firmware that sends its text tokenized (the Espruino build).
+    const message = typeof reply.fields.message === 'string' ? deviceText(textFromWire(reply.fields.message)) : '';
     if (reply.id === 0) {
       // Fault replies carry id 0: the device could not read our request's id.
       if (reply.status === ERRORS.BAD_FRAME && !req.retransmitted) {

@@ -8,6 +8,8 @@ import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
 import { textToWire } from '../../host/lib/text.ts';
 import { HELLO_FIELDS, mockDevice } from '../helpers/mock-device.ts';
 import type { Responder } from '../helpers/mock-device.ts';
+import { tokenOf } from '../../host/lib/device-text.ts';
+import { say as sayTokens } from '../../firmware/ports/espruino/say.ts';
 
 async function connected(respond: Responder, opts: ConstructorParameters<typeof TokenClient>[1] = {}) {
   const dev = mockDevice(respond);
@@ -178,5 +180,15 @@ describe('TokenClient over a mock transport', () => {
     expect((await rejection(p)).code).toBe('PRESENCE_DENIED');
     expect(requests.map((r) => r.command)).toEqual([COMMANDS.WIPE, COMMANDS.HELLO]);
     expect(transport.writes).toHaveLength(2);
+  });
+});
+
+describe('TokenClient and tokenized device text', () => {
+  it('shows an Espruino token\'s error in the words of the firmware sources', async () => {
+    const tokenized = sayTokens(tokenOf('no account named "%"'), 'ghost');
+    const { client } = await connected(helloOr(() => [{ status: ERRORS.NOT_FOUND, fields: { message: tokenized } }]));
+    const e = await rejection(client.remove('ghost'));
+    expect(e.code).toBe('NOT_FOUND');
+    expect(e.message).toBe('no account named "ghost"');
   });
 });

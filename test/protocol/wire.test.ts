@@ -112,9 +112,9 @@ describe('messages', () => {
     expect(() => decodeRequest(badVersion)).toThrow(/version 2/);
     expect(() => decodeRequest(ok.subarray(0, ok.length - 1))).toThrow(/runs past the end/);
     const dup = Uint8Array.of(1, 1, 5, 1, 1, 0x61, 1, 1, 0x62);
-    expect(() => decodeRequest(dup)).toThrow(/'name' appears twice/);
+    expect(() => decodeRequest(dup)).toThrow(/field 1 appears twice/);
     const long = Uint8Array.of(1, 1, 4, 6, 65, ...new Uint8Array(65));
-    expect(() => decodeRequest(long)).toThrow(/'secret' is 65 bytes/);
+    expect(() => decodeRequest(long)).toThrow(/field 6 is 65 bytes/);
     expect(() => decodeRequest(Uint8Array.of(1, 1))).toThrow(/header/);
   });
 
