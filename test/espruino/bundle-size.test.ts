@@ -1,0 +1,30 @@
+// The Espruino budget (issue 4): the full token app, minified, at most 16 KB
+// (16,384 bytes) per board. A size budget, like size-limit's: the build is
+// fixed, so the number is too - this is not a timing.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BOARDS } from '../../boards/index.ts';
+import { buildFirmwareBundle } from '../../host/lib/build/esbuild-firmware.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const ESPRUINO_BUDGET_BYTES = 16 * 1024;
+
+describe('Espruino bundle size', () => {
+  const boards = BOARDS.filter((b) => b.runtime === 'espruino' && b.firmwareEntry);
+
+  it('covers every Espruino board', () => {
+    expect(boards.map((b) => b.id).sort()).toEqual(['espruino-esp32-ssd1306', 'espruino-pico-ssd1306']);
+  });
+
+  for (const board of boards) {
+    it(`${board.id}: at most ${ESPRUINO_BUDGET_BYTES} bytes minified`, async () => {
+      const out = join(mkdtempSync(join(tmpdir(), 'tt-size-')), board.id + '.js');
+      const bytes = await buildFirmwareBundle(join(root, board.firmwareEntry!), out, true);
+      console.info(`${board.id}: ${bytes} bytes (${ESPRUINO_BUDGET_BYTES - bytes} under the budget)`);
+      expect(bytes).toBeLessThanOrEqual(ESPRUINO_BUDGET_BYTES);
+    });
+  }
+});
