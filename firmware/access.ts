@@ -19,14 +19,19 @@ export const PBKDF2_ITERATIONS = 10000;
 /** Failures allowed before each further attempt must wait (2, 4, 8 ... s, capped at an hour). */
 export const FREE_ATTEMPTS = 3;
 
-// The record's keys are its Storage format. `key` is written quoted below
-// (rec['key']): the Espruino build shortens unquoted property names called
-// key (esbuild-firmware.ts), never quoted ones, and a reflash must read what
-// the last firmware wrote.
+/**
+ * The access record, kept in Storage as JSON. One-letter keys: they are its
+ * format on every board and ship as text in the Espruino bundle, which
+ * cannot shorten them itself (a reflash must read what the last firmware
+ * wrote). A record that does not parse, or lacks these, keeps the token locked.
+ */
 interface AccessRecord {
-  key: string; // base64 of the derived key; '' when no password is set
-  salt: string;
-  failures: number;
+  /** Base64 of the derived access key; '' when no password is set. */
+  k: string;
+  /** Base64 of the PBKDF2 salt the host derives with. */
+  s: string;
+  /** Wrong answers since the last right one. */
+  f: number;
 }
 
 export interface AccessControl {
@@ -43,28 +48,28 @@ export interface AccessControl {
 }
 
 export function createAccessControl(storage: Storage, sha1: Hash, random: (n: number) => Uint8Array): AccessControl {
-  let rec: AccessRecord = { 'key': '', salt: '', failures: 0 };
+  let rec: AccessRecord = { k: '', s: '', f: 0 };
   try {
     const text = storage.read(KEY);
     if (text) rec = JSON.parse(text) as AccessRecord;
   } catch (e) {
     // A damaged record must not open the token: keep a key that nothing matches.
-    rec = { 'key': base64Encode(random(20)), salt: base64Encode(random(16)), failures: FREE_ATTEMPTS };
+    rec = { k: base64Encode(random(20)), s: base64Encode(random(16)), f: FREE_ATTEMPTS };
   }
-  if (!rec.salt) rec.salt = base64Encode(random(16));
+  if (!rec.s) rec.s = base64Encode(random(16));
   let challenge: Uint8Array | null = null;
   let open = false;
   // After a restart with failures on record, the back-off starts at the first
   // attempt, so unplugging the token does not reset it (-1: not yet computed).
-  let waitUntil = rec.failures >= FREE_ATTEMPTS ? -1 : 0;
-  const backoffMs = () => Math.min(3600, Math.pow(2, rec.failures - FREE_ATTEMPTS + 1)) * 1000;
+  let waitUntil = rec.f >= FREE_ATTEMPTS ? -1 : 0;
+  const backoffMs = () => Math.min(3600, Math.pow(2, rec.f - FREE_ATTEMPTS + 1)) * 1000;
 
   function save(): void {
     storage.write(KEY, JSON.stringify(rec));
   }
 
   function enabled(): boolean {
-    return rec['key'] !== '';
+    return rec.k !== '';
   }
 
   return {
@@ -78,7 +83,7 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
       open = false;
       challenge = enabled() ? random(16) : null;
       const out: { salt: Uint8Array; challenge?: Uint8Array; iterations: number; locked: number } = {
-        salt: base64Decode(rec.salt), iterations: PBKDF2_ITERATIONS, locked: enabled() ? 1 : 0,
+        salt: base64Decode(rec.s), iterations: PBKDF2_ITERATIONS, locked: enabled() ? 1 : 0,
       };
       if (challenge) out.challenge = challenge;
       return out;
@@ -88,30 +93,30 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
       if (!challenge) refuse(ERRORS.LOCKED, say('no challenge: send HELLO first'));
       if (waitUntil < 0) waitUntil = nowMs + backoffMs();
       if (nowMs < waitUntil) refuse(ERRORS.LOCKED, say('too many wrong passwords; try again in % s', Math.ceil((waitUntil - nowMs) / 1000)));
-      const key = base64Decode(rec['key']);
+      const key = base64Decode(rec.k);
       const want = hmac(sha1, key, challenge as Uint8Array);
       wipe(key);
       challenge = null; // one answer per challenge: no guessing against the same one
       if (!equalBytes(want, response)) {
-        rec.failures++;
+        rec.f++;
         save();
-        if (rec.failures >= FREE_ATTEMPTS) waitUntil = nowMs + backoffMs();
-        refuse(ERRORS.WRONG_PASSWORD, say('wrong password (% failures); send HELLO again', rec.failures));
+        if (rec.f >= FREE_ATTEMPTS) waitUntil = nowMs + backoffMs();
+        refuse(ERRORS.WRONG_PASSWORD, say('wrong password (% failures); send HELLO again', rec.f));
       }
-      rec.failures = 0;
+      rec.f = 0;
       save();
       open = true;
     },
     setKey: (key: Uint8Array) => {
       if (key.length < 16 || key.length > 64) refuse(ERRORS.BAD_REQUEST, say('access key must be 16..64 bytes'));
-      rec['key'] = base64Encode(key);
-      rec.failures = 0;
+      rec.k = base64Encode(key);
+      rec.f = 0;
       save();
       open = true;
     },
     clear: () => {
-      rec['key'] = '';
-      rec.failures = 0;
+      rec.k = '';
+      rec.f = 0;
       save();
     },
   };

@@ -14,7 +14,7 @@ import { openDeviceLink } from './link.ts';
 import { PRESENCE_TIMEOUT_MS } from './presence.ts';
 import type { PendingConfirm } from './presence.ts';
 import type { ButtonRole, Ports } from './ports.ts';
-import { drawCode, drawMessage } from './ui/screen.ts';
+import { drawCode, drawConfirm, drawMessage } from './ui/screen.ts';
 import { say } from '../protocol/say.ts';
 import type { Refusal } from './refuse.ts';
 
@@ -49,8 +49,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     const canvas = ports.canvas;
     const accounts = store.list();
     if (pending) {
-      const left = Math.max(0, Math.ceil((pending.deadlineMs - ports.clock.nowMs()) / 1000));
-      drawMessage(canvas, ['Press to confirm:', pending.action, '', confirmHint, 'Other press: cancel', left + 's']);
+      drawConfirm(canvas, pending.action, confirmHint, Math.max(0, Math.ceil((pending.deadlineMs - ports.clock.nowMs()) / 1000)));
       return;
     }
     if (!clockUsable(ports.clock)) {

@@ -39,15 +39,26 @@ export interface TokenClock extends Clock {
   sync(trueMs: number, confirmed: boolean): void;
 }
 
+/**
+ * The clock record, kept in Storage as JSON. Two-letter keys: they are its
+ * format on every board, and they ship as text in the Espruino bundle, which
+ * cannot shorten them itself (a reflash must read what the last firmware
+ * wrote). A record without `ns` (an older or damaged one) reads as never synced.
+ */
 interface State {
-  rawAt: number;
-  trueAt: number;
-  ppm: number;
-  weight: number;
-  syncs: number;
-  /** The trusted anchor: the first sync, or the last one confirmed with the button. */
-  trustRaw?: number;
-  trustTrue?: number;
+  /** Raw clock at the last sync (ms). */
+  ra: number;
+  /** True time at the last sync (ms). */
+  ta: number;
+  /** Learned rate error of the raw clock, ppm (positive: runs fast). */
+  pp: number;
+  /** Baseline behind that estimate: ms of true time between the syncs it came from. */
+  wt: number;
+  /** Number of syncs. */
+  ns: number;
+  /** The trusted anchor, raw and true: the first sync, or the last one confirmed with the button. */
+  tr?: number;
+  tt?: number;
 }
 
 /** A sync may move the clock this far from what the trusted anchor predicts without the button. */
@@ -65,12 +76,12 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   function rawValid(): boolean {
     // The raw clock lost power if it is behind the anchor or reports itself unset.
-    return !!s && s.syncs > 0 && raw.isSet() && raw.nowMs() >= s.rawAt;
+    return !!s && s.ns > 0 && raw.isSet() && raw.nowMs() >= s.ra;
   }
 
   function nowMs(): number {
     if (!s || !rawValid()) return raw.nowMs();
-    return s.trueAt + (raw.nowMs() - s.rawAt) / (1 + s.ppm / 1000000);
+    return s.ta + (raw.nowMs() - s.ra) / (1 + s.pp / 1000000);
   }
 
   function save(): void {
@@ -82,23 +93,23 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   }
 
   function needsConfirm(trueMs: number): boolean {
-    if (!s || !rawValid() || s.trustRaw === undefined || s.trustTrue === undefined) return false;
-    const rawElapsed = raw.nowMs() - s.trustRaw;
+    if (!s || !rawValid() || s.tr === undefined || s.tt === undefined) return false;
+    const rawElapsed = raw.nowMs() - s.tr;
     // The raw clock may have drifted since the anchor: allow twice the board's typical rate.
     const allowance = FREE_CLOCK_STEP_MS + (Math.abs(rawElapsed) * (2 * typicalDriftPpm + 100)) / 1000000;
-    const step = trueMs - (s.trustTrue + rawElapsed);
+    const step = trueMs - (s.tt + rawElapsed);
     return step > allowance || step < -allowance;
   }
 
   /** Set the time from a sync with the host, learning the rate when the baseline allows. */
   function sync(trueMs: number, confirmed: boolean): void {
     const r = raw.nowMs();
-    const hadTrust = !!s && rawValid() && s.trustRaw !== undefined;
-    let ppm = s ? s.ppm : 0;
-    let weight = s ? s.weight : 0;
+    const hadTrust = !!s && rawValid() && s.tr !== undefined;
+    let ppm = s ? s.pp : 0;
+    let weight = s ? s.wt : 0;
     if (s && rawValid()) {
-      const trueElapsed = trueMs - s.trueAt;
-      const rawElapsed = r - s.rawAt;
+      const trueElapsed = trueMs - s.ta;
+      const rawElapsed = r - s.ra;
       if (trueElapsed >= MIN_BASELINE_MS) {
         const measured = (rawElapsed / trueElapsed - 1) * 1000000;
         // Only rates the board's oscillator can have are learned: a host that
@@ -117,22 +128,22 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     let trustTrue = trueMs;
     if (hadTrust && !confirmed && s) {
       // Keep the old anchor, moved along with the raw clock if setMs stepped it.
-      trustRaw = (s.trustRaw as number) + (rawNow - r);
-      trustTrue = s.trustTrue as number;
+      trustRaw = (s.tr as number) + (rawNow - r);
+      trustTrue = s.tt as number;
     }
-    s = { rawAt: rawNow, trueAt: trueMs, ppm: ppm, weight: weight, syncs: (s ? s.syncs : 0) + 1, trustRaw: trustRaw, trustTrue: trustTrue };
+    s = { ra: rawNow, ta: trueMs, pp: ppm, wt: weight, ns: (s ? s.ns : 0) + 1, tr: trustRaw, tt: trustTrue };
     save();
   }
 
   function status(): ClockStatus {
     const set = rawValid();
-    const elapsed = set && s ? Math.max(0, nowMs() - s.trueAt) : 0;
-    const ppmUncertainty = s && s.weight > 0 ? RESIDUAL_PPM + (SYNC_ERROR_MS * 2 * 1000000) / s.weight : typicalDriftPpm + RESIDUAL_PPM;
+    const elapsed = set && s ? Math.max(0, nowMs() - s.ta) : 0;
+    const ppmUncertainty = s && s.wt > 0 ? RESIDUAL_PPM + (SYNC_ERROR_MS * 2 * 1000000) / s.wt : typicalDriftPpm + RESIDUAL_PPM;
     return {
       set: set,
-      syncedAtMs: s ? s.trueAt : 0,
-      driftPpm: s ? Math.round(s.ppm * 100) / 100 : 0,
-      baselineMs: s ? s.weight : 0,
+      syncedAtMs: s ? s.ta : 0,
+      driftPpm: s ? Math.round(s.pp * 100) / 100 : 0,
+      baselineMs: s ? s.wt : 0,
       errorMs: set ? Math.round(SYNC_ERROR_MS + (elapsed * ppmUncertainty) / 1000000) : 0,
     };
   }

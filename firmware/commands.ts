@@ -190,9 +190,14 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       name: newName, issuer: newIssuer === undefined ? account.issuer : newIssuer,
       algorithm: account.algorithm, digits: account.digits, period: account.period, secret: account.secret,
     };
-    store.commit(store.list().map((a) => (a === account ? renamed : a)));
-    onChange();
-    return { fields: summary(renamed) };
+    // The button, with both names shown: codes are asked for by name, so a
+    // silent rename could make "send code: bank" send another account's code.
+    const issuerPart = newIssuer === undefined ? '' : ', issuer "' + newIssuer + '"';
+    return confirmFirst('rename "' + account.name + '" to "' + newName + '"' + issuerPart, () => {
+      store.commit(store.list().map((a) => (a === account ? renamed : a)));
+      onChange();
+      return summary(renamed);
+    });
   }
 
   /** One page of accounts that fits a frame; `next` says where the following page starts. */

@@ -10,7 +10,6 @@ export interface Hash {
   readonly algorithm: Algorithm;
   /** Block size in bytes (64 for SHA1/SHA256, 128 for SHA512): HMAC pads the key to it. */
   readonly blockLen: number;
-  readonly outputLen: number;
   digest(message: Uint8Array): Uint8Array;
 }
 
@@ -21,11 +20,8 @@ export interface HashSet {
   SHA512?: Hash;
 }
 
-export const BLOCK_LEN = { SHA1: 64, SHA256: 64, SHA512: 128 };
-export const OUTPUT_LEN = { SHA1: 20, SHA256: 32, SHA512: 64 };
-
 export function makeHash(algorithm: Algorithm, digest: (message: Uint8Array) => Uint8Array): Hash {
-  return { algorithm: algorithm, blockLen: BLOCK_LEN[algorithm], outputLen: OUTPUT_LEN[algorithm], digest: digest };
+  return { algorithm: algorithm, blockLen: algorithm === 'SHA512' ? 128 : 64, digest: digest };
 }
 
 export function parseAlgorithm(name: string): Algorithm | null {

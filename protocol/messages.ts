@@ -39,7 +39,7 @@ export const FIELDS: FieldSpec[] = fieldTable({
   name: 't' + MAX_NAME, issuer: 't' + MAX_ISSUER, algorithm: 'u1', digits: 'u1', period: 'u4', secret: 'b' + MAX_SECRET,
   timeMs: 'u7', newName: 't' + MAX_NAME, newIssuer: 't' + MAX_ISSUER, check: 'b32', code: 't10', secondsLeft: 'u4', message: 't120',
   firmware: 't32', board: 't48', algorithms: 'u1', slotsTotal: 'u2', slotsFree: 'u2', clock: 'u1', protocol: 'u1', maxBody: 'u2', account: 'l0',
-  timeoutS: 'u2', action: 't80', // 'send code: ' + a 64-byte name
+  timeoutS: 'u2', action: 't200', // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
   start: 'u2', total: 'u2', next: 'u2', syncedAtMs: 'u7', driftCentiPpm: 's7', errorMs: 'u7', challenge: 'b32', response: 'b32', salt: 'b32',
   locked: 'u1', accessKey: 'b64', iterations: 'u4',
 });

@@ -44,10 +44,27 @@ export function drawCode(canvas: Canvas, v: CodeView): void {
   canvas.flip();
 }
 
+/** Lines of text, one per row (cellH + 2 pixels apart), each cut to the width. */
 export function drawMessage(canvas: Canvas, lines: string[]): void {
   canvas.clear();
-  for (let i = 0; i < lines.length && i < 8; i++) canvas.text(0, i * 10, fitText(canvas, printable(lines[i]), 1), 1);
+  for (let i = 0; i < lines.length; i++) canvas.text(0, i * (canvas.cellH + 2), fitText(canvas, printable(lines[i]), 1), 1);
   canvas.flip();
+}
+
+/**
+ * The confirmation screen: the seconds left, what is asked - whole, wrapped
+ * over the rows the screen has (3 at 6x8 on 128x64, 5 at 4x6), because the
+ * names in it are what the user checks - then how to confirm and cancel.
+ */
+export function drawConfirm(canvas: Canvas, action: string, hint: string, secondsLeft: number): void {
+  const perLine = Math.floor(canvas.width / canvas.cellW);
+  const rows = Math.floor((canvas.height + 2) / (canvas.cellH + 2)) - 3;
+  const text = printable(action);
+  const lines = ['Confirm (' + secondsLeft + 's):'];
+  for (let i = 0; i < text.length && lines.length <= rows; i += perLine) lines.push(text.substring(i, i + perLine));
+  if (text.length > rows * perLine) lines[rows] = lines[rows].substring(0, perLine - 1) + '~';
+  lines.push(hint, 'Other press: cancel');
+  drawMessage(canvas, lines);
 }
 
 /** Names are UTF-8 byte strings; the 6x8 font has ASCII only, so others show as '?'. */

@@ -245,12 +245,13 @@ export class TokenClient {
     await this.request(COMMANDS.REMOVE, { name: textToWire(name) }, onWaiting);
   }
 
-  async rename(name: string, newName: string, newIssuer?: string): Promise<AccountInfo> {
+  /** Waits for the device's button (the display shows both names). */
+  async rename(name: string, newName: string, newIssuer?: string, onWaiting?: (w: Waiting) => void): Promise<AccountInfo> {
     checkText(newName, 'new name', MAX_NAME, false);
     if (newIssuer !== undefined) checkText(newIssuer, 'new issuer', MAX_ISSUER, true);
     const fields: Fields = { name: textToWire(name), newName: textToWire(newName) };
     if (newIssuer !== undefined) fields.newIssuer = textToWire(newIssuer);
-    return accountFrom(await this.request(COMMANDS.RENAME, fields));
+    return accountFrom(await this.request(COMMANDS.RENAME, fields, onWaiting));
   }
 
   /** The device's key check value for an account, hex. */

@@ -138,9 +138,10 @@ describeBoards('provisioning through the CLI over a pty', (board) => {
     expect(second.times.map((t) => otplibTotp(qrSeed, t, 8, 30, 'SHA256'))).toContain(second.code);
   });
 
-  it('renames, and removes after the button press', async () => {
-    const ren = await runCli(cli, ['rename', 'argv', 'spare', '--issuer', 'Zoë', '--port', token.address]);
+  it('renames and removes, each after the button press', async () => {
+    const ren = await runWithPress(cli, token, ['rename', 'argv', 'spare', '--issuer', 'Zoë', '--port', token.address]);
     expect(ren.code, ren.stderr).toBe(0);
+    expect(ren.stderr).toMatch(/Press the button on the token to confirm: rename "argv" to "spare", issuer "Zoë"/);
     expect(ren.stdout).toMatch(/renamed argv to Zoë: spare/);
     const rm = await runWithPress(cli, token, ['remove', 'spare', '--port', token.address]);
     expect(rm.code, rm.stderr).toBe(0);

@@ -104,7 +104,7 @@ for (const board of [espruinoPicoSsd1306, espruinoEsp32Ssd1306] as EspruinoBoard
 
       const [waiting] = t.send(COMMANDS.CODE, { name: 'aws' });
       expect(waiting.status).toBe(STATUS_WAITING);
-      expect(vm.screen.join(' ')).toMatch(/Press to confirm/);
+      expect(vm.screen.join(' ')).toMatch(/Confirm \(\d+s\): send code: aws/);
       const [done] = t.after(() => vm.press(button, 1200));
       expect(done.id).toBe(waiting.id);
       expect(done.status).toBe(STATUS_OK);

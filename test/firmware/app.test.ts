@@ -3,6 +3,7 @@ import { COMMANDS, ERRORS, STATUS_OK, STATUS_WAITING } from '../../protocol/mess
 import { keyCheckValue } from '../../protocol/keycheck.ts';
 import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
 import { fakeToken } from '../helpers/fake-ports.ts';
+import { readMessageLine } from '../helpers/ocr.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 
 const seed = (n: number, fill = 7) => new Uint8Array(n).fill(fill);
@@ -120,14 +121,43 @@ describe('token app commands', () => {
     expect([...t.storage.data.keys()].filter((k) => k.startsWith('tt.acc.'))).toHaveLength(1);
   });
 
-  it('RENAME renames and refuses a taken name', () => {
+  it('RENAME needs the button, shows both names whole on the display, and refuses a taken name', () => {
     const t = fakeToken();
     t.send(COMMANDS.ADD, addFields('a'));
     t.send(COMMANDS.ADD, addFields('b'));
     expect(t.send(COMMANDS.RENAME, { name: 'a', newName: 'b' })[0].status).toBe(ERRORS.DUPLICATE_NAME);
-    expect(t.send(COMMANDS.RENAME, { name: 'a', newName: 'c', newIssuer: 'New' })[0].fields).toMatchObject({ name: 'c', issuer: 'New' });
     expect(t.send(COMMANDS.RENAME, { name: 'zz', newName: 'y' })[0].status).toBe(ERRORS.NOT_FOUND);
+    const before = new Map(t.storage.data);
+    const [waiting] = t.send(COMMANDS.RENAME, { name: 'a', newName: 'c', newIssuer: 'New' });
+    expect([waiting.status, waiting.fields.action]).toEqual([STATUS_WAITING, 'rename "a" to "c", issuer "New"']);
+    expect(t.app.pendingAction()).toBe('rename "a" to "c", issuer "New"');
+    expect(t.storage.data).toEqual(before); // nothing is written before the press
+    expect(t.press('confirm')[0].fields).toMatchObject({ name: 'c', issuer: 'New' });
     expect(names(t)).toEqual(['c', 'b']);
+    // Cancelled on the device: no change.
+    t.send(COMMANDS.RENAME, { name: 'b', newName: 'd' });
+    expect(t.press('next')[0].status).toBe(ERRORS.PRESENCE_DENIED);
+    expect(names(t)).toEqual(['c', 'b']);
+  });
+
+  it('the confirmation screen shows long names whole, wrapped, not cut', () => {
+    const t = fakeToken();
+    const long = 'root-account-mfa-device@123456789012'; // 36 characters, AWS-style
+    t.send(COMMANDS.ADD, addFields(long));
+    t.send(COMMANDS.RENAME, { name: long, newName: 'aws' });
+    t.tick(1000);
+    const rows = [0, 1, 2, 3, 4, 5].map((i) => readMessageLine(t.fb, i));
+    expect(rows[0]).toMatch(/^Confirm \(\d+s\):$/);
+    expect(rows.slice(1, 4).join('')).toBe('rename "' + long + '" to "aws"');
+    expect(rows.slice(4)).toEqual(['Press confirm', 'Other press: cancel']);
+    t.press('next');
+    // Longer than three rows: cut, with '~' at the very end, never silently.
+    const huge = 'x'.repeat(64);
+    t.send(COMMANDS.ADD, addFields(huge));
+    t.send(COMMANDS.CODE, { name: huge });
+    t.tick(1000);
+    const cut = [1, 2, 3].map((i) => readMessageLine(t.fb, i)).join('');
+    expect(cut).toBe(('send code: ' + huge).slice(0, 62) + '~');
   });
 
   it('an unset clock shows no codes and refuses CODE; small steps are free, big ones need the button', () => {

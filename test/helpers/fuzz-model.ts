@@ -43,7 +43,7 @@ const ANY_BUT_INTERNAL = [STATUS_OK, STATUS_WAITING].concat(Object.values(ERRORS
 export const MUTATING = [COMMANDS.TIME_SET, COMMANDS.ADD, COMMANDS.RENAME, COMMANDS.REMOVE, COMMANDS.WIPE]
   .concat(['UNLOCK', 'SET_PASSWORD', 'CLEAR_PASSWORD'].map((k) => (COMMANDS as Record<string, number>)[k]).filter((c) => c !== undefined));
 /** Pending commands the harness may confirm with the button (the rest it cancels). */
-export const CONFIRMABLE = [COMMANDS.TIME_SET, COMMANDS.REMOVE, COMMANDS.CODE, COMMANDS.WIPE];
+export const CONFIRMABLE = [COMMANDS.TIME_SET, COMMANDS.REMOVE, COMMANDS.RENAME, COMMANDS.CODE, COMMANDS.WIPE];
 
 /** wire-protocol.md "Key check": first 8 bytes of HMAC-H(seed, label). */
 export function keyCheckModel(algorithm: number, seed: Uint8Array): Buffer {
@@ -132,7 +132,7 @@ export function expectRequest(body: Uint8Array, state: ModelState): Expectation 
   if (errs === null) return { ...exp, allowed: ANY_BUT_INTERNAL, rule: 'unmodelled command ' + command };
   if (errs.length > 0) return { ...exp, allowed: errs, rule: 'invalid for command ' + command };
   let ok = [STATUS_OK];
-  if (command === COMMANDS.REMOVE || command === COMMANDS.WIPE) ok = [STATUS_WAITING];
+  if (command === COMMANDS.REMOVE || command === COMMANDS.WIPE || command === COMMANDS.RENAME) ok = [STATUS_WAITING];
   if (command === COMMANDS.CODE) ok = [STATUS_WAITING, ERRORS.CLOCK_NOT_SET]; // the model does not track the clock
   if (command === COMMANDS.TIME_SET) ok = [STATUS_OK, STATUS_WAITING];
   return { ...exp, allowed: ok, rule: 'valid command ' + command };
@@ -152,11 +152,6 @@ export function applyOk(state: ModelState, exp: Expectation, reply: Reply): stri
   } else if (exp.command === COMMANDS.KEY_CHECK) {
     const a = findAccount(state, f.name) as ModelAccount;
     if (!(check instanceof Uint8Array) || !keyCheckModel(a.algorithm, a.seed).equals(check)) return 'KEY_CHECK does not match the seed';
-  } else if (exp.command === COMMANDS.RENAME) {
-    const a = findAccount(state, f.name) as ModelAccount;
-    a.name = f.newName as string;
-    if (f.newIssuer !== undefined) a.issuer = f.newIssuer as string;
-    if (reply.fields.name !== a.name || reply.fields.issuer !== a.issuer) return 'RENAME reply does not show the renamed account';
   }
   return null;
 }
@@ -165,6 +160,13 @@ export function applyOk(state: ModelState, exp: Expectation, reply: Reply): stri
 export function applyConfirmed(state: ModelState, exp: Expectation, reply: Reply): string | null {
   if (exp.command === COMMANDS.REMOVE) state.accounts = state.accounts.filter((a) => a.name !== exp.fields.name);
   if (exp.command === COMMANDS.WIPE) state.accounts = [];
+  if (exp.command === COMMANDS.RENAME) {
+    const f = exp.fields;
+    const a = findAccount(state, f.name) as ModelAccount;
+    a.name = f.newName as string;
+    if (f.newIssuer !== undefined) a.issuer = f.newIssuer as string;
+    if (reply.fields.name !== a.name || reply.fields.issuer !== a.issuer) return 'RENAME reply does not show the renamed account';
+  }
   if (exp.command === COMMANDS.CODE) {
     const a = findAccount(state, exp.fields.name) as ModelAccount;
     const code = reply.fields.code;

@@ -141,7 +141,7 @@ describe('rpi-zero-lcd1602: the token through johnny-five, over the wire', () =>
       void press(io, CONFIRM);
     });
     expect(waiting).toEqual([{ action: 'send code: root', timeoutS: 30 }]);
-    expect(asked[0]).toEqual(['Press to confir→', 'send code: root ']); // fitText's '~' is an arrow in the A00 ROM
+    expect(asked[0]).toEqual(['Confirm (30s):  ', 'send code: root ']);
     expect(reply.code).toBe(expected(ACCOUNTS[1], now));
     expect(readLcd(panel).label).toBe('ops'); // back to the code screen
 

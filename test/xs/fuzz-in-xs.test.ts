@@ -15,9 +15,9 @@
 //   - the Preference store is unchanged (no write at all) after every chunk;
 //   - no byte the firmware writes carries seed material;
 //   - at the end HELLO, LIST and KEY_CHECK answer for the same two accounts.
-// Requests the model says may succeed AND change state (a valid ADD, RENAME or
+// Requests the model says may succeed AND change state (a valid ADD or
 // TIME_SET) are left out, so everything sent must leave the store alone;
-// confirmations (WIPE, REMOVE, CODE, passwords) are cancelled, never confirmed.
+// confirmations (WIPE, REMOVE, RENAME, CODE, passwords) are cancelled, never confirmed.
 // FUZZ_SEED replays a run; FUZZ_XS_CHUNKS scales it.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
@@ -42,7 +42,7 @@ const CHUNKS = Number(process.env.FUZZ_XS_CHUNKS) || 800;
 const T0 = 1767225600123; // 2026-01-01T00:00:00.123Z
 
 /** Commands whose success changes the store without a confirmation: left out of the run. */
-const CHANGES_STATE = [COMMANDS.TIME_SET, COMMANDS.ADD, COMMANDS.RENAME];
+const CHANGES_STATE = [COMMANDS.TIME_SET, COMMANDS.ADD];
 
 type Resolution = 'hello' | 'deny' | 'timeout';
 interface ChunkSpec {

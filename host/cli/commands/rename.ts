@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .argument('<name>', 'current account name')
     .argument('<new>', 'new account name')
     .option('--issuer <issuer>', 'also set the issuer ("" clears it)')
-    .description('rename an account');
+    .description('rename an account (confirm on the token: it shows both names)');
   withDevice(cmd).action(
     action(async (out, name: string, newName: string, opts: CommonOptions & { issuer?: string }) => {
       const account = await withClient(opts, out, (client) => client.rename(name, newName, opts.issuer));

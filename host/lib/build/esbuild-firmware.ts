@@ -119,9 +119,8 @@ export function espruinoPlugin(): Plugin {
  *   reads fields as properties, so table and readers change together (the
  *   wire itself carries tags, never keys);
  * - COMMANDS' names (read with a dot only).
- * Never: a key of a record kept in Storage as JSON (the clock record's rawAt,
- * trueAt, ppm, weight, syncs, trustRaw, trustTrue; the access record's salt
- * and failures, and its key, which access.ts writes quoted), so a reflash
+ * Never: a key of a record kept in Storage as JSON (clock.ts's and access.ts's
+ * records, which use one- and two-letter keys for that reason), so a reflash
  * reads what the last firmware wrote; a key used
  * as a string value ('stored'); ERRORS' names (looked up by string); a name an
  * Espruino built-in has (message, max, set, clear, write, read, erase,
@@ -132,18 +131,17 @@ export const ESPRUINO_INTERNAL_PROPS = [
   // interfaces between the firmware's modules
   'fields', 'confirm', 'then', 'deadlineMs', 'run', 'handle', 'hashFor', 'codeFor', 'enabled', 'unlocked', 'setKey',
   'unlock', 'hello', 'nowMs', 'setMs', 'isSet', 'driftPpm', 'baselineMs', 'serial', 'canvas', 'timers', 'hashes',
-  'onButton', 'digest', 'blockLen', 'outputLen', 'flip', 'label', 'sublabel', 'index', 'count', 'warning', 'onData',
+  'onButton', 'digest', 'blockLen', 'flip', 'label', 'sublabel', 'index', 'count', 'warning', 'onData',
   'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault', 'tag', 'type', 'key', 'id', 'command', 'status', 'list',
   'find', 'seq', 'accounts', 'sync', 'needsConfirm', 'lock', 'access', 'text', 'width', 'height', 'cellW', 'cellH',
   // board profile
   'maxAccounts', 'typicalDriftPpm', 'espruino', 'storage', 'display', 'buttons', 'role', 'activeLow', 'pin', 'i2c', 'bus',
   'address', 'confirmHint', 'link', 'baud', 'nativeHashes', 'font',
-  // wire field keys (not 'message': Error's; not 'salt': the access record's;
-  // not 'total': process.memory()'s)
+  // wire field keys (not 'message': Error's; not 'total': process.memory()'s)
   'name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'timeMs', 'newName', 'newIssuer', 'check', 'code',
   'secondsLeft', 'firmware', 'board', 'algorithms', 'slotsTotal', 'slotsFree', 'clock', 'protocol', 'maxBody', 'account',
   'timeoutS', 'action', 'start', 'next', 'syncedAtMs', 'driftCentiPpm', 'errorMs', 'challenge', 'response',
-  'locked', 'accessKey', 'iterations',
+  'salt', 'locked', 'accessKey', 'iterations',
   // COMMANDS
   'HELLO', 'TIME_GET', 'TIME_SET', 'ADD', 'LIST', 'REMOVE', 'RENAME', 'KEY_CHECK', 'CODE', 'WIPE', 'UNLOCK',
   'SET_PASSWORD', 'CLEAR_PASSWORD',
