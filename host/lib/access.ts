@@ -2,11 +2,23 @@
 // PBKDF2-SHA256 from the password and the token's salt, answer the token's
 // per-session challenge with HMAC-SHA1. The password never crosses the wire.
 import { createHmac, pbkdf2Sync } from 'node:crypto';
+import { TokenError } from './errors.ts';
 
 export const ACCESS_KEY_BYTES = 32;
+/**
+ * The iteration counts a host accepts from a token: no fewer than a weak
+ * derivation, no more than a few seconds of work (a broken or hostile token
+ * must not hang the host).
+ */
+export const MIN_PBKDF2_ITERATIONS = 10000;
+export const MAX_PBKDF2_ITERATIONS = 10000000;
 
 export function deriveAccessKey(password: string, salt: Uint8Array, iterations: number): Uint8Array {
-  if (!password) throw new Error('empty password');
+  if (!password) throw new TokenError('BAD_INPUT', 'empty password');
+  if (!Number.isInteger(iterations) || iterations < MIN_PBKDF2_ITERATIONS || iterations > MAX_PBKDF2_ITERATIONS) {
+    throw new TokenError('BAD_REPLY', `the token asks for ${iterations} PBKDF2 iterations; this host accepts ${MIN_PBKDF2_ITERATIONS} to ${MAX_PBKDF2_ITERATIONS}`);
+  }
+  if (salt.length < 16) throw new TokenError('BAD_REPLY', `the token's salt is ${salt.length} bytes; at least 16 are needed`);
   return new Uint8Array(pbkdf2Sync(password.normalize('NFC'), salt, iterations, ACCESS_KEY_BYTES, 'sha256'));
 }
 

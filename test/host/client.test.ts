@@ -192,3 +192,18 @@ describe('TokenClient and tokenized device text', () => {
     expect(e.message).toBe('no account named "ghost"');
   });
 });
+
+describe('TokenClient and the USB password', () => {
+  it('refuses a token that asks for too many (or too few) PBKDF2 iterations, before deriving anything', async () => {
+    for (const iterations of [1e9, 1000]) {
+      const hello = { ...HELLO_FIELDS, locked: 1, salt: new Uint8Array(16).fill(3), iterations, challenge: new Uint8Array(16).fill(4) };
+      const { client, requests } = await connected((req) => (req.command === COMMANDS.HELLO ? [{ fields: hello }] : []));
+      await client.hello();
+      // 1e9 iterations would hold the host for minutes: the check comes before any derivation.
+      const e = await rejection(client.unlock('a long enough password'));
+      expect(e.code).toBe('BAD_REPLY');
+      expect(e.message).toMatch(new RegExp(`asks for ${iterations} PBKDF2 iterations`));
+      expect(requests.map((r) => r.command)).toEqual([COMMANDS.HELLO]);
+    }
+  });
+});
