@@ -13,6 +13,7 @@ import { say } from '../protocol/say.ts';
 import type { Hash } from '../protocol/hash.ts';
 import { hmac } from '../protocol/hmac.ts';
 import type { Storage } from './ports.ts';
+import type { Fields } from '../protocol/tlv.ts';
 
 const KEY = 'tt.access';
 /**
@@ -45,8 +46,8 @@ export interface AccessControl {
   unlocked(): boolean;
   /** The host went away (link closed): lock until the next session unlocks. */
   lock(): void;
-  /** Start a session: lock, and return the fields HELLO adds. */
-  hello(): { salt: Uint8Array; challenge?: Uint8Array; iterations: number; locked: number };
+  /** Start a session: lock, and add HELLO's access fields (salt, iterations, locked, challenge) to `reply`. */
+  hello(reply: Fields): void;
   unlock(response: Uint8Array, nowMs: number): void;
   setKey(key: Uint8Array): void;
   clear(): void;
@@ -84,14 +85,13 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
       open = false;
       challenge = null;
     },
-    hello: () => {
+    hello: (reply: Fields) => {
       open = false;
       challenge = enabled() ? random(16) : null;
-      const out: { salt: Uint8Array; challenge?: Uint8Array; iterations: number; locked: number } = {
-        salt: base64Decode(rec.s), iterations: PBKDF2_ITERATIONS, locked: enabled() ? 1 : 0,
-      };
-      if (challenge) out.challenge = challenge;
-      return out;
+      reply.salt = base64Decode(rec.s);
+      reply.iterations = PBKDF2_ITERATIONS;
+      reply.locked = enabled() ? 1 : 0;
+      if (challenge) reply.challenge = challenge;
     },
     unlock: (response: Uint8Array, nowMs: number) => {
       if (!enabled()) return;

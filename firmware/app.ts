@@ -18,13 +18,6 @@ import { drawCode, drawConfirm, drawMessage } from './ui/screen.ts';
 import { say } from '../protocol/say.ts';
 import type { Refusal } from './refuse.ts';
 
-/** Only for ports without a hardware RNG: salts and challenges then depend on Math.random. */
-function weakRandom(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(Math.random() * 256);
-  return out;
-}
-
 export interface TokenApp {
   /** Redraw now (ports call it on their tick; the app also redraws on changes). */
   render(): void;
@@ -93,7 +86,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     render();
   }
 
-  const access = createAccessControl(ports.storage, ports.hashes.SHA1 as Hash, ports.random || weakRandom);
+  const access = createAccessControl(ports.storage, ports.hashes.SHA1 as Hash, ports.random);
   const handler = createHandler(ports, store, clock, access, changed);
 
   /** The error reply for a thrown error: its status (a Refusal's; INTERNAL for anything else) and message. */

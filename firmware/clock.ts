@@ -16,13 +16,10 @@ const RESIDUAL_PPM = 1;
 const SYNC_ERROR_MS = 50;
 
 export interface ClockStatus {
-  set: boolean;
   /** True time of the last sync (ms), 0 if never. */
   syncedAtMs: number;
   /** Estimated raw-clock rate error, ppm (positive: runs fast); 0 until two syncs. */
   driftPpm: number;
-  /** Baseline behind the estimate (ms of true time); 0 if none. */
-  baselineMs: number;
   /** Estimated error of the corrected time now, ms. */
   errorMs: number;
 }
@@ -140,10 +137,8 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     const elapsed = set && s ? Math.max(0, nowMs() - s.ta) : 0;
     const ppmUncertainty = s && s.wt > 0 ? RESIDUAL_PPM + (SYNC_ERROR_MS * 2 * 1000000) / s.wt : typicalDriftPpm + RESIDUAL_PPM;
     return {
-      set: set,
       syncedAtMs: s ? s.ta : 0,
       driftPpm: s ? Math.round(s.pp * 100) / 100 : 0,
-      baselineMs: s ? s.wt : 0,
       errorMs: set ? Math.round(SYNC_ERROR_MS + (elapsed * ppmUncertainty) / 1000000) : 0,
     };
   }

@@ -1,6 +1,6 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
-import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_ISSUER, MAX_NAME, MAX_SECRET, PROTOCOL_VERSION } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_SECRET, PROTOCOL_VERSION } from '../protocol/messages.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
 import { refuse } from './refuse.ts';
 import { say } from '../protocol/say.ts';
@@ -47,9 +47,9 @@ function numberOr(value: unknown, fallback: number): number {
   return value === undefined ? fallback : (value as number);
 }
 
-function checkName(name: string, what: string, max: number, allowEmpty?: boolean): string {
+/** A name or issuer: not empty (unless allowed), no control characters. Its length limit is the field's, checked by the codec. */
+function checkName(name: string, what: string, allowEmpty?: boolean): string {
   if (!allowEmpty && name.length === 0) badRequest(say('% is empty', what));
-  if (name.length > max) badRequest(say('% is over % bytes', what, max));
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c < 32 || c === 127) badRequest(say('% has a control character at byte %', what, i + 1));
@@ -126,11 +126,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       slotsFree: board.maxAccounts - store.list().length,
       maxBody: MAX_BODY,
     };
-    const a = access.hello();
-    f.salt = a.salt;
-    f.iterations = a.iterations;
-    f.locked = a.locked;
-    if (a.challenge) f.challenge = a.challenge;
+    access.hello(f);
     return { fields: clockFields(f) };
   }
 
@@ -142,16 +138,23 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       onChange();
       return clockFields({});
     };
-    if (clockUsable(ports.clock) && clock.needsConfirm(ms)) {
-      const hours = Math.round((ms - ports.clock.nowMs()) / 360000) / 10;
-      return confirmFirst('move clock ' + (hours > 0 ? '+' : '') + hours + ' h', () => apply(true));
+    if (clockUsable(ports.clock)) {
+      if (clock.needsConfirm(ms)) {
+        const hours = Math.round((ms - ports.clock.nowMs()) / 360000) / 10;
+        return confirmFirst('move clock ' + (hours > 0 ? '+' : '') + hours + ' h', () => apply(true));
+      }
+    } else if (clock.status().syncedAtMs > 0) {
+      // Set before, then lost power: the token has nothing to compare a time
+      // with, so whoever is at the device checks it (a host setting a future
+      // time could harvest codes). A factory-fresh token's first sync is free.
+      return confirmFirst('set clock to ' + new Date(ms).toISOString().substring(0, 16).replace('T', ' ') + ' UTC', () => apply(true));
     }
     return { fields: apply(false) };
   }
 
   function add(fields: Fields): Outcome {
-    const name = checkName(required(fields.name, 'name') as string, 'name', MAX_NAME);
-    const issuer = checkName((fields.issuer as string) || '', 'issuer', MAX_ISSUER, true);
+    const name = checkName(required(fields.name, 'name') as string, 'name');
+    const issuer = checkName((fields.issuer as string) || '', 'issuer', true);
     const algorithm = numberOr(fields.algorithm, 1);
     const digits = numberOr(fields.digits, 6);
     const period = numberOr(fields.period, 30);
@@ -159,7 +162,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     if (!ALGORITHM_NAMES[algorithm]) badRequest(say('unknown algorithm number %', algorithm));
     if (digits < 6 || digits > 10) badRequest(say('digits must be 6..10, got %', digits));
     if (period < 1 || period > 86400) badRequest(say('period must be 1..86400 s, got %', period));
-    if (secret.length < 1 || secret.length > MAX_SECRET) badRequest(say('secret must be 1..% bytes', MAX_SECRET));
+    if (secret.length < 1) badRequest(say('secret must be 1..% bytes', MAX_SECRET)); // at most MAX_SECRET: the codec's field limit
     const account: Account = { name: name, issuer: issuer, algorithm: algorithm, digits: digits, period: period, secret: secret };
     const hash = hashFor(account); // UNSUPPORTED_ALGORITHM unless this board computes it
     mustBeNew(name);
@@ -182,9 +185,9 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function rename(fields: Fields): Outcome {
     const account = mustFind(fields);
-    const newName = checkName(required(fields.newName, 'newName') as string, 'new name', MAX_NAME);
+    const newName = checkName(required(fields.newName, 'newName') as string, 'new name');
     const newIssuer = fields.newIssuer as string | undefined;
-    if (newIssuer !== undefined) checkName(newIssuer, 'new issuer', MAX_ISSUER, true);
+    if (newIssuer !== undefined) checkName(newIssuer, 'new issuer', true);
     if (newName !== account.name) mustBeNew(newName);
     const renamed: Account = {
       name: newName, issuer: newIssuer === undefined ? account.issuer : newIssuer,

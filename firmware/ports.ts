@@ -55,7 +55,7 @@ export interface Ports {
   hashes: HashSet;
   /** Register the app's button handler; the port debounces and maps pins to roles. */
   onButton(handler: (role: ButtonRole) => void): void;
-  /** Cryptographic random bytes (Espruino E.hwRand, node:crypto...); Math.random is the weak fallback. */
-  random?: (n: number) => Uint8Array;
+  /** Random bytes for salts and challenges: the board's hardware RNG where it has one (E.hwRand, esp_random, node:crypto). */
+  random: (n: number) => Uint8Array;
   board: { id: string; name: string; algorithms: Algorithm[]; maxAccounts: number; typicalDriftPpm?: number };
 }

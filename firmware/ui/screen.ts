@@ -57,14 +57,18 @@ export function drawMessage(canvas: Canvas, lines: string[]): void {
  * names in it are what the user checks - then how to confirm and cancel.
  */
 export function drawConfirm(canvas: Canvas, action: string, hint: string, secondsLeft: number): void {
-  const perLine = Math.floor(canvas.width / canvas.cellW);
   const rows = Math.floor((canvas.height + 2) / (canvas.cellH + 2)) - 3;
-  const text = printable(action);
-  const lines = ['Confirm (' + secondsLeft + 's):'];
-  for (let i = 0; i < text.length && lines.length <= rows; i += perLine) lines.push(text.substring(i, i + perLine));
-  if (text.length > rows * perLine) lines[rows] = lines[rows].substring(0, perLine - 1) + '~';
-  lines.push(hint, 'Other press: cancel');
-  drawMessage(canvas, lines);
+  drawMessage(canvas, ['Confirm (' + secondsLeft + 's):'].concat(wrapText(canvas, action, rows), [hint, 'Other press: cancel']));
+}
+
+/** Text cut into rows that fit the width, at most `rows` of them; the last ends in '~' if text is left over. */
+export function wrapText(canvas: Canvas, text: string, rows: number): string[] {
+  const perLine = Math.floor(canvas.width / canvas.cellW);
+  const s = printable(text);
+  const lines: string[] = [];
+  for (let i = 0; i < s.length && lines.length < rows; i += perLine) lines.push(s.substring(i, i + perLine));
+  if (s.length > rows * perLine) lines[rows - 1] = lines[rows - 1].substring(0, perLine - 1) + '~';
+  return lines;
 }
 
 /** Names are UTF-8 byte strings; the 6x8 font has ASCII only, so others show as '?'. */

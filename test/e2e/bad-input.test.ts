@@ -13,25 +13,15 @@ import { encodeFrame } from '../../protocol/frame.ts';
 import { COMMANDS, encodeRequest, ERRORS, STATUS_OK } from '../../protocol/messages.ts';
 import { describeBoards, startToken } from './boards.ts';
 import type { BoardToken } from './boards.ts';
-import { ensureCli, releaseCli, listNames, rawExchange, received, runCli, seeds, tempDir } from './harness.ts';
-import { findLeaks } from './leak-scan.ts';
+import { cliForSuite, listNames, rawExchange, runCli, seeds, tempDir } from './harness.ts';
 
-let cli: string;
+const cli = cliForSuite();
 const BASELINE = ['alpha', 'beta'];
 const newSeed = (n = 20) => {
   const s = new Uint8Array(randomBytes(n));
   seeds.push(s);
   return s;
 };
-
-beforeAll(async () => {
-  cli = await ensureCli();
-}, 60_000);
-
-afterAll(() => {
-  releaseCli(cli);
-  expect(findLeaks(received, seeds)).toEqual([]);
-});
 
 const hello = (id: number) => encodeFrame('>', encodeRequest({ id, command: COMMANDS.HELLO, fields: {} }));
 

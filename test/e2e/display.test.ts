@@ -17,8 +17,7 @@ import type { Algorithm } from '../../protocol/hash.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { describeBoards, startToken } from './boards.ts';
 import type { BoardToken } from './boards.ts';
-import { ensureCli, releaseCli, received, runCli, seeds } from './harness.ts';
-import { findLeaks } from './leak-scan.ts';
+import { cliForSuite, runCli, seeds } from './harness.ts';
 
 interface Case {
   name: string;
@@ -38,16 +37,7 @@ for (const algorithm of ['SHA1', 'SHA256', 'SHA512'] as Algorithm[])
       cases.push({ name: `${algorithm.toLowerCase()}-${digits}-${period}`, algorithm, digits, period, secret });
     }
 
-let cli: string;
-
-beforeAll(async () => {
-  cli = await ensureCli();
-}, 60_000);
-
-afterAll(() => {
-  releaseCli(cli);
-  expect(findLeaks(received, seeds)).toEqual([]);
-});
+const cli = cliForSuite();
 
 describeBoards('codes on the display', (board) => {
   let token: BoardToken;

@@ -8,12 +8,14 @@ import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { SimOptions, SimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { ButtonRole } from '../../firmware/ports.ts';
 import { createFrameReader } from '../../protocol/frame.ts';
 import { decodeReply } from '../../protocol/messages.ts';
 import type { Reply } from '../../protocol/messages.ts';
+import { findLeaks } from './leak-scan.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/totp-token.mjs');
@@ -31,13 +33,19 @@ function newestSource(dir: string): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A path for this process's private copy of the CLI (removeOrphanCopies knows the pattern). */
+function privateCliPath(): string {
+  return join(ROOT, 'dist', `.e2e-${process.pid}-${Date.now()}.mjs`);
+}
+
 /**
  * Build the CLI with `npm run build` unless the bundle is newer than every
  * source, then take a private copy next to it (so node_modules still
- * resolves). Test files run in parallel: the lock makes one build at a time,
- * and the copy means a later rebuild cannot change the file under a running test.
+ * resolves), at `copy` if given. Test files run in parallel: the lock makes
+ * one build at a time, and the copy means a later rebuild cannot change the
+ * file under a running test.
  */
-export async function ensureCli(): Promise<string> {
+export async function ensureCli(copy?: string): Promise<string> {
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
   for (let tries = 0; ; tries++) {
     try {
@@ -55,9 +63,9 @@ export async function ensureCli(): Promise<string> {
       if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
     }
     removeOrphanCopies();
-    const copy = join(ROOT, 'dist', `.e2e-${process.pid}-${Date.now()}.mjs`);
-    copyFileSync(BUNDLE, copy);
-    return copy;
+    const target = copy ?? privateCliPath();
+    copyFileSync(BUNDLE, target);
+    return target;
   } finally {
     rmdirSync(LOCK);
   }
@@ -85,6 +93,37 @@ export function releaseCli(copy: string | undefined): void {
 export const received: string[] = [];
 /** Every seed used in this file. */
 export const seeds: Uint8Array[] = [];
+
+export interface CliSuiteOptions {
+  /** Also fail unless some reply frame was received, so the scan cannot pass on nothing. */
+  requireReplyFrames?: boolean;
+}
+
+/**
+ * The CLI for this test file, with the hooks every e2e file needs: a
+ * beforeAll (60 s, it may build) that builds the bundle if stale and copies it
+ * to the returned path, and an afterAll that removes the copy and then runs the
+ * seed-leak scan over every frame the host received in this file (`received`)
+ * against every seed the file used (`seeds`). The scan is the suite's security
+ * check: seeds go into the token and only codes may come out, so no frame from
+ * the token may contain seed bytes (raw, base32, base64 or hex). The path is
+ * fixed now, so tests can use it as a plain string. Call it at the top of the
+ * file before registering the file's own hooks: hooks run in vitest's default
+ * "stack" order, so the CLI is ready before them and the scan runs after their
+ * afterAll (tokens closed).
+ */
+export function cliForSuite(opts: CliSuiteOptions = {}): string {
+  const cli = privateCliPath();
+  beforeAll(async () => {
+    await ensureCli(cli);
+  }, 60_000);
+  afterAll(() => {
+    releaseCli(cli);
+    if (opts.requireReplyFrames) expect(received.join('')).toMatch(/^</m); // the scan saw replies
+    expect(findLeaks(received, seeds)).toEqual([]);
+  });
+  return cli;
+}
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `tt-e2e-${prefix}-`));

@@ -6,20 +6,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { base32Encode } from '../../protocol/base32.ts';
 import { describeBoards, startToken } from './boards.ts';
 import type { BoardToken } from './boards.ts';
-import { ensureCli, releaseCli, listNames, received, runCli, seeds, startCli } from './harness.ts';
-import { findLeaks } from './leak-scan.ts';
+import { cliForSuite, listNames, runCli, seeds, startCli } from './harness.ts';
 
-let cli: string;
+const cli = cliForSuite();
 const NAMES = ['one', 'two', 'three'];
-
-beforeAll(async () => {
-  cli = await ensureCli();
-}, 60_000);
-
-afterAll(() => {
-  releaseCli(cli);
-  expect(findLeaks(received, seeds)).toEqual([]);
-});
 
 describeBoards('the button is not pressed', (board) => {
   let token: BoardToken;

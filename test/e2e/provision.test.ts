@@ -12,26 +12,15 @@ import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { describeBoards, startToken } from './boards.ts';
 import type { BoardToken } from './boards.ts';
-import { ensureCli, releaseCli, listNames, received, runCli, runWithPress, seeds, tempDir } from './harness.ts';
-import { findLeaks } from './leak-scan.ts';
+import { cliForSuite, listNames, runCli, runWithPress, seeds, tempDir } from './harness.ts';
 
-let cli: string;
+const cli = cliForSuite({ requireReplyFrames: true });
 const seed = (n: number) => {
   const s = new Uint8Array(randomBytes(n));
   seeds.push(s);
   return s;
 };
 const hex = (b: Uint8Array, alg: 'SHA1' | 'SHA256' = 'SHA1') => Buffer.from(keyCheckValue(nodeHashes()[alg]!, b)).toString('hex');
-
-beforeAll(async () => {
-  cli = await ensureCli();
-}, 60_000);
-
-afterAll(() => {
-  releaseCli(cli);
-  expect(received.join('')).toMatch(/^</m); // the scan saw replies
-  expect(findLeaks(received, seeds)).toEqual([]);
-});
 
 describeBoards('provisioning through the CLI over a pty', (board) => {
   let token: BoardToken;

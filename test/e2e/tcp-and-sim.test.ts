@@ -5,11 +5,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Encode } from '../../protocol/base32.ts';
-import { ensureCli, releaseCli, listNames, received, runCli, runWithPress, seeds, startCli, startSim, tempDir } from './harness.ts';
+import { cliForSuite, listNames, runCli, runWithPress, seeds, startCli, startSim, tempDir } from './harness.ts';
 import type { Sim } from './harness.ts';
-import { findLeaks } from './leak-scan.ts';
 
-let cli: string;
+const cli = cliForSuite();
 let sim: Sim;
 const newSeed = () => {
   const s = new Uint8Array(randomBytes(20));
@@ -18,14 +17,11 @@ const newSeed = () => {
 };
 
 beforeAll(async () => {
-  cli = await ensureCli();
   sim = await startSim({ link: 'tcp' });
 }, 60_000);
 
 afterAll(async () => {
   await sim?.close();
-  releaseCli(cli);
-  expect(findLeaks(received, seeds)).toEqual([]);
 });
 
 describe('tcp://127.0.0.1', () => {

@@ -174,6 +174,22 @@ describe('token app commands', () => {
     expect(t.send(COMMANDS.TIME_SET, { timeMs: 1000 })[0].status).toBe(ERRORS.BAD_REQUEST);
   });
 
+  it('after a power loss the first sync needs the button, showing the time it would set; a fresh token\'s first is free', () => {
+    const t = fakeToken(); // synced once (free: factory-fresh)
+    t.send(COMMANDS.ADD, addFields('a'));
+    t.clock.set = false; // the raw clock lost power; the clock record remains
+    expect(t.send(COMMANDS.HELLO, {})[0].fields.clock).toBe(0);
+    const target = Date.UTC(2026, 10, 28, 5, 7, 30);
+    const [waiting] = t.send(COMMANDS.TIME_SET, { timeMs: target });
+    expect([waiting.status, waiting.fields.action]).toEqual([STATUS_WAITING, 'set clock to 2026-11-28 05:07 UTC']);
+    expect(t.press('next')[0].status).toBe(ERRORS.PRESENCE_DENIED);
+    expect(t.send(COMMANDS.HELLO, {})[0].fields.clock).toBe(0); // cancelled: still unset, no codes
+    t.send(COMMANDS.TIME_SET, { timeMs: target });
+    expect(t.press('confirm')[0].fields.clock).toBe(1);
+    // Confirmed: the new trusted anchor, so a small step from there is free again.
+    expect(t.send(COMMANDS.TIME_SET, { timeMs: target + 60000 })[0].status).toBe(STATUS_OK);
+  });
+
   it('small unconfirmed clock steps cannot add up to a big one', () => {
     const t = fakeToken(); // synced once at clock.now: the trusted anchor
     const start = t.clock.now;

@@ -1,8 +1,9 @@
 // In-memory Ports for running the token app in a test: a manual clock and
 // timers, storage that can be told to lose power mid-write, a framebuffer,
 // and a serial link that collects reply frames.
+import { randomBytes } from 'node:crypto';
 import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../../protocol/frame.ts';
-import { COMMANDS, decodeReply, encodeRequest } from '../../protocol/messages.ts';
+import { COMMANDS, decodeReply, encodeRequest, STATUS_WAITING } from '../../protocol/messages.ts';
 import type { Reply } from '../../protocol/messages.ts';
 import type { Fields } from '../../protocol/tlv.ts';
 import type { Algorithm } from '../../protocol/hash.ts';
@@ -89,6 +90,7 @@ export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorit
       timers: { setInterval: (fn) => (interval = fn), setTimeout: () => 0, clearTimeout: () => {} },
       hashes: nodeHashes(),
       onButton: (h) => (button = h),
+      random: (n) => new Uint8Array(randomBytes(n)),
       board: { id: 'fake', name: 'fake board', algorithms, maxAccounts: opts.slots ?? 32 },
     },
     'Press confirm',
@@ -122,6 +124,11 @@ export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorit
     },
   };
   // A token fresh from the host has been synced once (clockSet: false models one that never was).
-  if (opts.clockSet ?? true) token.send(COMMANDS.TIME_SET, { timeMs: clock.now });
+  // The fake's raw clock starts unset, so on stored state that was synced before this is the
+  // first sync after a power loss, which waits for the button: pressed here, as a user would.
+  if (opts.clockSet ?? true) {
+    const [r] = token.send(COMMANDS.TIME_SET, { timeMs: clock.now });
+    if (r?.status === STATUS_WAITING) token.press('confirm');
+  }
   return token;
 }

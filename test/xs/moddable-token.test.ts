@@ -181,7 +181,10 @@ describe.each(BOARDS)('$id firmware in XS', (board) => {
     expect(hello!.fields).toMatchObject({ clock: 0, slotsFree: board.storage.maxAccounts - ACCOUNTS.length });
     expect((await again.send(COMMANDS.CODE, { name: ACCOUNTS[0]!.name }))[0]!.status).toBe(ERRORS.CLOCK_NOT_SET);
     const later = T0 + 3600000;
-    await again.send(COMMANDS.TIME_SET, { timeMs: later });
+    // Set before, then lost: the first sync needs the button, and the display shows the time.
+    const [waiting] = await again.send(COMMANDS.TIME_SET, { timeMs: later });
+    expect([waiting!.status, waiting!.fields.action]).toEqual([STATUS_WAITING, 'set clock to ' + new Date(later).toISOString().slice(0, 16).replace('T', ' ') + ' UTC']);
+    expect((await again.press('confirm'))[0]!.fields.clock).toBe(1);
     await again.send(COMMANDS.CODE, { name: ACCOUNTS[3]!.name });
     const [code] = await again.press('confirm');
     expect(code!.fields.code).toBe(expectedCode(ACCOUNTS[3]!, later + 30));

@@ -4,7 +4,7 @@
 import { startToken } from '../../app.ts';
 import type { TokenApp } from '../../app.ts';
 import type { Canvas, Ports } from '../../ports.ts';
-import { drawMessage } from '../../ui/screen.ts';
+import { drawMessage, wrapText } from '../../ui/screen.ts';
 import type { ModdableBoardProfile } from '../../../boards/moddable-profile.ts';
 import { moddableButtons } from './buttons.ts';
 import { moddableClock } from './clock.ts';
@@ -13,19 +13,15 @@ import { moddableSerial } from './serial.ts';
 import { preferenceStorage } from './storage.ts';
 import { moddableTimers } from './timers.ts';
 
-/** Math.random is esp_random() on ESP32 (XS's c_rand); boards without a hardware RNG leave `random` unset. */
+/**
+ * XS's Math.random is its c_rand: esp_random(), the hardware RNG, on ESP32.
+ * Boards without one (the profile's hardwareRandom: false) get the same call,
+ * and their salts and challenges are only as good as XS's generator there.
+ */
 function mathRandomBytes(n: number): Uint8Array {
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.floor(Math.random() * 256);
   return out;
-}
-
-/** Splits a message into lines that fit the canvas's 6-pixel cells. */
-function wrap(canvas: Canvas, text: string): string[] {
-  const width = Math.floor(canvas.width / 6);
-  const lines: string[] = [];
-  for (let i = 0; i < text.length && lines.length < 5; i += width) lines.push(text.substring(i, i + width));
-  return lines;
 }
 
 export function startModdableToken(board: ModdableBoardProfile, canvas: Canvas): TokenApp {
@@ -40,14 +36,14 @@ export function startModdableToken(board: ModdableBoardProfile, canvas: Canvas):
       timers: timers,
       hashes: moddableHashes(board.nativeHashes),
       onButton: moddableButtons(board.buttons, m.buttonPull, timers),
+      random: mathRandomBytes,
       board: { id: board.id, name: board.name, algorithms: board.algorithms, maxAccounts: board.storage.maxAccounts, typicalDriftPpm: board.clock.typicalDriftPpm },
     };
-    if (m.hardwareRandom) ports.random = mathRandomBytes;
     return startToken(ports, m.confirmHint);
   } catch (e) {
     // Say why on the display: a debug build (mcconfig -d) holds the USB UART for xsbug, say.
     const message = String((e as Error).message);
-    drawMessage(canvas, ['totp-token cannot start:'].concat(wrap(canvas, message)));
+    drawMessage(canvas, ['totp-token cannot start:'].concat(wrapText(canvas, message, 5)));
     throw e;
   }
 }

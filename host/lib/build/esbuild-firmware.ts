@@ -130,7 +130,7 @@ export function espruinoPlugin(): Plugin {
 export const ESPRUINO_INTERNAL_PROPS = [
   // interfaces between the firmware's modules
   'fields', 'confirm', 'then', 'deadlineMs', 'run', 'handle', 'hashFor', 'codeFor', 'enabled', 'unlocked', 'setKey',
-  'unlock', 'hello', 'nowMs', 'setMs', 'isSet', 'driftPpm', 'baselineMs', 'serial', 'canvas', 'timers', 'hashes',
+  'unlock', 'hello', 'nowMs', 'setMs', 'isSet', 'driftPpm', 'serial', 'canvas', 'timers', 'hashes',
   'onButton', 'digest', 'blockLen', 'flip', 'label', 'sublabel', 'index', 'count', 'warning', 'onData',
   'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault', 'tag', 'type', 'key', 'id', 'command', 'status', 'list',
   'find', 'seq', 'accounts', 'sync', 'needsConfirm', 'lock', 'access', 'text', 'width', 'height', 'cellW', 'cellH',
