@@ -7,7 +7,7 @@ function section(title: string): void {
   console.log(`\n== ${title}`);
 }
 
-section('shared core (protocol/), bundled for Espruino with esbuild');
+section('shared core (protocol/), bundled for Espruino (esbuild, then terser)');
 const core = await coreSize();
 console.log(`core minified: ${core.minified} bytes (${core.gzip} gzipped)`);
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { base32Decode } from '../../protocol/base32.ts';
+import { base32Decode, base32Encode } from '../../protocol/base32.ts';
 import { parseEntraCsv } from '../../host/lib/export/entra-csv.ts';
 import { DEFAULT_SPEC, generateSeed, provisionFleet, writeRegistrationFiles } from '../../host/lib/fleet/fleet.ts';
 import type { FleetSpec } from '../../host/lib/fleet/state.ts';
@@ -18,6 +18,23 @@ const fresh = () => {
   return d;
 };
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** The seeds a fake token is sent from now on (hex), copied before the client zeroes them. */
+function recordSeeds(t: FakeFleetToken): string[] {
+  const sent: string[] = [];
+  const add = t.add.bind(t);
+  t.add = async (a) => {
+    sent.push(hex(a.secret));
+    return add(a);
+  };
+  return sent;
+}
+
+/** The seeds on record for a serial (hex), from the state file. */
+function seedsOnRecord(statePath: string, serial: string): string[] {
+  const state = JSON.parse(readFileSync(statePath, 'utf8')) as { tokens: { serial: string; accounts: { secret: string }[] }[] };
+  return state.tokens.find((t) => t.serial === serial)!.accounts.map((a) => hex(base32Decode(a.secret)));
+}
 
 function tokens(count: number) {
   const clock = virtualClock(1_750_000_000_000);
@@ -161,5 +178,151 @@ describe('fleet provisioning', () => {
     const r = await provisionFleet({ ports, spec: DEFAULT_SPEC, statePath: join(dir, 's.json'), connect: async (p) => fleet.get(p)!, onProgress: () => {} });
     expect(r.failed[0].message).toMatch(/already has an account 'TT-0002' with another key: wipe the token/);
     expect(r.done.map((t) => t.serial)).toEqual(['TT-0001']);
+  });
+
+  it('a re-run with another token on a port recorded as done provisions it as a new token, and the original is not claimed twice', async () => {
+    const dir = fresh();
+    const fleet = tokens(2);
+    const [a, b] = [...fleet.keys()];
+    const statePath = join(dir, 's.json');
+    const connect = async (p: string) => fleet.get(p)!;
+    const r1 = await provisionFleet({ ports: [a, b], spec: DEFAULT_SPEC, statePath, connect, onProgress: () => {} });
+    expect(r1.done.map((t) => [t.serial, t.port])).toEqual([['TT-0001', a], ['TT-0002', b]]);
+
+    // The token on b is swapped for a fresh one; the original turns up on a third port.
+    const original = fleet.get(b)!;
+    const sentToOriginal = recordSeeds(original);
+    const replacement = new FakeFleetToken(virtualClock(0));
+    const c = '/dev/ttyACM2';
+    fleet.set(b, replacement);
+    fleet.set(c, original);
+    const lines: string[] = [];
+    const r2 = await provisionFleet({ ports: [a, b, c], spec: DEFAULT_SPEC, statePath, connect, onProgress: (p, t) => lines.push(`${p}: ${t}`) });
+    expect(sentToOriginal).toEqual([]);
+    expect([...original.accounts.keys()]).toEqual(['TT-0002']);
+    expect([...replacement.accounts.keys()]).toEqual(['TT-0003']);
+    expect(r2.failed).toEqual([]);
+    expect(r2.complete).toBe(true);
+    expect(r2.done.map((t) => [t.serial, t.port])).toEqual([['TT-0001', a], ['TT-0002', c], ['TT-0003', b]]);
+    expect(lines).toContain(`${b}: new token: token 3, serial TT-0003`);
+    expect(lines).toContain(`${c}: already done in an earlier run (serial TT-0002), verified by key check; skipped`);
+    expect(hex(replacement.accounts.get('TT-0003')!.secret)).toBe(seedsOnRecord(statePath, 'TT-0003')[0]);
+
+    // Every seed in the registration files is on exactly one token.
+    const files = writeRegistrationFiles(r2.done, DEFAULT_SPEC, { csv: join(dir, 'fleet.csv') });
+    const held = [...fleet.values()].flatMap((t) => [...t.accounts.values()].map((s) => hex(s.secret)));
+    const rows = parseEntraCsv(readFileSync(files.csv!, 'utf8'));
+    expect(rows.map((r) => r.serial)).toEqual(['TT-0001', 'TT-0002', 'TT-0003']);
+    for (const r of rows) expect(held.filter((h) => h === hex(r.secret))).toHaveLength(1);
+  });
+
+  it('tokens swapped between two ports are recognised by key check: nothing is re-sent', async () => {
+    const dir = fresh();
+    const fleet = tokens(2);
+    const [a, b] = [...fleet.keys()];
+    const statePath = join(dir, 's.json');
+    const spec: FleetSpec = { ...DEFAULT_SPEC, accountsPerToken: 2, nameTemplate: '{serial}-{k}' };
+    const connect = async (p: string) => fleet.get(p)!;
+    await provisionFleet({ ports: [a, b], spec, statePath, connect, onProgress: () => {} });
+    const first = fleet.get(a)!;
+    const second = fleet.get(b)!;
+    const sent = [recordSeeds(first), recordSeeds(second)];
+    let keyChecks = 0;
+    for (const t of [first, second]) {
+      const keyCheck = t.keyCheck.bind(t);
+      t.keyCheck = async (name) => {
+        keyChecks++;
+        return keyCheck(name);
+      };
+    }
+    fleet.set(a, second);
+    fleet.set(b, first);
+    const lines: string[] = [];
+    const r = await provisionFleet({ ports: [a, b], spec, statePath, connect, onProgress: (p, t) => lines.push(`${p}: ${t}`) });
+    expect(r.failed).toEqual([]);
+    expect(r.complete).toBe(true);
+    expect(sent).toEqual([[], []]);
+    expect(keyChecks).toBeGreaterThanOrEqual(4); // every account checked on the token that holds it
+    expect(lines).toContain(`${a}: this is serial TT-0002 (recognised by key check; it was on ${b} before)`);
+    expect(lines).toContain(`${a}: already done in an earlier run (serial TT-0002), verified by key check; skipped`);
+    expect(lines).toContain(`${b}: already done in an earlier run (serial TT-0001), verified by key check; skipped`);
+    expect(r.done.map((t) => [t.serial, t.port])).toEqual([['TT-0001', b], ['TT-0002', a]]);
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { tokens: { serial: string; port: string }[] };
+    expect(state.tokens.map((t) => [t.serial, t.port])).toEqual([['TT-0001', b], ['TT-0002', a]]);
+  });
+
+  it('an interrupted token is resumed only on the token that holds its accounts; a fresh token on its port becomes a new token', async () => {
+    const dir = fresh();
+    const fleet = tokens(2);
+    const [a, b] = [...fleet.keys()];
+    const statePath = join(dir, 's.json');
+    const spec: FleetSpec = { ...DEFAULT_SPEC, accountsPerToken: 2, nameTemplate: '{serial}-{k}' };
+    const connect = async (p: string) => fleet.get(p)!;
+    const interruptedToken = fleet.get(b)!;
+    interruptedToken.failAfterAdds = 1; // stores TT-0002-1, then the link drops
+    const r1 = await provisionFleet({ ports: [a, b], spec, statePath, connect, onProgress: () => {} });
+    expect(r1.failed.map((f) => f.port)).toEqual([b]);
+    expect([...interruptedToken.accounts.keys()]).toEqual(['TT-0002-1']);
+    interruptedToken.failAfterAdds = null;
+    const interruptedSeeds = seedsOnRecord(statePath, 'TT-0002');
+
+    // A fresh token on b; the interrupted one is not plugged in.
+    const freshToken = new FakeFleetToken(virtualClock(0));
+    const sentToFresh = recordSeeds(freshToken);
+    fleet.set(b, freshToken);
+    const lines: string[] = [];
+    const r2 = await provisionFleet({ ports: [a, b], spec, statePath, connect, onProgress: (p, t) => lines.push(`${p}: ${t}`) });
+    expect(sentToFresh.filter((s) => interruptedSeeds.includes(s))).toEqual([]);
+    expect(r2.failed).toEqual([]);
+    expect(r2.complete).toBe(true); // every port of this run holds a done token
+    expect(r2.done.map((t) => [t.serial, t.port])).toEqual([['TT-0001', a], ['TT-0003', b]]);
+    expect(r2.interrupted.map((t) => [t.serial, t.status])).toEqual([['TT-0002', 'sending']]);
+    expect(lines).toContain(`${b}: new token: token 3, serial TT-0003`);
+    expect(lines.some((l) => l.startsWith(`${b}: serial TT-0002 was interrupted in an earlier run and no token on this run's ports holds its accounts: it stays unfinished`))).toBe(true);
+    expect(sentToFresh).toEqual(seedsOnRecord(statePath, 'TT-0003'));
+    expect(seedsOnRecord(statePath, 'TT-0002')).toEqual(interruptedSeeds);
+
+    // The interrupted token turns up on another port: it, and only it, is finished with its seeds.
+    const c = '/dev/ttyACM2';
+    fleet.set(c, interruptedToken);
+    const sentToInterrupted = recordSeeds(interruptedToken);
+    lines.length = 0;
+    const r3 = await provisionFleet({ ports: [a, b, c], spec, statePath, connect, onProgress: (p, t) => lines.push(`${p}: ${t}`) });
+    expect(r3.failed).toEqual([]);
+    expect(r3.complete).toBe(true);
+    expect(r3.interrupted).toEqual([]);
+    expect(lines).toContain(`${c}: resuming: finishing with the seeds on record`);
+    expect(r3.done.map((t) => [t.serial, t.port])).toEqual([['TT-0001', a], ['TT-0002', c], ['TT-0003', b]]);
+    expect(sentToInterrupted).toEqual(interruptedSeeds);
+    expect(sentToFresh).toHaveLength(2); // nothing more went to the fresh token
+    expect([...interruptedToken.accounts].map(([name, s]) => [name, hex(s.secret)])).toEqual([['TT-0002-1', interruptedSeeds[0]], ['TT-0002-2', interruptedSeeds[1]]]);
+
+    // No progress line names a seed.
+    const seeds = [...fleet.values()].flatMap((t) => [...t.accounts.values()].map((s) => s.secret));
+    for (const s of seeds) for (const l of lines) expect(l.includes(hex(s)) || l.toUpperCase().includes(base32Encode(s, false))).toBe(false);
+  });
+
+  it('refuses to guess: a done token that lost an account, and two tokens holding one record\'s seeds, fail their ports', async () => {
+    const dir = fresh();
+    const fleet = tokens(3);
+    const [a, b, c] = [...fleet.keys()];
+    const statePath = join(dir, 's.json');
+    const spec: FleetSpec = { ...DEFAULT_SPEC, accountsPerToken: 2, nameTemplate: '{serial}-{k}' };
+    const connect = async (p: string) => fleet.get(p)!;
+    await provisionFleet({ ports: [a, b, c], spec, statePath, connect, onProgress: () => {} });
+    fleet.get(a)!.accounts.delete('TT-0001-2');
+    const copy = new FakeFleetToken(virtualClock(0));
+    for (const [name, s] of fleet.get(b)!.accounts) copy.accounts.set(name, { ...s, secret: new Uint8Array(s.secret) });
+    fleet.set(c, copy);
+    const adds = [...fleet.values()].map((t) => t.adds);
+    const r = await provisionFleet({ ports: [a, b, c], spec, statePath, connect, onProgress: () => {} });
+    expect(r.complete).toBe(false);
+    const failed = [...r.failed].sort((x, y) => x.port.localeCompare(y.port));
+    expect(failed.map((f) => [f.port, f.code])).toEqual([[a, 'KEY_CHECK_MISMATCH'], [b, 'KEY_CHECK_MISMATCH'], [c, 'KEY_CHECK_MISMATCH']]);
+    expect(failed[0].message).toMatch(/serial TT-0001, done in an earlier run, but no longer holds 'TT-0001-2' with the seed on record/);
+    expect(failed[1].message).toBe(failed[2].message);
+    expect(failed[1].message).toMatch(new RegExp(`the tokens on ${b} and ${c} both hold seeds of serial TT-0002`));
+    expect([...fleet.values()].map((t) => t.adds)).toEqual(adds);
+    expect(r.done.map((t) => t.status)).toEqual(['done', 'done', 'done']); // the records are left as they were
   });
 });

@@ -1,7 +1,9 @@
 // totp-token fleet: provision one token per port, all at once, with fresh
 // random seeds, and write the registration files (PSKC, Entra ID CSV) for an
-// identity provider. Re-running the same command resumes: done ports are
-// skipped, the state file remembers seeds and serial numbers.
+// identity provider. Re-running the same command resumes: tokens are known
+// by the seeds they hold (key check), not by their port, so done tokens are
+// skipped wherever they are plugged in; the state file remembers seeds and
+// serial numbers.
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseAlgorithm } from '../../../protocol/hash.ts';
@@ -114,6 +116,10 @@ export function register(program: Command): void {
       const password = opts.pskcPassword ? await pskcPassword() : undefined; // asked before any token is touched
       const statePath = resolve(opts.state ?? join(dirname(resolve(opts.pskc ?? opts.csv ?? STATE_FILE)), STATE_FILE));
       const r = await provisionFleet({ ports, spec, statePath, connect, onProgress: progress(out, ports) });
+      if (r.interrupted.length > 0) {
+        const serials = r.interrupted.map((t) => t.serial).join(', ');
+        out.warn(`unfinished from an earlier run, and on none of these ports: ${serials}. Their seeds stay reserved for those tokens (never given to another); connect them and run again. Until then the registration files leave them out`);
+      }
       if (!r.complete) {
         const list = r.failed.map((f) => `${f.port} (${f.message})`).join('; ');
         throw new TokenError(r.failed[0]?.code ?? 'FAILURE', `${r.failed.length} of ${ports.length} port(s) failed: ${list}. Fix them and run the same command again to resume (state in ${statePath}); the registration files are written once every port is done`);

@@ -1,10 +1,12 @@
-// The fleet's state file: which port got which serial number and seeds, and
-// which are done, so an interrupted or partly failed run resumes where it
-// stopped. It holds the seeds (they must reach the registration files, and
-// a token never gives them back), so it is written like a seed file: mode
-// 0600, replaced atomically (temp file + rename) so a crash never leaves
-// half of it. Seeds are recorded *before* they are sent: a token that got a
-// seed always has it on record.
+// The fleet's state file: which token got which serial number and seeds,
+// and which are done, so an interrupted or partly failed run resumes where
+// it stopped. A token is known by the key checks of the seeds on record
+// (fleet.ts), not by the port it is on: a record's port only says where the
+// token was last seen. It holds the seeds (they must reach the registration
+// files, and a token never gives them back), so it is written like a seed
+// file: mode 0600, replaced atomically (temp file + rename) so a crash
+// never leaves half of it. Seeds are recorded *before* they are sent: a
+// token that got a seed always has it on record.
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -36,8 +38,13 @@ export interface AccountRecord {
 }
 
 export interface TokenRecord {
+  /**
+   * The port the token was last seen on: for information only (a token is
+   * known by the seeds it holds). A pending record holds no seed yet, so a
+   * new token on this port may take it.
+   */
   port: string;
-  /** 1-based token number, in the order ports were first seen. */
+  /** 1-based token number, in the order new tokens were first seen (--ports order within a run). */
   number: number;
   serial: string;
   /** pending: nothing sent; sending: seeds recorded, maybe on the token; done: stored and key-checked. */
@@ -62,7 +69,7 @@ export function loadState(path: string, spec: FleetSpec): FleetState {
     throw new TokenError('BAD_INPUT', `the fleet state file ${path} is not readable JSON (parser details left out: they quote the file, which holds seeds); move it away to start a new fleet`);
   }
   if (state.version !== STATE_VERSION || !state.spec || !Array.isArray(state.tokens)) {
-    throw new TokenError('BAD_INPUT', `${path} is not a fleet state file of this version`);
+    throw new TokenError('BAD_INPUT', `${path} is not a fleet state file of this version (${STATE_VERSION}): finish that fleet with the totp-token version that started it, or use another state file (--state) to start a new fleet`);
   }
   for (const key of Object.keys(spec) as (keyof FleetSpec)[]) {
     if (state.spec[key] !== spec[key]) {
