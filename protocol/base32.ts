@@ -28,10 +28,9 @@ export function base32Decode(input: string): Uint8Array {
     if (isSeparator(ch)) continue;
     if (ch === '=') { padding++; continue; }
     const v = ALPHABET.indexOf(ch.toUpperCase());
-    if (v < 0 || padding > 0) {
-      const why = padding > 0 ? 'after padding' : 'not in the base32 alphabet A-Z 2-7';
-      fail('BASE32_CHAR', 'base32: invalid character ' + describeChar(ch) + ' at position ' + (i + 1) + ' (' + why + ')');
-    }
+    if (v < 0) fail('BASE32_CHAR', 'base32: invalid character ' + describeChar(ch) + ' at position ' + (i + 1) + ' (not in the base32 alphabet A-Z 2-7)');
+    // Position only: a valid character is part of the key.
+    if (padding > 0) fail('BASE32_CHAR', 'base32: the character at position ' + (i + 1) + ' comes after padding');
     values.push(v);
     positions.push(i);
   }
@@ -48,7 +47,8 @@ export function base32Decode(input: string): Uint8Array {
   const spare = (values.length * 5) % 8;
   if (spare > 0 && (values[values.length - 1] & ((1 << spare) - 1)) !== 0) {
     const last = positions[positions.length - 1];
-    fail('BASE32_TRAILING_BITS', 'base32: character ' + describeChar(input[last]) + ' at position ' + (last + 1) +
+    // Position only: the character itself is part of the key.
+    fail('BASE32_TRAILING_BITS', 'base32: the character at position ' + (last + 1) +
       ' leaves non-zero bits past the last byte (a truncated or mistyped key?)');
   }
   const out = new Uint8Array(Math.floor(values.length / 8) * 5 + BYTES_FOR_TAIL[tail]);

@@ -5,7 +5,7 @@ import { loadVectors } from '../helpers/vectors.ts';
 
 interface Base32Vectors {
   valid: { note: string; input: string; hex: string; canonical?: string }[];
-  invalid: { note: string; input: string; error: string; message_includes?: string }[];
+  invalid: { note: string; input: string; error: string; message_includes?: string; message_excludes?: string }[];
 }
 const vectors = loadVectors<Base32Vectors>('base32.json');
 
@@ -31,6 +31,7 @@ describe('base32 (RFC 4648)', () => {
       expect(err.code).toBe(v.error);
       expect(err.message).toMatch(/^base32: /);
       if (v.message_includes) expect(err.message).toContain(v.message_includes);
+      if (v.message_excludes) expect(err.message, v.note).not.toContain(v.message_excludes); // a valid key character is never quoted
     });
   }
 
