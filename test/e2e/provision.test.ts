@@ -14,7 +14,7 @@ import { describeBoards, startToken } from './boards.ts';
 import type { BoardToken } from './boards.ts';
 import { cliForSuite, listNames, runCli, runWithPress, seeds, tempDir } from './harness.ts';
 
-const cli = cliForSuite({ requireReplyFrames: true });
+const cli = cliForSuite();
 const seed = (n: number) => {
   const s = new Uint8Array(randomBytes(n));
   seeds.push(s);
