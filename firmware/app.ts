@@ -50,7 +50,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       return;
     }
     if (accounts.length === 0) {
-      drawMessage(canvas, ['No accounts', '', 'totp-token add', '', ports.board.name]);
+      drawMessage(canvas, ['No accounts', '', 'totp-token add']);
       return;
     }
     if (selected >= accounts.length) selected = 0;

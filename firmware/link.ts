@@ -1,7 +1,7 @@
 // The device end of the wire protocol: frames in from the serial port,
 // replies out. Faulty frames get an error reply with id 0 (their id is
 // unknown); the reader resynchronises on the next marker.
-import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../protocol/frame.ts';
+import { createFrameReader, encodeFrame, LINE_TOO_LONG, REPLY_MARKER, REQUEST_MARKER } from '../protocol/frame.ts';
 import { decodeRequest, encodeReply, ERRORS } from '../protocol/messages.ts';
 import type { Request } from '../protocol/messages.ts';
 import type { Fields } from '../protocol/tlv.ts';
@@ -37,7 +37,7 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
       onRequest(req);
     },
     (kind) =>
-      kind === 'too-long'
+      kind === LINE_TOO_LONG
         ? fault(0, ERRORS.FRAME_TOO_LONG, say('frame longer than the device accepts'))
         : fault(0, ERRORS.BAD_FRAME, say('frame failed its check')),
   );

@@ -57,5 +57,5 @@ export interface Ports {
   onButton(handler: (role: ButtonRole) => void): void;
   /** Random bytes for salts and challenges: the board's hardware RNG where it has one (E.hwRand, esp_random, node:crypto). */
   random: (n: number) => Uint8Array;
-  board: { id: string; name: string; algorithms: Algorithm[]; maxAccounts: number; typicalDriftPpm?: number };
+  board: { id: string; algorithms: Algorithm[]; maxAccounts: number; typicalDriftPpm?: number };
 }

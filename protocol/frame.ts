@@ -22,8 +22,10 @@ export function encodeFrame(marker: string, body: Uint8Array): string {
   return line;
 }
 
-/** What a reader reports for a line that is not a good frame. */
-export type FrameFault = 'corrupt' | 'too-long';
+/** What a reader reports for a line that is not a good frame: numbers, so the firmware carries no names. */
+export const CORRUPT_FRAME = 0;
+export const LINE_TOO_LONG = 1;
+export type FrameFault = typeof CORRUPT_FRAME | typeof LINE_TOO_LONG;
 
 export interface FrameReader {
   /** Feed received characters (a string of byte values, as serial ports deliver them). */
@@ -49,18 +51,18 @@ export function createFrameReader(
     try {
       buf = base64Decode(line);
     } catch (e) {
-      onFault('corrupt');
+      onFault(CORRUPT_FRAME);
       return;
     }
     const n = buf.length - 4;
     if (n < 1) {
-      onFault('corrupt');
+      onFault(CORRUPT_FRAME);
       return;
     }
     const want = getWord(buf, n);
     const body = new Uint8Array(buf.subarray(0, n));
     buf.fill(0);
-    if (crc32(body) !== want) onFault('corrupt');
+    if (crc32(body) !== want) onFault(CORRUPT_FRAME);
     else onFrame(body);
   }
 
@@ -68,7 +70,7 @@ export function createFrameReader(
     for (let i = 0; i < chunk.length; i++) {
       const ch = chunk[i];
       if (ch === marker) {
-        if (inFrame && !overflow && line.length > 0) onFault('corrupt'); // the previous frame was cut short
+        if (inFrame && !overflow && line.length > 0) onFault(CORRUPT_FRAME); // the previous frame was cut short
         inFrame = true;
         overflow = false;
         line = '';
@@ -80,7 +82,7 @@ export function createFrameReader(
         if (line.length >= MAX_LINE - 1) { // MAX_LINE counts the marker
           overflow = true;
           line = '';
-          onFault('too-long');
+          onFault(LINE_TOO_LONG);
         } else {
           line += ch;
         }

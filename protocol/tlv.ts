@@ -47,7 +47,7 @@ function zero(arr: number[]): void {
 
 /** Unsigned big-endian in the fewest bytes; exact up to 2^53 (no 32-bit shifts). */
 function uintBytes(n: number): number[] {
-  if (typeof n !== 'number' || Math.floor(n) !== n || n < 0 || n > 9007199254740991) fail('TLV', say('tlv: not a whole number: %', n));
+  if (!(n >= 0 && n <= 9007199254740991 && Math.floor(n) === n)) fail('TLV', say('tlv: not a whole number: %', n)); // NaN and non-numbers fail too
   const out: number[] = [];
   let v = n;
   do {

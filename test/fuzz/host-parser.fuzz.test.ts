@@ -5,7 +5,7 @@
 // garbage is still read. FUZZ_RUNS scales it; FUZZ_SEED replays a failure.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFrameReader, encodeFrame, MAX_BODY, REPLY_MARKER } from '../../protocol/frame.ts';
+import { createFrameReader, encodeFrame, LINE_TOO_LONG, MAX_BODY, REPLY_MARKER } from '../../protocol/frame.ts';
 import { decodeReply, encodeReply, FIELDS } from '../../protocol/messages.ts';
 import type { Reply } from '../../protocol/messages.ts';
 import type { Fields } from '../../protocol/tlv.ts';
@@ -34,7 +34,7 @@ function parse(pieces: string[]): Parsed[] {
       }
       out.push(event);
     },
-    (fault) => out.push({ kind: 'fault', fault }),
+    (fault) => out.push({ kind: 'fault', fault: fault === LINE_TOO_LONG ? 'too-long' : 'corrupt' }), // the wire model's names
   );
   for (const p of pieces) reader.push(p);
   return out;

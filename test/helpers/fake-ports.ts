@@ -91,7 +91,7 @@ export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorit
       hashes: nodeHashes(),
       onButton: (h) => (button = h),
       random: (n) => new Uint8Array(randomBytes(n)),
-      board: { id: 'fake', name: 'fake board', algorithms, maxAccounts: opts.slots ?? 32 },
+      board: { id: 'fake', algorithms, maxAccounts: opts.slots ?? 32 },
     },
     'Press confirm',
   );

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { base64Decode, base64Encode } from '../../protocol/base64.ts';
 import { crc32 } from '../../protocol/crc32.ts';
-import { createFrameReader, encodeFrame, MAX_BODY, MAX_LINE, REQUEST_MARKER } from '../../protocol/frame.ts';
+import { CORRUPT_FRAME, createFrameReader, encodeFrame, LINE_TOO_LONG, MAX_BODY, MAX_LINE, REQUEST_MARKER } from '../../protocol/frame.ts';
 import type { FrameFault } from '../../protocol/frame.ts';
 import { COMMANDS, decodeReply, decodeRequest, encodeReply, encodeRequest, ERRORS, errorName } from '../../protocol/messages.ts';
 import { zlibCrc32 } from '../helpers/zlib-crc.ts';
@@ -58,7 +58,7 @@ describe('frames', () => {
     const flipped = good.slice(0, 5) + (good[5] === 'A' ? 'B' : 'A') + good.slice(6);
     const { frames, faults, reader } = collect();
     reader.push(flipped + good);
-    expect(faults).toEqual(['corrupt']);
+    expect(faults).toEqual([CORRUPT_FRAME]);
     expect(frames).toHaveLength(1);
   });
 
@@ -66,14 +66,14 @@ describe('frames', () => {
     const good = encodeFrame('>', Uint8Array.of(1));
     const { frames, faults, reader } = collect();
     reader.push(good.slice(0, 6) + good);
-    expect(faults).toEqual(['corrupt']);
+    expect(faults).toEqual([CORRUPT_FRAME]);
     expect(frames).toHaveLength(1);
   });
 
   it('drops an oversized line once, then reads the next frame', () => {
     const { frames, faults, reader } = collect();
     reader.push('>' + 'A'.repeat(MAX_LINE + 50) + '\n' + encodeFrame('>', Uint8Array.of(7)));
-    expect(faults).toEqual(['too-long']);
+    expect(faults).toEqual([LINE_TOO_LONG]);
     expect(frames).toHaveLength(1);
   });
 

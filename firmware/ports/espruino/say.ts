@@ -3,14 +3,13 @@
 // token and the values, framed so the host can put the words back and so a
 // token can sit inside another's value:
 //   0x1E token (0x1F value)* 0x1D
-// Values after the last one given are left out; the host shows them as
-// "undefined", as say() would.
+// Values not given are left out (callers pass them in order, so only
+// trailing ones are ever missing); the host shows those as "undefined", as
+// say() would.
 
 export function say(token: string, a?: unknown, b?: unknown, c?: unknown): string {
   const values = [a, b, c];
-  let n = 3;
-  while (n > 0 && values[n - 1] === undefined) n--;
   let out = '\x1e' + token;
-  for (let i = 0; i < n; i++) out += '\x1f' + values[i];
+  for (let i = 0; i < 3; i++) if (values[i] !== undefined) out += '\x1f' + values[i];
   return out + '\x1d';
 }

@@ -53,10 +53,11 @@ export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Port
     storage: storage,
     clock: espruinoClock(storage),
     timers: { setInterval: setInterval, setTimeout: setTimeout, clearTimeout: clearTimeout },
-    hashes: espruinoNativeHashes(board.nativeHashes),
+    // The algorithms it offers, all native on Espruino boards (the pure hashes are not bundled).
+    hashes: espruinoNativeHashes(board.algorithms),
     onButton: espruinoButtons(board.buttons),
     random: hwRandom,
-    board: { id: board.id, name: board.name, algorithms: board.algorithms, maxAccounts: board.storage.maxAccounts, typicalDriftPpm: board.clock.typicalDriftPpm },
+    board: { id: board.id, algorithms: board.algorithms, maxAccounts: board.storage.maxAccounts, typicalDriftPpm: board.clock.typicalDriftPpm },
   };
 }
 
@@ -64,7 +65,7 @@ export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Port
 export function startEspruinoToken(board: EspruinoBoardProfile): TokenApp | null {
   const canvas = ssd1306Canvas(board);
   if (buttonHeld(board.buttons)) {
-    drawMessage(canvas, ['REPL mode', 'The token is stopped.', '', 'Reflash with:', 'totp-token flash', '', 'Reset to run it.']);
+    drawMessage(canvas, ['REPL mode: token off', '', 'Reflash with', 'totp-token flash', 'or reset to run it.']);
     return null;
   }
   E.setConsole(null, { force: true });
@@ -72,7 +73,7 @@ export function startEspruinoToken(board: EspruinoBoardProfile): TokenApp | null
     return startToken(espruinoPorts(board, canvas), board.espruino.confirmHint);
   } catch (e) {
     // The REPL stays off (it could read Storage): say why on the display instead.
-    drawMessage(canvas, ['Cannot start:', String((e as Error).message).substring(0, 21), '', 'Start in REPL mode', 'to reflash.']);
+    drawMessage(canvas, ['Cannot start:', String((e as Error).message), '', 'Start in REPL mode', 'to reflash.']);
     throw e;
   }
 }

@@ -143,7 +143,7 @@ export async function startJ5Token(opts: J5TokenOptions): Promise<J5Token> {
       hashes: runtime.hashes,
       random: runtime.random,
       onButton: (h) => (handler = h),
-      board: { id: profile.id, name: profile.name, algorithms: profile.algorithms, maxAccounts: profile.storage.maxAccounts, typicalDriftPpm: profile.clock.typicalDriftPpm },
+      board: { id: profile.id, algorithms: profile.algorithms, maxAccounts: profile.storage.maxAccounts, typicalDriftPpm: profile.clock.typicalDriftPpm },
     },
     confirm && confirm.role === 'next+confirm' ? 'Hold the button' : 'Press confirm',
     opts.presenceTimeoutMs,

@@ -37,7 +37,7 @@ export function startModdableToken(board: ModdableBoardProfile, canvas: Canvas):
       hashes: moddableHashes(board.nativeHashes),
       onButton: moddableButtons(board.buttons, m.buttonPull, timers),
       random: mathRandomBytes,
-      board: { id: board.id, name: board.name, algorithms: board.algorithms, maxAccounts: board.storage.maxAccounts, typicalDriftPpm: board.clock.typicalDriftPpm },
+      board: { id: board.id, algorithms: board.algorithms, maxAccounts: board.storage.maxAccounts, typicalDriftPpm: board.clock.typicalDriftPpm },
     };
     return startToken(ports, m.confirmHint);
   } catch (e) {

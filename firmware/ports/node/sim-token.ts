@@ -67,7 +67,7 @@ export async function startSimToken(opts: SimOptions): Promise<SimToken> {
       hashes: runtime.hashes,
       random: runtime.random,
       onButton: (h) => (buttonHandler = h),
-      board: { id: simBoard.id, name: 'totp-token simulator', algorithms: opts.algorithms ?? simBoard.algorithms, maxAccounts: opts.slots ?? simBoard.storage.maxAccounts, typicalDriftPpm: opts.typicalDriftPpm },
+      board: { id: simBoard.id, algorithms: opts.algorithms ?? simBoard.algorithms, maxAccounts: opts.slots ?? simBoard.storage.maxAccounts, typicalDriftPpm: opts.typicalDriftPpm },
     },
     'Confirm: SPACE key',
     opts.presenceTimeoutMs,

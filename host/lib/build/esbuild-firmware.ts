@@ -48,7 +48,7 @@ export const ESPRUINO_SUBSTITUTES: { [module: string]: string } = {
  * entry to build). They stay out of the firmware, where every byte of string
  * costs RAM.
  */
-const HOST_ONLY_BOARD_KEYS = ['runtime', 'wiring', 'firmwareEntry'];
+const HOST_ONLY_BOARD_KEYS = ['runtime', 'name', 'wiring', 'firmwareEntry', 'nativeHashes'];
 const HOST_ONLY_SUB_KEYS: { [key: string]: string[] } = {
   espruino: ['firmwareBoards', 'replMode'],
   display: ['driver', 'pins'],
