@@ -143,7 +143,8 @@ export async function flashEspruino(transport: Transport, code: Uint8Array, opts
   for (let off = 0; off < total; off += chunk) {
     const part = buf.subarray(off, Math.min(total, off + chunk)).toString('base64');
     const size = off === 0 ? ',' + total : '';
-    const ok = await repl.command(`print("TT"+"W",${S}.write("${BOOT_FILE}",atob("${part}"),${off}${size}),${off})`, 'TTW', timeout);
+    // Four times the usual wait: a write may make Storage compact the flash first, which takes seconds.
+    const ok = await repl.command(`print("TT"+"W",${S}.write("${BOOT_FILE}",atob("${part}"),${off}${size}),${off})`, 'TTW', timeout * 4);
     if (ok !== `true ${off}`) throw new TokenError('FLASH_WRITE', `Storage.write of bytes ${off}.. failed on the board (answer: ${excerpt(ok, 60)})`);
     chunks++;
     opts.onProgress?.({ phase: 'write', done: Math.min(total, off + chunk), total });

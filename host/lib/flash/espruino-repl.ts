@@ -50,7 +50,10 @@ export class EspruinoRepl {
   async command(js: string, tag: string, timeoutMs: number): Promise<string> {
     await this.transport.write(DLE + js + '\n');
     const m = await this.expect(new RegExp('(?:^|[\\r\\n>])' + tag + ' ?([^\\r\\n]*)\\r?\\n|Uncaught ([^\\r\\n]*)'), timeoutMs);
-    if (!m) throw new TokenError('FLASH_TIMEOUT', `no answer from the Espruino REPL within ${timeoutMs / 1000} s (to ${describeCommand(js)})`);
+    if (!m) {
+      const heard = excerpt(this.received, 80);
+      throw new TokenError('FLASH_TIMEOUT', `no answer from the Espruino REPL within ${timeoutMs / 1000} s (to ${describeCommand(js)}); ${heard ? `it said: ${heard}` : 'it said nothing'}`);
+    }
     if (m[2] !== undefined) throw new TokenError('FLASH_DEVICE', `the Espruino REPL reported: ${m[2].trim()} (running ${describeCommand(js)})`);
     return m[1];
   }
