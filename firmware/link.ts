@@ -2,7 +2,7 @@
 // replies out. Faulty frames get an error reply with id 0 (their id is
 // unknown); the reader resynchronises on the next marker.
 import { createFrameReader, encodeFrame, LINE_TOO_LONG, REPLY_MARKER, REQUEST_MARKER } from '../protocol/frame.ts';
-import { decodeRequest, encodeReply, ERRORS } from '../protocol/messages.ts';
+import { decodeRequest, encodeReply, ERRORS, MAX_MESSAGE } from '../protocol/messages.ts';
 import type { Request } from '../protocol/messages.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { SerialPort } from './ports.ts';
@@ -19,7 +19,8 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
     serial.write(encodeFrame(REPLY_MARKER, encodeReply({ id: id, status: status, fields: fields })));
   }
   function fault(id: number, status: number, message: string): void {
-    reply(id, status, { message: message });
+    // Cut to the field's limit: a long runtime message must not cost the reply itself.
+    reply(id, status, { message: message.substring(0, MAX_MESSAGE) });
   }
   const reader = createFrameReader(
     REQUEST_MARKER,

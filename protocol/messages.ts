@@ -14,6 +14,7 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_NAME = 64;
 export const MAX_ISSUER = 32;
 export const MAX_SECRET = 64;
+export const MAX_MESSAGE = 120;
 
 
 function fieldTable(table: { [key: string]: string }): FieldSpec[] {
@@ -37,7 +38,7 @@ function fieldTable(table: { [key: string]: string }): FieldSpec[] {
  */
 export const FIELDS: FieldSpec[] = fieldTable({
   name: 't' + MAX_NAME, issuer: 't' + MAX_ISSUER, algorithm: 'u1', digits: 'u1', period: 'u4', secret: 'b' + MAX_SECRET,
-  timeMs: 'u7', newName: 't' + MAX_NAME, newIssuer: 't' + MAX_ISSUER, check: 'b32', code: 't10', secondsLeft: 'u4', message: 't120',
+  timeMs: 'u7', newName: 't' + MAX_NAME, newIssuer: 't' + MAX_ISSUER, check: 'b32', code: 't10', secondsLeft: 'u4', message: 't' + MAX_MESSAGE,
   firmware: 't32', board: 't48', algorithms: 'u1', slotsTotal: 'u2', slotsFree: 'u2', clock: 'u1', protocol: 'u1', maxBody: 'u2', account: 'l0',
   timeoutS: 'u2', action: 't200', // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
   start: 'u2', total: 'u2', next: 'u2', syncedAtMs: 'u7', driftCentiPpm: 's7', errorMs: 'u7', challenge: 'b32', response: 'b32', salt: 'b32',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS, ERRORS, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
 import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
-import { fakeToken } from '../helpers/fake-ports.ts';
+import { fakeToken, SteppedStorage } from '../helpers/fake-ports.ts';
 import { readMessageLine } from '../helpers/ocr.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 
@@ -188,6 +188,18 @@ describe('token app commands', () => {
     expect(t.press('confirm')[0].fields.clock).toBe(1);
     // Confirmed: the new trusted anchor, so a small step from there is free again.
     expect(t.send(COMMANDS.TIME_SET, { timeMs: target + 60000 })[0].status).toBe(STATUS_OK);
+  });
+
+  it('an error whose text is over the message field\'s limit still gets its reply, cut to the limit', () => {
+    const storage = new SteppedStorage();
+    const t = fakeToken({ storage });
+    storage.write = () => {
+      throw new Error('flash said: ' + 'x'.repeat(300));
+    };
+    const [r] = t.send(COMMANDS.ADD, addFields('a'));
+    expect(r.status).toBe(ERRORS.STORAGE_FAILED);
+    expect((r.fields.message as string).length).toBe(120);
+    expect(r.fields.message).toMatch(/^storage write failed: flash said: x+$/);
   });
 
   it('small unconfirmed clock steps cannot add up to a big one', () => {
