@@ -38,6 +38,22 @@ interface AccessRecord {
   s: string;
   /** Wrong answers since the last right one. */
   f: number;
+  /** PBKDF2 iterations the key was (or a new one will be) derived with. */
+  i: number;
+}
+
+/**
+ * The stored record, or null if there is none. Reads the long-key format of
+ * firmware 0.1.0 before this one (its keys were derived with 10,000
+ * iterations), so a reflash keeps the password. Throws on a malformed one.
+ */
+function readRecord(text: string | undefined): AccessRecord | null {
+  if (!text) return null;
+  const o = JSON.parse(text) as { [k: string]: string | number | undefined };
+  const r = (typeof o.key === 'string' ? { k: o.key, s: o.salt, f: o.failures, i: 10000 } : o) as unknown as AccessRecord;
+  if (typeof r.k !== 'string' || typeof r.s !== 'string' || !(r.f >= 0)) throw new Error('bad access record');
+  if (!(r.i >= 1)) r.i = PBKDF2_ITERATIONS;
+  return r;
 }
 
 export interface AccessControl {
@@ -54,13 +70,12 @@ export interface AccessControl {
 }
 
 export function createAccessControl(storage: Storage, sha1: Hash, random: (n: number) => Uint8Array): AccessControl {
-  let rec: AccessRecord = { k: '', s: '', f: 0 };
+  let rec: AccessRecord = { k: '', s: '', f: 0, i: PBKDF2_ITERATIONS };
   try {
-    const text = storage.read(KEY);
-    if (text) rec = JSON.parse(text) as AccessRecord;
+    rec = readRecord(storage.read(KEY)) || rec;
   } catch (e) {
     // A damaged record must not open the token: keep a key that nothing matches.
-    rec = { k: base64Encode(random(20)), s: base64Encode(random(16)), f: FREE_ATTEMPTS };
+    rec = { k: base64Encode(random(20)), s: base64Encode(random(16)), f: FREE_ATTEMPTS, i: PBKDF2_ITERATIONS };
   }
   if (!rec.s) rec.s = base64Encode(random(16));
   let challenge: Uint8Array | null = null;
@@ -89,7 +104,7 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
       open = false;
       challenge = enabled() ? random(16) : null;
       reply.salt = base64Decode(rec.s);
-      reply.iterations = PBKDF2_ITERATIONS;
+      reply.iterations = rec.i; // a key set by older firmware keeps its count until the password is removed
       reply.locked = enabled() ? 1 : 0;
       if (challenge) reply.challenge = challenge;
     },
@@ -122,6 +137,7 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
     clear: () => {
       rec.k = '';
       rec.f = 0;
+      rec.i = PBKDF2_ITERATIONS;
       save();
     },
   };

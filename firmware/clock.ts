@@ -58,6 +58,21 @@ interface State {
   tt?: number;
 }
 
+const isNumber = (v: unknown): boolean => typeof v === 'number' && isFinite(v as number);
+
+/**
+ * The stored record, or null if there is none or it is malformed: the time is
+ * then unknown and the next sync starts afresh. (A record of firmware 0.1.0
+ * before this one, with long keys, reads as none: one `time sync` again.)
+ */
+function readRecord(text: string | undefined): State | null {
+  if (!text) return null;
+  const r = JSON.parse(text) as State;
+  if (!isNumber(r.ra) || !isNumber(r.ta) || !isNumber(r.pp) || !isNumber(r.wt) || !isNumber(r.ns)) return null;
+  if (!isNumber(r.tr) || !isNumber(r.tt)) r.tr = r.tt = undefined;
+  return r;
+}
+
 /** A sync may move the clock this far from what the trusted anchor predicts without the button. */
 export const FREE_CLOCK_STEP_MS = 300000;
 
@@ -65,8 +80,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   const maxLearnablePpm = Math.min(MAX_PLAUSIBLE_PPM, 2 * typicalDriftPpm + 100);
   let s: State | null = null;
   try {
-    const text = storage.read(KEY);
-    if (text) s = JSON.parse(text) as State;
+    s = readRecord(storage.read(KEY));
   } catch (e) {
     s = null; // a damaged clock record means the time is unknown
   }

@@ -58,7 +58,11 @@ export function drawMessage(canvas: Canvas, lines: string[]): void {
  */
 export function drawConfirm(canvas: Canvas, action: string, hint: string, secondsLeft: number): void {
   const rows = Math.floor((canvas.height + 2) / (canvas.cellH + 2)) - 3;
-  drawMessage(canvas, ['Confirm (' + secondsLeft + 's):'].concat(wrapText(canvas, action, rows), [hint, 'Other press: cancel']));
+  // Longer than the rows: show it a page at a time, turning every 2 s, so no part of it (a renamed account's new name) is ever hidden.
+  const all = wrapText(canvas, action, 99);
+  const pages = Math.ceil(all.length / rows);
+  const from = (Math.floor(secondsLeft / 2) % pages) * rows;
+  drawMessage(canvas, ['Confirm (' + secondsLeft + 's):'].concat(all.slice(from, from + rows), [hint, 'Other press: cancel']));
 }
 
 /** Text cut into rows that fit the width, at most `rows` of them; the last ends in '~' if text is left over. */

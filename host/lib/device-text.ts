@@ -141,5 +141,6 @@ export function deviceText(message: string, table: Map<string, string> = package
     if (template === undefined) return `device message #${token}` + (values.length ? ` (${values.join(', ')})` : '');
     return say(template, values[0], values[1], values[2]);
   }
-  return parseValue('');
+  // Control characters from a device never reach the terminal.
+  return parseValue('').replace(/[\x00-\x1f\x7f]/g, '?');
 }

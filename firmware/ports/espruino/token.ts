@@ -65,7 +65,7 @@ export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Port
 export function startEspruinoToken(board: EspruinoBoardProfile): TokenApp | null {
   const canvas = ssd1306Canvas(board);
   if (buttonHeld(board.buttons)) {
-    drawMessage(canvas, ['REPL mode: token off', '', 'Reflash with', 'totp-token flash', 'or reset to run it.']);
+    drawMessage(canvas, ['REPL mode: token off', 'totp-token flash,', 'or reset to run it']);
     return null;
   }
   E.setConsole(null, { force: true });
@@ -73,7 +73,7 @@ export function startEspruinoToken(board: EspruinoBoardProfile): TokenApp | null
     return startToken(espruinoPorts(board, canvas), board.espruino.confirmHint);
   } catch (e) {
     // The REPL stays off (it could read Storage): say why on the display instead.
-    drawMessage(canvas, ['Cannot start:', String((e as Error).message), '', 'Start in REPL mode', 'to reflash.']);
+    drawMessage(canvas, ['Cannot start:', String((e as Error).message), 'Reflash in REPL mode']);
     throw e;
   }
 }
