@@ -43,6 +43,16 @@ function tokens(count: number) {
   return map;
 }
 
+/** Two fake tokens on two ports, a fresh state file, two accounts per token named after the serial. */
+function twoTokenRun() {
+  const fleet = tokens(2);
+  const [a, b] = [...fleet.keys()];
+  const statePath = join(fresh(), 's.json');
+  const spec: FleetSpec = { ...DEFAULT_SPEC, accountsPerToken: 2, nameTemplate: '{serial}-{k}' };
+  const connect = async (p: string) => fleet.get(p)!;
+  return { fleet, a, b, statePath, spec, connect };
+}
+
 describe('fleet provisioning', () => {
   it('generates seeds of the size RFC 6238 uses for the hash, all different', () => {
     expect(generateSeed('SHA1')).toHaveLength(20);
@@ -217,12 +227,7 @@ describe('fleet provisioning', () => {
   });
 
   it('tokens swapped between two ports are recognised by key check: nothing is re-sent', async () => {
-    const dir = fresh();
-    const fleet = tokens(2);
-    const [a, b] = [...fleet.keys()];
-    const statePath = join(dir, 's.json');
-    const spec: FleetSpec = { ...DEFAULT_SPEC, accountsPerToken: 2, nameTemplate: '{serial}-{k}' };
-    const connect = async (p: string) => fleet.get(p)!;
+    const { fleet, a, b, statePath, spec, connect } = twoTokenRun();
     await provisionFleet({ ports: [a, b], spec, statePath, connect, onProgress: () => {} });
     const first = fleet.get(a)!;
     const second = fleet.get(b)!;
@@ -252,12 +257,7 @@ describe('fleet provisioning', () => {
   });
 
   it('an interrupted token is resumed only on the token that holds its accounts; a fresh token on its port becomes a new token', async () => {
-    const dir = fresh();
-    const fleet = tokens(2);
-    const [a, b] = [...fleet.keys()];
-    const statePath = join(dir, 's.json');
-    const spec: FleetSpec = { ...DEFAULT_SPEC, accountsPerToken: 2, nameTemplate: '{serial}-{k}' };
-    const connect = async (p: string) => fleet.get(p)!;
+    const { fleet, a, b, statePath, spec, connect } = twoTokenRun();
     const interruptedToken = fleet.get(b)!;
     interruptedToken.failAfterAdds = 1; // stores TT-0002-1, then the link drops
     const r1 = await provisionFleet({ ports: [a, b], spec, statePath, connect, onProgress: () => {} });
