@@ -7,7 +7,7 @@ import { classifyText } from '../../host/lib/import/classify.ts';
 import { parseMigrationUri, readMigrationQr } from '../../host/lib/import/migration.ts';
 import { decodeMessage } from '../../host/lib/import/protobuf.ts';
 import { parseUriList } from '../../host/lib/import/uri-list.ts';
-import { fieldBytes, fieldVarint, migrationPayload, migrationUri, varint } from './helpers/protobuf-encode.ts';
+import { fieldBytes, fieldVarint, migrationPayload, migrationUri } from './helpers/protobuf-encode.ts';
 import type { OtpParams } from './helpers/protobuf-encode.ts';
 
 const seed = (n: number, fill: number) => new Uint8Array(n).map((_, i) => (fill + i * 7) & 255);
@@ -15,22 +15,28 @@ const dir = mkdtempSync(join(tmpdir(), 'migration-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('protobuf decoder', () => {
-  it('reads varints of every length up to 2^53 and length-delimited fields', () => {
-    for (const n of [0, 1, 127, 128, 300, 2 ** 31, 2 ** 32 + 5, 2 ** 53 - 1]) {
+  it('reads varints of every length as unsigned 64-bit and length-delimited fields', () => {
+    for (const n of [0, 1, 127, 128, 300, 2 ** 31, 2 ** 32 + 5, 2 ** 53 - 1, 2 ** 53]) {
       const f = decodeMessage(new Uint8Array(fieldVarint(7, n)), 't');
-      expect(f).toEqual([{ field: 7, wireType: 0, value: n }]);
+      expect(f).toEqual([{ field: 7, wireType: 0, value: BigInt(n) }]);
     }
     const f = decodeMessage(new Uint8Array([...fieldBytes(1, [1, 2, 3]), ...fieldVarint(2, 5)]), 't');
     expect(f.map((x) => x.field)).toEqual([1, 2]);
     expect(Array.from(f[0].value as Uint8Array)).toEqual([1, 2, 3]);
   });
 
-  it('skips fixed-width fields and refuses cut-short data and groups', () => {
-    expect(decodeMessage(new Uint8Array([(9 << 3) | 5, 1, 2, 3, 4, ...fieldVarint(1, 2)]), 't')).toEqual([{ field: 1, wireType: 0, value: 2 }]);
+  it('reads fixed-width fields, skips groups, refuses cut-short data and impossible wire types', () => {
+    expect(decodeMessage(new Uint8Array([(9 << 3) | 5, 1, 2, 3, 4, ...fieldVarint(1, 2)]), 't')).toEqual([
+      { field: 9, wireType: 5, value: 0x04030201n },
+      { field: 1, wireType: 0, value: 2n },
+    ]);
+    // group 3 { field 1 = 5 } then field 2 = 7
+    expect(decodeMessage(new Uint8Array([(3 << 3) | 3, 0x08, 5, (3 << 3) | 4, 0x10, 7]), 't')).toEqual([{ field: 2, wireType: 0, value: 7n }]);
     expect(() => decodeMessage(new Uint8Array(fieldBytes(1, [1, 2, 3])).subarray(0, 4), 't')).toThrow(/claims 3 bytes but only 2 remain/);
     expect(() => decodeMessage(new Uint8Array([0x08, 0x80]), 't')).toThrow(/truncated varint/);
-    expect(() => decodeMessage(new Uint8Array([(1 << 3) | 3]), 't')).toThrow(/wire type 3/);
-    expect(() => decodeMessage(new Uint8Array([0x08, ...varint(2 ** 53)]), 't')).toThrow(/too large/);
+    expect(() => decodeMessage(new Uint8Array([(1 << 3) | 3]), 't')).toThrow(/group 1 has no end/);
+    expect(() => decodeMessage(new Uint8Array([(1 << 3) | 6]), 't')).toThrow(/wire type 6/);
+    expect(() => decodeMessage(new Uint8Array([0x08, ...new Array(10).fill(0xff), 1]), 't')).toThrow(/longer than 10 bytes/);
   });
 });
 

@@ -73,7 +73,7 @@ describe('PSKC reader (RFC 6030)', () => {
     expect(() => readPskc('<KeyContainer><KeyPackage></KeyContainer>')).toThrow(/not well-formed XML/);
     expect(() => readPskc('<foo/>')).toThrow(/no <KeyContainer>/);
     const plain = fixture('rfc6030-figure2.pskcxml');
-    expect(() => readPskc(plain.replace('pskc:hotp', 'pskc:ocra'))).toThrow(/key 1 of 1 \(Id '12345678'\): algorithm '.*ocra' is not TOTP or HOTP/);
+    expect(() => readPskc(plain.replace('pskc:hotp', 'pskc:ocra'))).toThrow(/key 1 of 1 \(Id '12345678'\): an OCRA \(challenge-response, RFC 6287\) key, which the token cannot hold/);
     expect(() => readPskc(plain.replace('<ResponseFormat', '<Suite>HMAC-MD5</Suite><ResponseFormat'))).toThrow(/Suite 'HMAC-MD5' is not SHA1/);
     expect(() => readPskc(plain.replace('Encoding="DECIMAL"', 'Encoding="HEXADECIMAL"'))).toThrow(/only DECIMAL/);
     expect(() => readPskc(plain.replace('Length="8"', 'Length="4"'))).toThrow(/Length must be 6 to 10/);

@@ -15,10 +15,10 @@
 import { base64Decode } from '../../../protocol/base64.ts';
 import { utf8Decode } from '../../../protocol/bytes.ts';
 import type { Algorithm } from '../../../protocol/hash.ts';
-import { MAX_SECRET_BYTES } from '../../../protocol/hotp.ts';
+import { MAX_COUNTER, MAX_SECRET_BYTES } from '../../../protocol/hotp.ts';
 import type { OtpAuth, OtpType } from '../../../protocol/otpauth.ts';
 import { TokenError } from '../errors.ts';
-import { decodeMessage } from './protobuf.ts';
+import { decodeMessage, int32, int64 } from './protobuf.ts';
 import type { ProtoField } from './protobuf.ts';
 
 export interface MigrationBatch {
@@ -75,7 +75,7 @@ function payloadBytes(uri: string): Uint8Array {
   }
 }
 
-function text(v: number | Uint8Array, what: string): string {
+function text(v: bigint | Uint8Array, what: string): string {
   if (!(v instanceof Uint8Array)) bad(`${what} is not text`);
   try {
     return utf8Decode(v);
@@ -84,10 +84,7 @@ function text(v: number | Uint8Array, what: string): string {
   }
 }
 
-function int(v: number | Uint8Array, what: string): number {
-  if (typeof v !== 'number') bad(`${what} is not a number`);
-  return v;
-}
+const int = (f: ProtoField, what: string): number => int32(f, `otpauth-migration: ${what}`);
 
 /** Split Google's "Issuer:account" names the way otpauth labels are split. */
 function accountAndIssuer(name: string, issuer: string): [string, string] {
@@ -106,7 +103,7 @@ function decodeEntry(fields: ProtoField[], index: number, total: number): OtpAut
   let algorithmId = 0;
   let digitsId = 0;
   let typeId = 0;
-  let counter = 0;
+  let counter = 0n;
   const where = `entry ${index + 1} of ${total}`;
   for (const f of fields) {
     if (f.field === 1) {
@@ -114,10 +111,11 @@ function decodeEntry(fields: ProtoField[], index: number, total: number): OtpAut
       secret = f.value;
     } else if (f.field === 2) name = text(f.value, `${where}: name`);
     else if (f.field === 3) issuer = text(f.value, `${where}: issuer`);
-    else if (f.field === 4) algorithmId = int(f.value, `${where}: algorithm`);
-    else if (f.field === 5) digitsId = int(f.value, `${where}: digits`);
-    else if (f.field === 6) typeId = int(f.value, `${where}: type`);
-    else if (f.field === 7) counter = int(f.value, `${where}: counter`);
+    else if (f.field === 4) algorithmId = int(f, `${where}: algorithm`);
+    else if (f.field === 5) digitsId = int(f, `${where}: digits`);
+    else if (f.field === 6) typeId = int(f, `${where}: type`);
+    else if (f.field === 7) counter = int64(f, `otpauth-migration: ${where}: counter`);
+    // other fields (newer app versions may add some) are ignored, as protobuf readers do
   }
   const [account, iss] = accountAndIssuer(name, issuer);
   const label = `${where} (${iss ? iss + ': ' : ''}${account || 'no name'})`;
@@ -131,6 +129,7 @@ function decodeEntry(fields: ProtoField[], index: number, total: number): OtpAut
   if (type === undefined) bad(`${label}: ${typeId === 0 ? 'unspecified' : 'unknown'} OTP type (enum value ${typeId}); only TOTP and HOTP exist`);
   if (secret === null || secret.length === 0) bad(`${label}: has no secret`);
   if (secret.length > MAX_SECRET_BYTES) bad(`${label}: the secret is ${secret.length} bytes; at most ${MAX_SECRET_BYTES} are supported`);
+  if (type === 'hotp' && (counter < 0n || counter > BigInt(MAX_COUNTER))) bad(`${label}: HOTP counter ${counter} is out of range (0 to ${MAX_COUNTER})`);
   return {
     type,
     issuer: iss,
@@ -139,7 +138,7 @@ function decodeEntry(fields: ProtoField[], index: number, total: number): OtpAut
     algorithm,
     digits,
     period: MIGRATION_PERIOD,
-    counter: type === 'hotp' ? counter : 0,
+    counter: type === 'hotp' ? Number(counter) : 0,
   };
 }
 
@@ -151,10 +150,10 @@ export function parseMigrationUri(uri: string): MigrationBatch {
     const entries = top.filter((f) => f.field === 1);
     const batch: MigrationBatch = { accounts: [], version: 0, batchSize: 1, batchIndex: 0, batchId: 0 };
     for (const f of top) {
-      if (f.field === 2) batch.version = int(f.value, 'version');
-      else if (f.field === 3) batch.batchSize = int(f.value, 'batch_size');
-      else if (f.field === 4) batch.batchIndex = int(f.value, 'batch_index');
-      else if (f.field === 5) batch.batchId = int(f.value, 'batch_id');
+      if (f.field === 2) batch.version = int(f, 'version');
+      else if (f.field === 3) batch.batchSize = int(f, 'batch_size');
+      else if (f.field === 4) batch.batchIndex = int(f, 'batch_index');
+      else if (f.field === 5) batch.batchId = int(f, 'batch_id'); // random, often negative
     }
     if (entries.length === 0) bad('the export holds no accounts');
     try {

@@ -1,30 +1,41 @@
 // RFC 6030 PSKC reader: the seed files that come with hardware tokens and
-// that identity providers import. Plain files (<Secret><PlainValue>) and
-// password-protected ones (§6.2: a PBKDF2-derived key, values in AES-CBC
-// with the IV prepended, each with an HMAC <ValueMAC> under a <MACKey> that
-// is itself encrypted). Pre-shared-key files (§6.1, <ds:KeyName>) and AES key
-// wrap (kw-aes128/192/256) are read too when the caller has the key.
+// that identity providers import, and the draft-era layouts that came before
+// the RFC (draft-hoyer-keyprov-portable-symmetric-key-container-00/01,
+// draft-ietf-keyprov-pskc-02: <SecretContainer>, <Device>, <Data Name=...>,
+// <Value>/<ValueDigest>, PBE-3DES112-CBC...). Which element and attribute
+// names are read, and how, follows python-pskc's parser (pskc/parser.py,
+// Arthur de Jong), the most complete reader, which the import is tested
+// against on its whole test corpus (test/enroll/pskc-corpus.test.ts).
 //
-// Mapping of one <Key> to an account (also in README.md beside this file):
-//   type       Key@Algorithm ending in 'totp' or 'hotp' (urn:ietf:params:xml:ns:keyprov:pskc:totp,
-//              ...:pskc:hotp, and the '#totp' spelling some vendors use); anything else is refused
-//   algorithm  AlgorithmParameters/Suite naming SHA1, SHA256 or SHA512 (HMAC-SHA256, SHA-256...);
-//              absent: SHA1 (RFC 4226's HMAC-SHA-1). Anything else (MD5, OCRA suites) is refused
-//   digits     AlgorithmParameters/ResponseFormat@Length (Encoding must be DECIMAL); absent: 6
-//   period     Data/TimeInterval; absent: 30.   counter: Data/Counter (hotp); absent: 0
-//   Data/Time  the T0 of RFC 6238: only 0 (or absent) is accepted, as everywhere else here
+// Reading is in two steps: readPskcRaw() decodes and decrypts every key as
+// the file states it (readable by tests whatever the key is); readPskc()
+// then maps each key to an account or refuses the whole file, saying why:
+//   type       Key@Algorithm ending in 'totp' or 'hotp' (':pskc:totp', '#totp', draft 'HOTP');
+//              OCRA, PIN, YubiKey AES, SecurID, ActivIdentity keys are refused by name
+//   algorithm  AlgorithmParameters/Suite naming SHA1, SHA256 or SHA512; absent: SHA1
+//   digits     ResponseFormat Length (Encoding DECIMAL, no check digit); absent: 6
+//   period     Data/TimeInterval; absent: 30.   counter: Data/Counter (HOTP); absent: 0
+//   Data/Time  the T0 of RFC 6238: only 0 (or absent) is accepted. TimeDrift is the old device's
+//              clock error, meaningless for a new token: ignored
 //   issuer     Key/Issuer
 //   account    FriendlyName, else Key/UserId, else DeviceInfo/UserId, else SerialNo, else Key@Id
-// A wrong password fails the MAC check (or the MAC key's padding) before any
-// value is used, and reading is all-or-nothing: one bad key refuses the file.
+//   Policy     a PIN, a use count, a KeyUsage without OTP, dates outside today, or rules not
+//              understood (RFC 6030 §5: the key MUST NOT be used then) are refused: the token
+//              cannot enforce them, and silently dropping a policy would weaken the key
+// Encryption (pskc-crypto.ts): pre-shared keys (§6.1), PBKDF2 passwords (§6.2), RSA-OAEP to a
+// certificate (§6.3) with the private key; each value's MAC (over the ciphertext, or the
+// plaintext as drafts did) is checked under the file's MAC key. A wrong key fails the MAC,
+// the padding or the key-wrap check before any value is used, and reading is all-or-nothing.
 // Messages name the key (index, Id, serial), never a secret.
-import { createDecipheriv, createHmac, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
+import { createHmac, createPrivateKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { MAX_DIGITS, MAX_SECRET_BYTES, MIN_DIGITS, MAX_COUNTER } from '../../../protocol/hotp.ts';
+import { MAX_COUNTER, MAX_DIGITS, MAX_SECRET_BYTES, MIN_DIGITS } from '../../../protocol/hotp.ts';
 import type { Algorithm } from '../../../protocol/hash.ts';
 import type { OtpAuth, OtpType } from '../../../protocol/otpauth.ts';
 import { TokenError } from '../errors.ts';
+import { CipherRefusal, WrongKeyError, algorithmName, checkCipher, decrypt, hmacHash, isAsymmetric, isKeyWrap } from './pskc-crypto.ts';
 
 export const PSKC_NS = 'urn:ietf:params:xml:ns:keyprov:pskc';
 export const TOTP_URN = 'urn:ietf:params:xml:ns:keyprov:pskc:totp';
@@ -51,13 +62,54 @@ export interface PskcKey {
   userId: string;
 }
 
+export interface PskcPolicy {
+  startDate: string;
+  expiryDate: string;
+  numberOfTransactions: bigint | null;
+  keyUsage: string[];
+  pinKeyId: string;
+  pinUsage: string;
+  /** Rules this reader (like python-pskc) does not know: RFC 6030 says the key must not be used then. */
+  unknown: boolean;
+}
+
+/** One key as the file states it, decrypted. */
+export interface PskcRawKey {
+  /** "key 2 of 4 (Id 'x')", for messages. */
+  where: string;
+  id: string;
+  algorithm: string;
+  suite: string;
+  issuer: string;
+  friendlyName: string;
+  keyUserId: string;
+  deviceUserId: string;
+  serial: string;
+  manufacturer: string;
+  model: string;
+  keyReference: string;
+  responseEncoding: string;
+  responseLength: number | null;
+  responseCheck: boolean | null;
+  secret: Uint8Array | null;
+  counter: bigint | null;
+  timeOffset: bigint | null;
+  timeInterval: bigint | null;
+  timeDrift: bigint | null;
+  policy: PskcPolicy;
+}
+
 export interface PskcReadOptions {
   /** For files protected by a password (§6.2). */
   password?: string;
   /** For files encrypted under a pre-shared key (§6.1). */
   preSharedKey?: Uint8Array;
+  /** PEM private key for files encrypted to a certificate (§6.3). */
+  privateKeyPem?: string;
   /** Name used in messages (the file path). */
   source?: string;
+  /** "Today", for policy dates (tests). */
+  now?: Date;
 }
 
 type Node = { [key: string]: unknown };
@@ -80,21 +132,70 @@ function kid(node: Node | undefined, path: string): Node | undefined {
   return n;
 }
 
-function textAt(node: Node | undefined, path: string): string {
-  const n = kid(node, path);
-  const t = n ? n['#text'] : undefined;
+/** The first of several paths that exists (python-pskc's find(tree, *matches)). */
+function find(node: Node | undefined, ...paths: string[]): Node | undefined {
+  for (const p of paths) {
+    const n = kid(node, p);
+    if (n) return n;
+  }
+  return undefined;
+}
+
+function findAll(node: Node | undefined, ...names: string[]): Node[] {
+  const out: Node[] = [];
+  for (const n of names) out.push(...kids(node, n));
+  return out;
+}
+
+function textOf(n: Node | undefined): string | null {
+  if (!n) return null;
+  const t = n['#text'];
   return t === undefined ? '' : String(t).trim();
 }
 
-function attr(node: Node | undefined, name: string): string {
-  const v = node ? node['@' + name] : undefined;
-  return v === undefined ? '' : String(v).trim();
+function textAt(node: Node | undefined, ...paths: string[]): string {
+  return textOf(find(node, ...paths)) ?? '';
+}
+
+function attr(node: Node | undefined, ...names: string[]): string {
+  for (const name of names) {
+    const v = node ? node['@' + name] : undefined;
+    if (v !== undefined && String(v).trim() !== '') return String(v).trim();
+  }
+  return '';
 }
 
 function base64Strict(text: string, what: string, source: string): Uint8Array {
   const t = text.replace(/\s+/g, '');
   if (t === '' || t.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(t)) bad(source, `${what} is not base64`);
   return new Uint8Array(Buffer.from(t, 'base64'));
+}
+
+function integer(text: string, what: string, source: string): bigint {
+  if (!/^[+-]?\d{1,30}$/.test(text)) bad(source, `${what} is not a whole number ('${text.slice(0, 20)}')`);
+  return BigInt(text);
+}
+
+function intAttr(node: Node | undefined, what: string, source: string, ...names: string[]): number | null {
+  const t = attr(node, ...names);
+  if (t === '') return null;
+  const v = integer(t, what, source);
+  return Number(v);
+}
+
+function boolAttr(node: Node | undefined, what: string, source: string, ...names: string[]): boolean | null {
+  const t = attr(node, ...names).toLowerCase();
+  if (t === '') return null;
+  if (t === 'true' || t === '1') return true;
+  if (t === 'false' || t === '0') return false;
+  return bad(source, `${what} is not a boolean ('${t.slice(0, 20)}')`);
+}
+
+function dateAt(node: Node | undefined, what: string, source: string, ...paths: string[]): string {
+  const t = textAt(node, ...paths);
+  if (t === '') return '';
+  if (Number.isNaN(Date.parse(t))) bad(source, `${what} is not a date ('${t.slice(0, 30)}')`);
+  return t;
 }
 
 function parseXml(xml: string, source: string): Node {
@@ -114,184 +215,325 @@ function parseXml(xml: string, source: string): Node {
   });
   const doc = parser.parse(xml) as Node;
   const container = kids(doc, 'KeyContainer')[0];
-  if (!container) bad(source, 'no <KeyContainer> element: not a PSKC file');
-  const version = attr(container, 'Version');
-  if (version !== '' && version !== '1' && version !== '1.0') bad(source, `PSKC version ${version} is not supported (only 1.0)`);
-  return container;
+  const draft = kids(doc, 'SecretContainer')[0];
+  if (!container && !draft) bad(source, 'no <KeyContainer> element: not a PSKC file');
+  if (container) {
+    const version = attr(container, 'Version', 'version');
+    if (version !== '' && version !== '1' && version !== '1.0') bad(source, `PSKC version ${version} is not supported (only 1.0)`);
+    return container;
+  }
+  return draft;
 }
 
 // ---- encryption (§6)
 
 interface Crypto {
-  key: Uint8Array | null;
+  /** Encryption algorithm short name (file-wide, or the first value's). */
+  algorithm: string;
+  algorithmUri: string;
+  key: Uint8Array | KeyObject | null;
   /** Why there is no key (so the first encrypted value can say it). */
   noKey: string;
-  macAlgorithm: string | null;
+  iv: Uint8Array | null;
+  macAlgorithm: string;
   macKey: Uint8Array | null;
+  macKeyValue: { algorithm: string; uri: string; data: Uint8Array } | null;
 }
 
-function hashOfUri(uri: string): string | null {
-  const m = /(?:^|#)hmac-(sha1|sha224|sha256|sha384|sha512)$/i.exec(uri.trim());
-  return m ? m[1].toLowerCase() : null;
+export type PskcProtection = 'password' | 'key' | 'private-key' | null;
+
+function encryptionInfo(container: Node): Node | undefined {
+  return find(container, 'EncryptionKey', 'EncryptionMethod');
 }
 
-const CIPHERS: { [suffix: string]: { node: string; keyLen: number; wrap: boolean } } = {
-  'aes128-cbc': { node: 'aes-128-cbc', keyLen: 16, wrap: false },
-  'aes192-cbc': { node: 'aes-192-cbc', keyLen: 24, wrap: false },
-  'aes256-cbc': { node: 'aes-256-cbc', keyLen: 32, wrap: false },
-  'kw-aes128': { node: 'id-aes128-wrap', keyLen: 16, wrap: true },
-  'kw-aes192': { node: 'id-aes192-wrap', keyLen: 24, wrap: true },
-  'kw-aes256': { node: 'id-aes256-wrap', keyLen: 32, wrap: true },
-};
-
-function cipherOf(uri: string, source: string): { node: string; keyLen: number; wrap: boolean } {
-  const c = CIPHERS[uri.slice(uri.lastIndexOf('#') + 1).toLowerCase()];
-  if (!c) bad(source, `encryption algorithm '${uri || 'none given'}' is not supported (AES-CBC and AES key wrap are)`);
-  return c;
+function protection(container: Node): PskcProtection {
+  const ek = encryptionInfo(container);
+  if (!ek) return null;
+  if (kid(ek, 'X509Data')) return 'private-key';
+  if (kid(ek, 'DerivedKey') || kid(ek, 'PBESalt') || /^pbe/i.test(attr(ek, 'Algorithm', 'algorithm'))) return 'password';
+  return 'key';
 }
-
-class DecryptError extends Error {}
-
-/** Decrypt an xenc value: AES-CBC with the IV prepended and xmlenc/PKCS#7 padding, or AES key wrap. */
-function decryptValue(algorithmUri: string, key: Uint8Array, data: Uint8Array, source: string): Uint8Array {
-  const c = cipherOf(algorithmUri, source);
-  if (key.length !== c.keyLen) bad(source, `the key is ${key.length} bytes but ${algorithmUri} needs ${c.keyLen}`);
-  try {
-    if (c.wrap) {
-      const d = createDecipheriv(c.node, key, Buffer.from('A6A6A6A6A6A6A6A6', 'hex'));
-      return new Uint8Array(Buffer.concat([d.update(data), d.final()]));
-    }
-    if (data.length < 32 || data.length % 16 !== 0) throw new DecryptError('length');
-    const d = createDecipheriv(c.node, key, data.subarray(0, 16));
-    d.setAutoPadding(false);
-    const plain = new Uint8Array(Buffer.concat([d.update(data.subarray(16)), d.final()]));
-    // XML Encryption padding: the last byte counts the padding (PKCS#7 also fills it with that count).
-    const pad = plain[plain.length - 1];
-    if (pad < 1 || pad > 16) {
-      plain.fill(0);
-      throw new DecryptError('padding');
-    }
-    const out = new Uint8Array(plain.subarray(0, plain.length - pad));
-    plain.fill(0);
-    return out;
-  } catch (e) {
-    if (e instanceof TokenError) throw e;
-    throw new DecryptError('decrypt');
-  }
-}
-
-function encryptedData(node: Node | undefined, what: string, source: string): { algorithm: string; data: Uint8Array } {
-  const algorithm = attr(kid(node, 'EncryptionMethod'), 'Algorithm');
-  const cv = textAt(node, 'CipherData/CipherValue');
-  if (cv === '') bad(source, `${what} has no CipherValue`);
-  return { algorithm, data: base64Strict(cv, `${what} CipherValue`, source) };
-}
-
-const WRONG_PASSWORD = (source: string, how: string): TokenError =>
-  new TokenError('PSKC_WRONG_PASSWORD', `${source}: wrong password or key (${how}); nothing was imported`);
 
 function setUpCrypto(container: Node, opts: PskcReadOptions, source: string): Crypto {
-  const crypto: Crypto = { key: null, noKey: '', macAlgorithm: null, macKey: null };
-  const ek = kid(container, 'EncryptionKey');
+  const crypto: Crypto = { algorithm: '', algorithmUri: '', key: null, noKey: '', iv: null, macAlgorithm: '', macKey: null, macKeyValue: null };
+  const ek = encryptionInfo(container);
   if (ek) {
-    const derived = kid(ek, 'DerivedKey');
-    if (derived) {
-      const method = kid(derived, 'KeyDerivationMethod');
-      const alg = attr(method, 'Algorithm');
-      if (!/#pbkdf2$/i.test(alg)) bad(source, `key derivation '${alg || 'none given'}' is not supported (PBKDF2 is)`);
+    crypto.algorithmUri = attr(ek, 'Algorithm', 'algorithm');
+    crypto.algorithm = algorithmName(crypto.algorithmUri);
+    const iv = textAt(ek, 'IV');
+    if (iv) crypto.iv = base64Strict(iv, 'IV', source);
+    const kind = protection(container);
+    if (kind === 'password') {
+      const method = kid(ek, 'DerivedKey/KeyDerivationMethod');
       const p = kid(method, 'PBKDF2-params');
-      const salt = base64Strict(textAt(p, 'Salt/Specified'), 'PBKDF2 salt', source);
-      const iterations = Number(textAt(p, 'IterationCount'));
-      if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) bad(source, `PBKDF2 IterationCount must be 1 to ${MAX_ITERATIONS}`);
+      const alg = method ? attr(method, 'Algorithm') : 'pbkdf2';
+      if (!/(^|#)pbkdf2$/i.test(alg)) bad(source, `key derivation '${alg || 'none given'}' is not supported (PBKDF2 is)`);
+      const saltText = textAt(p, 'Salt/Specified') || textAt(ek, 'PBESalt');
+      const iterText = textAt(p, 'IterationCount') || textAt(ek, 'PBEIterationCount');
       const lengthText = textAt(p, 'KeyLength');
-      const keyLength = lengthText === '' ? 16 : Number(lengthText);
-      if (!Number.isInteger(keyLength) || [16, 24, 32].indexOf(keyLength) < 0) bad(source, `PBKDF2 KeyLength must be 16, 24 or 32, got '${lengthText}'`);
+      if (saltText === '' || iterText === '') bad(source, 'the PBKDF2 key derivation is incomplete (no salt or no iteration count), so no password can open it');
+      const salt = base64Strict(saltText, 'PBKDF2 salt', source);
+      const iterations = Number(integer(iterText, 'PBKDF2 IterationCount', source));
+      if (iterations < 1 || iterations > MAX_ITERATIONS) bad(source, `PBKDF2 IterationCount must be 1 to ${MAX_ITERATIONS}`);
+      // Draft files give no KeyLength: the cipher's key length (python-pskc does the same).
+      const keyLength = lengthText !== '' ? Number(integer(lengthText, 'PBKDF2 KeyLength', source)) : crypto.algorithm === 'tripledes-cbc' ? 16 : /(128|192|256)/.test(crypto.algorithm) ? Number(/(128|192|256)/.exec(crypto.algorithm)![1]) / 8 : 16;
+      if ([16, 24, 32].indexOf(keyLength) < 0) bad(source, `PBKDF2 KeyLength must be 16, 24 or 32, got '${lengthText}'`);
       const prfUri = attr(kid(p, 'PRF'), 'Algorithm');
-      const prf = prfUri === '' ? 'sha1' : hashOfUri(prfUri);
+      const prf = prfUri === '' ? 'sha1' : hmacHash(algorithmName(prfUri));
       if (!prf) bad(source, `PBKDF2 PRF '${prfUri}' is not supported (HMAC-SHA1/224/256/384/512 are)`);
-      if (opts.password === undefined) {
-        crypto.noKey = 'this PSKC file is protected by a password: give it (--password-stdin, or the prompt)';
-      } else {
-        crypto.key = new Uint8Array(pbkdf2Sync(Buffer.from(opts.password, 'utf8'), salt, iterations, keyLength, prf));
+      if (opts.password === undefined) crypto.noKey = 'this PSKC file is protected by a password: give it (--password-stdin, or the prompt)';
+      else crypto.key = new Uint8Array(pbkdf2Sync(Buffer.from(opts.password, 'utf8'), salt, iterations, keyLength, prf));
+    } else if (kind === 'private-key') {
+      if (opts.privateKeyPem === undefined) crypto.noKey = 'this PSKC file is encrypted to a certificate (RFC 6030 §6.3): give the matching private key (--private-key FILE.pem)';
+      else {
+        try {
+          crypto.key = createPrivateKey(opts.privateKeyPem);
+        } catch {
+          bad(source, 'the private key given is not a PEM private key node:crypto can read');
+        }
       }
-    } else if (kid(ek, 'X509Data')) {
-      bad(source, 'this PSKC file is encrypted to a certificate (asymmetric, §6.3), which is not supported');
     } else {
-      if (opts.preSharedKey === undefined) {
-        crypto.noKey = `this PSKC file is encrypted under a pre-shared key${textAt(ek, 'KeyName') ? ` ('${textAt(ek, 'KeyName')}')` : ''}: give that key`;
-      } else {
-        crypto.key = new Uint8Array(opts.preSharedKey);
-      }
+      const name = textAt(ek, 'KeyName', 'DerivedKey/MasterKeyName', 'DerivedKey/CarriedKeyName');
+      if (opts.preSharedKey === undefined) crypto.noKey = `this PSKC file is encrypted under a pre-shared key${name ? ` ('${name}')` : ''}: give that key (--key-file FILE, hex or raw bytes)`;
+      else crypto.key = new Uint8Array(opts.preSharedKey);
     }
   }
-  const mm = kid(container, 'MACMethod');
-  // A MACMethod without an algorithm authenticates nothing (python-pskc writes one beside key wrap).
-  if (mm && attr(mm, 'Algorithm') !== '') {
-    crypto.macAlgorithm = hashOfUri(attr(mm, 'Algorithm'));
-    if (!crypto.macAlgorithm) bad(source, `MAC algorithm '${attr(mm, 'Algorithm') || 'none given'}' is not supported (HMAC-SHA1/224/256/384/512 are)`);
-    const mk = kid(mm, 'MACKey');
-    if (mk && crypto.key) {
-      const { algorithm, data } = encryptedData(mk, 'MACKey', source);
-      try {
-        crypto.macKey = decryptValue(algorithm, crypto.key, data, source);
-      } catch (e) {
-        if (e instanceof DecryptError) throw WRONG_PASSWORD(source, 'the MAC key does not decrypt');
-        throw e;
-      }
-    } else if (!mk && crypto.key) {
-      crypto.macKey = new Uint8Array(crypto.key); // drafts before RFC 6030 MACed under the encryption key
-    }
+  const mm = find(container, 'MACMethod', 'DigestMethod');
+  crypto.macAlgorithm = algorithmName(attr(mm, 'Algorithm', 'algorithm') || textAt(container, 'MACAlgorithm'));
+  const mk = kid(mm, 'MACKey');
+  if (mk) {
+    const uri = encryptionUri(mk);
+    crypto.macKeyValue = { algorithm: algorithmName(uri), uri, data: base64Strict(textAt(mk, 'CipherData/CipherValue'), 'MACKey CipherValue', source) };
   }
   return crypto;
 }
 
+function encryptionUri(enc: Node): string {
+  return attr(kid(enc, 'EncryptionMethod/EncryptionScheme'), 'Algorithm') || attr(kid(enc, 'EncryptionMethod'), 'Algorithm');
+}
+
 function wipeCrypto(c: Crypto): void {
-  c.key?.fill(0);
+  if (c.key instanceof Uint8Array) c.key.fill(0);
   c.macKey?.fill(0);
 }
 
-/** A <Secret>, <Counter>, <TimeInterval>... element's bytes: PlainValue (base64 or decimal) or a MACed EncryptedValue. */
-function dataValue(node: Node, crypto: Crypto, where: string, source: string, integer: boolean): Uint8Array | number {
-  const plain = kid(node, 'PlainValue');
-  if (plain) {
-    const t = textAt(node, 'PlainValue');
-    if (!integer) return base64Strict(t, `${where} PlainValue`, source);
-    if (!/^\d{1,16}$/.test(t) || Number(t) > MAX_COUNTER) bad(source, `${where} is not a whole number`);
-    return Number(t);
-  }
-  const enc = kid(node, 'EncryptedValue');
-  if (!enc) bad(source, `${where} has neither PlainValue nor EncryptedValue`);
-  if (!crypto.key) bad(source, crypto.noKey || `${where} is encrypted but the file names no encryption key`);
-  const { algorithm, data } = encryptedData(enc, `${where} EncryptedValue`, source);
-  const wrap = cipherOf(algorithm, source).wrap;
-  const macText = textAt(node, 'ValueMAC');
-  if (!wrap && (macText === '' || !crypto.macKey)) {
-    bad(source, `${where} is encrypted in CBC mode without a ValueMAC, so a wrong password cannot be told from a right one (RFC 6030 §6.1.1 requires the MAC)`);
-  }
-  const mac = macText === '' ? null : base64Strict(macText, `${where} ValueMAC`, source);
-  const hmac = (msg: Uint8Array): Uint8Array => new Uint8Array(createHmac(crypto.macAlgorithm as string, crypto.macKey as Uint8Array).update(msg).digest());
-  const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && timingSafeEqual(a, b);
-  // RFC 6030 MACs the ciphertext (IV included); check it before decrypting.
-  const macOk = mac !== null && crypto.macKey !== null && same(hmac(data), mac);
-  let value: Uint8Array;
+const WRONG_KEY = (source: string, how: string): TokenError => new TokenError('PSKC_WRONG_PASSWORD', `${source}: wrong password or key (${how}); nothing was imported`);
+
+interface Encrypted {
+  algorithm: string;
+  uri: string;
+  data: Uint8Array;
+  mac: Uint8Array | null;
+}
+
+function decryptWith(crypto: Crypto, value: { algorithm: string; uri: string; data: Uint8Array }, what: string, source: string): Uint8Array {
+  const name = value.algorithm || crypto.algorithm;
+  const uri = value.uri || crypto.algorithmUri;
+  if (name === '') bad(source, `${what} is encrypted but the file names no encryption algorithm`);
   try {
-    value = decryptValue(algorithm, crypto.key, data, source);
+    checkCipher(name, uri, crypto.key instanceof Uint8Array ? crypto.key.length : null);
+    if (!crypto.key) bad(source, crypto.noKey || `${what} is encrypted but the file says nothing of its key`);
+    if (isAsymmetric(name) !== !(crypto.key instanceof Uint8Array)) {
+      bad(source, isAsymmetric(name) ? 'the values are encrypted to a certificate (RSA): give the private key (--private-key), not a shared key' : `the values are encrypted with ${name}: give the shared key or password, not a private key`);
+    }
+    return decrypt(name, uri, crypto.key, value.data, crypto.iv);
   } catch (e) {
-    if (e instanceof DecryptError) throw WRONG_PASSWORD(source, `${where} does not decrypt`);
+    if (e instanceof CipherRefusal) bad(source, e.message);
+    if (e instanceof WrongKeyError) throw WRONG_KEY(source, `${what} does not decrypt`);
     throw e;
   }
-  // Some writers followed a draft that MACed the plaintext; accept that too.
-  if (mac !== null && crypto.macKey !== null && !macOk && !same(hmac(value), mac)) {
-    value.fill(0);
-    throw WRONG_PASSWORD(source, `the MAC check of ${where} failed`);
+}
+
+function macKeyOf(crypto: Crypto, source: string): Uint8Array | null {
+  if (crypto.macKey) return crypto.macKey;
+  if (crypto.macKeyValue) crypto.macKey = decryptWith(crypto, crypto.macKeyValue, 'the MAC key', source);
+  else if (crypto.key instanceof Uint8Array) crypto.macKey = new Uint8Array(crypto.key); // drafts MACed under the encryption key
+  return crypto.macKey;
+}
+
+/** Decrypt a value and check its MAC (over the ciphertext as RFC 6030 says, or the plaintext as drafts did). */
+function openValue(crypto: Crypto, v: Encrypted, what: string, source: string): Uint8Array {
+  const name = v.algorithm || crypto.algorithm;
+  const plain = decryptWith(crypto, v, what, source); // first: a missing key or an unsupported cipher is the better reason
+  if (v.mac === null && !isKeyWrap(name) && !isAsymmetric(name)) {
+    // Without a MAC a wrong password still decrypts to garbage about 1 time in 256 (valid padding): that would
+    // put a wrong seed on the token silently. Key wrap and RSA-OAEP carry their own integrity checks.
+    plain.fill(0);
+    bad(source, `${what} is encrypted in CBC mode without a ValueMAC, so a wrong password or key cannot be told from a right one (RFC 6030 §6.1.1 requires the MAC); python-pskc would read it, this tool refuses to risk a wrong seed`);
   }
-  if (!integer) return value;
-  let n = 0;
-  const ascii = Buffer.from(value).toString('latin1');
-  if (/^\d{1,16}$/.test(ascii)) n = Number(ascii);
-  else for (const b of value) n = n * 256 + b;
-  if (n > MAX_COUNTER) bad(source, `${where} is out of range`);
+  if (v.mac === null) return plain;
+  const hash = hmacHash(crypto.macAlgorithm);
+  if (!hash) {
+    plain.fill(0);
+    bad(source, `${what} carries a MAC but the MAC algorithm '${crypto.macAlgorithm || 'none given'}' is not supported (HMAC-SHA1/224/256/384/512 are)`);
+  }
+  const key = macKeyOf(crypto, source);
+  if (!key) bad(source, `${what} carries a MAC but the file has no MAC key`);
+  const hmac = (msg: Uint8Array): Uint8Array => new Uint8Array(createHmac(hash, key).update(msg).digest());
+  const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && timingSafeEqual(a, b);
+  if (!same(hmac(v.data), v.mac) && !same(hmac(plain), v.mac)) {
+    plain.fill(0);
+    throw WRONG_KEY(source, `the MAC check of ${what} failed`);
+  }
+  return plain;
+}
+
+type DataKind = 'bytes' | 'int';
+
+/** A <Secret>, <Counter>... element (or a draft <Data Name=...>): PlainValue, EncryptedValue, or the drafts' Value/ValueDigest. */
+function dataValue(node: Node, kind: DataKind, crypto: Crypto, what: string, source: string): Uint8Array | bigint | null {
+  const plainText = textOf(kid(node, 'PlainValue'));
+  const macText = textAt(node, 'ValueMAC', 'ValueDigest');
+  const mac = macText === '' ? null : base64Strict(macText, `${what} ValueMAC`, source);
+  let encrypted: Encrypted | null = null;
+  const ev = kid(node, 'EncryptedValue');
+  if (ev) {
+    const uri = encryptionUri(ev);
+    const cv = textAt(ev, 'CipherData/CipherValue');
+    if (cv === '') bad(source, `${what} has no CipherValue`);
+    encrypted = { algorithm: algorithmName(uri), uri, data: base64Strict(cv, `${what} CipherValue`, source), mac };
+    if (crypto.algorithm === '' && uri !== '') {
+      crypto.algorithm = algorithmName(uri);
+      crypto.algorithmUri = uri;
+    }
+  }
+  let plain: string | null = plainText;
+  const legacy = textOf(kid(node, 'Value'));
+  if (legacy !== null && legacy !== '') {
+    if (crypto.algorithm !== '' && mac !== null) encrypted = { algorithm: '', uri: '', data: base64Strict(legacy, `${what} Value`, source), mac };
+    else plain = legacy;
+  }
+  if (plain !== null && plain !== '') {
+    if (kind === 'bytes') return base64Strict(plain, `${what} PlainValue`, source);
+    return plainToInt(plain, what, source);
+  }
+  if (!encrypted) return null;
+  const bytes = openValue(crypto, encrypted, what, source);
+  if (kind === 'bytes') return bytes;
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  bytes.fill(0);
   return n;
+}
+
+/** python-pskc's plain2int: decimal text, else base64 of decimal text, else base64 of a big-endian integer. */
+function plainToInt(text: string, what: string, source: string): bigint {
+  if (/^[+-]?\d+$/.test(text)) return integer(text, what, source);
+  const bytes = base64Strict(text, `${what} PlainValue`, source);
+  const ascii = Buffer.from(bytes).toString('latin1');
+  if (/^\d+$/.test(ascii)) return integer(ascii, what, source);
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n;
+}
+
+const LEGACY_DATA: { [name: string]: keyof PskcRawKey } = { secret: 'secret', counter: 'counter', time: 'timeOffset', time_interval: 'timeInterval' };
+
+function readPolicy(key: Node, source: string, where: string): PskcPolicy {
+  const p: PskcPolicy = { startDate: '', expiryDate: '', numberOfTransactions: null, keyUsage: [], pinKeyId: '', pinUsage: '', unknown: false };
+  const pol = kid(key, 'Policy');
+  if (pol) {
+    p.startDate = dateAt(pol, `${where} Policy StartDate`, source, 'StartDate');
+    p.expiryDate = dateAt(pol, `${where} Policy ExpiryDate`, source, 'ExpiryDate');
+    const n = textAt(pol, 'NumberOfTransactions');
+    if (n !== '') p.numberOfTransactions = integer(n, `${where} NumberOfTransactions`, source);
+    for (const u of kids(pol, 'KeyUsage')) p.keyUsage.push(textOf(u) ?? '');
+    const pin = kid(pol, 'PINPolicy');
+    if (pin) {
+      p.pinKeyId = attr(pin, 'PINKeyId');
+      p.pinUsage = attr(pin, 'PINUsageMode');
+      for (const a of ['MaxFailedAttempts', 'MinLength', 'MaxLength']) intAttr(pin, `${where} PINPolicy ${a}`, source, a);
+      const known = ['@PINKeyId', '@PINUsageMode', '@MaxFailedAttempts', '@MinLength', '@MaxLength', '@PINEncoding'];
+      if (Object.keys(pin).some((k) => k !== '#text' && known.indexOf(k) < 0)) p.unknown = true;
+    }
+    const knownChildren = ['StartDate', 'ExpiryDate', 'NumberOfTransactions', 'KeyUsage', 'PINPolicy'];
+    if (Object.keys(pol).some((k) => !k.startsWith('@') && k !== '#text' && knownChildren.indexOf(k) < 0)) p.unknown = true;
+  }
+  const usage = kid(key, 'Usage');
+  if (usage) for (const u of ['OTP', 'CR', 'Integrity', 'Encrypt', 'Unlock']) if (boolAttr(usage, `${where} Usage ${u}`, source, u)) p.keyUsage.push(u);
+  p.startDate = dateAt(key, `${where} StartDate`, source, 'StartDate') || p.startDate;
+  p.expiryDate = dateAt(key, `${where} ExpiryDate`, source, 'ExpiryDate') || p.expiryDate;
+  return p;
+}
+
+function readRawKey(pkg: Node, key: Node, index: number, total: number, crypto: Crypto, source: string): PskcRawKey {
+  const info = find(pkg, 'DeviceInfo', 'DeviceId');
+  const id = attr(key, 'Id', 'KeyId', 'SecretId');
+  const serial = textAt(info, 'SerialNo');
+  const where = `key ${index + 1} of ${total}${id ? ` (Id '${id}')` : serial ? ` (serial '${serial}')` : ''}`;
+  const rf = find(key, 'AlgorithmParameters/ResponseFormat', 'Usage/ResponseFormat');
+  const cf = find(key, 'AlgorithmParameters/ChallengeFormat', 'Usage/ChallengeFormat');
+  if (cf) {
+    intAttr(cf, `${where} ChallengeFormat Min`, source, 'Min', 'min');
+    intAttr(cf, `${where} ChallengeFormat Max`, source, 'Max', 'max');
+    boolAttr(cf, `${where} ChallengeFormat CheckDigits`, source, 'CheckDigits', 'CheckDigit');
+  }
+  const raw: PskcRawKey = {
+    where,
+    id,
+    algorithm: attr(key, 'Algorithm', 'KeyAlgorithm', 'SecretAlgorithm'),
+    suite: textAt(key, 'AlgorithmParameters/Suite'),
+    issuer: textAt(key, 'Issuer'),
+    friendlyName: textAt(key, 'FriendlyName'),
+    keyUserId: textAt(key, 'UserId'),
+    deviceUserId: textAt(info, 'UserId'),
+    serial,
+    manufacturer: textAt(info, 'Manufacturer'),
+    model: textAt(info, 'Model'),
+    keyReference: textAt(key, 'KeyReference'),
+    responseEncoding: attr(rf, 'Encoding', 'Format', 'format'),
+    responseLength: intAttr(rf, `${where} ResponseFormat Length`, source, 'Length', 'length'),
+    responseCheck: boolAttr(rf, `${where} ResponseFormat CheckDigits`, source, 'CheckDigits', 'CheckDigit'),
+    secret: null,
+    counter: null,
+    timeOffset: null,
+    timeInterval: null,
+    timeDrift: null,
+    policy: readPolicy(key, source, where),
+  };
+  try {
+    const data = kid(key, 'Data');
+    if (data) {
+      const fields: [string, keyof PskcRawKey, DataKind][] = [['Secret', 'secret', 'bytes'], ['Counter', 'counter', 'int'], ['Time', 'timeOffset', 'int'], ['TimeInterval', 'timeInterval', 'int'], ['TimeDrift', 'timeDrift', 'int']];
+      for (const [el, field, kind] of fields) {
+        const n = kid(data, el);
+        if (n) (raw as unknown as Node)[field] = dataValue(n, kind, crypto, `${where} ${el}`, source);
+      }
+    }
+    for (const d of kids(key, 'Data')) {
+      const field = LEGACY_DATA[attr(d, 'Name').toLowerCase()];
+      if (field) (raw as unknown as Node)[field] = dataValue(d, field === 'secret' ? 'bytes' : 'int', crypto, `${where} ${attr(d, 'Name')}`, source);
+    }
+  } catch (e) {
+    raw.secret?.fill(0);
+    throw e;
+  }
+  return raw;
+}
+
+/** What this PSKC document needs before it can be read: a password, a pre-shared key, a private key, or nothing. */
+export function pskcNeedsPassword(xml: string, source = 'PSKC'): PskcProtection {
+  return protection(parseXml(xml, source));
+}
+
+/** Every key as the file states it, decrypted; an error if any value cannot be read (nothing partial). */
+export function readPskcRaw(xml: string, opts: PskcReadOptions = {}): PskcRawKey[] {
+  const source = opts.source ?? 'PSKC';
+  const container = parseXml(xml, source);
+  const crypto = setUpCrypto(container, opts, source);
+  const out: PskcRawKey[] = [];
+  try {
+    const pairs: [Node, Node][] = [];
+    for (const pkg of findAll(container, 'KeyPackage', 'Device')) for (const key of findAll(pkg, 'Key', 'Secret')) pairs.push([pkg, key]);
+    if (pairs.length === 0) bad(source, 'the file holds no keys');
+    pairs.forEach(([pkg, key], i) => out.push(readRawKey(pkg, key, i, pairs.length, crypto, source)));
+    return out;
+  } catch (e) {
+    for (const k of out) k.secret?.fill(0);
+    throw e;
+  } finally {
+    wipeCrypto(crypto);
+  }
 }
 
 function algorithmOfSuite(suite: string): Algorithm | null {
@@ -303,81 +545,70 @@ function algorithmOfSuite(suite: string): Algorithm | null {
   return null;
 }
 
-function readKey(pkg: Node, key: Node, index: number, total: number, crypto: Crypto, source: string): PskcKey {
-  const keyId = attr(key, 'Id');
-  const serial = textAt(pkg, 'DeviceInfo/SerialNo');
-  const where = `key ${index + 1} of ${total}${keyId ? ` (Id '${keyId}')` : serial ? ` (serial '${serial}')` : ''}`;
-  const algUri = attr(key, 'Algorithm');
-  const m = /[:#](totp|hotp)$/i.exec(algUri);
-  if (!m) bad(source, `${where}: algorithm '${algUri || 'none given'}' is not TOTP or HOTP`);
+/** What a key that is neither TOTP nor HOTP is, in words. */
+function kindOf(algorithm: string): string {
+  const a = algorithm.toLowerCase();
+  if (a === '') return 'a key of no stated kind (the Key has no Algorithm)';
+  if (/ocra/.test(a)) return 'an OCRA (challenge-response, RFC 6287) key';
+  if (/[:#]pin$/.test(a)) return 'a PIN (the PIN of another key)';
+  if (/yubikey/.test(a)) return 'a YubiKey AES (Yubico OTP) key';
+  if (/securid/.test(a)) return 'an RSA SecurID key';
+  if (/actividentity/.test(a)) return 'an ActivIdentity 3DES key';
+  return `a '${algorithm.slice(0, 80)}' key`;
+}
+
+const CANNOT = 'which the token cannot hold (it holds TOTP and HOTP keys)';
+
+/** One key to an account, or the reason the token cannot take it. */
+function toAccount(k: PskcRawKey, source: string, now: Date): PskcKey {
+  const where = k.where;
+  const m = /(?:^|[:#])(totp|hotp)$/i.exec(k.algorithm);
+  if (!m) bad(source, `${where}: ${kindOf(k.algorithm)}, ${CANNOT}`);
   const type = m[1].toLowerCase() as OtpType;
-  const suite = textAt(key, 'AlgorithmParameters/Suite');
-  const algorithm = algorithmOfSuite(suite);
-  if (!algorithm) bad(source, `${where}: Suite '${suite}' is not SHA1, SHA256 or SHA512`);
-  const rf = kid(key, 'AlgorithmParameters/ResponseFormat');
-  const encoding = attr(rf, 'Encoding');
-  if (encoding !== '' && encoding.toUpperCase() !== 'DECIMAL') bad(source, `${where}: response encoding ${encoding} is not supported (only DECIMAL)`);
-  const lengthText = attr(rf, 'Length');
-  const digits = lengthText === '' ? 6 : Number(lengthText);
-  if (!Number.isInteger(digits) || digits < MIN_DIGITS || digits > MAX_DIGITS) bad(source, `${where}: ResponseFormat Length must be ${MIN_DIGITS} to ${MAX_DIGITS}, got '${lengthText}'`);
-
-  const data = kid(key, 'Data');
-  const secretNode = kid(data, 'Secret');
-  if (!secretNode) bad(source, `${where}: has no Data/Secret (the seed)`);
-  const secret = dataValue(secretNode, crypto, `${where} Secret`, source, false) as Uint8Array;
-  try {
-    if (secret.length === 0) bad(source, `${where}: the secret is empty`);
-    if (secret.length > MAX_SECRET_BYTES) bad(source, `${where}: the secret is ${secret.length} bytes; at most ${MAX_SECRET_BYTES} are supported`);
-    const int = (name: string, fallback: number): number => {
-      const n = kid(data, name);
-      return n ? (dataValue(n, crypto, `${where} ${name}`, source, true) as number) : fallback;
-    };
-    const period = int('TimeInterval', 30);
-    if (period < 1 || period > 86400) bad(source, `${where}: TimeInterval must be 1 to 86400 seconds, got ${period}`);
-    if (int('Time', 0) !== 0) bad(source, `${where}: a Time (T0) other than 0 is not supported`);
-    const counter = type === 'hotp' ? int('Counter', 0) : 0;
-    const userId = textAt(key, 'UserId') || textAt(pkg, 'DeviceInfo/UserId');
-    const account = textAt(key, 'FriendlyName') || userId || serial || keyId;
-    if (account === '') bad(source, `${where}: has no FriendlyName, UserId, SerialNo or Id to name the account`);
-    return {
-      otp: { type, issuer: textAt(key, 'Issuer'), account, secret, algorithm, digits, period, counter },
-      keyId,
-      serial,
-      manufacturer: textAt(pkg, 'DeviceInfo/Manufacturer'),
-      model: textAt(pkg, 'DeviceInfo/Model'),
-      userId,
-    };
-  } catch (e) {
-    secret.fill(0);
-    throw e;
-  }
+  const p = k.policy;
+  if (p.unknown) bad(source, `${where}: its Policy has rules this reader does not know, and RFC 6030 §4.3.2 says the key must not be used then`);
+  if (p.pinUsage || p.pinKeyId) bad(source, `${where}: its Policy requires a PIN (PINUsageMode '${p.pinUsage || 'unstated'}'), which the token cannot enforce`);
+  if (p.numberOfTransactions !== null) bad(source, `${where}: its Policy allows only ${p.numberOfTransactions} uses (NumberOfTransactions), which the token cannot enforce`);
+  if (p.keyUsage.length > 0 && p.keyUsage.indexOf('OTP') < 0) bad(source, `${where}: its Policy allows it only for ${p.keyUsage.join(', ')}, not for one-time passwords (KeyUsage OTP)`);
+  if (p.expiryDate && Date.parse(p.expiryDate) < now.getTime()) bad(source, `${where}: the key expired on ${p.expiryDate} (Policy ExpiryDate), so it must not be used`);
+  if (p.startDate && Date.parse(p.startDate) > now.getTime()) bad(source, `${where}: the key may be used only from ${p.startDate} (Policy StartDate), which the token cannot enforce`);
+  if (!k.secret) bad(source, k.keyReference ? `${where}: holds no secret, only a reference to one kept elsewhere (KeyReference '${k.keyReference}')` : `${where}: has no Data/Secret (the seed)`);
+  if (k.secret.length === 0) bad(source, `${where}: the secret is empty`);
+  if (k.secret.length > MAX_SECRET_BYTES) bad(source, `${where}: the secret is ${k.secret.length} bytes; at most ${MAX_SECRET_BYTES} are supported`);
+  const algorithm = algorithmOfSuite(k.suite);
+  if (!algorithm) bad(source, `${where}: Suite '${k.suite}' is not SHA1, SHA256 or SHA512`);
+  if (k.responseEncoding !== '' && k.responseEncoding.toUpperCase() !== 'DECIMAL') bad(source, `${where}: codes in ${k.responseEncoding} are not supported (only DECIMAL)`);
+  if (k.responseCheck) bad(source, `${where}: codes carry a Luhn check digit (CheckDigits), which the token does not add`);
+  const digits = k.responseLength ?? 6;
+  if (digits < MIN_DIGITS || digits > MAX_DIGITS) bad(source, `${where}: ResponseFormat Length must be ${MIN_DIGITS} to ${MAX_DIGITS}, got ${digits}`);
+  const period = k.timeInterval ?? 30n;
+  if (type === 'totp' && (period < 1n || period > 86400n)) bad(source, `${where}: TimeInterval must be 1 to 86400 seconds, got ${period}`);
+  if (type === 'totp' && (k.timeOffset ?? 0n) !== 0n) bad(source, `${where}: a Time (T0) other than 0 is not supported`);
+  const counter = k.counter ?? 0n;
+  if (type === 'hotp' && (counter < 0n || counter > BigInt(MAX_COUNTER))) bad(source, `${where}: the HOTP counter ${counter} is beyond ${MAX_COUNTER} (2^53 - 1), which the token cannot hold`);
+  const userId = k.keyUserId || k.deviceUserId;
+  const account = k.friendlyName || userId || k.serial || k.id;
+  if (account === '') bad(source, `${where}: has no FriendlyName, UserId, SerialNo or Id to name the account`);
+  return {
+    otp: { type, issuer: k.issuer, account, secret: k.secret, algorithm, digits, period: type === 'totp' ? Number(period) : 30, counter: type === 'hotp' ? Number(counter) : 0 },
+    keyId: k.id,
+    serial: k.serial,
+    manufacturer: k.manufacturer,
+    model: k.model,
+    userId,
+  };
 }
 
-/** Does this PSKC document need a password (or key) before it can be read? */
-export function pskcNeedsPassword(xml: string, source = 'PSKC'): 'password' | 'key' | null {
-  const container = parseXml(xml, source);
-  const ek = kid(container, 'EncryptionKey');
-  if (!ek) return null;
-  return kid(ek, 'DerivedKey') ? 'password' : 'key';
-}
-
-/** Every key in a PSKC document, or an error (nothing partial). */
+/** Every key in a PSKC document as an account, or an error naming the first key the token cannot take (nothing partial). */
 export function readPskc(xml: string, opts: PskcReadOptions = {}): PskcKey[] {
   const source = opts.source ?? 'PSKC';
-  const container = parseXml(xml, source);
-  const crypto = setUpCrypto(container, opts, source);
-  const out: PskcKey[] = [];
+  const raw = readPskcRaw(xml, opts);
   try {
-    const pairs: [Node, Node][] = [];
-    for (const pkg of kids(container, 'KeyPackage')) for (const key of kids(pkg, 'Key')) pairs.push([pkg, key]);
-    if (pairs.length === 0) bad(source, 'the file holds no keys');
-    pairs.forEach(([pkg, key], i) => out.push(readKey(pkg, key, i, pairs.length, crypto, source)));
-    return out;
+    const now = opts.now ?? new Date();
+    return raw.map((k) => toAccount(k, source, now));
   } catch (e) {
-    for (const k of out) k.otp.secret.fill(0);
+    for (const k of raw) k.secret?.fill(0);
     throw e;
-  } finally {
-    wipeCrypto(crypto);
   }
 }
 
