@@ -8,6 +8,7 @@ import { TokenClient } from '../lib/client.ts';
 import type { Waiting } from '../lib/client.ts';
 import { TokenError } from '../lib/errors.ts';
 import { detectBoard } from '../lib/ports.ts';
+import { escapeForTerminal } from '../lib/text.ts';
 import { openTransport } from '../lib/transport/index.ts';
 import { describeError, EXIT } from './exit-codes.ts';
 import { promptHidden, stdinIsTty } from './input.ts';
@@ -30,13 +31,14 @@ export class Output {
   constructor(readonly json: boolean) {}
   result(human: string | string[], data: unknown): void {
     if (this.json) process.stdout.write(JSON.stringify(data, null, 2) + '\n');
-    else process.stdout.write((Array.isArray(human) ? human.join('\n') : human) + '\n');
+    // Human text can hold names from outside (URIs, files, the device): escaped, never obeyed by the terminal.
+    else process.stdout.write(escapeForTerminal(Array.isArray(human) ? human.join('\n') : human) + '\n');
   }
   note(text: string): void {
-    process.stderr.write(text + '\n');
+    process.stderr.write(escapeForTerminal(text) + '\n');
   }
   warn(text: string): void {
-    process.stderr.write(`warning: ${text}\n`);
+    process.stderr.write(`warning: ${escapeForTerminal(text)}\n`);
   }
 }
 
@@ -111,7 +113,7 @@ export function action<A extends unknown[]>(fn: (out: Output, ...args: A) => Pro
       const r = describeError(interrupted && e instanceof TokenError && e.code === 'PRESENCE_DENIED' ? new TokenError('INTERRUPTED', 'interrupted; the token was told to cancel') : e);
       exit = r.exit;
       if (out.json) process.stdout.write(JSON.stringify({ error: { code: r.code, message: r.message, exit: r.exit } }, null, 2) + '\n');
-      process.stderr.write(`totp-token: ${r.message}\n`);
+      process.stderr.write(`totp-token: ${escapeForTerminal(r.message)}\n`);
       if (process.env.TOTP_TOKEN_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
     }
     await Promise.all([flush(process.stdout), flush(process.stderr)]);

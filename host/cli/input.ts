@@ -19,11 +19,15 @@ export async function readStdin(): Promise<string> {
   return text;
 }
 
-/** Prompt on stderr and read one line from the terminal without echoing it. */
+/**
+ * Prompt on stderr and read one line from the terminal without echoing it.
+ * Echo goes off (raw mode) BEFORE the prompt is written: an answer typed or
+ * pasted the instant the prompt appears (a password manager, expect) would
+ * otherwise reach the terminal while it still echoes, and be shown.
+ */
 export function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
   return new Promise((resolve, reject) => {
-    process.stderr.write(question);
     let typed = '';
     const done = (err: Error | null): void => {
       stdin.off('data', onData);
@@ -43,8 +47,9 @@ export function promptHidden(question: string): Promise<string> {
       }
     };
     stdin.setRawMode(true);
-    stdin.resume();
     stdin.on('data', onData);
+    stdin.resume();
+    process.stderr.write(question);
   });
 }
 

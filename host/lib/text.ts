@@ -25,3 +25,33 @@ export function textFromWire(byteString: string): string {
 export function wireLength(text: string): number {
   return utf8Encode(text).length;
 }
+
+// Text from outside (names and issuers from URIs, exports and PSKC files,
+// device messages) may carry terminal control sequences: ESC [ ... can move
+// the cursor, rewrite earlier lines, set the window title or (on some
+// terminals) answer back; BEL rings; CR overwrites a line; bidi overrides
+// reorder what is shown. Everything printed for a person goes through one of
+// these two functions, so such text is shown escaped, never obeyed.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: { [c: string]: string } = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e', '\u0007': '\\a', '\\': '\\\\' };
+
+function escapeChar(c: string): string {
+  if (NAMED[c]) return NAMED[c];
+  const code = c.charCodeAt(0);
+  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** One piece of outside text (a name, an issuer) for a terminal: every control character shown escaped, line breaks too. */
+export function escapeText(text: string): string {
+  return text.replace(UNSAFE, escapeChar);
+}
+
+
+/** A whole message for a terminal: its own line breaks kept, every other control character shown escaped. */
+export function escapeForTerminal(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.replace(UNSAFE, (c) => (c === '\\' ? c : escapeChar(c))))
+    .join('\n');
+}

@@ -28,6 +28,17 @@ export interface ImportSet {
 export interface ImportOptions {
   /** Asked only when a PSKC file is password-protected. */
   password?: () => Promise<string>;
+  /** Asked only when a PSKC file is encrypted under a pre-shared key (the bytes of --key-file). */
+  preSharedKey?: () => Promise<Uint8Array>;
+  /** Asked only when a PSKC file is encrypted to a certificate (the PEM of --private-key). */
+  privateKeyPem?: () => Promise<string>;
+}
+
+/** A pre-shared key file: hex text (spaces and a trailing newline allowed), else the raw bytes. */
+export function keyFromFile(bytes: Uint8Array): Uint8Array {
+  const text = Buffer.from(bytes).toString('latin1').replace(/[\s:]/g, '');
+  if (text.length > 0 && text.length % 2 === 0 && /^(0x)?[0-9a-fA-F]+$/.test(text)) return new Uint8Array(Buffer.from(text.replace(/^0x/, ''), 'hex'));
+  return new Uint8Array(bytes);
 }
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
@@ -48,9 +59,19 @@ function fromText(text: string, source: string): ImportSet {
 export async function readImportText(text: string, source: string, opts: ImportOptions = {}): Promise<ImportSet> {
   if (classifyText(text).kind === 'pskc') {
     const need = pskcNeedsPassword(text, source);
-    if (need === 'key') throw new TokenError('BAD_INPUT', `${source} is encrypted under a pre-shared key, not a password; decrypt it with the tool that made it`);
-    const password = need === 'password' ? await (opts.password ?? (() => Promise.reject(new TokenError('BAD_INPUT', `${source} is protected by a password`))))() : undefined;
-    const keys = readPskc(text, { password, source });
+    const ask = async <T>(f: (() => Promise<T>) | undefined, why: string): Promise<T> => {
+      if (!f) throw new TokenError('BAD_INPUT', `${source}: ${why}`);
+      return f();
+    };
+    const password = need === 'password' ? await ask(opts.password, 'this PSKC file is protected by a password') : undefined;
+    const preSharedKey = need === 'key' ? await ask(opts.preSharedKey, 'this PSKC file is encrypted under a pre-shared key: give it with --key-file FILE (hex or raw bytes)') : undefined;
+    const privateKeyPem = need === 'private-key' ? await ask(opts.privateKeyPem, 'this PSKC file is encrypted to a certificate (RFC 6030 §6.3): give the matching private key with --private-key FILE.pem') : undefined;
+    let keys;
+    try {
+      keys = readPskc(text, { password, preSharedKey, privateKeyPem, source });
+    } finally {
+      preSharedKey?.fill(0);
+    }
     return { kind: 'pskc', accounts: keys.map((k, i) => ({ otp: k.otp, from: `key ${i + 1}${k.keyId ? ` (${k.keyId})` : ''}` })), notes: [] };
   }
   return fromText(text, source);
