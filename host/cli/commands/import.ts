@@ -98,7 +98,8 @@ export function register(program: Command): void {
         type: a.otp.type,
         algorithm: a.otp.algorithm,
         digits: a.otp.digits,
-        ...(a.otp.type === 'hotp' ? { counter: a.otp.counter } : { period: a.otp.period }),
+        period: a.otp.type === 'hotp' ? undefined : a.otp.period,
+        counter: a.otp.type === 'hotp' ? a.otp.counter : undefined,
       }));
       if (opts.dryRun) {
         for (const a of set.accounts) a.otp.secret.fill(0);
