@@ -47,6 +47,8 @@ export interface AccountInfo {
   algorithm: Algorithm;
   digits: number;
   period: number;
+  type?: 'totp' | 'hotp';
+  counter?: number;
 }
 
 export interface NewAccount extends AccountInfo {

@@ -1,18 +1,21 @@
-// Putting imported accounts on a token: everything is checked first (TOTP
-// only, algorithms the board has, names that fit and do not clash, enough
-// free slots), so bad input changes nothing on the token. Then each account
-// is added and key-checked; if the link fails midway the error says which
+// Putting imported accounts on a token: everything is checked first
+// (algorithms the board has, names that fit and do not clash, enough free
+// slots), so bad input changes nothing on the token. Then each account is
+// added and key-checked, HOTP accounts first: a token without HOTP (older
+// firmware) refuses the first one, before any account was stored, so a mixed
+// file is never half-imported. If the link fails midway the error says which
 // accounts were stored and which were not.
 import { utf8Encode } from '../../../protocol/bytes.ts';
 import type { Algorithm } from '../../../protocol/hash.ts';
-import { MAX_ISSUER, MAX_NAME, MAX_SECRET } from '../../../protocol/messages.ts';
+import { FIELDS, MAX_ISSUER, MAX_NAME, MAX_SECRET } from '../../../protocol/messages.ts';
 import { TokenError } from '../errors.ts';
+import { escapeText } from '../text.ts';
 import type { ImportedAccount } from './source.ts';
 
 export interface ImportClient {
   hello(): Promise<{ board: string; algorithms: Algorithm[]; slotsFree: number }>;
   list(): Promise<{ name: string }[]>;
-  add(account: { name: string; issuer: string; algorithm: Algorithm; digits: number; period: number; secret: Uint8Array }): Promise<{ check: string }>;
+  add(account: { name: string; issuer: string; algorithm: Algorithm; digits: number; period: number; type?: 'totp' | 'hotp'; counter?: number; secret: Uint8Array }): Promise<{ check: string }>;
 }
 
 export interface PlannedAccount {
@@ -21,10 +24,25 @@ export interface PlannedAccount {
   algorithm: Algorithm;
   digits: number;
   period: number;
+  type: 'totp' | 'hotp';
+  /** HOTP: the counter the next code uses. */
+  counter: number;
   from: string;
 }
 
 const bytes = (s: string): number => utf8Encode(s).length;
+
+/**
+ * Whether this host's wire protocol carries an account type (tag 37, reserved
+ * for HOTP). A host without it would send an HOTP seed as a plain ADD, which a
+ * token stores as TOTP: a wrong account, silently. So HOTP is refused then.
+ */
+export const HOST_SENDS_HOTP = FIELDS.some((f) => f.tag === 37);
+
+export interface PlanOptions {
+  /** Tests with a fake client that takes HOTP set this; default HOST_SENDS_HOTP. */
+  hotp?: boolean;
+}
 
 /** Token names for the accounts: the account name, with the issuer added where two would clash. */
 function names(accounts: ImportedAccount[]): string[] {
@@ -34,7 +52,8 @@ function names(accounts: ImportedAccount[]): string[] {
 }
 
 /** Check every account against the token before anything is sent; returns the plan or one error listing every problem. */
-export async function planImport(client: ImportClient, accounts: ImportedAccount[]): Promise<PlannedAccount[]> {
+export async function planImport(client: ImportClient, accounts: ImportedAccount[], opts: PlanOptions = {}): Promise<PlannedAccount[]> {
+  const hotp = opts.hotp ?? HOST_SENDS_HOTP;
   const info = await client.hello();
   const existing = new Set((await client.list()).map((a) => a.name));
   const planned = names(accounts);
@@ -42,38 +61,40 @@ export async function planImport(client: ImportClient, accounts: ImportedAccount
   const seen = new Set<string>();
   accounts.forEach((a, i) => {
     const o = a.otp;
-    const who = `${a.from} (${o.issuer ? o.issuer + ': ' : ''}${o.account})`;
+    const who = `${a.from} (${escapeText(o.issuer ? o.issuer + ': ' : '')}${escapeText(o.account)})`;
     const name = planned[i];
-    if (o.type !== 'totp') problems.push(`${who}: an HOTP (counter) key; the token does TOTP only`);
+    if (o.type === 'hotp' && !hotp) problems.push(`${who}: an HOTP (counter) key, and this build of totp-token cannot send HOTP accounts to a token yet`);
     if (info.algorithms.indexOf(o.algorithm) < 0) problems.push(`${who}: ${o.algorithm}, which board '${info.board}' cannot compute`);
     if (o.secret.length > MAX_SECRET) problems.push(`${who}: a ${o.secret.length}-byte key; the token takes at most ${MAX_SECRET}`);
     if (bytes(name) > MAX_NAME) problems.push(`${who}: the name is ${bytes(name)} bytes; the token keeps at most ${MAX_NAME}`);
     if (bytes(o.issuer) > MAX_ISSUER) problems.push(`${who}: the issuer is ${bytes(o.issuer)} bytes; the token keeps at most ${MAX_ISSUER}`);
-    if (existing.has(name)) problems.push(`${who}: the token already has an account named '${name}' (rename or remove it first)`);
-    else if (seen.has(name)) problems.push(`${who}: a second account named '${name}'`);
+    if (existing.has(name)) problems.push(`${who}: the token already has an account named '${escapeText(name)}' (rename or remove it first)`);
+    else if (seen.has(name)) problems.push(`${who}: a second account named '${escapeText(name)}'`);
     seen.add(name);
   });
   if (accounts.length > info.slotsFree) problems.push(`${accounts.length} accounts but only ${info.slotsFree} free slots on the token`);
   if (problems.length > 0) {
     throw new TokenError('BAD_INPUT', `nothing was imported:\n  ${problems.join('\n  ')}`);
   }
-  return accounts.map((a, i) => ({ name: planned[i], issuer: a.otp.issuer, algorithm: a.otp.algorithm, digits: a.otp.digits, period: a.otp.period, from: a.from }));
+  return accounts.map((a, i) => ({ name: planned[i], issuer: a.otp.issuer, algorithm: a.otp.algorithm, digits: a.otp.digits, period: a.otp.period, type: a.otp.type, counter: a.otp.type === 'hotp' ? a.otp.counter : 0, from: a.from }));
 }
 
 /** Check, then add every account. Seeds are wiped as they are sent (and all of them on any failure). */
-export async function importToToken(client: ImportClient, accounts: ImportedAccount[], onAdded: (p: PlannedAccount, check: string) => void): Promise<PlannedAccount[]> {
+export async function importToToken(client: ImportClient, accounts: ImportedAccount[], onAdded: (p: PlannedAccount, check: string) => void, opts: PlanOptions = {}): Promise<PlannedAccount[]> {
   const added: PlannedAccount[] = [];
   try {
-    const plan = await planImport(client, accounts);
-    for (let i = 0; i < plan.length; i++) {
+    const plan = await planImport(client, accounts, opts);
+    const order = plan.map((_, i) => i).sort((x, y) => (plan[x].type === 'hotp' ? 0 : 1) - (plan[y].type === 'hotp' ? 0 : 1) || x - y);
+    for (const i of order) {
       const p = plan[i];
       try {
-        const { check } = await client.add({ name: p.name, issuer: p.issuer, algorithm: p.algorithm, digits: p.digits, period: p.period, secret: accounts[i].otp.secret });
+        const hotp = p.type === 'hotp' ? { type: 'hotp' as const, counter: p.counter } : {};
+        const { check } = await client.add({ name: p.name, issuer: p.issuer, algorithm: p.algorithm, digits: p.digits, period: p.period, ...hotp, secret: accounts[i].otp.secret });
         added.push(p);
         onAdded(p, check);
       } catch (e) {
-        const done = added.length === 0 ? 'none were added' : `${added.length} of ${plan.length} were added (${added.map((a) => a.name).join(', ')})`;
-        const msg = `importing '${p.name}' failed: ${(e as Error).message}; ${done}, the rest were not`;
+        const done = added.length === 0 ? 'none were added' : `${added.length} of ${plan.length} were added (${added.map((a) => escapeText(a.name)).join(', ')})`;
+        const msg = `importing '${escapeText(p.name)}' failed: ${(e as Error).message}; ${done}, the rest were not`;
         throw new TokenError(e instanceof TokenError ? e.code : 'FAILURE', msg, e instanceof TokenError ? e.deviceMessage : undefined);
       }
     }

@@ -33,6 +33,8 @@ interface Stored {
   digits: number;
   period: number;
   issuer: string;
+  type?: 'totp' | 'hotp';
+  counter?: number;
 }
 
 export interface CodeCall {
@@ -53,12 +55,18 @@ export class FakeToken {
   offsetMs = 0;
   clockSet = true;
   slots = 32;
+  /** False models firmware before HOTP (protocol/wire-protocol.md: an ADD with an account type it does not know is refused whole). */
+  hotp = true;
   constructor(readonly clock: VirtualClock) {}
 
-  async add(a: { name: string; issuer: string; algorithm: Algorithm; digits: number; period: number; secret: Uint8Array }): Promise<{ check: string }> {
+  async add(a: { name: string; issuer: string; algorithm: Algorithm; digits: number; period: number; type?: 'totp' | 'hotp'; counter?: number; secret: Uint8Array }): Promise<{ check: string }> {
+    if (a.type === 'hotp' && !this.hotp) {
+      a.secret.fill(0);
+      throw new TokenError('BAD_INPUT', 'this token does not hold HOTP accounts (firmware too old)');
+    }
     if (this.accounts.has(a.name)) throw new TokenError('DUPLICATE_NAME', `an account named '${a.name}' exists`);
     if (this.accounts.size >= this.slots) throw new TokenError('STORAGE_FULL', 'all slots used');
-    this.accounts.set(a.name, { secret: new Uint8Array(a.secret), algorithm: a.algorithm, digits: a.digits, period: a.period, issuer: a.issuer });
+    this.accounts.set(a.name, { secret: new Uint8Array(a.secret), algorithm: a.algorithm, digits: a.digits, period: a.period, issuer: a.issuer, type: a.type ?? 'totp', counter: a.counter ?? 0 });
     const check = toHex(keyCheckValue(nodeHashes()[a.algorithm]!, a.secret));
     a.secret.fill(0); // as TokenClient does
     return { check };
