@@ -250,6 +250,8 @@ function protection(container: Node): PskcProtection {
   const ek = encryptionInfo(container);
   if (!ek) return null;
   if (kid(ek, 'X509Data')) return 'private-key';
+  // Draft files say <EncryptionMethod algorithm="NONE"/> for plain values.
+  if (attr(ek, 'Algorithm', 'algorithm').toLowerCase() === 'none' && !kid(ek, 'KeyName')) return null;
   if (kid(ek, 'DerivedKey') || kid(ek, 'PBESalt') || /^pbe/i.test(attr(ek, 'Algorithm', 'algorithm'))) return 'password';
   return 'key';
 }
@@ -303,7 +305,9 @@ function setUpCrypto(container: Node, opts: PskcReadOptions, source: string): Cr
   const mk = kid(mm, 'MACKey');
   if (mk) {
     const uri = encryptionUri(mk);
-    crypto.macKeyValue = { algorithm: algorithmName(uri), uri, data: base64Strict(textAt(mk, 'CipherData/CipherValue'), 'MACKey CipherValue', source) };
+    const cv = textAt(mk, 'CipherData/CipherValue');
+    // Decoded now, decrypted only when a MAC is checked (a file may have no encrypted value at all).
+    crypto.macKeyValue = { algorithm: algorithmName(uri), uri, data: cv === '' ? new Uint8Array(0) : base64Strict(cv, 'MACKey CipherValue', source) };
   }
   return crypto;
 }

@@ -57,7 +57,8 @@ function fromText(text: string, source: string): ImportSet {
 
 /** Accounts from text content (a file's, or stdin): a PSKC document, a URI, or a list of URIs. */
 export async function readImportText(text: string, source: string, opts: ImportOptions = {}): Promise<ImportSet> {
-  if (classifyText(text).kind === 'pskc') {
+  // Anything XML goes to the PSKC reader, which says precisely what is wrong with it (not well-formed, no KeyContainer...).
+  if (classifyText(text).kind === 'pskc' || /^\uFEFF?\s*</.test(text)) {
     const need = pskcNeedsPassword(text, source);
     const ask = async <T>(f: (() => Promise<T>) | undefined, why: string): Promise<T> => {
       if (!f) throw new TokenError('BAD_INPUT', `${source}: ${why}`);
