@@ -44,7 +44,7 @@ describe('Google Authenticator otpauth-migration:// export', () => {
   const mixed = [
     { secret: seed(10, 1), name: 'alice@example.com', issuer: 'Example', algorithm: 1, digits: 1, type: 2 },
     { secret: seed(32, 2), name: 'Big Corp:bob', issuer: 'Big Corp', algorithm: 2, digits: 2, type: 2 },
-    { secret: seed(64, 3), name: 'Vault:carol', algorithm: 3, digits: 1, type: 2 },
+    { secret: seed(64, 3), name: 'Vault:carol', algorithm: 3, digits: 1, type: 2 }, // no issuer: the name is kept whole
     { secret: seed(20, 4), name: 'dave', issuer: '', algorithm: 0, digits: 0, type: 2 },
     { secret: seed(20, 5), name: 'counter', issuer: 'Old VPN', algorithm: 1, digits: 1, type: 1, counter: 42 },
   ];
@@ -56,7 +56,7 @@ describe('Google Authenticator otpauth-migration:// export', () => {
     expect(summary).toEqual([
       { type: 'totp', issuer: 'Example', account: 'alice@example.com', algorithm: 'SHA1', digits: 6, period: 30, counter: 0, secretLength: 10 },
       { type: 'totp', issuer: 'Big Corp', account: 'bob', algorithm: 'SHA256', digits: 8, period: 30, counter: 0, secretLength: 32 },
-      { type: 'totp', issuer: 'Vault', account: 'carol', algorithm: 'SHA512', digits: 6, period: 30, counter: 0, secretLength: 64 },
+      { type: 'totp', issuer: '', account: 'Vault:carol', algorithm: 'SHA512', digits: 6, period: 30, counter: 0, secretLength: 64 },
       { type: 'totp', issuer: '', account: 'dave', algorithm: 'SHA1', digits: 6, period: 30, counter: 0, secretLength: 20 },
       { type: 'hotp', issuer: 'Old VPN', account: 'counter', algorithm: 'SHA1', digits: 6, period: 30, counter: 42, secretLength: 20 },
     ]);
@@ -115,7 +115,7 @@ describe('Google Authenticator otpauth-migration:// export', () => {
     const uri = migrationUri(migrationPayload(mixed.slice(0, 3)));
     const png = join(dir, 'export.png');
     await QRCode.toFile(png, uri, { type: 'png' });
-    expect((await readMigrationQr(png)).accounts.map((a) => a.account)).toEqual(['alice@example.com', 'bob', 'carol']);
+    expect((await readMigrationQr(png)).accounts.map((a) => a.account)).toEqual(['alice@example.com', 'bob', 'Vault:carol']);
     const wrong: [string, RegExp][] = [
       ['https://example.com/setup?token=abc', /a web link/],
       ['WIFI:S:home;T:WPA;P:hunter22;;', /a Wi-Fi network/],

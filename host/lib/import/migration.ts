@@ -86,14 +86,17 @@ function text(v: bigint | Uint8Array, what: string): string {
 
 const int = (f: ProtoField, what: string): number => int32(f, `otpauth-migration: ${what}`);
 
-/** Split Google's "Issuer:account" names the way otpauth labels are split. */
+/**
+ * Google's name is "Issuer:account" when the account has an issuer: the prefix
+ * is dropped when it is that issuer. Without an issuer the name is kept whole,
+ * colon and all, as the app shows it (the real export's "encoding: ¿äÄéÉ? (demo)"
+ * is one name, per extract_otp_secrets' expected output for it).
+ */
 function accountAndIssuer(name: string, issuer: string): [string, string] {
+  const iss = issuer.trim();
   const colon = name.indexOf(':');
-  if (colon < 0) return [name.trim(), issuer.trim()];
-  const prefix = name.slice(0, colon).trim();
-  const rest = name.slice(colon + 1).trim();
-  if (issuer.trim() === '' || prefix === issuer.trim()) return [rest, prefix === '' ? issuer.trim() : prefix];
-  return [name.trim(), issuer.trim()]; // a colon that is part of the name
+  if (iss !== '' && colon >= 0 && name.slice(0, colon).trim() === iss) return [name.slice(colon + 1).trim(), iss];
+  return [name.trim(), iss];
 }
 
 function decodeEntry(fields: ProtoField[], index: number, total: number): OtpAuth {
