@@ -34,7 +34,7 @@ export function wireLength(text: string): number {
 // these two functions, so such text is shown escaped, never obeyed.
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const NAMED: { [c: string]: string } = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e', '\u0007': '\\a', '\\': '\\\\' };
+const NAMED: { [c: string]: string } = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e', '\u0007': '\\a' };
 
 function escapeChar(c: string): string {
   if (NAMED[c]) return NAMED[c];
@@ -44,14 +44,14 @@ function escapeChar(c: string): string {
 
 /** One piece of outside text (a name, an issuer) for a terminal: every control character shown escaped, line breaks too. */
 export function escapeText(text: string): string {
-  return text.replace(UNSAFE, escapeChar);
+  // Backslashes too, so a name cannot imitate an escape (a typed backslash-e shows doubled).
+  return text.replace(/\\/g, '\\\\').replace(UNSAFE, escapeChar);
 }
-
 
 /** A whole message for a terminal: its own line breaks kept, every other control character shown escaped. */
 export function escapeForTerminal(message: string): string {
   return message
     .split('\n')
-    .map((line) => line.replace(UNSAFE, (c) => (c === '\\' ? c : escapeChar(c))))
+    .map((line) => line.replace(UNSAFE, escapeChar))
     .join('\n');
 }
