@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { parseAlgorithm } from '../../../protocol/hash.ts';
 import { TokenClient } from '../../lib/client.ts';
 import { TokenError } from '../../lib/errors.ts';
-import { DEFAULT_SPEC, provisionFleet, writeRegistrationFiles } from '../../lib/fleet/fleet.ts';
+import { DEFAULT_SPEC, checkRegistrationFiles, provisionFleet, writeRegistrationFiles } from '../../lib/fleet/fleet.ts';
 import type { FleetClient } from '../../lib/fleet/fleet.ts';
 import type { FleetSpec } from '../../lib/fleet/state.ts';
 import { openTransport } from '../../lib/transport/index.ts';
@@ -31,6 +31,7 @@ interface FleetOptions {
   pskc?: string;
   csv?: string;
   pskcPassword?: boolean;
+  type: string;
   json?: boolean;
 }
 
@@ -83,6 +84,7 @@ export function register(program: Command): void {
     .description('provision many tokens at once (one per port) with fresh random seeds, and write PSKC / Entra ID registration files')
     .requiredOption('--ports <a,b,c>', 'the tokens: device paths or tcp://127.0.0.1:PORT, comma-separated')
     .option('--count <n>', 'accounts (seeds) per token', '1')
+    .option('--type <totp|hotp>', 'account type; HOTP accounts start at counter 0 (the PSKC file records it; Entra takes TOTP only)', 'totp')
     .option('--algorithm <SHA1|SHA256|SHA512>', 'hash; seeds are 20, 32 or 64 bytes to match', 'SHA1')
     .option('--digits <n>', 'code length', '6')
     .option('--period <seconds>', 'code period', '30')
@@ -111,10 +113,13 @@ export function register(program: Command): void {
         upnTemplate: opts.upnTemplate,
         serialPrefix: opts.serialPrefix,
       };
+      if (opts.type !== 'totp' && opts.type !== 'hotp') throw usage(`--type must be totp or hotp, got '${opts.type}'`);
+      if (opts.type === 'hotp') spec.type = 'hotp';
       if (!opts.pskc && !opts.csv) out.warn('no --pskc or --csv: the seeds will only be in the state file');
       if (opts.pskcPassword && !opts.pskc) throw usage('--pskc-password needs --pskc');
-      const password = opts.pskcPassword ? await pskcPassword() : undefined; // asked before any token is touched
       const statePath = resolve(opts.state ?? join(dirname(resolve(opts.pskc ?? opts.csv ?? STATE_FILE)), STATE_FILE));
+      checkRegistrationFiles(spec, { pskc: opts.pskc, csv: opts.csv, state: statePath }); // before any token is touched
+      const password = opts.pskcPassword ? await pskcPassword() : undefined; // asked before any token is touched
       const r = await provisionFleet({ ports, spec, statePath, connect, onProgress: progress(out, ports) });
       if (r.interrupted.length > 0) {
         const serials = r.interrupted.map((t) => t.serial).join(', ');

@@ -22,16 +22,17 @@
 // When every port is done, the registration files are written from the
 // state: PSKC (RFC 6030) and/or Microsoft Entra ID's OATH CSV.
 import { randomBytes } from 'node:crypto';
-import { unlinkSync, existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { base32Decode, base32Encode } from '../../../protocol/base32.ts';
 import { toHex } from '../../../protocol/bytes.ts';
 import type { Algorithm, Hash, HashSet } from '../../../protocol/hash.ts';
 import { keyCheckValue } from '../../../protocol/keycheck.ts';
 import { TokenError } from '../errors.ts';
-import { entraIncompatibility, writeEntraCsvFile } from '../export/entra-csv.ts';
+import { buildEntraCsv, entraIncompatibility, writeEntraCsvFile } from '../export/entra-csv.ts';
+import { HOST_SENDS_HOTP } from '../import/to-token.ts';
 import type { EntraRow } from '../export/entra-csv.ts';
-import { writePskcFile } from '../export/pskc.ts';
+import { buildPskc, writePskcFile } from '../export/pskc.ts';
 import type { PskcEntry, PskcWriteOptions } from '../export/pskc.ts';
 import { nodeHashes } from '../hashes/node-hashes.ts';
 import { loadState, saveState } from './state.ts';
@@ -49,7 +50,7 @@ export function generateSeed(algorithm: Algorithm, bytes = SEED_BYTES[algorithm]
 /** The part of TokenClient a fleet run uses. */
 export interface FleetClient {
   hello(): Promise<{ board: string; algorithms: Algorithm[]; slotsFree: number; clock: { set: boolean } }>;
-  add(account: { name: string; issuer: string; algorithm: Algorithm; digits: number; period: number; secret: Uint8Array }): Promise<{ check: string }>;
+  add(account: { name: string; issuer: string; algorithm: Algorithm; digits: number; period: number; type?: 'totp' | 'hotp'; counter?: number; secret: Uint8Array }): Promise<{ check: string }>;
   keyCheck(name: string): Promise<string>;
   /** Set the token's clock from the host's; used when the token's is not set. */
   syncTime?(): Promise<unknown>;
@@ -103,6 +104,47 @@ export function checkSpec(spec: FleetSpec): void {
     throw new TokenError('BAD_INPUT', 'with several accounts per token the name template needs {k}, so the names differ');
   }
   if (/[,"\s]/.test(spec.serialPrefix)) throw new TokenError('BAD_INPUT', 'the serial prefix may not hold spaces, commas or quotes');
+  if (spec.type === 'hotp' && !HOST_SENDS_HOTP) throw new TokenError('BAD_INPUT', 'this build of totp-token cannot send HOTP accounts to a token yet');
+}
+
+/** The account as the files describe it: HOTP accounts start at counter 0. */
+function otpOf(spec: FleetSpec, name: string, secret: Uint8Array) {
+  const type = spec.type ?? 'totp';
+  return { type, issuer: spec.issuer, account: name, secret, algorithm: spec.algorithm, digits: spec.digits, period: spec.period, counter: 0 };
+}
+
+/**
+ * Everything the registration files need, checked before any token is
+ * touched (so a refusal really leaves nothing written): Entra's rules for the
+ * CSV, output paths that do not exist yet in folders that do, two different
+ * files, and both files built in memory for a first token (template cells a
+ * spreadsheet would run, control characters...). writeRegistrationFiles
+ * checks the paths again when it writes.
+ */
+export function checkRegistrationFiles(spec: FleetSpec, to: { pskc?: string; csv?: string; state?: string }): void {
+  checkSpec(spec);
+  if (to.csv) {
+    const why = entraIncompatibility(otpOf(spec, '', new Uint8Array(0)));
+    if (why) throw new TokenError('BAD_INPUT', `cannot write the Entra CSV: ${why} (nothing was written, no token was touched)`);
+  }
+  if (to.pskc && to.csv && resolve(to.pskc) === resolve(to.csv)) throw new TokenError('BAD_INPUT', 'the PSKC and CSV files are the same file');
+  for (const p of [to.pskc, to.csv]) {
+    if (!p) continue;
+    if (to.state && resolve(p) === resolve(to.state)) throw new TokenError('BAD_INPUT', `${resolve(p)} is also the state file`);
+    if (existsSync(p)) throw new TokenError('BAD_INPUT', `${resolve(p)} already exists: refusing to overwrite it (nothing was written, no token was touched)`);
+    const folder = dirname(resolve(p));
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new TokenError('BAD_INPUT', `the folder ${folder} does not exist (nothing was written, no token was touched)`);
+  }
+  const sample: TokenRecord = { port: '', number: 1, serial: `${spec.serialPrefix}1`, status: 'done', accounts: [] };
+  const seed = new Uint8Array(SEED_BYTES[spec.algorithm]).fill(1);
+  for (let k = 1; k <= spec.accountsPerToken; k++) {
+    const v = { n: 1, k, serial: sample.serial, port: '' };
+    const serial = spec.accountsPerToken === 1 ? sample.serial : `${sample.serial}-${k}`;
+    sample.accounts.push({ name: spec.nameTemplate ? fill(spec.nameTemplate, v) : serial, serial, upn: spec.upnTemplate ? fill(spec.upnTemplate, v) : '', secret: base32Encode(seed, false) });
+  }
+  const { pskc, entra } = registrationEntries([sample], spec);
+  if (to.pskc) buildPskc(pskc);
+  if (to.csv) buildEntraCsv(entra);
 }
 
 function accountsFor(rec: TokenRecord, spec: FleetSpec): AccountRecord[] {
@@ -296,7 +338,8 @@ async function provisionPort(s: PortSession, rec: TokenRecord, o: FleetOptions, 
     const secret = base32Decode(a.secret);
     const expected = toHex(keyCheckValue(hash, secret));
     try {
-      await client.add({ name: a.name, issuer: spec.issuer, algorithm: spec.algorithm, digits: spec.digits, period: spec.period, secret });
+      const hotp = spec.type === 'hotp' ? { type: 'hotp' as const, counter: 0 } : {};
+      await client.add({ name: a.name, issuer: spec.issuer, algorithm: spec.algorithm, digits: spec.digits, period: spec.period, ...hotp, secret });
     } catch (e) {
       secret.fill(0);
       if (!(e instanceof TokenError) || e.code !== 'DUPLICATE_NAME') throw e;
@@ -402,7 +445,7 @@ export function registrationEntries(done: TokenRecord[], spec: FleetSpec): { psk
   for (const t of done) {
     for (const a of t.accounts) {
       const secret = base32Decode(a.secret);
-      const otp = { type: 'totp' as const, issuer: spec.issuer, account: a.name, secret, algorithm: spec.algorithm, digits: spec.digits, period: spec.period, counter: 0 };
+      const otp = otpOf(spec, a.name, secret);
       pskc.push({ otp, keyId: a.serial, serial: t.serial, manufacturer: MANUFACTURER, model: t.board ?? '', userId: a.upn });
       entra.push({ upn: a.upn, serial: a.serial, secret, period: spec.period, manufacturer: MANUFACTURER, model: t.board ?? '' });
     }
@@ -418,7 +461,7 @@ export function writeRegistrationFiles(done: TokenRecord[], spec: FleetSpec, to:
   if (!to.pskc && !to.csv) return {};
   if (done.length === 0) throw new TokenError('BAD_INPUT', 'no token is done yet: nothing to register');
   if (to.csv) {
-    const why = entraIncompatibility({ type: 'totp', issuer: '', account: '', secret: new Uint8Array(0), algorithm: spec.algorithm, digits: spec.digits, period: spec.period, counter: 0 });
+    const why = entraIncompatibility(otpOf(spec, '', new Uint8Array(0)));
     if (why) throw new TokenError('BAD_INPUT', `cannot write the Entra CSV: ${why}`);
   }
   for (const p of [to.pskc, to.csv]) {

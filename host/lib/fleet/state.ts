@@ -26,6 +26,8 @@ export interface FleetSpec {
   nameTemplate: string;
   upnTemplate: string;
   serialPrefix: string;
+  /** Absent (state files from before HOTP) = totp. HOTP accounts start at counter 0. */
+  type?: 'totp' | 'hotp';
 }
 
 export interface AccountRecord {
