@@ -65,8 +65,9 @@ export async function readImportText(text: string, source: string, opts: ImportO
       return f();
     };
     const password = need === 'password' ? await ask(opts.password, 'this PSKC file is protected by a password') : undefined;
-    const preSharedKey = need === 'key' ? await ask(opts.preSharedKey, 'this PSKC file is encrypted under a pre-shared key: give it with --key-file FILE (hex or raw bytes)') : undefined;
-    const privateKeyPem = need === 'private-key' ? await ask(opts.privateKeyPem, 'this PSKC file is encrypted to a certificate (RFC 6030 §6.3): give the matching private key with --private-key FILE.pem') : undefined;
+    // Without a key the reader still runs: it names an unsupported cipher (RSA PKCS#1 v1.5...) before asking for the key.
+    const preSharedKey = need === 'key' && opts.preSharedKey ? await opts.preSharedKey() : undefined;
+    const privateKeyPem = need === 'private-key' && opts.privateKeyPem ? await opts.privateKeyPem() : undefined;
     let keys;
     try {
       keys = readPskc(text, { password, preSharedKey, privateKeyPem, source });
