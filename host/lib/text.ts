@@ -48,10 +48,14 @@ export function escapeText(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(UNSAFE, escapeChar);
 }
 
-/** A whole message for a terminal: its own line breaks kept, every other control character shown escaped. */
+/**
+ * A whole message for a terminal: its own line breaks and tabs (table columns) kept,
+ * every other control character shown escaped. Outside text inside it should
+ * already have gone through escapeText, so it cannot forge lines or columns.
+ */
 export function escapeForTerminal(message: string): string {
   return message
     .split('\n')
-    .map((line) => line.replace(UNSAFE, escapeChar))
+    .map((line) => line.replace(UNSAFE, (c) => (c === '\t' ? c : escapeChar(c))))
     .join('\n');
 }

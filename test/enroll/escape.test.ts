@@ -25,7 +25,7 @@ function cli(args: string[]) {
 describe('outside text on the terminal', () => {
   it('escapeText shows every control character escaped, line breaks and bidi overrides included', () => {
     expect(escapeText('a\u001b[2Jb\u0007c\r\nd\u202ee\u009bf\\')).toBe('a\\e[2Jb\\ac\\r\\nd\\u202ee\\x9bf\\\\');
-    expect(escapeForTerminal('line 1\nname \u001b]0;t\u0007')).toBe('line 1\nname \\e]0;t\\a');
+    expect(escapeForTerminal('line 1\nname\t\u001b]0;t\u0007')).toBe('line 1\nname\t\\e]0;t\\a');
     expect(escapeText('plain ¿äÄéÉ? 名前')).toBe('plain ¿äÄéÉ? 名前');
   });
 
