@@ -128,3 +128,14 @@ describe('import: text given directly', () => {
     expect(err.message).toBe('the argument is neither a file nor a key: it is a Wi-Fi network (WIFI:), not a key');
   });
 });
+
+describe('import: --key-file contents', () => {
+  it('hex (spaces, colons, 0x and a newline allowed) or else the raw bytes', async () => {
+    const { keyFromFile } = await import('../../host/lib/import/source.ts');
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    expect(hex(keyFromFile(Buffer.from('12345678901234567890123456789012\n')))).toBe('12345678901234567890123456789012');
+    expect(hex(keyFromFile(Buffer.from('0x0001 0203:0405\r\n')))).toBe('000102030405');
+    const raw = new Uint8Array([0xff, 0x00, 0x10, 0x80, 0x7f, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b]);
+    expect(hex(keyFromFile(raw))).toBe(hex(raw));
+  });
+});
