@@ -83,7 +83,7 @@ describe.skipIf(!ready)('Google Authenticator exports (real files)', () => {
       ['test_export_wrong_data.txt', /otpauth-migration: .*(cut short|not protobuf)/],
       ['test_export_wrong_content.txt', /line 1 holds plain text, not an otpauth:\/\/ key/],
       ['qr_but_without_otp.png', /this QR code holds plain text, not an otpauth:\/\/ key/],
-      ['text_masquerading_as_image.jpeg', /holds plain text, not an otpauth:\/\/ key/],
+      ['text_masquerading_as_image.jpeg', /not an image \(no PNG data\): it holds plain text, not an otpauth:\/\/ key/],
       ['empty_file.txt', /holds no otpauth:\/\/ URIs/],
       ['only_comments.txt', /holds no otpauth:\/\/ URIs/],
     ];

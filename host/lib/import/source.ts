@@ -103,6 +103,12 @@ export async function readImport(input: string, opts: ImportOptions = {}): Promi
       if (c.kind === 'otpauth' || c.kind === 'migration') return fromText(content, input);
       throw new TokenError('BAD_INPUT', `${input}: this QR code holds ${c.kind === 'pskc' ? 'XML' : c.what}`);
     }
+    if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) throw new TokenError('BAD_INPUT', `${input}: a JPEG image; QR codes are read from PNG images only (save or convert the screenshot as PNG)`);
+    if (/\.(png|jpe?g|gif|bmp|webp)$/i.test(input)) {
+      // Named like an image but not one: say so, and what it holds instead.
+      const c = classifyText(bytes.toString('utf8'));
+      if (c.kind === 'other') throw new TokenError('BAD_INPUT', `${input}: not an image (no PNG data): it holds ${c.what}`);
+    }
     return await readImportText(bytes.toString('utf8'), input, opts);
   } finally {
     bytes.fill(0);
