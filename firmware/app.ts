@@ -60,7 +60,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     const a = accounts[selected];
     if (a.type) {
       const t = rawPorts.clock.nowMs();
-      if (hotpShown && (hotpShown.account !== a || t >= hotpShown.untilMs)) hotpShown = null;
+      if (hotpShown && t >= hotpShown.untilMs) hotpShown = null;
       drawHotp(canvas, a, hotpShown, confirmHint, t, selected, accounts.length);
       return;
     }
@@ -166,7 +166,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       // HOTP: this press makes the next code (counter stored first); a failed store shows none.
       try {
         const r = handler.nextHotp(a);
-        hotpShown = { account: store.list()[selected], code: r.code as string, counter: r.counter as number, untilMs: rawPorts.clock.nowMs() + HOTP_SHOW_MS };
+        hotpShown = { code: r.code as string, counter: r.counter as number, untilMs: rawPorts.clock.nowMs() + HOTP_SHOW_MS };
       } catch (e) {
         hotpShown = null;
       }
@@ -175,6 +175,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     }
     if (role === 'next' && store.list().length > 0) {
       selected = (selected + 1) % store.list().length;
+      hotpShown = null; // coming back to an HOTP account shows no old code
       render();
     }
   }

@@ -10,7 +10,6 @@ import { drawCode, drawMessage } from './screen.ts';
 export const HOTP_SHOW_MS = 30000;
 
 export interface HotpShown {
-  account: Account;
   code: string;
   counter: number;
   untilMs: number;
