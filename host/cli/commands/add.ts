@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { action, withClient, withDevice } from '../context.ts';
 import type { CommonOptions } from '../context.ts';
+import { accountJson } from '../account-json.ts';
 import { readKey, withAccountOptions, withKeySource } from '../key-source.ts';
 import type { KeySourceOptions } from '../key-source.ts';
 
@@ -19,7 +20,7 @@ export function register(program: Command): void {
       const label = summary.issuer ? `${summary.issuer}: ${summary.name}` : summary.name;
       const kind = summary.type === 'hotp' ? `HOTP, counter ${summary.counter}` : `${summary.period} s`;
       out.result(`added ${label} (${summary.algorithm}, ${summary.digits} digits, ${kind}); the token holds the same key (key check ${check})`, {
-        added: summary,
+        added: accountJson(summary),
         check,
       });
     }),

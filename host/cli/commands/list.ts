@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { action, withClient, withDevice } from '../context.ts';
 import type { CommonOptions } from '../context.ts';
+import { accountJson } from '../account-json.ts';
 
 export function register(program: Command): void {
   withDevice(program.command('list').description('list the accounts on the token')).action(
@@ -10,12 +11,7 @@ export function register(program: Command): void {
       // HOTP has no period: its column shows the counter the next code uses.
       const rows = accounts.map((a) => `${a.name}\t${a.issuer || '-'}\t${a.type === 'hotp' ? 'HOTP' : 'TOTP'}\t${a.algorithm}\t${a.digits}\t${a.type === 'hotp' ? `counter ${a.counter}` : `${a.period}s`}`);
       const human = accounts.length === 0 ? ['no accounts'] : ['NAME\tISSUER\tTYPE\tALGORITHM\tDIGITS\tPERIOD/COUNTER', ...rows];
-      // JSON names the type of every account; HOTP ones carry their counter and no period.
-      const json = accounts.map((a) => {
-        const { period, counter, type, ...common } = a;
-        return a.type === 'hotp' ? { ...common, type: 'hotp', counter } : { ...common, type: type ?? 'totp', period };
-      });
-      out.result(human, { accounts: json, slotsTotal: info.slotsTotal, slotsFree: info.slotsTotal - accounts.length });
+      out.result(human, { accounts: accounts.map(accountJson), slotsTotal: info.slotsTotal, slotsFree: info.slotsTotal - accounts.length });
     }),
   );
 }
