@@ -164,11 +164,13 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     const a = store.list()[selected];
     if (role === 'confirm' && a && a.type) {
       // HOTP: this press makes the next code (counter stored first); a failed store shows none.
+      hotpShown = null;
       try {
-        const r = handler.nextHotp(a);
-        hotpShown = { code: r.code as string, counter: r.counter as number, untilMs: rawPorts.clock.nowMs() + HOTP_SHOW_MS };
+        const shown = handler.nextHotp(a) as unknown as HotpShown; // its code and counter
+        shown.untilMs = rawPorts.clock.nowMs() + HOTP_SHOW_MS;
+        hotpShown = shown;
       } catch (e) {
-        hotpShown = null;
+        // not stored: no code
       }
       render();
       return;
