@@ -26,6 +26,12 @@ describeBoards('HOTP accounts through the CLI', (board) => {
     await token?.close();
   });
 
+  it('info says the firmware holds HOTP accounts', async () => {
+    const r = await runCli(cli, ['info', '--port', token.address]);
+    expect(r.stdout).toMatch(/^accounts   TOTP, HOTP$/m);
+    expect(JSON.parse((await runCli(cli, ['info', '--json', '--port', token.address])).stdout).hotp).toBe(true);
+  });
+
   it('adds from an otpauth://hotp URI with its counter, and from --type hotp --counter', async () => {
     const uri = `otpauth://hotp/VPN:alice?secret=${base32Encode(uriSeed, false)}&issuer=VPN&counter=41`;
     const r = await runCli(cli, ['add', '--uri', '-', '--port', token.address], { input: uri });
