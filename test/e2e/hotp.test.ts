@@ -64,6 +64,15 @@ describeBoards('HOTP accounts through the CLI', (board) => {
     expect(human.stdout.trim()).toBe(`${otplibHotp(bareSeed, 7, 8, 'SHA1')}\t(HOTP, counter 7; the token now holds 8)`);
   });
 
+  it('verify compares the key, and says when the key given is of the other type', async () => {
+    const same = await runCli(cli, ['verify', 'alice', '--uri', '-', '--port', token.address], { input: `otpauth://hotp/VPN:alice?secret=${base32Encode(uriSeed, false)}&counter=0` });
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toMatch(/holds the key given/);
+    const totp = await runCli(cli, ['verify', 'alice', '--uri', '-', '--port', token.address], { input: `otpauth://totp/VPN:alice?secret=${base32Encode(uriSeed, false)}` });
+    expect(totp.code).toBe(11);
+    expect(totp.stderr).toMatch(/alice on the token is HOTP, the key given is TOTP/);
+  });
+
   it('on the device: no code until confirm, then the next one', async () => {
     const idle = token.readDisplay();
     expect(idle.code).toBeNull();
