@@ -12,7 +12,11 @@ import { COMMANDS, STATUS_OK, STATUS_WAITING, TYPE_HOTP } from '../../protocol/m
 import type { Fields } from '../../protocol/tlv.ts';
 import { ascii, otplibHotp } from '../helpers/providers.ts';
 import { loadVectors } from '../helpers/vectors.ts';
-import { buildXsFirmware, startXsToken } from './moddable-harness.ts';
+import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
+import { codeScale, drawCode } from '../../firmware/ui/screen.ts';
+import { drawHotp } from '../../firmware/ui/hotp-screen.ts';
+import type { Canvas } from '../../firmware/ports.ts';
+import { buildXsFirmware, canvasOnPanel, startXsToken } from './moddable-harness.ts';
 import type { XsFirmware, XsToken } from './moddable-harness.ts';
 
 const BOARDS: ModdableBoardProfile[] = [moddableM5stickcPlus, moddableEsp32Ssd1306, moddablePicoSsd1306];
@@ -34,6 +38,37 @@ async function start(board: ModdableBoardProfile, preferences = {}): Promise<XsT
   const t = await startXsToken(board, firmware.get(board.id)!, { preferences });
   tokens.push(t);
   return t;
+}
+
+/**
+ * The panel shows what the host draws with the same code (firmware/ui/):
+ * `draw` on a framebuffer of the board's canvas, compared pixel by pixel in
+ * rows [from, to) (the code band for a shown code, whose bar and seconds
+ * depend on the clock; everything for the idle screen).
+ */
+async function expectScreen(t: XsToken, draw: (fb: Canvas) => void, rows?: [number, number]): Promise<void> {
+  const place = canvasOnPanel(t.board);
+  const want = createFramebuffer(place.width, place.height, () => {});
+  draw(want);
+  const [from, to] = rows ?? [0, place.height];
+  const shown = await t.display();
+  let differ = 0;
+  let lit = 0;
+  for (let cy = from; cy < to; cy++) {
+    for (let cx = 0; cx < place.width; cx++) {
+      const on = shown.pixel(place.left + cx * place.scale, place.top + cy * place.scale);
+      if (on) lit++;
+      if (on !== want.pixel(cx, cy)) differ++;
+    }
+  }
+  expect(differ, 'the panel differs from the host drawing').toBe(0);
+  expect(lit).toBeGreaterThan(50);
+}
+
+/** Rows of the canvas where screen.ts draws a code of this length. */
+function codeBand(t: XsToken, code: string): [number, number] {
+  const place = canvasOnPanel(t.board);
+  return [14, 14 + 7 * codeScale(createFramebuffer(place.width, place.height, () => {}), code.length)];
 }
 
 async function counterOf(t: XsToken): Promise<number> {
@@ -63,7 +98,11 @@ describe.each(BOARDS)('$id: HOTP in XS', (board) => {
     await t.send(COMMANDS.TIME_SET, { timeMs: T0 });
     await t.send(COMMANDS.ADD, { name: 'vpn', algorithm: 2, digits: 8, secret: ascii('12345678901234567890123456789012'), type: TYPE_HOTP, counter: 4294967300 });
     await t.tick(1000);
+    const vpn = { name: 'vpn', issuer: '', algorithm: 2, digits: 8, period: 30, secret: new Uint8Array(0), type: 1 };
+    await expectScreen(t, (fb) => drawHotp(fb, vpn, null, board.moddable.confirmHint, 0, 0, 1)); // idle: how to ask, no digits
     expect(await t.press('confirm')).toEqual([]); // no request was waiting: the press is the device's own
+    const code = otplibHotp(ascii('12345678901234567890123456789012'), 4294967300, 8, 'SHA256');
+    await expectScreen(t, (fb) => drawCode(fb, { label: '', sublabel: '', warning: '', code, secondsLeft: 0, period: 30, index: 0, count: 1 }), codeBand(t, code));
     expect(await counterOf(t)).toBe(4294967301);
     const { preferences } = await t.preferences();
     const again = await start(board, preferences);
