@@ -236,9 +236,9 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     let i = start;
     for (; i < accounts.length; i++) {
       const a = accounts[i];
-      if (a.type) hostKnowsHotp(fields);
       const size = 2 + 2 + a.name.length + 2 + a.issuer.length + (a.type ? 24 : 12);
       if (page.length > 0 && bytes + size > MAX_BODY - 32) break;
+      if (a.type) hostKnowsHotp(fields); // this page would show it
       page.push(summary(a));
       bytes += size;
     }

@@ -166,6 +166,20 @@ describe('a host that does not know HOTP (requests without `type`, as every host
     expect(String(r.fields.message)).toMatch(/holds HOTP accounts; this host does not know them: update totp-token/);
   });
 
+  it('is refused the page that would show an HOTP account, and served the pages before it', () => {
+    const t = fakeToken();
+    for (let i = 0; i < 20; i++) t.send(COMMANDS.ADD, { name: ('totp-' + i).padEnd(64, 'x'), issuer: 'I'.repeat(32), algorithm: 1, digits: 6, period: 30, secret: RFC_SECRET() });
+    addHotp(t, 'vpn', 0);
+    const [first] = t.send(COMMANDS.LIST, {});
+    expect(first.status).toBe(STATUS_OK);
+    expect(first.fields.next).toBeGreaterThan(0);
+    let start = first.fields.next as number;
+    let r = t.send(COMMANDS.LIST, { start })[0];
+    while (r.status === STATUS_OK && r.fields.next !== undefined) r = t.send(COMMANDS.LIST, { start: (start = r.fields.next as number) })[0];
+    expect(r.status).toBe(ERRORS.BAD_REQUEST); // the last page holds vpn
+    expect(t.send(COMMANDS.LIST, { start, type: TYPE_HOTP })[0].fields.account).toContainEqual(expect.objectContaining({ name: 'vpn', counter: 0 }));
+  });
+
   it('gets CODE for an HOTP account refused before the button, and the counter stays', () => {
     const t = fakeToken();
     addHotp(t, 'vpn', 2);
