@@ -19,13 +19,17 @@ export interface Account {
   digits: number;
   period: number;
   secret: Uint8Array;
+  /** TYPE_HOTP (1) for HOTP; absent for TOTP, so TOTP records stay as before. */
+  type?: number;
+  /** HOTP: the counter the next code uses; stored, and moved on before a code is made (commands.ts nextHotp). */
+  counter?: number;
 }
 
 const SLOTS = ['tt.acc.0', 'tt.acc.1'];
 const MAGIC = 0x54543101; // "TT1" + format 1
 
-/** A stored account: the wire's account fields and its secret (tags 1-6). */
-const STORED_FIELDS: FieldSpec[] = FIELDS.slice(0, 6);
+/** A stored account: the wire's account fields and its secret (tags 1-6), type and counter (37, 38). */
+const STORED_FIELDS: FieldSpec[] = FIELDS.slice(0, 6).concat(FIELDS.slice(36, 38));
 LIST_ITEMS.stored = STORED_FIELDS;
 const RECORD_FIELDS: FieldSpec[] = [{ tag: 1, key: 'stored', type: 'l', max: 0 }];
 

@@ -15,6 +15,8 @@ import { PRESENCE_TIMEOUT_MS } from './presence.ts';
 import type { PendingConfirm } from './presence.ts';
 import type { ButtonRole, Ports } from './ports.ts';
 import { drawCode, drawConfirm, drawMessage } from './ui/screen.ts';
+import { drawHotp, HOTP_SHOW_MS } from './ui/hotp-screen.ts';
+import type { HotpShown } from './ui/hotp-screen.ts';
 import { say } from '../protocol/say.ts';
 import type { Refusal } from './refuse.ts';
 
@@ -37,6 +39,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   let selected = 0;
   let pending: PendingConfirm | null = null;
   let cache = { key: '', code: '' };
+  let hotpShown: HotpShown | null = null;
 
   function render(): void {
     const canvas = ports.canvas;
@@ -45,7 +48,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       drawConfirm(canvas, pending.action, confirmHint, Math.max(0, Math.ceil((pending.deadlineMs - ports.clock.nowMs()) / 1000)));
       return;
     }
-    if (!clockUsable(ports.clock)) {
+    if (!clockUsable(ports.clock) && !(accounts[selected] && accounts[selected].type)) { // HOTP needs no clock
       drawMessage(canvas, ['Clock not set', 'No codes until synced.', '', 'totp-token time sync', '', accounts.length + ' account(s)']);
       return;
     }
@@ -55,6 +58,12 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     }
     if (selected >= accounts.length) selected = 0;
     const a = accounts[selected];
+    if (a.type) {
+      const t = rawPorts.clock.nowMs();
+      if (hotpShown && t >= hotpShown.untilMs) hotpShown = null;
+      drawHotp(canvas, a, hotpShown, confirmHint, t, selected, accounts.length);
+      return;
+    }
     const nowMs = ports.clock.nowMs();
     const seconds = Math.floor(nowMs / 1000);
     // Codes change once a period: compute once per period, not once per redraw.
@@ -83,6 +92,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
 
   function changed(): void {
     cache = { key: '', code: '' };
+    hotpShown = null; // a code made over USB or a changed account makes a shown HOTP code stale
     render();
   }
 
@@ -151,8 +161,23 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       }
       return;
     }
+    const a = store.list()[selected];
+    if (role === 'confirm' && a && a.type) {
+      // HOTP: this press makes the next code (counter stored first); a failed store shows none.
+      hotpShown = null;
+      try {
+        const shown = handler.nextHotp(a) as unknown as HotpShown; // its code and counter
+        shown.untilMs = rawPorts.clock.nowMs() + HOTP_SHOW_MS;
+        hotpShown = shown;
+      } catch (e) {
+        // not stored: no code
+      }
+      render();
+      return;
+    }
     if (role === 'next' && store.list().length > 0) {
       selected = (selected + 1) % store.list().length;
+      hotpShown = null; // coming back to an HOTP account shows no old code
       render();
     }
   }

@@ -1,6 +1,7 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
-import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_SECRET, PROTOCOL_VERSION } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_SECRET, PROTOCOL_VERSION, TYPE_HOTP } from '../protocol/messages.ts';
+import { hotpChecked, MAX_COUNTER } from '../protocol/hotp.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
 import { refuse } from './refuse.ts';
 import { say } from '../protocol/say.ts';
@@ -67,6 +68,8 @@ export interface Handler {
   handle(command: number, fields: Fields): Outcome;
   hashFor(account: Account): Hash;
   codeFor(account: Account, nowMs: number): string;
+  /** An HOTP account's next code: the counter is moved on and stored durably before the code is made. */
+  nextHotp(account: Account): Fields;
 }
 
 export function createHandler(ports: Ports, store: AccountStore, clock: TokenClock, access: AccessControl, onChange: () => void): Handler {
@@ -81,6 +84,23 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function codeFor(account: Account, nowMs: number): string {
     return totpChecked(hashFor(account), account.secret, Math.floor(nowMs / 1000), account.period, account.digits); // checked by add()
+  }
+
+  function nextHotp(account: Account): Fields {
+    const used = account.counter || 0;
+    const hash = hashFor(account); // before the commit: a refusal must not use up a counter
+    if (used >= MAX_COUNTER) refuse(ERRORS.BAD_REQUEST, say('the HOTP counter is used up'));
+    if (store.list().indexOf(account) < 0) refuse(ERRORS.NOT_FOUND, say('no account named "%"', account.name));
+    // Durable first (commit reads the record back): a power cut after this
+    // can skip a code, never show one twice or move the counter back.
+    store.commit(store.list().map((a) => (a === account ? Object.assign({}, a, { counter: used + 1 }) : a)));
+    onChange();
+    return { code: hotpChecked(hash, account.secret, used, account.digits), counter: used, type: TYPE_HOTP };
+  }
+
+  /** HOTP accounts are only for a host that says it knows them (`type` in its request): an older one would show them as TOTP. */
+  function hostKnowsHotp(fields: Fields): void {
+    if (!((fields.type as number) >= TYPE_HOTP)) refuse(ERRORS.BAD_REQUEST, say('the token holds HOTP accounts; this host does not know them: update totp-token'));
   }
 
   function mustFind(fields: Fields): Account {
@@ -100,7 +120,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   }
 
   function summary(a: Account): Fields {
-    return { name: a.name, issuer: a.issuer, algorithm: a.algorithm, digits: a.digits, period: a.period };
+    return { name: a.name, issuer: a.issuer, algorithm: a.algorithm, digits: a.digits, period: a.period, type: a.type, counter: a.counter };
   }
 
   /** Clock fields shared by HELLO, TIME_GET and TIME_SET. */
@@ -125,6 +145,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       slotsTotal: board.maxAccounts,
       slotsFree: board.maxAccounts - store.list().length,
       maxBody: MAX_BODY,
+      type: TYPE_HOTP, // the highest account type this firmware holds
     };
     access.hello(f);
     return { fields: clockFields(f) };
@@ -164,6 +185,12 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     if (period < 1 || period > 86400) badRequest(say('period must be 1..86400 s, got %', period));
     if (secret.length < 1) badRequest(say('secret must be 1..% bytes', MAX_SECRET)); // at most MAX_SECRET: the codec's field limit
     const account: Account = { name: name, issuer: issuer, algorithm: algorithm, digits: digits, period: period, secret: secret };
+    const type = numberOr(fields.type, 0);
+    if (type > TYPE_HOTP) badRequest(say('unknown account type %', type));
+    if (type === TYPE_HOTP) {
+      account.type = type;
+      account.counter = numberOr(fields.counter, 0); // at most 2^53 - 1: the codec's limit
+    } else if (fields.counter !== undefined) badRequest(say('a counter is for HOTP accounts only'));
     const hash = hashFor(account); // UNSUPPORTED_ALGORITHM unless this board computes it
     mustBeNew(name);
     const accounts = store.list();
@@ -189,10 +216,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const newIssuer = fields.newIssuer as string | undefined;
     if (newIssuer !== undefined) checkName(newIssuer, 'new issuer', true);
     if (newName !== account.name) mustBeNew(newName);
-    const renamed: Account = {
-      name: newName, issuer: newIssuer === undefined ? account.issuer : newIssuer,
-      algorithm: account.algorithm, digits: account.digits, period: account.period, secret: account.secret,
-    };
+    const renamed: Account = Object.assign({}, account, { name: newName, issuer: newIssuer === undefined ? account.issuer : newIssuer });
     // The button, with both names shown: codes are asked for by name, so a
     // silent rename could make "send code: bank" send another account's code.
     const issuerPart = newIssuer === undefined ? '' : ', issuer "' + newIssuer + '"';
@@ -212,8 +236,9 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     let i = start;
     for (; i < accounts.length; i++) {
       const a = accounts[i];
-      const size = 2 + 2 + a.name.length + 2 + a.issuer.length + 12;
+      const size = 2 + 2 + a.name.length + 2 + a.issuer.length + (a.type ? 24 : 12);
       if (page.length > 0 && bytes + size > MAX_BODY - 32) break;
+      if (a.type) hostKnowsHotp(fields); // this page would show it
       page.push(summary(a));
       bytes += size;
     }
@@ -224,6 +249,10 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function code(fields: Fields): Outcome {
     const account = mustFind(fields);
+    if (account.type) {
+      hostKnowsHotp(fields);
+      return confirmFirst('send next HOTP code: ' + account.name, () => nextHotp(account));
+    }
     if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, say('clock not set; run: totp-token time sync'));
     return confirmFirst('send code: ' + account.name, () => {
       const now = ports.clock.nowMs();
@@ -269,5 +298,5 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return refuse(ERRORS.UNKNOWN_COMMAND, say('unknown command %', command));
   }
 
-  return { handle: handle, hashFor: hashFor, codeFor: codeFor };
+  return { handle: handle, hashFor: hashFor, codeFor: codeFor, nextHotp: nextHotp };
 }

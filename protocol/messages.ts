@@ -43,11 +43,12 @@ export const FIELDS: FieldSpec[] = fieldTable({
   timeoutS: 'u2', action: 't200', // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
   start: 'u2', total: 'u2', next: 'u2', syncedAtMs: 'u7', driftCentiPpm: 's7', errorMs: 'u7', challenge: 'b32', response: 'b32', salt: 'b32',
   locked: 'u1', accessKey: 'b64', iterations: 'u4',
+  type: 'u1', counter: 'u7', // 37, 38: HOTP (wire-protocol.md "Account types")
 });
 
 
-/** An account's fields (tags 1-5), the items of LIST's 'account'. */
-export const ACCOUNT_FIELDS: FieldSpec[] = FIELDS.slice(0, 5);
+/** An account's fields (tags 1-5, 37 type, 38 counter), the items of LIST's 'account'. */
+export const ACCOUNT_FIELDS: FieldSpec[] = FIELDS.slice(0, 5).concat(FIELDS.slice(36, 38));
 LIST_ITEMS.account = ACCOUNT_FIELDS;
 
 export const COMMANDS = {
@@ -99,6 +100,10 @@ export function errorName(code: number): string {
 /** Algorithm numbers on the wire and the capability bitmask (bit n-1 for number n). */
 export const ALGORITHM_IDS = { SHA1: 1, SHA256: 2, SHA512: 3 };
 export const ALGORITHM_NAMES = ['', 'SHA1', 'SHA256', 'SHA512'];
+
+/** Account types (tag 37); absent means TOTP. In HELLO, CODE and LIST it is the highest type the sender knows. */
+export const TYPE_TOTP = 0;
+export const TYPE_HOTP = 1;
 
 /** Clock states in HELLO/TIME_GET. */
 export const CLOCK_UNSET = 0;

@@ -47,6 +47,7 @@ const BY_CODE: Record<string, Mapping> = {
   DUPLICATE_NAME: { exit: EXIT.DUPLICATE_NAME, say: (d) => `${d}; choose another --name, or remove the old one first` },
   STORAGE_FULL: { exit: EXIT.STORAGE_FULL, say: (d) => `no space left on the token for accounts: ${d}` },
   UNSUPPORTED_ALGORITHM: { exit: EXIT.UNSUPPORTED_ALGORITHM, say: same },
+  UNSUPPORTED_TYPE: { exit: EXIT.UNSUPPORTED_ALGORITHM, say: same }, // an HOTP key for a firmware that predates HOTP
   CLOCK_NOT_SET: { exit: EXIT.CLOCK_NOT_SET, say: () => "the token's clock is not set, so it shows no codes; run: totp-token time sync" },
   KEY_CHECK_MISMATCH: { exit: EXIT.KEY_CHECK_MISMATCH, say: same },
   BUSY: { exit: EXIT.BUSY, say: (d) => `the token is busy: ${d}` },

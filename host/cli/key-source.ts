@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { parseAlgorithm } from '../../protocol/hash.ts';
 import type { Algorithm } from '../../protocol/hash.ts';
+import { MAX_COUNTER } from '../../protocol/hotp.ts';
 import type { NewAccount } from '../lib/client.ts';
 import { accountFromBase32, accountFromText, accountFromUri, isOtpauthUri } from '../lib/key-input.ts';
 import type { KeyOptions } from '../lib/key-input.ts';
@@ -20,6 +21,8 @@ export interface KeySourceOptions {
   algorithm?: string;
   digits?: string;
   period?: string;
+  type?: string;
+  counter?: string;
 }
 
 export function withKeySource(cmd: Command): Command {
@@ -35,7 +38,9 @@ export function withAccountOptions(cmd: Command): Command {
     .option('--issuer <issuer>', 'issuer, e.g. the service (default: from the URI)')
     .option('--algorithm <SHA1|SHA256|SHA512>', 'for a base32 key (default SHA1)')
     .option('--digits <n>', 'for a base32 key, 6..10 (default 6)')
-    .option('--period <seconds>', 'for a base32 key (default 30)');
+    .option('--period <seconds>', 'for a base32 key (default 30)')
+    .option('--type <totp|hotp>', 'for a base32 key (default totp); hotp keys count codes instead of time')
+    .option('--counter <n>', 'hotp: the counter the first code uses (default 0; otpauth://hotp URIs carry it)');
 }
 
 function whole(text: string | undefined, what: string, min: number, max: number): number | undefined {
@@ -52,7 +57,20 @@ export function keyOptions(o: KeySourceOptions): KeyOptions {
     if (!a) throw usage(`--algorithm must be SHA1, SHA256 or SHA512, got '${o.algorithm}'`);
     algorithm = a;
   }
+  let type: 'totp' | 'hotp' | undefined;
+  if (o.type !== undefined) {
+    const t = o.type.toLowerCase();
+    if (t !== 'totp' && t !== 'hotp') throw usage(`--type must be totp or hotp, got '${o.type}'`);
+    type = t;
+  }
+  let counter: number | undefined;
+  if (o.counter !== undefined) {
+    counter = /^\d{1,16}$/.test(o.counter) ? Number(o.counter) : NaN;
+    if (!(counter >= 0 && counter < MAX_COUNTER)) throw usage(`--counter must be a whole number from 0 to ${MAX_COUNTER - 1}, got '${o.counter}'`);
+  }
   return {
+    type,
+    counter,
     name: o.name,
     issuer: o.issuer,
     algorithm,

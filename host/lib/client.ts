@@ -6,7 +6,8 @@ import { answerChallenge, deriveAccessKey } from './access.ts';
 import { equalBytes, toHex, wipe } from '../../protocol/bytes.ts';
 import type { Algorithm, HashSet } from '../../protocol/hash.ts';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
-import { ALGORITHM_IDS, ALGORITHM_NAMES, CLOCK_SET, COMMANDS, MAX_ISSUER, MAX_NAME, MAX_SECRET } from '../../protocol/messages.ts';
+import { ALGORITHM_IDS, ALGORITHM_NAMES, CLOCK_SET, COMMANDS, MAX_ISSUER, MAX_NAME, MAX_SECRET, TYPE_HOTP } from '../../protocol/messages.ts';
+import { MAX_COUNTER } from '../../protocol/hotp.ts';
 import type { Fields } from '../../protocol/tlv.ts';
 import { TokenError } from './errors.ts';
 import { nodeHashes } from './hashes/node-hashes.ts';
@@ -28,6 +29,8 @@ export interface DeviceInfo {
   clock: ClockInfo;
   /** A USB password is set and this session is not unlocked yet. */
   locked: boolean;
+  /** The firmware holds HOTP accounts (HELLO's `type`, the highest account type it knows, is 1 or more). */
+  hotp: boolean;
 }
 
 export interface ClockInfo {
@@ -46,14 +49,26 @@ export interface AccountInfo {
   issuer: string;
   algorithm: Algorithm;
   digits: number;
+  /** TOTP's seconds per code; not used by HOTP. */
   period: number;
+  /** Absent means TOTP. */
   type?: 'totp' | 'hotp';
+  /** HOTP: the counter the next code uses (stored on the token, moved on by every code). */
   counter?: number;
 }
 
 export interface NewAccount extends AccountInfo {
   /** The seed. add() takes ownership: the buffer is zeroed once sent. */
   secret: Uint8Array;
+}
+
+export interface CodeResult {
+  code: string;
+  type: 'totp' | 'hotp';
+  /** TOTP: seconds until the code changes; 0 for HOTP (its code does not expire by time). */
+  secondsLeft: number;
+  /** HOTP: the counter this code was made with (the token now holds counter + 1). */
+  counter?: number;
 }
 
 export interface TimeSync {
@@ -94,7 +109,15 @@ function clockFrom(f: Fields): ClockInfo {
 
 function accountFrom(f: Fields): AccountInfo {
   const alg = ALGORITHM_NAMES[num(f, 'algorithm') ?? 1] as Algorithm | undefined;
-  return { name: str(f, 'name'), issuer: str(f, 'issuer'), algorithm: alg || 'SHA1', digits: num(f, 'digits') ?? 6, period: num(f, 'period') ?? 30 };
+  const a: AccountInfo = { name: str(f, 'name'), issuer: str(f, 'issuer'), algorithm: alg || 'SHA1', digits: num(f, 'digits') ?? 6, period: num(f, 'period') ?? 30 };
+  const type = num(f, 'type') ?? 0;
+  // A type this host does not know would be shown (and its codes read) as something it is not.
+  if (type > TYPE_HOTP) throw new TokenError('BAD_REPLY', `account '${a.name}' has type ${type}, which this totp-token does not know: update it`);
+  if (type === TYPE_HOTP) {
+    a.type = 'hotp';
+    a.counter = must(f, 'counter');
+  }
+  return a;
 }
 
 function checkText(text: string, what: string, max: number, allowEmpty: boolean): void {
@@ -134,6 +157,7 @@ export class TokenClient {
       maxBody: num(f, 'maxBody') ?? 0,
       clock: clockFrom(f),
       locked: num(f, 'locked') === 1,
+      hotp: (num(f, 'type') ?? 0) >= TYPE_HOTP,
     };
     this.access = {
       salt: f.salt instanceof Uint8Array ? f.salt : new Uint8Array(0),
@@ -206,6 +230,14 @@ export class TokenClient {
       if (info.algorithms.indexOf(account.algorithm) < 0) {
         throw new TokenError('UNSUPPORTED_ALGORITHM', `board '${info.board}' cannot compute ${account.algorithm} (it has ${info.algorithms.join(', ')})`);
       }
+      const hotp = account.type === 'hotp';
+      if (hotp) {
+        const c = account.counter ?? 0;
+        if (!Number.isSafeInteger(c) || c < 0 || c >= MAX_COUNTER) throw new TokenError('BAD_INPUT', `the HOTP counter must be a whole number from 0 to ${MAX_COUNTER - 1}, got ${c}`);
+        // A token that predates HOTP ignores the type field (unknown tags are skipped) and would
+        // keep the seed as TOTP: wrong codes. So the seed goes only where HELLO said HOTP is known.
+        if (!info.hotp) throw new TokenError('UNSUPPORTED_TYPE', `the firmware on '${info.board}' (${info.firmware}) predates HOTP accounts: update it (totp-token flash) to add HOTP keys`);
+      }
       const hash = this.hashes[account.algorithm];
       if (!hash) throw new TokenError('UNSUPPORTED_ALGORITHM', `this host has no ${account.algorithm} implementation for the key check`);
       const expected = keyCheckValue(hash, secret);
@@ -214,7 +246,9 @@ export class TokenClient {
         issuer: account.issuer === '' ? undefined : textToWire(account.issuer),
         algorithm: ALGORITHM_IDS[account.algorithm],
         digits: account.digits,
-        period: account.period,
+        period: hotp ? undefined : account.period,
+        type: hotp ? TYPE_HOTP : undefined,
+        counter: hotp ? (account.counter ?? 0) : undefined,
         secret,
       });
       const got = (await reply).check;
@@ -233,7 +267,8 @@ export class TokenClient {
     let start: number | undefined = 0;
     for (let pages = 0; start !== undefined; pages++) {
       if (pages > 256) throw new TokenError('BAD_REPLY', 'the account list does not end');
-      const f: Fields = await this.request(COMMANDS.LIST, start === 0 ? {} : { start });
+      // `type`: the highest account type this host knows; a token with HOTP accounts refuses a LIST without it.
+      const f: Fields = await this.request(COMMANDS.LIST, start === 0 ? { type: TYPE_HOTP } : { start, type: TYPE_HOTP });
       for (const a of (f.account as Fields[] | undefined) ?? []) out.push(accountFrom(a));
       const next = num(f, 'next');
       if (next !== undefined && next <= start) throw new TokenError('BAD_REPLY', 'the account list goes backwards');
@@ -279,11 +314,17 @@ export class TokenClient {
     return { match: check === expected, check };
   }
 
-  /** The current code; waits for the device's button. */
-  async code(name: string, onWaiting?: (w: Waiting) => void): Promise<{ code: string; secondsLeft: number }> {
-    const f = await this.request(COMMANDS.CODE, { name: textToWire(name) }, onWaiting);
+  /**
+   * The current TOTP code, or an HOTP account's next code (the token moves
+   * its counter on first; `counter` is the one this code was made with);
+   * waits for the device's button.
+   */
+  async code(name: string, onWaiting?: (w: Waiting) => void): Promise<CodeResult> {
+    // `type` tells the token this host knows HOTP: it refuses an HOTP code to a host that does not.
+    const f = await this.request(COMMANDS.CODE, { name: textToWire(name), type: TYPE_HOTP }, onWaiting);
     if (typeof f.code !== 'string') throw new TokenError('BAD_REPLY', "the device's reply lacks the 'code' field");
-    return { code: f.code, secondsLeft: num(f, 'secondsLeft') ?? 0 };
+    if (num(f, 'type') === TYPE_HOTP) return { code: f.code, type: 'hotp', secondsLeft: 0, counter: must(f, 'counter') };
+    return { code: f.code, type: 'totp', secondsLeft: num(f, 'secondsLeft') ?? 0 };
   }
 
   /** Erase every account; waits for the device's button. */

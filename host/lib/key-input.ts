@@ -15,6 +15,10 @@ export interface KeyOptions {
   algorithm?: Algorithm;
   digits?: number;
   period?: number;
+  /** --type: must agree with a URI's own type. */
+  type?: 'totp' | 'hotp';
+  /** --counter (HOTP): the counter the first code uses; must agree with a URI's. */
+  counter?: number;
 }
 
 export function isOtpauthUri(text: string): boolean {
@@ -23,22 +27,26 @@ export function isOtpauthUri(text: string): boolean {
 
 export function accountFromUri(uri: string, opts: KeyOptions): NewAccount {
   const o = parseOtpauth(uri);
-  if (o.type !== 'totp') {
-    o.secret.fill(0);
-    throw new TokenError('BAD_INPUT', 'this is an hotp (counter-based) key; the token does TOTP only');
-  }
   // Options that change how codes are computed must agree with the URI: a
   // different value would make the token show wrong codes.
-  const clash = (key: 'algorithm' | 'digits' | 'period'): void => {
+  const clash = (key: 'algorithm' | 'digits' | 'period' | 'type' | 'counter'): void => {
     if (opts[key] !== undefined && opts[key] !== o[key]) {
       o.secret.fill(0);
       throw new TokenError('BAD_INPUT', `--${key} ${opts[key]} contradicts the key's own ${key} (${o[key]})`);
     }
   };
+  clash('type');
   clash('algorithm');
   clash('digits');
-  clash('period');
-  return {
+  if (o.type === 'hotp') clash('counter');
+  else {
+    clash('period');
+    if (opts.counter !== undefined) {
+      o.secret.fill(0);
+      throw new TokenError('BAD_INPUT', '--counter is for HOTP keys; this URI is a TOTP key');
+    }
+  }
+  const account: NewAccount = {
     name: opts.name ?? o.account,
     issuer: opts.issuer ?? o.issuer,
     algorithm: o.algorithm,
@@ -46,11 +54,19 @@ export function accountFromUri(uri: string, opts: KeyOptions): NewAccount {
     period: o.period,
     secret: o.secret,
   };
+  if (o.type === 'hotp') {
+    account.type = 'hotp';
+    account.counter = o.counter;
+  }
+  return account;
 }
 
 export function accountFromBase32(text: string, opts: KeyOptions): NewAccount {
   if (!opts.name) throw new TokenError('BAD_INPUT', 'a bare base32 key needs --name (an otpauth:// URI carries its own)');
-  return {
+  const hotp = opts.type === 'hotp';
+  if (hotp && opts.period !== undefined) throw new TokenError('BAD_INPUT', '--period is for TOTP keys; an HOTP key has a counter instead');
+  if (!hotp && opts.counter !== undefined) throw new TokenError('BAD_INPUT', '--counter is for HOTP keys: add --type hotp');
+  const account: NewAccount = {
     name: opts.name,
     issuer: opts.issuer ?? '',
     algorithm: opts.algorithm ?? 'SHA1',
@@ -58,6 +74,11 @@ export function accountFromBase32(text: string, opts: KeyOptions): NewAccount {
     period: opts.period ?? 30,
     secret: base32Decode(text.trim()),
   };
+  if (hotp) {
+    account.type = 'hotp';
+    account.counter = opts.counter ?? 0;
+  }
+  return account;
 }
 
 /** An otpauth:// URI or a base32 key, told apart by the scheme. */

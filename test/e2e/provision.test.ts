@@ -41,7 +41,7 @@ describeBoards('provisioning through the CLI over a pty', (board) => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
-      added: { name: 'aws-root', issuer: 'Amazon Web Services', algorithm: 'SHA1', digits: 6, period: 30 },
+      added: { name: 'aws-root', issuer: 'Amazon Web Services', type: 'totp', algorithm: 'SHA1', digits: 6, period: 30 },
       check: hex(awsSeed),
     });
   });
@@ -73,14 +73,14 @@ describeBoards('provisioning through the CLI over a pty', (board) => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.accounts).toEqual([
-      { name: 'aws-root', issuer: 'Amazon Web Services', algorithm: 'SHA1', digits: 6, period: 30 },
-      { name: 'octo', issuer: 'GitHub', algorithm: 'SHA256', digits: 8, period: 30 },
-      { name: 'piped', issuer: 'Pipe', algorithm: 'SHA1', digits: 6, period: 60 },
-      { name: 'argv', issuer: '', algorithm: 'SHA1', digits: 6, period: 30 },
+      { name: 'aws-root', issuer: 'Amazon Web Services', type: 'totp', algorithm: 'SHA1', digits: 6, period: 30 },
+      { name: 'octo', issuer: 'GitHub', type: 'totp', algorithm: 'SHA256', digits: 8, period: 30 },
+      { name: 'piped', issuer: 'Pipe', type: 'totp', algorithm: 'SHA1', digits: 6, period: 60 },
+      { name: 'argv', issuer: '', type: 'totp', algorithm: 'SHA1', digits: 6, period: 30 },
     ]);
     expect(out.slotsFree).toBe(28);
     const human = await runCli(cli, ['list', '--port', token.address]);
-    expect(human.stdout).toMatch(/^octo\tGitHub\tSHA256\t8\t30s$/m);
+    expect(human.stdout).toMatch(/^octo\tGitHub\tTOTP\tSHA256\t8\t30s$/m);
   });
 
   it('verifies: shows the key check, and confirms a matching key', async () => {

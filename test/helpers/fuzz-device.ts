@@ -20,7 +20,7 @@ import { fakeToken } from './fake-ports.ts';
 import type { FakeToken } from './fake-ports.ts';
 import { createWireModel } from './fuzz-wire.ts';
 import type { WireEvent, WireModel } from './fuzz-wire.ts';
-import { applyConfirmed, applyOk, CONFIRMABLE, expectRequest, keyCheckModel, MUTATING } from './fuzz-model.ts';
+import { applyConfirmed, applyOk, CONFIRMABLE, expectRequest, findAccount, keyCheckModel, MUTATING } from './fuzz-model.ts';
 import type { Expectation, ModelState } from './fuzz-model.ts';
 import { buildFrame, mutatedFrameArb, nameArb, rawFrameArb, requestArb } from './fuzz-inputs.ts';
 import type { FrameSpec } from './fuzz-inputs.ts';
@@ -200,6 +200,8 @@ function resolve(run: Run, how: Resolution): void {
     // Buttons and time with nothing pending must not produce replies.
     if (how === 'deny') act(run, 'press next', () => run.t.press('next'));
     if (how === 'confirm') act(run, 'press confirm', () => run.t.press('confirm'));
+    // On an HOTP account's screen that press makes a code, storing the next counter first.
+    if (how === 'confirm' && run.state.accounts.some((a) => a.hotp)) run.mutatedOk = true;
     return;
   }
   if (how === 'hello') return feed(run, helloFrame(77), null);
@@ -213,6 +215,7 @@ function resolve(run: Run, how: Resolution): void {
     const complaint = applyConfirmed(run.state, p.exp, r);
     if (complaint) fail(run, complaint);
     if (MUTATING.includes(p.exp.command as number)) run.mutatedOk = true;
+    if (p.exp.command === COMMANDS.CODE && findAccount(run.state, p.exp.fields.name)?.hotp) run.mutatedOk = true; // the counter moved
   } else {
     act(run, 'press next', () => run.t.press('next'));
     expectFinal(run, p.id, ERRORS.PRESENCE_DENIED, 'cancelled on the device');
@@ -237,7 +240,7 @@ function snapshot(run: Run): string {
 function listNames(run: Run, t: FakeToken): string[] {
   const names: string[] = [];
   for (let start: number | undefined = 0; start !== undefined; ) {
-    const [r] = t.send(COMMANDS.LIST, { start });
+    const [r] = t.send(COMMANDS.LIST, { start, type: 1 });
     if (r?.status !== STATUS_OK) fail(run, 'LIST failed: ' + show(r));
     for (const a of (r.fields.account as { name: string }[] | undefined) ?? []) names.push(a.name);
     start = r.fields.next as number | undefined;

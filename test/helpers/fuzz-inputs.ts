@@ -213,12 +213,12 @@ export const requestArb: fc.Arbitrary<FrameSpec> = fc.record({
 
 const COMMAND_KEYS: { [command: number]: string[] } = {
   [COMMANDS.TIME_SET]: ['timeMs'],
-  [COMMANDS.ADD]: ['name', 'issuer', 'algorithm', 'digits', 'period', 'secret'],
-  [COMMANDS.LIST]: ['start'],
+  [COMMANDS.ADD]: ['name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'type', 'counter'],
+  [COMMANDS.LIST]: ['start', 'type'],
   [COMMANDS.REMOVE]: ['name'],
   [COMMANDS.RENAME]: ['name', 'newName', 'newIssuer'],
   [COMMANDS.KEY_CHECK]: ['name'],
-  [COMMANDS.CODE]: ['name'],
+  [COMMANDS.CODE]: ['name', 'type'],
 };
 const tagOf = (key: string) => (FIELDS.find((f) => f.key === key) as { tag: number }).tag;
 

@@ -17,6 +17,8 @@ export interface ModelAccount {
   digits: number;
   period: number;
   seed: Uint8Array;
+  /** wire-protocol.md "Account types": added with type 1. */
+  hotp?: boolean;
 }
 
 export interface ModelState {
@@ -88,6 +90,8 @@ function commandErrors(command: number, f: ModelFields, state: ModelState): numb
       need(isName(f.name) && !hasControl(f.issuer), ERRORS.BAD_REQUEST);
       need(inRange(f.algorithm, 1, 3) && inRange(f.digits, 6, 10) && inRange(f.period, 1, 86400), ERRORS.BAD_REQUEST);
       need(!!secret && secret.length >= 1 && secret.length <= 64, ERRORS.BAD_REQUEST);
+      // "Account types": type 0 or 1; a counter only with type 1.
+      need(inRange(f.type, 0, 1) && (f.counter === undefined || f.type === 1), ERRORS.BAD_REQUEST);
       // Which of these wins over a bad field is not specified: allow either.
       if (errs.length > 0) {
         if (findAccount(state, f.name)) errs.push(ERRORS.DUPLICATE_NAME);
@@ -105,8 +109,12 @@ function commandErrors(command: number, f: ModelFields, state: ModelState): numb
       break;
     case COMMANDS.REMOVE:
     case COMMANDS.KEY_CHECK:
+      named();
+      break;
     case COMMANDS.CODE:
       named();
+      // "Account types": an HOTP code only for a host whose request says it knows type 1.
+      if (errs.length === 0 && findAccount(state, f.name)?.hotp) need((f.type as number) >= 1, ERRORS.BAD_REQUEST);
       break;
     default:
       return null;
@@ -131,6 +139,12 @@ export function expectRequest(body: Uint8Array, state: ModelState): Expectation 
   const errs = commandErrors(command, tlv.fields, state);
   if (errs === null) return { ...exp, allowed: ANY_BUT_INTERNAL, rule: 'unmodelled command ' + command };
   if (errs.length > 0) return { ...exp, allowed: errs, rule: 'invalid for command ' + command };
+  if (command === COMMANDS.LIST && !((tlv.fields.type as number) >= 1)) {
+    // "Account types": a LIST page holding an HOTP account is refused to a host that does not know them.
+    const start = (tlv.fields.start as number | undefined) ?? 0;
+    if (state.accounts[start]?.hotp) return { ...exp, allowed: [ERRORS.BAD_REQUEST], rule: 'HOTP account for an old host' };
+    if (state.accounts.slice(start).some((a) => a.hotp)) return { ...exp, allowed: [STATUS_OK, ERRORS.BAD_REQUEST], rule: 'HOTP account maybe on the page' };
+  }
   let ok = [STATUS_OK];
   if (command === COMMANDS.REMOVE || command === COMMANDS.WIPE || command === COMMANDS.RENAME) ok = [STATUS_WAITING];
   if (command === COMMANDS.CODE) ok = [STATUS_WAITING, ERRORS.CLOCK_NOT_SET]; // the model does not track the clock
@@ -147,6 +161,7 @@ export function applyOk(state: ModelState, exp: Expectation, reply: Reply): stri
       name: f.name as string, issuer: (f.issuer as string | undefined) ?? '', algorithm: (f.algorithm as number | undefined) ?? 1,
       digits: (f.digits as number | undefined) ?? 6, period: (f.period as number | undefined) ?? 30, seed: f.secret as Uint8Array,
     };
+    if (f.type === 1) a.hotp = true;
     state.accounts.push(a);
     if (!(check instanceof Uint8Array) || !keyCheckModel(a.algorithm, a.seed).equals(check)) return 'ADD reply has a wrong key check';
   } else if (exp.command === COMMANDS.KEY_CHECK) {

@@ -13,6 +13,7 @@ describe('CLI error mapping', () => {
       [new TokenError('DUPLICATE_NAME', 'exists'), EXIT.DUPLICATE_NAME],
       [new TokenError('STORAGE_FULL', 'all 2 slots'), EXIT.STORAGE_FULL],
       [new TokenError('UNSUPPORTED_ALGORITHM', 'no SHA512'), EXIT.UNSUPPORTED_ALGORITHM],
+      [new TokenError('UNSUPPORTED_TYPE', 'firmware predates HOTP'), EXIT.UNSUPPORTED_ALGORITHM],
       [new TokenError('CLOCK_NOT_SET', 'x'), EXIT.CLOCK_NOT_SET],
       [new TokenError('KEY_CHECK_MISMATCH', 'x'), EXIT.KEY_CHECK_MISMATCH],
       [new TokenError('BUSY', 'x'), EXIT.BUSY],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { accountFromText } from '../../host/lib/key-input.ts';
 
 const AWS = 'otpauth://totp/Amazon%20Web%20Services:root-account-mfa-device@123456789012?secret=' + 'A'.repeat(64) + '&issuer=Amazon%20Web%20Services';
+const HOTP = 'otpauth://hotp/VPN:alice?secret=JBSWY3DPEHPK3PXP&issuer=VPN&counter=7';
 
 describe('key input', () => {
   it('takes an AWS-style URI whole: 40-byte seed, names from the label', () => {
@@ -27,10 +28,23 @@ describe('key input', () => {
     }
   });
 
-  it('refuses options that contradict the URI, hotp keys and migration exports', () => {
+  it('refuses options that contradict the URI, and migration exports', () => {
     expect(() => accountFromText(AWS, { digits: 8 })).toThrow(/--digits 8 contradicts the key's own digits \(6\)/);
-    expect(() => accountFromText('otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&counter=1', {})).toThrow(/TOTP only/);
+    expect(() => accountFromText(AWS, { type: 'hotp' })).toThrow(/--type hotp contradicts the key's own type \(totp\)/);
+    expect(() => accountFromText(AWS, { counter: 3 })).toThrow(/--counter is for HOTP keys/);
+    expect(() => accountFromText(HOTP, { counter: 2 })).toThrow(/--counter 2 contradicts the key's own counter \(7\)/);
     expect(() => accountFromText('otpauth-migration://offline?data=abc', {})).toThrow(/Google Authenticator export/);
+  });
+
+  it('takes an hotp URI with its counter, and a bare key with --type hotp --counter N', () => {
+    const a = accountFromText(HOTP, {});
+    expect(a).toMatchObject({ name: 'alice', issuer: 'VPN', type: 'hotp', counter: 7, digits: 6 });
+    expect(accountFromText(HOTP, { type: 'hotp', counter: 7 })).toMatchObject({ type: 'hotp', counter: 7 });
+    expect(accountFromText('JBSWY3DPEHPK3PXP', { name: 'n', type: 'hotp', counter: 12 })).toMatchObject({ type: 'hotp', counter: 12 });
+    expect(accountFromText('JBSWY3DPEHPK3PXP', { name: 'n', type: 'hotp' })).toMatchObject({ type: 'hotp', counter: 0 });
+    expect(() => accountFromText('JBSWY3DPEHPK3PXP', { name: 'n', counter: 1 })).toThrow(/--counter is for HOTP keys: add --type hotp/);
+    expect(() => accountFromText('JBSWY3DPEHPK3PXP', { name: 'n', type: 'hotp', period: 60 })).toThrow(/--period is for TOTP keys/);
+    expect(accountFromText(AWS, {}).type).toBeUndefined(); // absent means TOTP (the agreed AccountInfo shape)
   });
 
   it('lets --name and --issuer rename a URI account', () => {

@@ -50,6 +50,13 @@ describe('otpauth:// Key URI', () => {
     );
   });
 
+  it('formats hotp with its counter, even 0, and without a period', () => {
+    const key = new Uint8Array([0x48, 0x65, 0x6c, 0x6c, 0x6f]);
+    const o = { type: 'hotp', issuer: 'VPN', account: 'alice', secret: key, algorithm: 'SHA1', digits: 6, period: 60, counter: 0 } as const;
+    expect(formatOtpauth(o)).toBe('otpauth://hotp/VPN:alice?secret=JBSWY3DP&issuer=VPN&counter=0');
+    expect(formatOtpauth({ ...o, counter: 9007199254740991, digits: 8 })).toBe('otpauth://hotp/VPN:alice?secret=JBSWY3DP&issuer=VPN&digits=8&counter=9007199254740991');
+  });
+
   it('gives a coded error, not a TypeError, for non-string input', () => {
     expect(() => parseOtpauth(undefined as unknown as string)).toThrow(/otpauth: expected a string/);
   });

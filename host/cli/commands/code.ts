@@ -4,10 +4,15 @@ import { action, withClient, withDevice } from '../context.ts';
 import type { CommonOptions } from '../context.ts';
 
 export function register(program: Command): void {
-  withDevice(program.command('code').argument('<name>', 'account name').description("read an account's current code (confirm on the token)")).action(
+  withDevice(program.command('code').argument('<name>', 'account name').description("read an account's current code, or an HOTP account's next one (confirm on the token)")).action(
     action(async (out, name: string, opts: CommonOptions) => {
       const r = await withClient(opts, out, (client) => client.code(name));
-      out.result(`${r.code}\t(${r.secondsLeft} s left)`, { name, code: r.code, secondsLeft: r.secondsLeft });
+      if (r.type === 'hotp') {
+        // The token has already stored counter + 1: this code is used up once entered, and the next call gives the next one.
+        out.result(`${r.code}\t(HOTP, counter ${r.counter}; the token now holds ${r.counter! + 1})`, { name, type: 'hotp', code: r.code, counter: r.counter });
+        return;
+      }
+      out.result(`${r.code}\t(${r.secondsLeft} s left)`, { name, type: 'totp', code: r.code, secondsLeft: r.secondsLeft });
     }),
   );
 }

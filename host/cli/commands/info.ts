@@ -13,6 +13,7 @@ export function register(program: Command): void {
           `board      ${info.board}`,
           `firmware   ${info.firmware} (protocol ${info.protocol})`,
           `algorithms ${info.algorithms.join(', ')}`,
+          `accounts   ${info.hotp ? 'TOTP, HOTP' : 'TOTP only (firmware before HOTP)'}`,
           `slots      ${info.slotsFree} free of ${info.slotsTotal}`,
           `clock      ${describeClock(info.clock)}`,
         ],

@@ -22,6 +22,12 @@ export function register(program: Command): void {
           key.secret.fill(0);
           throw new TokenError('NOT_FOUND', `no account named "${name}"`);
         }
+        // A URI says TOTP or HOTP; the same seed under the other type makes other codes. (A bare key says neither.)
+        const given = key.type ?? 'totp';
+        if (opts.secret === undefined && given !== (account.type ?? 'totp')) {
+          key.secret.fill(0);
+          throw new TokenError('KEY_CHECK_MISMATCH', `${name} on the token is ${(account.type ?? 'totp').toUpperCase()}, the key given is ${given.toUpperCase()}`);
+        }
         return client.verify(name, account.algorithm, key.secret);
       });
       if (result.match === false) {

@@ -94,7 +94,7 @@ export async function readEnrollSeed(source: SeedSource, opts: SeedOptions = {})
     otp = parseOtpauth(uri);
     if (otp.type !== 'totp') {
       otp.secret.fill(0);
-      bad('this is an HOTP (counter-based) key; the token and this flow do TOTP only');
+      bad('this is an HOTP (counter-based) key; enroll reads two consecutive time-based codes, so it takes TOTP keys only: add an HOTP key with totp-token add');
     }
     if (opts.account) otp.account = opts.account;
     if (opts.issuer !== undefined) otp.issuer = opts.issuer;
