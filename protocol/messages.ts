@@ -43,6 +43,9 @@ export const FIELDS: FieldSpec[] = fieldTable({
   timeoutS: 'u2', action: 't200', // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
   start: 'u2', total: 'u2', next: 'u2', syncedAtMs: 'u7', driftCentiPpm: 's7', errorMs: 'u7', challenge: 'b32', response: 'b32', salt: 'b32',
   locked: 'u1', accessKey: 'b64', iterations: 'u4',
+  // 37-39 are reserved for other work in progress (HOTP type and counter, storage health): placeholders keep the tags below at 40-42.
+  r37: 'u0', r38: 'u0', r39: 'u0',
+  roundTripMs: 'u2', suspectAtMs: 'u7', suspectMs: 's7',
 });
 
 

@@ -13,6 +13,10 @@ export function describeClock(c: ClockInfo): string {
   if (c.errorMs !== undefined) parts.push(`±${seconds(c.errorMs)} estimated`);
   if (c.driftPpm) parts.push(`drift ${c.driftPpm} ppm corrected`);
   if (c.syncedAtMs) parts.push(`synced ${iso(c.syncedAtMs)}`);
+  // A sync the token held out of its rate estimate: usually a host whose clock was off.
+  if (c.suspectAtMs && c.suspectMs !== undefined) {
+    parts.push(`the sync at ${iso(c.suspectAtMs)} looked inconsistent: ${seconds(Math.abs(c.suspectMs))} ${c.suspectMs >= 0 ? 'ahead of' : 'behind'} the token's own estimate (was that host's clock right?)`);
+  }
   // The token shows "clock?" past the same limit.
   if (c.errorMs !== undefined && c.errorMs > 5000) parts.push('MAY BE OFF: run totp-token time sync');
   return parts.join(', ');
