@@ -84,34 +84,36 @@ interface State {
   tt?: number;
 }
 
-const num = (v: unknown, lo: number, hi: number): boolean => typeof v === 'number' && v >= lo && v <= hi; // NaN fails both
 const BIG = 1e15; // ms: 31,000 years; raw clocks and U stay far inside
-const isAnchor = (a: unknown): boolean => Array.isArray(a) && a.length === 3 && num(a[0], 0, BIG) && num(a[1], -BIG, BIG) && num(a[2], 1, DAY_MS);
+/** A number within ±BIG, or an array of them (of length `n` when given). */
+const fine = (v: unknown, n?: number): boolean =>
+  typeof v === 'number' ? v > -BIG && v < BIG : Array.isArray(v) && (n === undefined || v.length === n) && v.every((x) => fine(x)); // NaN fails
 
 /**
- * The stored record, or null if there is none or any field is out of range:
- * the time is then unknown and the next sync starts afresh. A record of the
+ * The stored record, or null if there is none or any field is malformed: the
+ * time is then unknown and the next sync starts afresh. A record of the
  * previous format (ra ta pp wt ns tr tt: one anchor and a rate learned over a
  * baseline of wt ms) loads as that anchor plus a virtual one wt ms earlier.
  */
 function readRecord(text: string | undefined): State | null {
   if (!text) return null;
   const r = JSON.parse(text);
-  if (!r || !num(r.ra, -BIG, BIG) || !num(r.ta, 0, BIG) || !num(r.ns, 0, 1e9)) return null;
-  if (!r.an && num(r.pp, -MAX_PLAUSIBLE_PPM, MAX_PLAUSIBLE_PPM) && num(r.wt, 0, BIG)) {
+  if (!r) return null;
+  if (!r.an && fine([r.ra, r.ta, r.pp, r.wt])) {
     const e = SYNC_BASE_MS + DEFAULT_RTT_MS / 2;
     r.an = r.wt > 0 ? [[r.ta - r.wt, r.ra - r.wt * (1 + r.pp / 1e6), e], [r.ta, r.ra, e]] : [[r.ta, r.ra, e]];
     r.ua = r.ra;
     r.ea = e;
-    if (num(r.tr, -BIG, BIG)) r.tu = r.tr;
+    r.tu = r.tr;
   }
   const an = r.an;
-  if (!Array.isArray(an) || an.length < 1 || an.length > ANCHORS || !num(r.ua, -BIG, BIG) || !num(r.ea, 0, BIG)) return null;
-  for (let i = 0; i < an.length; i++) if (!isAnchor(an[i])) return null;
-  if (r.sp !== undefined && !isAnchor(r.sp)) return null;
-  if (r.sx !== undefined && !(Array.isArray(r.sx) && r.sx.length === 2 && num(r.sx[0], 0, BIG) && num(r.sx[1], -BIG, BIG))) return null;
-  if (!num(r.tu, -BIG, BIG) || !num(r.tt, 0, BIG)) r.tu = r.tt = undefined;
-  return { ra: r.ra, ua: r.ua, ta: r.ta, ea: r.ea, ns: r.ns, an: an, sp: r.sp, sx: r.sx, tu: r.tu, tt: r.tt };
+  if (!fine([r.ra, r.ua, r.ta, r.ea, r.ns]) || !Array.isArray(an) || an.length < 1 || an.length > ANCHORS) return null;
+  const all = r.sp ? an.concat([r.sp]) : an;
+  // Weights are 1/e²: an anchor's error must be at least a millisecond.
+  for (let i = 0; i < all.length; i++) if (!fine(all[i], 3) || !(all[i][2] >= 1)) return null;
+  if (r.sx !== undefined && !fine(r.sx, 2)) return null;
+  if (!fine([r.tu, r.tt])) r.tu = r.tt = undefined;
+  return r as State;
 }
 
 /** Weighted least-squares rate of U against true time: [ppm, its standard error in ppm]. */
@@ -119,22 +121,20 @@ function fit(an: number[][]): number[] {
   let sw = 0;
   let sx = 0;
   let sy = 0;
-  for (let i = 0; i < an.length; i++) {
-    const w = 1 / (an[i][2] * an[i][2]);
-    const x = an[i][0] - an[0][0];
-    sw += w;
-    sx += w * x;
-    sy += w * (an[i][1] - an[0][1] - x);
-  }
   let sxx = 0;
   let sxy = 0;
   for (let i = 0; i < an.length; i++) {
     const w = 1 / (an[i][2] * an[i][2]);
-    const dx = an[i][0] - an[0][0] - sx / sw;
-    sxx += w * dx * dx;
-    sxy += w * dx * (an[i][1] - an[0][1] - (an[i][0] - an[0][0]) - sy / sw);
+    const x = an[i][0] - an[0][0];
+    const y = an[i][1] - an[0][1] - x;
+    sw += w;
+    sx += w * x;
+    sy += w * y;
+    sxx += w * x * x;
+    sxy += w * x * y;
   }
-  return sxx > 0 ? [(sxy / sxx) * 1e6, 1e6 / Math.sqrt(sxx)] : [0, Infinity];
+  sxx -= (sx * sx) / sw; // about the weighted mean: x runs from the first anchor, so no large cancellation
+  return sxx > 0 ? [((sxy - (sx * sy) / sw) / sxx) * 1e6, 1e6 / Math.sqrt(sxx)] : [0, Infinity];
 }
 
 export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: number): TokenClock {
