@@ -119,7 +119,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     }
     if (st.syncedAtMs > 0) f.syncedAtMs = Math.floor(st.syncedAtMs);
     f.driftCentiPpm = Math.round(st.driftPpm * 100);
-    if (st.suspectAtMs) {
+    if ((st.suspectAtMs as number) > 0) {
       f.suspectAtMs = Math.floor(st.suspectAtMs);
       f.suspectMs = st.suspectMs;
     }
