@@ -120,7 +120,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     if (st.syncedAtMs > 0) f.syncedAtMs = Math.floor(st.syncedAtMs);
     f.driftCentiPpm = Math.round(st.driftPpm * 100);
     if ((st.suspectAtMs as number) > 0) {
-      f.suspectAtMs = Math.floor(st.suspectAtMs);
+      f.suspectAtMs = Math.floor(st.suspectAtMs as number);
       f.suspectMs = st.suspectMs;
     }
     return f;
