@@ -230,7 +230,13 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       const m = misfit(last, trueMs, u, e);
       const ms = o.sp ? misfit(o.sp, trueMs, u, e) : 2;
       if (ms <= 1 && ms < m) an = [o.sp as number[], a]; // agrees with the suspect: it was right, the older anchors were not
-      else if (m <= 1) an = o.an.concat([a]); // agrees with the anchors: a held suspect, if any, was wrong and is dropped
+      else if (m <= 1) {
+        // Agrees with the anchors (a held suspect, if any, was wrong and is dropped). One
+        // close after the last replaces it, so the anchors stay spread: a burst of syncs
+        // cannot push out the long baseline the rate stands on.
+        an = (trueMs - last[0]) * ANCHORS < last[0] - o.an[0][0] ? o.an.slice(0, -1) : o.an;
+        an = an.concat([a]);
+      }
       else {
         // Inconsistent: the time is the host's, the rate stays what the anchors say.
         an = o.an;

@@ -57,4 +57,18 @@ describe('attack: moving the clock ahead without the button (issue 14 point 7)',
     expect(r.status).toBe(STATUS_WAITING);
     expect(r.fields.action).toBe('move clock +5 min'); // from the moved time it would read +4 min
   });
+
+  it('a burst of honest-looking syncs cannot flush the learned rate and so widen the free step', () => {
+    const { t, trueMs, advance } = picoWithLearnedRate();
+    advance(DAY);
+    for (let i = 0; i < 8; i++) {
+      advance(1000);
+      expect(t.send(COMMANDS.TIME_SET, { timeMs: trueMs(), roundTripMs: 5 })[0].status).toBe(STATUS_OK);
+    }
+    const [r] = t.send(COMMANDS.TIME_SET, { timeMs: trueMs() + 600000 });
+    expect(r.status).toBe(STATUS_WAITING);
+    t.press('next'); // refused at the device
+    const [time] = t.send(COMMANDS.TIME_GET, {});
+    expect(time.fields.driftCentiPpm).toBeGreaterThan(350000); // still 4,000 ppm known
+  });
 });
