@@ -229,7 +229,13 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       const last = o.an[o.an.length - 1];
       const m = misfit(last, trueMs, u, e);
       const ms = o.sp ? misfit(o.sp, trueMs, u, e) : 2;
-      if (ms <= 1 && ms < m) an = [o.sp as number[], a]; // agrees with the suspect: it was right, the older anchors were not
+      if (ms <= 1 && ms < m) {
+        // Agrees with the suspect: the older anchors' time was off by the suspect's
+        // offset. Their rate stands (shifted, they line up with the new time), so two
+        // syncs that agree with each other cannot wipe out what the rate stands on.
+        const off = (o.sx as number[])[1];
+        an = o.an.map((x) => [x[0] + off, x[1], x[2]]).concat([o.sp as number[], a]);
+      }
       else if (m <= 1) {
         // Agrees with the anchors (a held suspect, if any, was wrong and is dropped). One
         // close after the last replaces it, so the anchors stay spread: a burst of syncs

@@ -71,4 +71,16 @@ describe('attack: moving the clock ahead without the button (issue 14 point 7)',
     const [time] = t.send(COMMANDS.TIME_GET, {});
     expect(time.fields.driftCentiPpm).toBeGreaterThan(350000); // still 4,000 ppm known
   });
+
+  it('a pair of syncs that agree with each other but not with the anchors cannot flush the learned rate either', () => {
+    const { t, trueMs, advance } = picoWithLearnedRate();
+    advance(DAY);
+    expect(t.send(COMMANDS.TIME_SET, { timeMs: trueMs() + 60000, roundTripMs: 5 })[0].status).toBe(STATUS_OK); // free, held suspect
+    advance(1000);
+    expect(t.send(COMMANDS.TIME_SET, { timeMs: trueMs() + 60000, roundTripMs: 5 })[0].status).toBe(STATUS_OK); // agrees with it
+    const [r] = t.send(COMMANDS.TIME_SET, { timeMs: trueMs() + 600000 });
+    expect(r.status).toBe(STATUS_WAITING);
+    t.press('next');
+    expect(t.send(COMMANDS.TIME_GET, {})[0].fields.driftCentiPpm).toBeGreaterThan(350000);
+  });
 });
