@@ -235,15 +235,13 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         // syncs that agree with each other cannot wipe out what the rate stands on.
         const off = (o.sx as number[])[1];
         an = o.an.map((x) => [x[0] + off, x[1], x[2]]).concat([o.sp as number[], a]);
-      }
-      else if (m <= 1) {
+      } else if (m <= 1) {
         // Agrees with the anchors (a held suspect, if any, was wrong and is dropped). One
         // close after the last replaces it, so the anchors stay spread: a burst of syncs
         // cannot push out the long baseline the rate stands on.
         an = (trueMs - last[0]) * ANCHORS < last[0] - o.an[0][0] ? o.an.slice(0, -1) : o.an;
         an = an.concat([a]);
-      }
-      else {
+      } else {
         // Inconsistent: the time is the host's, the rate stays what the anchors say.
         an = o.an;
         sp = a;
