@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenClock, MAX_PLAUSIBLE_PPM } from '../../firmware/clock.ts';
 import { driftingClock } from '../helpers/drifting-clock.ts';
-import { SteppedStorage } from '../helpers/fake-ports.ts';
+import { fakeToken, SteppedStorage } from '../helpers/fake-ports.ts';
+import { readText } from '../helpers/ocr.ts';
+import { COMMANDS } from '../../protocol/messages.ts';
 import { CLOCK_SCENARIOS, runScenario, scenarioFigures } from '../bench/figures-clock.ts';
 import type { ClockScenario, RunResult } from '../bench/figures-clock.ts';
 
@@ -219,5 +221,25 @@ describe('drift-corrected clock: anchors, suspects and storage', () => {
     raw.advance(30 * DAY);
     expect(clock.status().errorMs).toBeGreaterThan(fresh + 100000); // no rate yet: the board's typical drift, twice
     expect(clock.status().errorMs).toBeGreaterThan(Math.abs(clock.nowMs() - raw.trueMs));
+  });
+});
+
+describe('one error model for HELLO, TIME_GET and the display', () => {
+  it('HELLO and TIME_GET state the clock model\'s error, and the display warns past 5 s of it', () => {
+    const t = fakeToken({ typicalDriftPpm: 20 }); // synced once: no rate yet, so the error grows at twice 20 ppm and more
+    t.send(COMMANDS.ADD, { name: 'a', issuer: '', algorithm: 1, digits: 6, period: 30, secret: new Uint8Array(20).fill(1) });
+    const footer = () => (t.app.render(), readText(t.fb, 0, 56, 1, 10));
+    expect(footer().trim()).toBe('1/1');
+    const hello = () => t.send(COMMANDS.HELLO, {})[0].fields.errorMs as number;
+    const fresh = hello();
+    expect(fresh).toBeLessThan(1000);
+    t.clock.now += 2 * 3600000; // two hours: 41 ppm x 7,200 s = 0.3 s, plus the daily wander allowance
+    expect(hello()).toBeLessThan(5000);
+    expect(footer().trim()).toBe('1/1');
+    t.clock.now += 2 * DAY;
+    const later = hello();
+    expect(later).toBeGreaterThan(5000);
+    expect(t.send(COMMANDS.TIME_GET, {})[0].fields.errorMs).toBe(later);
+    expect(footer()).toBe('1/1 clock?');
   });
 });
