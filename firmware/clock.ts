@@ -1,98 +1,195 @@
 // The token's clock: the port's raw clock (an RTC or RC oscillator that
-// drifts, and restarts from zero after power loss) corrected by a rate
-// learned from successive syncs, NTP-style. The anchor (raw and true time at
-// the last sync) and the rate estimate are kept in storage, so a restart
-// that keeps the RTC running keeps the time, and the rate survives power loss.
+// drifts, and restarts from zero after power loss) corrected by a rate fitted
+// to the last few syncs ("anchors"), each weighted by how well it set the time
+// (its round trip). The fit knows its uncertainty: a rate is used only when
+// that is small against the board's typical drift, and the same figures give
+// the error the token states (HELLO, TIME_GET, the display's "clock?").
+// A sync that disagrees with the anchors by far more than that error sets the
+// time (the host is the authority for "now") but is held out of the fit as
+// suspect until a later sync agrees with it; a later sync that agrees with the
+// anchors instead drops it. Everything lives in one storage record, so a
+// restart that keeps the RTC running keeps the time and the rate, and the rate
+// survives power loss.
 import type { Clock, Storage } from './ports.ts';
 
 const KEY = 'tt.clock';
-/** Rate estimates need a long baseline: sync jitter of ~50 ms over 1 h is already 14 ppm. */
-export const MIN_BASELINE_MS = 3600000;
 /** A measured rate beyond this is not an oscillator: power-off, a wrong host clock, tampering. */
 export const MAX_PLAUSIBLE_PPM = 20000;
-/** Residual error of a corrected clock (temperature, ageing), in ppm. */
-const RESIDUAL_PPM = 1;
-/** How well a sync sets the clock (the host measures the round trip; tens of ms). */
-const SYNC_ERROR_MS = 50;
+/** Anchors kept for the fit: weekly syncs give five weeks of baseline. */
+const ANCHORS = 6;
+/**
+ * A sync's error beyond half its round trip: the host's clock (NTP: ±20 ms)
+ * and the oscillator's daily wander (±5 ppm over a day moves the time ±70 ms,
+ * so syncs at different hours disagree by that much).
+ */
+const SYNC_BASE_MS = 90;
+/** Round trip assumed when the host does not say (hosts before this field). */
+const DEFAULT_RTT_MS = 100;
+/** A rate is used when its uncertainty is below the board's typical drift / this. */
+const TRUST_RATIO = 4;
+const DAY_MS = 86400000;
+/** A sync may move the clock this far beyond the clock's own error estimate without the button. */
+export const FREE_CLOCK_STEP_MS = 30000;
 
 export interface ClockStatus {
   /** True time of the last sync (ms), 0 if never. */
   syncedAtMs: number;
-  /** Estimated raw-clock rate error, ppm (positive: runs fast); 0 until two syncs. */
+  /** Raw-clock rate error in use, ppm (positive: runs fast); 0 while not known well enough. */
   driftPpm: number;
-  /** Estimated error of the corrected time now, ms. */
+  /** Error bound of the corrected time now, ms. */
   errorMs: number;
+  /** The last sync that disagreed with the model: when (true ms) and by how much (host minus model, ms). */
+  suspectAtMs?: number;
+  suspectMs?: number;
 }
 
 export interface TokenClock extends Clock {
   status(): ClockStatus;
+  /** The token's own time: predicted from the trusted anchor (first or last confirmed sync), untouched by unconfirmed steps. */
+  ownMs(): number;
   /**
    * Would setting this time need the button? Measured from the trusted anchor,
    * not from the current time, so many small unconfirmed steps cannot add up
-   * to a big one (a host walking the clock forward to harvest future codes).
+   * to a big one (a host walking the clock forward to harvest future codes),
+   * and allowed only as far as the clock's own error estimate.
    */
   needsConfirm(trueMs: number): boolean;
-  /** A sync; `confirmed` (the button was pressed) makes it the new trusted anchor. */
-  sync(trueMs: number, confirmed: boolean): void;
+  /** A sync; `confirmed` (the button was pressed) makes it the new trusted anchor; `roundTripMs` as the host measured it. */
+  sync(trueMs: number, confirmed: boolean, roundTripMs?: number): void;
 }
 
 /**
  * The clock record, kept in Storage as JSON. Two-letter keys: they are its
  * format on every board, and they ship as text in the Espruino bundle, which
- * cannot shorten them itself (a reflash must read what the last firmware
- * wrote). A record without `ns` (an older or damaged one) reads as never synced.
+ * cannot shorten them itself (a reflash must read what the last firmware wrote).
+ * "U" below is the raw clock made continuous: the raw clock plus every step a
+ * sync gave it, so anchors from before and after a step line up.
  */
 interface State {
-  /** Raw clock at the last sync (ms). */
+  /** Raw clock, U and true time at the last time setting (ms), and that setting's error (ms). */
   ra: number;
-  /** True time at the last sync (ms). */
+  ua: number;
   ta: number;
-  /** Learned rate error of the raw clock, ppm (positive: runs fast). */
-  pp: number;
-  /** Baseline behind that estimate: ms of true time between the syncs it came from. */
-  wt: number;
+  ea: number;
   /** Number of syncs. */
   ns: number;
-  /** The trusted anchor, raw and true: the first sync, or the last one confirmed with the button. */
-  tr?: number;
+  /** Anchors for the fit: [true ms, U ms, error ms], oldest first. */
+  an: number[][];
+  /** A suspect sync held out of the fit, as an anchor. */
+  sp?: number[];
+  /** The last inconsistent sync: [true ms, host minus model ms]. */
+  sx?: number[];
+  /** The trusted anchor, U and true: the first sync, or the last one confirmed with the button. */
+  tu?: number;
   tt?: number;
 }
 
-const isNumber = (v: unknown): boolean => typeof v === 'number' && isFinite(v as number);
+const BIG = 1e15; // ms: 31,000 years; raw clocks and U stay far inside
+/** A number within ±BIG, or an array of them (of length `n` when given). */
+const fine = (v: unknown, n?: number): boolean =>
+  typeof v === 'number' ? v > -BIG && v < BIG : Array.isArray(v) && (n === undefined || v.length === n) && v.every((x) => fine(x)); // NaN fails
 
 /**
- * The stored record, or null if there is none or it is malformed: the time is
- * then unknown and the next sync starts afresh. (A record of firmware 0.1.0
- * before this one, with long keys, reads as none: one `time sync` again.)
+ * The stored record, or null if there is none or any field is malformed: the
+ * time is then unknown and the next sync starts afresh. A record of the
+ * previous format (ra ta pp wt ns tr tt: one anchor and a rate learned over a
+ * baseline of wt ms) loads as that anchor plus a virtual one wt ms earlier.
  */
 function readRecord(text: string | undefined): State | null {
   if (!text) return null;
-  const r = JSON.parse(text) as State;
-  if (!isNumber(r.ra) || !isNumber(r.ta) || !isNumber(r.pp) || !isNumber(r.wt) || !isNumber(r.ns)) return null;
-  if (!isNumber(r.tr) || !isNumber(r.tt)) r.tr = r.tt = undefined;
-  return r;
+  const r = JSON.parse(text);
+  if (!r) return null;
+  if (!r.an && fine([r.ra, r.ta, r.pp, r.wt])) {
+    const e = SYNC_BASE_MS + DEFAULT_RTT_MS / 2;
+    r.an = r.wt > 0 ? [[r.ta - r.wt, r.ra - r.wt * (1 + r.pp / 1e6), e], [r.ta, r.ra, e]] : [[r.ta, r.ra, e]];
+    r.ua = r.ra;
+    r.ea = e;
+    r.tu = r.tr;
+  }
+  const an = r.an;
+  if (!fine([r.ra, r.ua, r.ta, r.ea, r.ns]) || !Array.isArray(an) || an.length < 1 || an.length > ANCHORS) return null;
+  const all = r.sp ? an.concat([r.sp]) : an;
+  // Weights are 1/e²: an anchor's error must be at least a millisecond.
+  for (let i = 0; i < all.length; i++) if (!fine(all[i], 3) || !(all[i][2] >= 1)) return null;
+  if (r.sx !== undefined && !fine(r.sx, 2)) return null;
+  if (!fine([r.tu, r.tt])) r.tu = r.tt = undefined;
+  return r as State;
 }
 
-/** A sync may move the clock this far from what the trusted anchor predicts without the button. */
-export const FREE_CLOCK_STEP_MS = 300000;
+/** Weighted least-squares rate of U against true time: [ppm, its standard error in ppm]. */
+function fit(an: number[][]): number[] {
+  let sw = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < an.length; i++) {
+    const w = 1 / (an[i][2] * an[i][2]);
+    const x = an[i][0] - an[0][0];
+    const y = an[i][1] - an[0][1] - x;
+    sw += w;
+    sx += w * x;
+    sy += w * y;
+    sxx += w * x * x;
+    sxy += w * x * y;
+  }
+  sxx -= (sx * sx) / sw; // about the weighted mean: x runs from the first anchor, so no large cancellation
+  return sxx > 0 ? [((sxy - (sx * sy) / sw) / sxx) * 1e6, 1e6 / Math.sqrt(sxx)] : [0, Infinity];
+}
 
 export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: number): TokenClock {
   const maxLearnablePpm = Math.min(MAX_PLAUSIBLE_PPM, 2 * typicalDriftPpm + 100);
+  // What the anchors cannot follow, ppm: a daily cycle (day and night: at most
+  // its amplitude times a day over pi of offset), and weeks-long temperature
+  // changes (weather, seasons, ageing) that move the rate away from the
+  // learned one over about a month. An RC oscillator's are far larger
+  // (tens of ppm per degree): both scale with the board's typical drift.
+  const dailyPpm = Math.max(5, typicalDriftPpm / 60);
+  const wanderPpm = Math.max(3, typicalDriftPpm / 25);
   let s: State | null = null;
   try {
     s = readRecord(storage.read(KEY));
   } catch (e) {
     s = null; // a damaged clock record means the time is unknown
   }
+  /** Rate in use and the ppm its error bound grows by: [ppm, ppm]. */
+  let rate: number[] = [0, 0];
+
+  function learn(): void {
+    const f = s ? fit(s.an) : [0, Infinity];
+    rate = f[1] * TRUST_RATIO <= typicalDriftPpm && f[0] < maxLearnablePpm && f[0] > -maxLearnablePpm ? [f[0], 2 * f[1]] : [0, 2 * typicalDriftPpm + 1];
+  }
+  learn();
 
   function rawValid(): boolean {
     // The raw clock lost power if it is behind the anchor or reports itself unset.
     return !!s && s.ns > 0 && raw.isSet() && raw.nowMs() >= s.ra;
   }
 
+  /** The raw clock made continuous (see State). */
+  function uNow(st: State): number {
+    return st.ua + raw.nowMs() - st.ra;
+  }
+
+  /** True time at continuous raw `u`, predicted from a point [true, U]. */
+  function predict(from: number[], u: number): number {
+    return from[0] + (u - from[1]) / (1 + rate[0] / 1e6);
+  }
+
+  /** Error bound `dt` ms after a time setting whose own error was `e` ms. */
+  function bound(e: number, dt: number): number {
+    const t = dt < 0 ? -dt : dt;
+    return e + (t * (rate[1] + wanderPpm * Math.min(1, t / (30 * DAY_MS))) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
+  }
+
   function nowMs(): number {
     if (!s || !rawValid()) return raw.nowMs();
-    return s.ta + (raw.nowMs() - s.ra) / (1 + s.pp / 1000000);
+    return predict([s.ta, s.ua], uNow(s));
+  }
+
+  function ownMs(): number {
+    if (!s || !rawValid() || s.tu === undefined) return nowMs();
+    return predict([s.tt as number, s.tu], uNow(s));
   }
 
   function save(): void {
@@ -104,57 +201,87 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   }
 
   function needsConfirm(trueMs: number): boolean {
-    if (!s || !rawValid() || s.tr === undefined || s.tt === undefined) return false;
-    const rawElapsed = raw.nowMs() - s.tr;
-    // The raw clock may have drifted since the anchor: allow twice the board's typical rate.
-    const allowance = FREE_CLOCK_STEP_MS + (Math.abs(rawElapsed) * (2 * typicalDriftPpm + 100)) / 1000000;
-    const step = trueMs - (s.tt + rawElapsed);
+    if (!s || !rawValid() || s.tu === undefined) return false;
+    const step = trueMs - ownMs();
+    const allowance = FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow(s) - s.tu);
     return step > allowance || step < -allowance;
   }
 
-  /** Set the time from a sync with the host, learning the rate when the baseline allows. */
-  function sync(trueMs: number, confirmed: boolean): void {
-    const r = raw.nowMs();
-    const hadTrust = !!s && rawValid() && s.tr !== undefined;
-    let ppm = s ? s.pp : 0;
-    let weight = s ? s.wt : 0;
-    if (s && rawValid()) {
-      const trueElapsed = trueMs - s.ta;
-      const rawElapsed = r - s.ra;
-      if (trueElapsed >= MIN_BASELINE_MS) {
-        const measured = (rawElapsed / trueElapsed - 1) * 1000000;
-        // Only rates the board's oscillator can have are learned: a host that
-        // nudges one sync could otherwise teach a huge rate and walk the clock
-        // far without ever tripping the step guard (needsConfirm).
-        if (measured < maxLearnablePpm && measured > -maxLearnablePpm) {
-          // Weighted by baseline: a week between syncs outweighs an hour.
-          ppm = (ppm * weight + measured * trueElapsed) / (weight + trueElapsed);
-          weight = weight + trueElapsed;
-        }
+  /** How far a sync at [true, U] with error `e` is from a model running from anchor `a`: 1 is the edge of agreement. */
+  function misfit(a: number[], t: number, u: number, e: number): number {
+    const off = t - predict(a, u);
+    return (off < 0 ? -off : off) / (2 * (bound(a[2], u - a[1]) + e));
+  }
+
+  function sync(trueMs: number, confirmed: boolean, roundTripMs?: number): void {
+    const e = SYNC_BASE_MS + (roundTripMs === undefined ? DEFAULT_RTT_MS : roundTripMs) / 2;
+    const o = s;
+    let u = trueMs; // U starts afresh where the raw clock lost its continuity
+    let an: number[][] = [[u, u, e]];
+    let ea = e;
+    let sp: number[] | undefined;
+    let sx = o ? o.sx : undefined;
+    let tu: number | undefined;
+    let tt: number | undefined;
+    if (o && rawValid()) {
+      u = uNow(o);
+      const a = [trueMs, u, e];
+      const last = o.an[o.an.length - 1];
+      const m = misfit(last, trueMs, u, e);
+      const ms = o.sp ? misfit(o.sp, trueMs, u, e) : 2;
+      if (ms <= 1 && ms < m) {
+        // Agrees with the suspect: the older anchors' time was off by the suspect's
+        // offset. Their rate stands (shifted, they line up with the new time), so two
+        // syncs that agree with each other cannot wipe out what the rate stands on.
+        const off = (o.sx as number[])[1];
+        an = o.an.map((x) => [x[0] + off, x[1], x[2]]).concat([o.sp as number[], a]);
+      } else if (m <= 1) {
+        // Agrees with the anchors (a held suspect, if any, was wrong and is dropped). One
+        // close after the last replaces it, so the anchors stay spread: a burst of syncs
+        // cannot push out the long baseline the rate stands on.
+        an = (trueMs - last[0]) * ANCHORS < last[0] - o.an[0][0] ? o.an.slice(0, -1) : o.an;
+        an = an.concat([a]);
+      } else {
+        // Inconsistent: the time is the host's, the rate stays what the anchors say.
+        an = o.an;
+        sp = a;
+        const off = trueMs - predict(last, u);
+        sx = [trueMs, off];
+        ea = e + (off < 0 ? -off : off);
       }
+      if (!confirmed) {
+        tu = o.tu;
+        tt = o.tt;
+      }
+    } else if (o && rate[1] < 2 * typicalDriftPpm) {
+      // Power was lost: the time is gone but the oscillator is the same. The
+      // rate learned so far stays, as a virtual anchor as far back as gives it
+      // the uncertainty it had.
+      const b = (2e6 * e * Math.SQRT2) / rate[1];
+      an = [[trueMs - b, u - b * (1 + rate[0] / 1e6), e], an[0]];
+    }
+    if (tu === undefined) {
+      tu = u;
+      tt = trueMs;
     }
     raw.setMs(trueMs);
-    const rawNow = raw.nowMs();
-    let trustRaw = rawNow;
-    let trustTrue = trueMs;
-    if (hadTrust && !confirmed && s) {
-      // Keep the old anchor, moved along with the raw clock if setMs stepped it.
-      trustRaw = (s.tr as number) + (rawNow - r);
-      trustTrue = s.tt as number;
-    }
-    s = { ra: rawNow, ta: trueMs, pp: ppm, wt: weight, ns: (s ? s.ns : 0) + 1, tr: trustRaw, tt: trustTrue };
+    s = { ra: raw.nowMs(), ua: u, ta: trueMs, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt };
+    learn();
     save();
   }
 
   function status(): ClockStatus {
     const set = rawValid();
-    const elapsed = set && s ? Math.max(0, nowMs() - s.ta) : 0;
-    const ppmUncertainty = s && s.wt > 0 ? RESIDUAL_PPM + (SYNC_ERROR_MS * 2 * 1000000) / s.wt : typicalDriftPpm + RESIDUAL_PPM;
-    return {
+    const st: ClockStatus = {
       syncedAtMs: s ? s.ta : 0,
-      driftPpm: s ? Math.round(s.pp * 100) / 100 : 0,
-      errorMs: set ? Math.round(SYNC_ERROR_MS + (elapsed * ppmUncertainty) / 1000000) : 0,
+      driftPpm: Math.round(rate[0] * 100) / 100,
+      errorMs: set && s ? Math.min(1e12, Math.round(bound(s.ea, uNow(s) - s.ua))) : 0,
     };
+    if (s && s.sx) {
+      st.suspectAtMs = s.sx[0];
+      st.suspectMs = Math.round(s.sx[1]);
+    }
+    return st;
   }
 
   return {
@@ -162,6 +289,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     setMs: (trueMs: number) => sync(trueMs, false),
     isSet: rawValid,
     status: status,
+    ownMs: ownMs,
     needsConfirm: needsConfirm,
     sync: sync,
   };

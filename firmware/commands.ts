@@ -16,7 +16,13 @@ import { FIRMWARE_VERSION } from './version.ts';
 import type { TokenClock } from './clock.ts';
 import type { AccessControl } from './access.ts';
 
-// A clock change beyond FREE_CLOCK_STEP_MS (clock.ts) needs the button: a far-forward clock could harvest future codes.
+// A clock change beyond the clock's own error estimate (clock.ts needsConfirm) needs the button: a far-forward clock could harvest future codes.
+
+/** "+5 min", "-40 s", "+2.5 h": how far a TIME_SET moves the clock. */
+function clockStep(ms: number): string {
+  const a = (ms < 0 ? -ms : ms) / 1000;
+  return (ms < 0 ? '-' : '+') + (a < 120 ? Math.round(a) + ' s' : a < 7200 ? Math.round(a / 60) + ' min' : Math.round(a / 360) / 10 + ' h');
+}
 
 export interface Outcome {
   fields: Fields;
@@ -133,6 +139,10 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     }
     if (st.syncedAtMs > 0) f.syncedAtMs = Math.floor(st.syncedAtMs);
     f.driftCentiPpm = Math.round(st.driftPpm * 100);
+    if ((st.suspectAtMs as number) > 0) {
+      f.suspectAtMs = Math.floor(st.suspectAtMs as number);
+      f.suspectMs = st.suspectMs;
+    }
     return f;
   }
 
@@ -155,15 +165,13 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const ms = required(fields.timeMs, 'timeMs') as number;
     if (ms < EARLIEST_VALID_MS || ms >= LATEST_VALID_MS) badRequest(say('time % ms is outside 2024..2200', ms));
     const apply = (confirmed: boolean): Fields => {
-      clock.sync(ms, confirmed);
+      clock.sync(ms, confirmed, fields.roundTripMs as number | undefined);
       onChange();
       return clockFields({});
     };
     if (clockUsable(ports.clock)) {
-      if (clock.needsConfirm(ms)) {
-        const hours = Math.round((ms - ports.clock.nowMs()) / 360000) / 10;
-        return confirmFirst('move clock ' + (hours > 0 ? '+' : '') + hours + ' h', () => apply(true));
-      }
+      // Shown from the token's own time (the trusted anchor's), not from where unconfirmed syncs moved it.
+      if (clock.needsConfirm(ms)) return confirmFirst('move clock ' + clockStep(ms - clock.ownMs()), () => apply(true));
     } else if (clock.status().syncedAtMs > 0) {
       // Set before, then lost power: the token has nothing to compare a time
       // with, so whoever is at the device checks it (a host setting a future

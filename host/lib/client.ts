@@ -42,6 +42,9 @@ export interface ClockInfo {
   driftPpm?: number;
   /** The device's own estimate of its error now, ms. */
   errorMs?: number;
+  /** The last sync the device found inconsistent with its clock model: when (UTC ms) and by how much (host minus model, ms). */
+  suspectAtMs?: number;
+  suspectMs?: number;
 }
 
 export interface AccountInfo {
@@ -104,6 +107,8 @@ function clockFrom(f: Fields): ClockInfo {
   if (num(f, 'syncedAtMs') !== undefined) c.syncedAtMs = num(f, 'syncedAtMs');
   if (num(f, 'driftCentiPpm') !== undefined) c.driftPpm = (num(f, 'driftCentiPpm') as number) / 100;
   if (num(f, 'errorMs') !== undefined) c.errorMs = num(f, 'errorMs');
+  if (num(f, 'suspectAtMs') !== undefined) c.suspectAtMs = num(f, 'suspectAtMs');
+  if (num(f, 'suspectMs') !== undefined) c.suspectMs = num(f, 'suspectMs');
   return c;
 }
 
@@ -197,9 +202,14 @@ export class TokenClient {
     return clockFrom(await this.request(COMMANDS.TIME_GET, {}));
   }
 
-  /** Set the device clock; a step over 5 minutes on a set clock waits for the button. */
-  async timeSet(timeMs: number, onWaiting?: (w: Waiting) => void): Promise<ClockInfo> {
-    return clockFrom(await this.request(COMMANDS.TIME_SET, { timeMs: Math.round(timeMs) }, onWaiting));
+  /**
+   * Set the device clock; a step beyond the clock's own error estimate (plus 30 s) waits for the button.
+   * `roundTripMs`: the round trip measured just before, which tells the device how much to trust this sync.
+   */
+  async timeSet(timeMs: number, onWaiting?: (w: Waiting) => void, roundTripMs?: number): Promise<ClockInfo> {
+    const fields: Fields = { timeMs: Math.round(timeMs) };
+    if (roundTripMs !== undefined) fields.roundTripMs = Math.min(65535, Math.max(0, Math.round(roundTripMs)));
+    return clockFrom(await this.request(COMMANDS.TIME_SET, fields, onWaiting));
   }
 
   /**
@@ -214,7 +224,7 @@ export class TokenClient {
     const roundTripMs = t1 - t0;
     const result: TimeSync = { roundTripMs, clock: before };
     if (before.set && before.timeMs !== undefined) result.offsetBeforeMs = Math.round(before.timeMs - (t0 + roundTripMs / 2));
-    result.clock = await this.timeSet(now() + roundTripMs / 2, onWaiting);
+    result.clock = await this.timeSet(now() + roundTripMs / 2, onWaiting, roundTripMs);
     return result;
   }
 

@@ -1,33 +1,162 @@
-// Drift-correction figures (issue 7): worst error of the corrected clock after
-// two syncs a week apart, and how far the same clock drifts uncorrected.
+// Drift-correction figures (issue 15): the firmware's clock (firmware/clock.ts)
+// under the oscillator model of test/helpers/drifting-clock.ts, synced the way
+// host/lib/client.ts syncs (asymmetric USB legs, host clocks ±20 ms or N s
+// off), one run per seed. Each run reports its worst error after the last sync
+// the scenario measures from, the worst error of the same raw clock without
+// rate correction (set at each sync, no rate), and how the worst true error
+// compares with the error the token stated at that moment (status().errorMs).
 import { createTokenClock } from '../../firmware/clock.ts';
-import { driftingClock } from '../helpers/drifting-clock.ts';
+import { driftingClock, hostSync, seeded } from '../helpers/drifting-clock.ts';
+import type { OscillatorSpec } from '../helpers/drifting-clock.ts';
 import { SteppedStorage } from '../helpers/fake-ports.ts';
 
-const DAY = 86400000;
+const HOUR = 3600000;
+const DAY = 24 * HOUR;
+const START = 1767225600000; // 2026-01-01
 
-export function driftFigures(): { ppm: number; noisePpm: number; days: number; correctedWorstMs: number; uncorrectedWorstMs: number }[] {
-  const cases = [
-    { ppm: 20, noisePpm: 0.5, days: 180 },
-    { ppm: -20, noisePpm: 0.5, days: 180 },
-    { ppm: 5000, noisePpm: 2, days: 7 },
-    { ppm: -5000, noisePpm: 2, days: 7 },
-  ];
-  return cases.map((c) => {
-    const raw = driftingClock(1767225600000, c.ppm, c.noisePpm, 11);
-    const clock = createTokenClock(raw, new SteppedStorage(), Math.abs(c.ppm) > 100 ? 5000 : 30); // the board profile's typical drift
-    clock.setMs(raw.trueMs + 30); // sync jitter of tens of ms each way
-    raw.advance(7 * DAY);
-    clock.setMs(raw.trueMs - 30);
-    const rawAtSync = raw.nowMs();
-    const trueAtSync = raw.trueMs;
-    let corrected = 0;
-    let uncorrected = 0;
-    for (let d = 0; d < c.days; d++) {
-      raw.advance(DAY);
-      corrected = Math.max(corrected, Math.abs(clock.nowMs() - raw.trueMs));
-      uncorrected = Math.max(uncorrected, Math.abs(trueAtSync + (raw.nowMs() - rawAtSync) - raw.trueMs));
+export interface SyncStep {
+  /** When, from the start. */
+  atMs: number;
+  /** How far the syncing host's clock is off. */
+  hostOffsetMs?: number;
+}
+
+export interface ClockScenario {
+  name: string;
+  oscillator: (rand: () => number) => OscillatorSpec;
+  /** The board profile's typicalDriftPpm. */
+  typicalPpm: number;
+  syncs: (rand: () => number) => SyncStep[];
+  /** Worst error is measured from the sync with this index on (default: the last). */
+  measureFrom?: number;
+  /** How long after the last sync the run goes on. */
+  afterMs: number;
+}
+
+const sign = (rand: () => number) => (rand() < 0.5 ? -1 : 1);
+const crystal20 = (rand: () => number): OscillatorSpec => ({ ppm: 20 * sign(rand), kind: 'crystal' });
+const rc5000 = (rand: () => number): OscillatorSpec => ({ ppm: 5000 * sign(rand), kind: 'rc' });
+const weekPair = (): SyncStep[] => [{ atMs: 0 }, { atMs: 7 * DAY }];
+
+export const CLOCK_SCENARIOS: ClockScenario[] = [
+  { name: '20 ppm crystal, syncs d0+d7, then 180 d', oscillator: crystal20, typicalPpm: 20, syncs: weekPair, afterMs: 180 * DAY },
+  { name: '5,000 ppm RC, syncs d0+d7, then 7 d', oscillator: rc5000, typicalPpm: 5000, syncs: weekPair, afterMs: 7 * DAY },
+  {
+    name: '20 ppm, d7 sync from a host 3 s off, then 180 d', oscillator: crystal20, typicalPpm: 20, afterMs: 180 * DAY,
+    syncs: () => [{ atMs: 0 }, { atMs: 7 * DAY, hostOffsetMs: 3000 }],
+  },
+  {
+    name: '20 ppm, d0+d7, d14 from a host 3 s off: after d14, 180 d', oscillator: crystal20, typicalPpm: 20, afterMs: 180 * DAY,
+    syncs: () => [{ atMs: 0 }, { atMs: 7 * DAY }, { atMs: 14 * DAY, hostOffsetMs: 3000 }],
+  },
+  {
+    name: '...then a good sync d21: after d21, 180 d', oscillator: crystal20, typicalPpm: 20, afterMs: 180 * DAY,
+    syncs: () => [{ atMs: 0 }, { atMs: 7 * DAY }, { atMs: 14 * DAY, hostOffsetMs: 3000 }, { atMs: 21 * DAY }],
+  },
+  {
+    name: '5,000 ppm, d7 sync from a host 3 s off, then 7 d', oscillator: rc5000, typicalPpm: 5000, afterMs: 7 * DAY,
+    syncs: () => [{ atMs: 0 }, { atMs: 7 * DAY, hostOffsetMs: 3000 }],
+  },
+  {
+    name: '20 ppm, syncs 61 min apart, then 30 d', oscillator: crystal20, typicalPpm: 20, afterMs: 30 * DAY,
+    syncs: () => [{ atMs: 0 }, { atMs: 61 * 60000 }],
+  },
+  {
+    name: '20 ppm, second sync at another hour of day, 180 d', oscillator: crystal20, typicalPpm: 20, afterMs: 180 * DAY,
+    syncs: (rand) => [{ atMs: 0 }, { atMs: 7 * DAY + Math.round((1 + 22 * rand()) * HOUR) }],
+  },
+  {
+    name: '20 ppm, weeks-long weather (σ 3 °C, 10 d), 180 d', typicalPpm: 20, afterMs: 180 * DAY, syncs: weekPair,
+    oscillator: (rand) => ({ ppm: 20 * sign(rand), kind: 'crystal', weatherC: 3, weatherDays: 10 }),
+  },
+  {
+    name: '20 ppm, seasons ±4 °C, 180 d', typicalPpm: 20, afterMs: 180 * DAY, syncs: weekPair,
+    oscillator: (rand) => ({ ppm: 20 * sign(rand), kind: 'crystal', seasonC: 4 }),
+  },
+];
+
+export interface RunResult {
+  /** Worst |token time − true time| after the measured sync, ms. */
+  worstMs: number;
+  /** The same without rate correction, ms. */
+  uncorrectedMs: number;
+  /** Worst (true error − stated error), ms: positive means the token claimed better than it was. */
+  overclaimMs: number;
+}
+
+/** One run of a scenario with one seed; checks the clock hourly. */
+export function runScenario(sc: ClockScenario, seed: number): RunResult {
+  const rand = seeded(seed * 7919 + 13);
+  const raw = driftingClock(START, sc.oscillator(rand), seed);
+  const clock = createTokenClock(raw, new SteppedStorage(), sc.typicalPpm);
+  const syncs = sc.syncs(rand);
+  const from = sc.measureFrom ?? syncs.length - 1;
+  const endMs = START + syncs[syncs.length - 1].atMs + sc.afterMs;
+  let worst = 0;
+  let uncorrected = 0;
+  let overclaim = -Infinity;
+  let plainRaw = 0; // the raw clock and the time it was set to, without a rate
+  let plainSet = 0;
+  for (let i = 0; i < syncs.length; i++) {
+    raw.advance(START + syncs[i].atMs - raw.trueMs);
+    const s = hostSync(raw, rand, syncs[i].hostOffsetMs ?? 0);
+    clock.sync(s.timeMs, false, s.roundTripMs);
+    plainRaw = raw.nowMs();
+    plainSet = s.timeMs;
+    if (i < from) continue;
+    const until = i + 1 < syncs.length ? START + syncs[i + 1].atMs : endMs;
+    while (raw.trueMs < until) {
+      raw.advance(Math.min(HOUR, until - raw.trueMs));
+      const err = Math.abs(clock.nowMs() - raw.trueMs);
+      worst = Math.max(worst, err);
+      uncorrected = Math.max(uncorrected, Math.abs(plainSet + raw.nowMs() - plainRaw - raw.trueMs));
+      overclaim = Math.max(overclaim, err - clock.status().errorMs);
     }
-    return { ...c, correctedWorstMs: Math.round(corrected), uncorrectedWorstMs: Math.round(uncorrected) };
-  });
+  }
+  return { worstMs: worst, uncorrectedMs: uncorrected, overclaimMs: overclaim };
+}
+
+export interface ScenarioFigures {
+  name: string;
+  seeds: number;
+  medianMs: number;
+  p95Ms: number;
+  maxMs: number;
+  uncorrectedMedianMs: number;
+  /** Runs in which the true error ever exceeded the stated one. */
+  overclaimRuns: number;
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+
+export function scenarioFigures(sc: ClockScenario, seeds: number): ScenarioFigures {
+  const runs: RunResult[] = [];
+  for (let seed = 1; seed <= seeds; seed++) runs.push(runScenario(sc, seed));
+  const worst = runs.map((r) => r.worstMs).sort((a, b) => a - b);
+  const plain = runs.map((r) => r.uncorrectedMs).sort((a, b) => a - b);
+  return {
+    name: sc.name,
+    seeds,
+    medianMs: quantile(worst, 0.5),
+    p95Ms: quantile(worst, 0.95),
+    maxMs: worst[worst.length - 1],
+    uncorrectedMedianMs: quantile(plain, 0.5),
+    overclaimRuns: runs.filter((r) => r.overclaimMs > 0).length,
+  };
+}
+
+export function driftFigures(seeds = 200): ScenarioFigures[] {
+  return CLOCK_SCENARIOS.map((sc) => scenarioFigures(sc, seeds));
+}
+
+export function formatDriftFigures(rows: ScenarioFigures[]): string[] {
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const out = ['| scenario | worst error, s: median / p95 / max | uncorrected median, s | runs overclaiming |', '|---|---|---|---|'];
+  for (const r of rows) out.push(`| ${r.name} | ${s(r.medianMs)} / ${s(r.p95Ms)} / ${s(r.maxMs)} | ${s(r.uncorrectedMedianMs)} | ${r.overclaimRuns}/${r.seeds} |`);
+  return out;
+}
+
+// `npx tsx test/bench/figures-clock.ts [seeds]` prints the table alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const line of formatDriftFigures(driftFigures(Number(process.argv[2]) || 200))) console.log(line);
 }

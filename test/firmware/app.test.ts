@@ -172,11 +172,11 @@ describe('token app commands', () => {
     expect(t.send(COMMANDS.CODE, { name: 'a' })[0].status).toBe(ERRORS.CLOCK_NOT_SET);
     expect(t.send(COMMANDS.HELLO, {})[0].fields.clock).toBe(0);
     expect(t.send(COMMANDS.TIME_SET, { timeMs: 1767225600000 })[0].status).toBe(STATUS_OK);
-    expect(t.send(COMMANDS.TIME_SET, { timeMs: 1767225600000 + 60000 })[0].status).toBe(STATUS_OK);
+    expect(t.send(COMMANDS.TIME_SET, { timeMs: 1767225600000 + 20000 })[0].status).toBe(STATUS_OK); // within 30 s + the clock's error estimate
     const [far] = t.send(COMMANDS.TIME_SET, { timeMs: 1767225600000 + 86400000 * 30 });
     expect(far.status).toBe(STATUS_WAITING);
     expect(t.press('next')[0].status).toBe(ERRORS.PRESENCE_DENIED);
-    expect(t.clock.now).toBe(1767225600000 + 60000);
+    expect(t.clock.now).toBe(1767225600000 + 20000);
     expect(t.send(COMMANDS.TIME_SET, { timeMs: 1000 })[0].status).toBe(ERRORS.BAD_REQUEST);
   });
 
@@ -193,7 +193,7 @@ describe('token app commands', () => {
     t.send(COMMANDS.TIME_SET, { timeMs: target });
     expect(t.press('confirm')[0].fields.clock).toBe(1);
     // Confirmed: the new trusted anchor, so a small step from there is free again.
-    expect(t.send(COMMANDS.TIME_SET, { timeMs: target + 60000 })[0].status).toBe(STATUS_OK);
+    expect(t.send(COMMANDS.TIME_SET, { timeMs: target + 20000 })[0].status).toBe(STATUS_OK);
   });
 
   it('an error whose text is over the message field\'s limit still gets its reply, cut to the limit', () => {
@@ -211,13 +211,13 @@ describe('token app commands', () => {
   it('small unconfirmed clock steps cannot add up to a big one', () => {
     const t = fakeToken(); // synced once at clock.now: the trusted anchor
     const start = t.clock.now;
-    expect(t.send(COMMANDS.TIME_SET, { timeMs: start + 240000 })[0].status).toBe(STATUS_OK); // +4 min: free
-    const [second] = t.send(COMMANDS.TIME_SET, { timeMs: start + 480000 }); // +4 more: 8 min from the anchor
+    expect(t.send(COMMANDS.TIME_SET, { timeMs: start + 20000 })[0].status).toBe(STATUS_OK); // +20 s: free (30 s + the clock's error estimate)
+    const [second] = t.send(COMMANDS.TIME_SET, { timeMs: start + 40000 }); // +20 more: 40 s from the anchor
     expect(second.status).toBe(STATUS_WAITING);
     expect(t.press('confirm')[0].status).toBe(STATUS_OK); // confirmed: the new anchor
-    expect(t.send(COMMANDS.TIME_SET, { timeMs: start + 720000 })[0].status).toBe(STATUS_OK); // +4 from there: free again
+    expect(t.send(COMMANDS.TIME_SET, { timeMs: start + 60000 })[0].status).toBe(STATUS_OK); // +20 s from there: free again
     // Walking back is guarded the same way.
-    expect(t.send(COMMANDS.TIME_SET, { timeMs: start + 100000 })[0].status).toBe(STATUS_WAITING); // 6.3 min before the anchor
+    expect(t.send(COMMANDS.TIME_SET, { timeMs: start - 10000 })[0].status).toBe(STATUS_WAITING); // 50 s before the anchor
     t.press('next');
   });
 

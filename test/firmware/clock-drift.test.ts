@@ -1,105 +1,245 @@
-// The drift-corrected clock over simulated months, on the real firmware clock code.
+// The drift-corrected clock (firmware/clock.ts) over simulated months, under
+// the oscillator model of test/helpers/drifting-clock.ts (daily wander, crystal
+// parabola, RC coefficient, weather, seasons; USB legs and host clocks as
+// host/lib/client.ts meets them). The goals of issue 15, over fewer seeds than
+// `npm run bench` uses so the suite stays fast. Accuracy bounds, not timings.
 import { describe, expect, it } from 'vitest';
-import { createTokenClock } from '../../firmware/clock.ts';
+import { createTokenClock, MAX_PLAUSIBLE_PPM } from '../../firmware/clock.ts';
 import { driftingClock } from '../helpers/drifting-clock.ts';
-import { SteppedStorage } from '../helpers/fake-ports.ts';
+import { fakeToken, SteppedStorage } from '../helpers/fake-ports.ts';
+import { readText } from '../helpers/ocr.ts';
+import { COMMANDS } from '../../protocol/messages.ts';
+import { CLOCK_SCENARIOS, runScenario, scenarioFigures } from '../bench/figures-clock.ts';
+import type { ClockScenario, RunResult } from '../bench/figures-clock.ts';
 
 const DAY = 86400000;
 const START = 1767225600000;
+const SEEDS = 40;
 
-/** Sync with a host whose time reaches the device `jitterMs` late or early. */
-function sync(clock: ReturnType<typeof createTokenClock>, raw: ReturnType<typeof driftingClock>, jitterMs: number) {
-  clock.setMs(raw.trueMs + jitterMs);
-}
+const scenario = (prefix: string): ClockScenario => {
+  const sc = CLOCK_SCENARIOS.find((s) => s.name.startsWith(prefix));
+  if (!sc) throw new Error('no scenario ' + prefix);
+  return sc;
+};
+const runs = (sc: ClockScenario): RunResult[] => Array.from({ length: SEEDS }, (_, i) => runScenario(sc, i + 1));
 
-/** A board profile's typical drift for an oscillator this far off (crystal 30 ppm, RC 5,000). */
-const typicalFor = (ppm: number) => (Math.abs(ppm) > 100 ? 5000 : 30);
-
-function worstError(ppm: number, noise: number, days: number, syncGapDays: number, correct: boolean) {
-  const raw = driftingClock(START, ppm, noise, 7);
-  const clock = createTokenClock(raw, new SteppedStorage(), typicalFor(ppm));
-  sync(clock, raw, 30);
-  raw.advance(syncGapDays * DAY);
-  if (correct) sync(clock, raw, -30);
-  else {
-    // Without correction: the second sync only resets the time, never the rate.
-    raw.setMs(raw.trueMs - 30);
-  }
-  let worst = 0;
-  const uncorrected = createTokenClock(raw, new SteppedStorage(), 100);
-  if (!correct) uncorrected.setMs(raw.trueMs - 30);
-  for (let d = 0; d < days; d++) {
-    raw.advance(DAY);
-    const now = correct ? clock.nowMs() : uncorrected.nowMs();
-    worst = Math.max(worst, Math.abs(now - raw.trueMs));
-  }
-  return worst;
-}
-
-describe('drift-corrected clock', () => {
-  it('keeps a 20 ppm crystal within 2 s over 180 days after two syncs a week apart', () => {
-    for (const ppm of [20, -20]) expect(worstError(ppm, 0.5, 180, 7, true)).toBeLessThan(2000);
-    // ...which it would not do uncorrected (20 ppm is 1.7 s a day).
-    expect(worstError(20, 0.5, 180, 7, false)).toBeGreaterThan(100000);
+describe('drift-corrected clock: the goals of issue 15', () => {
+  it('20 ppm crystal, two syncs a week apart: p95 <= 2 s and max <= 3 s over 180 days, error never understated', () => {
+    const f = scenarioFigures(scenario('20 ppm crystal, syncs d0+d7'), SEEDS);
+    expect(f.p95Ms).toBeLessThanOrEqual(2000);
+    expect(f.maxMs).toBeLessThanOrEqual(3000);
+    expect(f.uncorrectedMedianMs).toBeGreaterThan(100000); // 20 ppm is 1.7 s a day: the correction matters
+    expect(f.overclaimRuns).toBe(0);
   });
 
-  it('keeps a 5,000 ppm RC oscillator within 2 s over 7 days after two syncs a week apart', () => {
-    for (const ppm of [5000, -5000]) expect(worstError(ppm, 2, 7, 7, true)).toBeLessThan(2000);
-    expect(worstError(5000, 2, 7, 7, false)).toBeGreaterThan(60000);
+  it('5,000 ppm RC, two syncs a week apart: within the daily temperature swing over 7 days, error never understated', () => {
+    // The model's RC swings ±1.5 °C a day at 50 ppm/°C: about ±1 s of offset no sync can learn.
+    const f = scenarioFigures(scenario('5,000 ppm RC, syncs d0+d7'), SEEDS);
+    expect(f.maxMs).toBeLessThanOrEqual(2500);
+    expect(f.overclaimRuns).toBe(0);
+    // Without the RC's temperature coefficient (the issue's own model) the goal of 2 s holds.
+    const plain = { ...scenario('5,000 ppm RC, syncs d0+d7'), oscillator: (r: () => number) => ({ ppm: r() < 0.5 ? 5000 : -5000, kind: 'rc' as const, rcPpmPerC: 0 }) };
+    expect(scenarioFigures(plain, SEEDS).maxMs).toBeLessThanOrEqual(2000);
   });
 
-  it('learns nothing from a short baseline and rejects implausible rates', () => {
-    const raw = driftingClock(START, 100);
-    const clock = createTokenClock(raw, new SteppedStorage(), 100);
-    clock.setMs(raw.trueMs);
-    raw.advance(60000);
-    clock.setMs(raw.trueMs);
-    expect(clock.status().driftPpm).toBe(0); // one minute is too short to measure ppm
-    raw.advance(DAY);
-    clock.setMs(raw.trueMs + 3600000); // a host an hour off: 41,000 ppm, not an oscillator
-    expect(clock.status().driftPpm).toBe(0);
+  it('one sync from a host 3 s off costs its own offset, and the next good sync restores the rate', () => {
+    const base = runs(scenario('20 ppm crystal, syncs d0+d7'));
+    const bad = runs(scenario('20 ppm, d0+d7, d14 from a host 3 s off'));
+    const month = runs({ ...scenario('20 ppm, d0+d7, d14 from a host 3 s off'), afterMs: 30 * DAY });
+    const healed = runs(scenario('...then a good sync d21'));
+    for (let i = 0; i < SEEDS; i++) {
+      // 3 s, the sync's USB and host error, and the drift the same seed has without the bad sync.
+      expect(bad[i].worstMs).toBeLessThanOrEqual(3000 + 150 + base[i].worstMs);
+      expect(month[i].worstMs).toBeLessThanOrEqual(4000);
+      expect(healed[i].worstMs).toBeLessThan(2000);
+      expect(bad[i].overclaimMs).toBeLessThanOrEqual(0); // the stated error includes the disagreement
+    }
   });
 
-  it('survives a restart (state in storage) and a power loss (time lost, rate kept)', () => {
-    const storage = new SteppedStorage();
-    const raw = driftingClock(START, 300);
-    let clock = createTokenClock(raw, storage, 200);
-    clock.setMs(raw.trueMs);
+  it('two syncs an hour apart on a crystal board are never worse than no correction over 30 days', () => {
+    for (const r of runs(scenario('20 ppm, syncs 61 min apart'))) {
+      expect(r.worstMs).toBeLessThanOrEqual(r.uncorrectedMs + 1);
+      expect(r.overclaimMs).toBeLessThanOrEqual(0);
+    }
+  });
+
+  it('states an error that holds at another hour of day and through seasons', () => {
+    for (const name of ['20 ppm, second sync at another hour', '20 ppm, seasons']) {
+      expect(scenarioFigures(scenario(name), SEEDS).overclaimRuns, name).toBe(0);
+    }
+  });
+});
+
+describe('drift-corrected clock: anchors, suspects and storage', () => {
+  const sync = (clock: ReturnType<typeof createTokenClock>, raw: ReturnType<typeof driftingClock>, offsetMs = 0, rtt = 40) =>
+    clock.sync(raw.trueMs + offsetMs, false, rtt);
+
+  it('an hour-apart pair teaches a crystal board nothing, an RC board its rate', () => {
+    for (const [ppm, typical, learns] of [[20, 20, false], [3000, 5000, true]] as const) {
+      const raw = driftingClock(START, ppm);
+      const clock = createTokenClock(raw, new SteppedStorage(), typical);
+      sync(clock, raw, 30);
+      raw.advance(3600000);
+      sync(clock, raw, -30);
+      if (learns) expect(clock.status().driftPpm).toBeCloseTo(ppm, -2);
+      else expect(clock.status().driftPpm).toBe(0);
+    }
+  });
+
+  it('holds a sync that disagrees as suspect, reports it, and restores the rate at the next good sync', () => {
+    const raw = driftingClock(START, 20);
+    const clock = createTokenClock(raw, new SteppedStorage(), 20);
+    sync(clock, raw);
     raw.advance(7 * DAY);
-    clock.setMs(raw.trueMs);
-    expect(clock.status().driftPpm).toBeCloseTo(300, 0);
-    raw.advance(DAY);
-    clock = createTokenClock(raw, storage, 200); // reboot, RTC kept running
-    expect(clock.isSet()).toBe(true);
-    expect(Math.abs(clock.nowMs() - raw.trueMs)).toBeLessThan(100);
-    raw.powerLoss();
-    clock = createTokenClock(raw, storage, 200);
-    expect(clock.isSet()).toBe(false); // no codes from a clock that lost power
-    // The sync after a long power-off does not poison the estimate.
-    raw.advance(30 * DAY);
-    clock.setMs(raw.trueMs);
-    expect(clock.status().driftPpm).toBeCloseTo(300, 0);
-    expect(clock.isSet()).toBe(true);
+    sync(clock, raw);
+    const learned = clock.status().driftPpm;
+    expect(learned).toBeCloseTo(20, 0);
+    raw.advance(7 * DAY);
+    sync(clock, raw, 3000);
+    const st = clock.status();
+    expect(st.suspectAtMs).toBe(raw.trueMs + 3000);
+    expect(st.suspectMs).toBeGreaterThan(2800);
+    expect(st.driftPpm).toBe(learned); // the rate is not taught by the suspect sync
+    expect(st.errorMs).toBeGreaterThanOrEqual(3000); // ...and the stated error admits it
+    expect(clock.nowMs() - raw.trueMs).toBeCloseTo(3000, -2); // the host set the time
+    raw.advance(7 * DAY);
+    sync(clock, raw);
+    expect(clock.status().driftPpm).toBeCloseTo(learned, 1);
+    expect(Math.abs(clock.nowMs() - raw.trueMs)).toBeLessThan(200);
+    expect(clock.status().errorMs).toBeLessThan(1000);
+  });
+
+  it('follows a suspect when the next sync agrees with it (the older anchors were the wrong ones)', () => {
+    const raw = driftingClock(START, 20);
+    const clock = createTokenClock(raw, new SteppedStorage(), 20);
+    sync(clock, raw, 4000); // the first host was 4 s off
+    raw.advance(7 * DAY);
+    sync(clock, raw, 4000); // ...and so was the second: 20 ppm learned, the time 4 s off
+    raw.advance(7 * DAY);
+    sync(clock, raw); // a right host: suspect
+    expect(clock.status().suspectMs).toBeLessThan(-3500);
+    raw.advance(7 * DAY);
+    sync(clock, raw); // agrees with the suspect: the model follows it
+    expect(clock.status().driftPpm).toBeCloseTo(20, 0);
+    raw.advance(60 * DAY);
+    expect(Math.abs(clock.nowMs() - raw.trueMs)).toBeLessThan(1000);
   });
 
   it('learns no rate the board cannot have (a nudged sync must not teach the clock to run fast)', () => {
     const raw = driftingClock(START, 0);
     const clock = createTokenClock(raw, new SteppedStorage(), 30);
-    clock.setMs(raw.trueMs);
+    sync(clock, raw);
     raw.advance(3600000);
-    clock.setMs(raw.trueMs + 71000); // one unconfirmed sync 71 s ahead, an hour later: 19,700 ppm
+    sync(clock, raw, 71000); // one unconfirmed sync 71 s ahead, an hour later: 19,700 ppm
     expect(clock.status().driftPpm).toBe(0);
-    clock.setMs(raw.trueMs);
+    expect(clock.status().suspectMs).toBeGreaterThan(70000);
+    sync(clock, raw);
     raw.advance(7 * DAY);
     expect(Math.abs(clock.nowMs() - raw.trueMs)).toBeLessThan(1000);
   });
 
-  it('reports growing estimated error between syncs', () => {
+  it('keeps time, sub-second part and rate across a restart; the rate across a power loss', () => {
+    const storage = new SteppedStorage();
+    const raw = driftingClock(START, 300);
+    let clock = createTokenClock(raw, storage, 200);
+    sync(clock, raw, 0.4);
+    raw.advance(7 * DAY);
+    sync(clock, raw, 0.4);
+    expect(clock.status().driftPpm).toBeCloseTo(300, 0);
+    raw.advance(DAY);
+    const before = clock.nowMs();
+    const statusBefore = clock.status();
+    clock = createTokenClock(raw, storage, 200); // reboot, RTC kept running
+    expect(clock.isSet()).toBe(true);
+    expect(clock.nowMs()).toBeCloseTo(before, 3);
+    expect(clock.status()).toEqual(statusBefore);
+    raw.powerLoss();
+    clock = createTokenClock(raw, storage, 200);
+    expect(clock.isSet()).toBe(false); // no codes from a clock that lost power
+    raw.advance(30 * DAY);
+    sync(clock, raw);
+    expect(clock.status().driftPpm).toBeCloseTo(300, 0); // the sync after a long power-off does not poison the rate
+    raw.advance(7 * DAY);
+    expect(Math.abs(clock.nowMs() - raw.trueMs)).toBeLessThan(200);
+  });
+
+  it('loads a record of the previous format (commit aa03bcd) with its rate and trusted anchor', () => {
+    // Written by aa03bcd's firmware/clock.ts: syncs at 2026-01-01 and a week later on a 25 ppm raw clock, typical 30.
+    const storage = new SteppedStorage();
+    storage.data.set('tt.clock', '{"ra":1767830400000,"ta":1767830400000,"pp":24.999999999941735,"wt":604800000,"ns":2,"tr":1767225584880,"tt":1767225600000}');
+    const raw = driftingClock(START + 7 * DAY, 25);
+    raw.setMs(1767830400000);
+    const clock = createTokenClock(raw, storage, 30);
+    expect(clock.isSet()).toBe(true);
+    expect(clock.status().driftPpm).toBeCloseTo(25, 1);
+    raw.advance(30 * DAY);
+    expect(Math.abs(clock.nowMs() - raw.trueMs)).toBeLessThan(10);
+    expect(Math.abs(clock.ownMs() - raw.trueMs)).toBeLessThan(100);
+    expect(clock.needsConfirm(raw.trueMs + 600000)).toBe(true); // the trusted anchor came along
+  });
+
+  it('reads every crafted or damaged record as "not set", never as a clock that breaks replies', () => {
+    const good = { ra: START, ua: START, ta: START, ea: 100, ns: 2, an: [[START - DAY, START - DAY, 100], [START, START, 100]], tu: START, tt: START };
+    const crafted: unknown[] = [
+      { ...good, an: [[START - DAY, START - DAY - 1e9, 100], [START, START, 100]], pp: 1e300 }, // a rate of 11,574 ppm... and a junk pp
+      { ...good, an: [] },
+      { ...good, an: Array(7).fill([START, START, 100]) },
+      { ...good, an: [[START, 'x', 100]] },
+      { ...good, an: [[START, START, 0]] },
+      { ...good, ea: -1 },
+      { ...good, ta: 1e300 },
+      { ...good, sx: [START, 'far'] },
+      { ...good, sp: [1] },
+      { ra: START, ta: START, pp: 1e300, wt: DAY, ns: 2 }, // old format, huge drift
+      { ra: START, ta: START, pp: 100, wt: -5, ns: 2 },
+      null,
+      'text',
+    ];
+    for (const record of crafted) {
+      const storage = new SteppedStorage();
+      storage.data.set('tt.clock', JSON.stringify(record));
+      const raw = driftingClock(START, 0);
+      raw.setMs(START);
+      const clock = createTokenClock(raw, storage, 30);
+      const st = clock.status();
+      for (const v of [st.errorMs, st.driftPpm, st.syncedAtMs, clock.nowMs()]) expect(Number.isFinite(v), JSON.stringify(record)).toBe(true);
+      expect(Math.abs(st.driftPpm)).toBeLessThanOrEqual(MAX_PLAUSIBLE_PPM);
+    }
+    // The first one is valid but for its rate: loaded, and the fit's implausible rate is not used.
+    const storage = new SteppedStorage();
+    storage.data.set('tt.clock', JSON.stringify(crafted[0]));
+    const raw = driftingClock(START, 0);
+    raw.setMs(START);
+    expect(createTokenClock(raw, storage, 30).status().driftPpm).toBe(0);
+  });
+
+  it('states a growing error between syncs', () => {
     const raw = driftingClock(START, 50);
     const clock = createTokenClock(raw, new SteppedStorage(), 100);
-    clock.setMs(raw.trueMs);
+    sync(clock, raw);
     const fresh = clock.status().errorMs;
     raw.advance(30 * DAY);
-    expect(clock.status().errorMs).toBeGreaterThan(fresh + 100000); // 100 ppm assumed until learned
+    expect(clock.status().errorMs).toBeGreaterThan(fresh + 100000); // no rate yet: the board's typical drift, twice
+    expect(clock.status().errorMs).toBeGreaterThan(Math.abs(clock.nowMs() - raw.trueMs));
+  });
+});
+
+describe('one error model for HELLO, TIME_GET and the display', () => {
+  it('HELLO and TIME_GET state the clock model\'s error, and the display warns past 5 s of it', () => {
+    const t = fakeToken({ typicalDriftPpm: 20 }); // synced once: no rate yet, so the error grows at twice 20 ppm and more
+    t.send(COMMANDS.ADD, { name: 'a', issuer: '', algorithm: 1, digits: 6, period: 30, secret: new Uint8Array(20).fill(1) });
+    const footer = () => (t.app.render(), readText(t.fb, 0, 56, 1, 10));
+    expect(footer().trim()).toBe('1/1');
+    const hello = () => t.send(COMMANDS.HELLO, {})[0].fields.errorMs as number;
+    const fresh = hello();
+    expect(fresh).toBeLessThan(1000);
+    t.clock.now += 2 * 3600000; // two hours: 41 ppm x 7,200 s = 0.3 s, plus the daily wander allowance
+    expect(hello()).toBeLessThan(5000);
+    expect(footer().trim()).toBe('1/1');
+    t.clock.now += 2 * DAY;
+    const later = hello();
+    expect(later).toBeGreaterThan(5000);
+    expect(t.send(COMMANDS.TIME_GET, {})[0].fields.errorMs).toBe(later);
+    expect(footer()).toBe('1/1 clock?');
   });
 });

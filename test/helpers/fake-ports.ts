@@ -64,7 +64,7 @@ export interface FakeToken {
   tick(ms: number): Reply[];
 }
 
-export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorithm[]; slots?: number; clockSet?: boolean } = {}): FakeToken {
+export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorithm[]; slots?: number; clockSet?: boolean; typicalDriftPpm?: number } = {}): FakeToken {
   const storage = opts.storage ?? new SteppedStorage();
   const clock = { now: 1767225600000, set: false }; // 2026-01-01
   const replies: Reply[] = [];
@@ -91,7 +91,7 @@ export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorit
       hashes: nodeHashes(),
       onButton: (h) => (button = h),
       random: (n) => new Uint8Array(randomBytes(n)),
-      board: { id: 'fake', algorithms, maxAccounts: opts.slots ?? 32 },
+      board: { id: 'fake', algorithms, maxAccounts: opts.slots ?? 32, typicalDriftPpm: opts.typicalDriftPpm },
     },
     'Press confirm',
   );

@@ -1,3 +1,4 @@
+import { describeClock } from '../../host/cli/commands/time.ts';
 import { describe, expect, it } from 'vitest';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
 import { COMMANDS, ERRORS, STATUS_WAITING } from '../../protocol/messages.ts';
@@ -167,6 +168,14 @@ describe('TokenClient over a mock transport', () => {
     expect(r.roundTripMs).toBe(40);
     expect(r.offsetBeforeMs).toBe(1500);
     expect(requests[1].fields.timeMs).toBe(1_800_000_000_040 + 20);
+    expect(requests[1].fields.roundTripMs).toBe(40); // tells the device how much to trust this sync
+  });
+
+  it('reads the last inconsistent sync and time show names it', async () => {
+    const { client } = await connected(() => [{ fields: { clock: 1, timeMs: 1_800_000_000_000, errorMs: 3100, suspectAtMs: 1_799_999_000_000, suspectMs: -3012 } }]);
+    const c = await client.timeGet();
+    expect([c.suspectAtMs, c.suspectMs]).toEqual([1_799_999_000_000, -3012]);
+    expect(describeClock(c)).toContain('the sync at 2027-01-15T07:43:20Z looked inconsistent: 3.012 s behind the token');
   });
 
   it('a Ctrl-C while the device waits sends a HELLO out of turn, which cancels it there', async () => {

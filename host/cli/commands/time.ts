@@ -13,6 +13,10 @@ export function describeClock(c: ClockInfo): string {
   if (c.errorMs !== undefined) parts.push(`±${seconds(c.errorMs)} estimated`);
   if (c.driftPpm) parts.push(`drift ${c.driftPpm} ppm corrected`);
   if (c.syncedAtMs) parts.push(`synced ${iso(c.syncedAtMs)}`);
+  // A sync the token held out of its rate estimate: usually a host whose clock was off.
+  if (c.suspectAtMs && c.suspectMs !== undefined) {
+    parts.push(`the sync at ${iso(c.suspectAtMs)} looked inconsistent: ${seconds(Math.abs(c.suspectMs))} ${c.suspectMs >= 0 ? 'ahead of' : 'behind'} the token's own estimate (was that host's clock right?)`);
+  }
   // The token shows "clock?" past the same limit.
   if (c.errorMs !== undefined && c.errorMs > 5000) parts.push('MAY BE OFF: run totp-token time sync');
   return parts.join(', ');
@@ -25,7 +29,12 @@ export function register(program: Command): void {
     action(async (out, opts: CommonOptions) => {
       const r = await withClient(opts, out, (client) => client.syncTime());
       const was = r.offsetBeforeMs === undefined ? 'it was not set' : `it was ${seconds(Math.abs(r.offsetBeforeMs))} ${r.offsetBeforeMs >= 0 ? 'ahead' : 'behind'}`;
-      out.result(`token clock set to ${r.clock.timeMs !== undefined ? iso(r.clock.timeMs) : 'host time'} (${was}; round trip ${r.roundTripMs} ms)`, r);
+      const lines = [`token clock set to ${r.clock.timeMs !== undefined ? iso(r.clock.timeMs) : 'host time'} (${was}; round trip ${r.roundTripMs} ms)`];
+      // The token held this sync out of its rate estimate: it disagreed with the syncs before.
+      if (r.clock.suspectAtMs !== undefined && r.clock.suspectAtMs === r.clock.syncedAtMs && r.clock.suspectMs !== undefined) {
+        lines.push(`note: this time is ${seconds(Math.abs(r.clock.suspectMs))} ${r.clock.suspectMs >= 0 ? 'ahead of' : 'behind'} what the token's earlier syncs predict; it keeps its learned rate until another sync agrees. Is this computer's clock right?`);
+      }
+      out.result(lines, r);
     }),
   );
 

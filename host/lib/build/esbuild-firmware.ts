@@ -130,7 +130,7 @@ export function espruinoPlugin(): Plugin {
 export const ESPRUINO_INTERNAL_PROPS = [
   // interfaces between the firmware's modules
   'fields', 'confirm', 'then', 'deadlineMs', 'run', 'handle', 'hashFor', 'codeFor', 'enabled', 'unlocked', 'setKey',
-  'unlock', 'hello', 'nowMs', 'setMs', 'isSet', 'driftPpm', 'serial', 'canvas', 'timers', 'hashes',
+  'unlock', 'hello', 'nowMs', 'setMs', 'isSet', 'driftPpm', 'ownMs', 'serial', 'canvas', 'timers', 'hashes',
   'onButton', 'digest', 'blockLen', 'flip', 'label', 'sublabel', 'index', 'count', 'warning', 'onData',
   'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault', 'tag', 'type', 'key', 'id', 'command', 'status', 'list',
   'find', 'seq', 'accounts', 'sync', 'needsConfirm', 'lock', 'access', 'text', 'width', 'height', 'cellW', 'cellH',
@@ -141,7 +141,7 @@ export const ESPRUINO_INTERNAL_PROPS = [
   'name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'timeMs', 'newName', 'newIssuer', 'check', 'code',
   'secondsLeft', 'firmware', 'board', 'algorithms', 'slotsTotal', 'slotsFree', 'clock', 'protocol', 'maxBody', 'account',
   'timeoutS', 'action', 'start', 'next', 'syncedAtMs', 'driftCentiPpm', 'errorMs', 'challenge', 'response',
-  'salt', 'locked', 'accessKey', 'iterations', 'counter', 'nextHotp', 'untilMs',
+  'salt', 'locked', 'accessKey', 'iterations', 'counter', 'nextHotp', 'untilMs', 'r39', 'roundTripMs', 'suspectAtMs', 'suspectMs',
   // COMMANDS
   'HELLO', 'TIME_GET', 'TIME_SET', 'ADD', 'LIST', 'REMOVE', 'RENAME', 'KEY_CHECK', 'CODE', 'WIPE', 'UNLOCK',
   'SET_PASSWORD', 'CLEAR_PASSWORD',
