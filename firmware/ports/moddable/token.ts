@@ -10,18 +10,21 @@ import { moddableButtons } from './buttons.ts';
 import { moddableClock } from './clock.ts';
 import { moddableHashes } from './hashes.ts';
 import { moddableSerial } from './serial.ts';
+import { hardwareRandom } from './random.ts';
 import { preferenceStorage } from './storage.ts';
+import type { PreferenceLimits } from './storage.ts';
+import { flashStorage } from './flash-storage.ts';
+import { movePreferencesToFlash } from './migrate.ts';
+import { Flash } from 'totp-native';
+import type { Storage } from '../../ports.ts';
 import { moddableTimers } from './timers.ts';
 
-/**
- * XS's Math.random is its c_rand: esp_random(), the hardware RNG, on ESP32.
- * Boards without one (the profile's hardwareRandom: false) get the same call,
- * and their salts and challenges are only as good as XS's generator there.
- */
-function mathRandomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(Math.random() * 256);
-  return out;
+/** The Pico's records in flash the port manages (Preference cannot survive a cut there); ESP32's in NVS Preference. */
+function boardStorage(kind: string, limits: PreferenceLimits): Storage {
+  if (kind !== 'moddable-flash') return preferenceStorage(limits);
+  const store = flashStorage(new Flash('storage'));
+  movePreferencesToFlash(store, limits);
+  return store;
 }
 
 export function startModdableToken(board: ModdableBoardProfile, canvas: Canvas): TokenApp {
@@ -31,12 +34,12 @@ export function startModdableToken(board: ModdableBoardProfile, canvas: Canvas):
     const ports: Ports = {
       serial: moddableSerial(m.serial),
       canvas: canvas,
-      storage: preferenceStorage(m.preference),
+      storage: boardStorage(board.storage.kind, m.preference),
       clock: moddableClock(),
       timers: timers,
       hashes: moddableHashes(board.nativeHashes),
       onButton: moddableButtons(board.buttons, m.buttonPull, timers),
-      random: mathRandomBytes,
+      random: hardwareRandom,
       board: { id: board.id, algorithms: board.algorithms, maxAccounts: board.storage.maxAccounts, typicalDriftPpm: board.clock.typicalDriftPpm },
     };
     return startToken(ports, m.confirmHint);
