@@ -110,6 +110,8 @@ export interface XsToken {
   board: ModdableBoardProfile;
   /** Every reply received so far (a frame that failed its check shows as status -1). */
   replies: Reply[];
+  /** What the firmware threw while starting, with allowStartFailure. */
+  startError?: Error;
   /** The meter of the last delivery. */
   meter: XsMeter;
   send(command: number, fields: Fields, id?: number): Promise<Reply[]>;
@@ -129,6 +131,8 @@ export interface XsToken {
 export interface XsTokenOptions {
   /** Replaces the host's digest (fault injection: a wrong hash must fail the tests). */
   digest?: (algorithm: string, message: Uint8Array) => Uint8Array;
+  /** Keep the token when its firmware throws while starting (a power cut during start-up), so the host can read its flash. */
+  allowStartFailure?: boolean;
   /** Counts the hardware random bytes the firmware draws. */
   onRandom?: (n: number) => void;
   /** Sees every byte the firmware writes to its serial port (latin1 text), before the frame reader. */
@@ -221,6 +225,10 @@ export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirm
     await worker.evaluate(`globalThis.__moddableShim = ${JSON.stringify(shim)};`);
     token.meter = (await worker.evaluate(firmware.script)).meter;
   } catch (e) {
+    if (opts.allowStartFailure) {
+      token.startError = e as Error;
+      return token;
+    }
     await worker.close();
     throw e;
   }
