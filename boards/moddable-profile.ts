@@ -8,7 +8,7 @@ export interface ModdableTarget {
   /** `mcconfig -p` value: a platform, or platform/subplatform (esp32/m5stick_cplus). */
   platform: string;
   /** ECMA-419 Serial options of the token's link (embedded:io/serial), and where it comes out. */
-  serial: { port: number; receive: number; transmit: number; baud: number; via: string };
+  serial: { port: number; receive: number; transmit: number; baud: number; via: string; device?: string };
   /** I2C bus of an SSD1306 panel (embedded:io/i2c). */
   i2c?: { data: number; clock: number; hz: number };
   /**

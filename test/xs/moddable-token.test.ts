@@ -23,6 +23,7 @@ import { buildXsFirmware, canvasOnPanel, startXsToken } from './moddable-harness
 import type { XsFirmware, XsToken, XsTokenOptions } from './moddable-harness.ts';
 import type { ShimConfig } from './shims/config.ts';
 import { oneButtonBoard } from './fixtures/one-button-board.ts';
+import { MCSIM_PTY, mcsimBoard } from './fixtures/mcsim-board.ts';
 
 const BOARDS: ModdableBoardProfile[] = [moddableM5stickcPlus, moddableEsp32Ssd1306, moddablePicoSsd1306];
 const T0 = 1767225600123; // 2026-01-01T00:00:00.123Z
@@ -295,5 +296,26 @@ describe('Moddable firmware in XS: the tests catch a broken firmware', () => {
     await t.send(COMMANDS.CODE, { name: a.name });
     const [code] = await t.press('confirm');
     expect(code!.fields.code).not.toBe(expectedCode(a, T0 + 30));
+  }, 60000);
+});
+
+describe('Moddable firmware in XS: the M5StickC Plus firmware on the SDK\'s Linux simulator (mcsim)', () => {
+  // mcsim's screen takes ArrayBuffers only in send() and its serial opens a
+  // device and writes ArrayBuffers only (shims/screen.ts, shims/serial.ts): a
+  // port that hands either a typed-array view dies on its first redraw or reply.
+  it('answers, redraws and shows a code', async () => {
+    const fw = await buildXsFirmware(mcsimBoard);
+    const t = await startXsToken(mcsimBoard, fw, { platform: 'lin', serialDevice: MCSIM_PTY, serialFifo: 1024 });
+    tokens.push(t);
+    expect((await t.send(COMMANDS.HELLO, {}))[0]!.status).toBe(STATUS_OK);
+    await t.send(COMMANDS.TIME_SET, { timeMs: T0 });
+    expect((await t.send(COMMANDS.ADD, { ...ACCOUNTS[3]! }))[0]!.status).toBe(STATUS_OK);
+    await t.tick(1000);
+    await expectCodeOnScreen(t, expectedCode(ACCOUNTS[3]!, T0 + 1000));
+  }, 60000);
+
+  it('a serial without the device fails to open, as on Linux', async () => {
+    const fw = await buildXsFirmware(moddableM5stickcPlus);
+    await expect(startXsToken(moddableM5stickcPlus, fw, { platform: 'lin', serialDevice: MCSIM_PTY })).rejects.toThrow(/No such file/);
   }, 60000);
 });

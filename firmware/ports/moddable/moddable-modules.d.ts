@@ -46,6 +46,8 @@ declare module 'crypt' {
 
 declare module 'embedded:io/serial' {
   interface SerialOptions {
+    /** Linux only (modules/io/serial/lin/serial.c): the device to open. */
+    device?: string;
     port?: number;
     receive?: number;
     transmit?: number;
