@@ -162,5 +162,8 @@ describe('mcconfig runner', () => {
     expect(make.status, make.stdout + make.stderr).toBe(0);
     expect(existsSync(join(tmpDir, 'modules', 'main.xsb'))).toBe(true);
     expect(existsSync(join(tmpDir, 'mc.xs.c'))).toBe(true);
+    // The project's native module went through xsc too, and xsl bound its host functions.
+    expect(existsSync(join(tmpDir, 'modules', 'totp-native.xsb'))).toBe(true);
+    expect(readFileSync(join(tmpDir, 'mc.xs.c'), 'utf8')).toContain('xs_totp_random');
   }, 300000);
 });

@@ -196,6 +196,11 @@ describe('totp-native (firmware/ports/moddable/native/totp-native.c)', () => {
       // newlib/libc/stdlib/rand.c: next = next * 6364136223846793005 + 1 from 1; (next >> 32) & 0x7fffffff
       const next = (1n * 6364136223846793005n + 1n) & 0xffffffffffffffffn;
       expect(first).toBe(Number((next >> 32n) & 0x7fffffffn) / 0x7fffffff);
+      // Linux: glibc's rand() from 1; the SDK's x-cli-lin build printed this first value on every run.
+      const lin = await shims({ platform: 'lin', preference: NVS_PREFERENCE });
+      lin.installMathRandom();
+      expect(Math.random()).toBe(0.8401877171547095);
+      expect(Math.random()).toBe(846930886 / 0x7fffffff);
     } finally {
       Math.random = saved;
     }
