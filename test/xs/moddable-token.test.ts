@@ -232,6 +232,30 @@ describe('Moddable firmware in XS: storage on the boards\' Preference limits', (
     expect((await again.preferences()).preferences).toEqual({});
   }, 120000);
 
+  it('a Pico whose newest flash image is damaged starts from the previous one', async () => {
+    const board = moddablePicoSsd1306;
+    const t = await start(board, { bootTimeMs: T0 });
+    await t.send(COMMANDS.TIME_SET, { timeMs: T0 });
+    expect((await t.send(COMMANDS.ADD, { ...ACCOUNTS[0]! }))[0]!.status).toBe(STATUS_OK);
+    await t.tick(5000);
+    expect((await t.send(COMMANDS.TIME_SET, { timeMs: T0 + 6000 }))[0]!.status).toBe(STATUS_OK); // a write: the previous image stays
+    const flash = await t.persisted();
+    const slots = [0x1e8000, 0x1f0000].map((at) => ({ at: String(at), hex: flash.flash![String(at)] ?? '' }));
+    const seq = (hex: string) => (hex.startsWith('54544601') ? parseInt(hex.slice(8, 16), 16) : -1);
+    expect(slots.every((x) => seq(x.hex) > 0)).toBe(true);
+    const newest = seq(slots[0]!.hex) > seq(slots[1]!.hex) ? slots[0]! : slots[1]!;
+    const synced = async (image: Record<string, string>) => {
+      const again = await start(board, { preferences: {}, flash: image, bootTimeMs: T0 + 7000 });
+      expect((await again.send(COMMANDS.LIST, {}))[0]!.fields.total).toBe(1);
+      return (await again.send(COMMANDS.TIME_GET, {}))[0]!.fields.syncedAtMs;
+    };
+    expect(await synced(flash.flash!)).toBe(T0 + 6000);
+    // One bit flipped in the newest image's body: its CRC fails, the previous image (clock synced at T0) is used.
+    const at = 40;
+    const flipped = newest.hex.slice(0, at) + (parseInt(newest.hex[at]!, 16) ^ 1).toString(16) + newest.hex.slice(at + 1);
+    expect(await synced({ ...flash.flash!, [newest.at]: flipped })).toBe(T0);
+  }, 60000);
+
   // Pico: every sector erase and page program of its flash store; ESP32: every NVS
   // erase and set (set() erases the key first there, so a failed set loses the old value).
   it.each([moddablePicoSsd1306, moddableEsp32Ssd1306])('$id: a power cut at every flash operation of an ADD leaves the old account set or the new one', async (board) => {

@@ -8,11 +8,13 @@
 //
 // Here every key lives in one image, written whole to one of two slots in
 // turn: erase the slot, write the body, then the 16-byte header (magic,
-// sequence, length, CRC-32 of the body) as the commit point, read it all back
-// and check it, and only then scrub the other slot so erased values (wiped
-// seeds) do not linger. At every moment one slot holds a complete image whose
-// CRC matches: the old one until the new header is written and read back, the
-// new one after. On start the valid slot with the higher sequence wins.
+// sequence, length, CRC-32 of the body) as the commit point, and read it all
+// back. At every moment one slot holds a complete image whose CRC matches: the
+// old one until the new header is written and read back, the new one after. On
+// start the valid slot with the higher sequence wins; if the newest is damaged
+// the previous image is used (health() says so). The previous image stays as
+// that fallback after a write, but an erase() scrubs it once the new image is
+// read back, so values the app erases (removed or wiped seeds) leave the flash.
 import { Flash } from 'totp-native';
 import { crc32 } from '../../../protocol/crc32.ts';
 import { getWord, putWord } from '../../../protocol/bytes.ts';
@@ -103,7 +105,7 @@ export function flashStorage(flash: Flash): FlashStorage {
   let current = load();
   let values: Record<string, string> = current ? current.values : {};
 
-  function commit(next: Record<string, string>): void {
+  function commit(next: Record<string, string>, scrub: boolean): void {
     const body = encodeText(JSON.stringify(next));
     if (body.length > slotBytes - HEADER) throw new Error('storage full');
     const slot = current ? 1 - current.slot : 0;
@@ -123,8 +125,7 @@ export function flashStorage(flash: Flash): FlashStorage {
     current = check;
     values = check.values;
     health = 0;
-    // Scrub the previous image: erased keys and replaced values go from flash.
-    if (old) eraseSlot(old.slot, 0);
+    if (old && scrub) eraseSlot(old.slot, 0);
   }
 
   function checkValue(key: string, value: string): void {
@@ -141,19 +142,19 @@ export function flashStorage(flash: Flash): FlashStorage {
       const next: Record<string, string> = {};
       for (const k in values) next[k] = values[k];
       next[key] = value;
-      commit(next);
+      commit(next, false);
     },
     erase: (key: string) => {
       if (typeof values[key] !== 'string') return;
       const next: Record<string, string> = {};
       for (const k in values) if (k !== key) next[k] = values[k];
-      commit(next);
+      commit(next, true);
     },
     hasImage: () => current !== null,
     health: () => health,
     replaceAll: (all: Record<string, string>) => {
       for (const k in all) checkValue(k, all[k]);
-      commit(all);
+      commit(all, true);
     },
   };
 }
