@@ -256,6 +256,31 @@ describe('Moddable firmware in XS: storage on the boards\' Preference limits', (
     expect(await synced({ ...flash.flash!, [newest.at]: flipped })).toBe(T0);
   }, 60000);
 
+  it('after REMOVE and WIPE no account record that held the removed seeds is left anywhere in a Pico\'s flash', async () => {
+    const board = moddablePicoSsd1306;
+    const t = await start(board, { bootTimeMs: T0 });
+    await t.send(COMMANDS.TIME_SET, { timeMs: T0 });
+    for (const a of ACCOUNTS) expect((await t.send(COMMANDS.ADD, { ...a }))[0]!.status).toBe(STATUS_OK);
+    await t.tick(5000);
+    await t.send(COMMANDS.TIME_SET, { timeMs: T0 + 6000 }); // a write, so the previous image is kept too
+    const image = async () => Object.values((await t.persisted()).flash!).map((hex) => Buffer.from(hex, 'hex').toString('latin1')).join('');
+    // The account records as stored: base64 text in the flash image. Every one of them holds the seed REMOVE takes away.
+    const records = async () => [...(await image()).matchAll(/"tt\.acc\.[01]":"([A-Za-z0-9+/=]{40,})"/g)].map((m) => m[1]!);
+    const withSeed = await records();
+    expect(withSeed.length).toBeGreaterThan(0);
+    expect((await t.send(COMMANDS.REMOVE, { name: ACCOUNTS[3]!.name }))[0]!.status).toBe(STATUS_WAITING);
+    await t.tick(1500);
+    expect((await t.press('confirm'))[0]!.status).toBe(STATUS_OK);
+    let flash = await image();
+    for (const r of withSeed) expect(flash, 'a record from before REMOVE is still in flash').not.toContain(r.slice(8, 48));
+    const beforeWipe = await records();
+    await t.send(COMMANDS.WIPE, {});
+    await t.tick(1500);
+    expect((await t.press('confirm'))[0]!.status).toBe(STATUS_OK);
+    flash = await image();
+    for (const r of beforeWipe) expect(flash, 'a record from before WIPE is still in flash').not.toContain(r.slice(8, 48));
+  }, 60000);
+
   // Pico: every sector erase and page program of its flash store; ESP32: every NVS
   // erase and set (set() erases the key first there, so a failed set loses the old value).
   it.each([moddablePicoSsd1306, moddableEsp32Ssd1306])('$id: a power cut at every flash operation of an ADD leaves the old account set or the new one', async (board) => {
