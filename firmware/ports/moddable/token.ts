@@ -13,28 +13,30 @@ import { moddableSerial } from './serial.ts';
 import { hardwareRandom } from './random.ts';
 import { preferenceStorage } from './storage.ts';
 import type { PreferenceLimits } from './storage.ts';
-import { flashStorage } from './flash-storage.ts';
-import { movePreferencesToFlash } from './migrate.ts';
-import { Flash } from 'totp-native';
 import type { Storage } from '../../ports.ts';
 import { moddableTimers } from './timers.ts';
 
-/** The Pico's records in flash the port manages (Preference cannot survive a cut there); ESP32's in NVS Preference. */
-function boardStorage(kind: string, limits: PreferenceLimits): Storage {
-  if (kind !== 'moddable-flash') return preferenceStorage(limits);
-  const store = flashStorage(new Flash('storage'));
-  movePreferencesToFlash(store, limits);
-  return store;
+/**
+ * A board whose profile says 'moddable-flash' (the Pico) passes its storage
+ * from its entry (pico-flash.ts), so the other boards' bundles do not carry
+ * the flash store; the rest keep their records in Preference (NVS on ESP32).
+ */
+export type StorageFactory = (limits: PreferenceLimits) => Storage;
+
+function boardStorage(kind: string, limits: PreferenceLimits, make: StorageFactory | undefined): Storage {
+  if (make) return make(limits);
+  if (kind === 'moddable-flash') throw new Error('this board keeps its records in flash: its entry must pass the flash storage');
+  return preferenceStorage(limits);
 }
 
-export function startModdableToken(board: ModdableBoardProfile, canvas: Canvas): TokenApp {
+export function startModdableToken(board: ModdableBoardProfile, canvas: Canvas, storage?: StorageFactory): TokenApp {
   const m = board.moddable;
   try {
     const timers = moddableTimers();
     const ports: Ports = {
       serial: moddableSerial(m.serial),
       canvas: canvas,
-      storage: boardStorage(board.storage.kind, m.preference),
+      storage: boardStorage(board.storage.kind, m.preference, storage),
       clock: moddableClock(),
       timers: timers,
       hashes: moddableHashes(board.nativeHashes),
