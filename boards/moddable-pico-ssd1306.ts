@@ -14,10 +14,10 @@ export const moddablePicoSsd1306: ModdableBoardProfile = {
   ],
   nativeHashes: ['SHA1', 'SHA256', 'SHA512'],
   algorithms: ['SHA1', 'SHA256', 'SHA512'],
-  // One 4 KB flash sector holds every preference, and a commit briefly keeps
-  // two copies of the account set: ten AWS-sized accounts fit (test/xs);
-  // fewer with the longest names and 64-byte seeds (STORAGE_FAILED, old set kept).
-  storage: { kind: 'moddable-preference', maxAccounts: 10 },
+  // The port's own flash store (firmware/ports/moddable/flash-storage.ts): two
+  // 32 KB slots in the SDK's 64 KB storage partition; 32 of the longest accounts
+  // fit with the account store's two generations (test/xs).
+  storage: { kind: 'moddable-flash', maxAccounts: 32 },
   clock: { source: 'rtc-crystal', typicalDriftPpm: 30 },
   firmwareEntry: 'firmware/ports/moddable/pico-ssd1306.ts',
   wiring: [
@@ -33,7 +33,7 @@ export const moddablePicoSsd1306: ModdableBoardProfile = {
     canvas: { width: 128, height: 64, scale: 1 },
     buttonPull: 'internal',
     preference: { store: 'sector', maxKeyChars: 31, maxValueBytes: 63, capacityBytes: 4096 },
-    hardwareRandom: false,
+    hardwareRandom: true,
     confirmHint: 'Press the GP15 button',
   },
 };

@@ -8,7 +8,7 @@ export interface ModdableTarget {
   /** `mcconfig -p` value: a platform, or platform/subplatform (esp32/m5stick_cplus). */
   platform: string;
   /** ECMA-419 Serial options of the token's link (embedded:io/serial), and where it comes out. */
-  serial: { port: number; receive: number; transmit: number; baud: number; via: string };
+  serial: { port: number; receive: number; transmit: number; baud: number; via: string; device?: string };
   /** I2C bus of an SSD1306 panel (embedded:io/i2c). */
   i2c?: { data: number; clock: number; hz: number };
   /**
@@ -28,7 +28,7 @@ export interface ModdableTarget {
    * keys and 63-byte values in one 4 KB flash sector.
    */
   preference: { store: 'nvs' | 'sector'; maxKeyChars: number; maxValueBytes: number; capacityBytes: number };
-  /** Math.random is XS's c_rand(): esp_random() (hardware) on ESP32, newlib rand() on the Pico. */
+  /** The token draws salts and challenges from the chip's hardware source through its own native module (never Math.random, which is newlib rand(), unseeded, on the Pico). */
   hardwareRandom: boolean;
   /** Manifests the project includes besides the common ones (the display driver's setup). */
   include?: string[];

@@ -33,7 +33,7 @@ export interface BoardProfile {
   nativeHashes: Algorithm[];
   /** Algorithms the token accepts: the native ones plus any pure fallbacks its bundle carries. */
   algorithms: Algorithm[];
-  storage: { kind: 'file' | 'espruino-storage' | 'moddable-preference'; maxAccounts: number };
+  storage: { kind: 'file' | 'espruino-storage' | 'moddable-preference' | 'moddable-flash'; maxAccounts: number };
   /** Crystal or RC oscillator, and a typical rate error in ppm before correction. */
   clock: { source: 'system' | 'rtc-crystal' | 'rtc-rc'; typicalDriftPpm: number };
   /** The port entry the build bundles for this board; absent for boards built another way. */

@@ -3,7 +3,7 @@
 // Moddable project gets (host/lib/moddable/bundle.ts); esbuild then wraps it
 // as one script for xsnap, resolving its SDK imports (preference, time, timer,
 // crypt, embedded:io/*) to the shims in ./shims/ instead of the SDK.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,10 +31,11 @@ const SHIM_FILES: Record<string, string> = {
   'embedded:io/serial': 'serial.ts',
   'embedded:io/digital': 'digital.ts',
   'embedded:io/i2c': 'i2c.ts',
+  'totp-native': 'native.ts',
 };
 /** Tags of shims/host.ts (host -> XS, XS -> host). */
 const IN = { SERIAL_RX: 1, TICK: 2, PIN: 3, DISPLAY: 4, PREFERENCES: 5, STATUS: 6 };
-const OUT = { SERIAL_TX: 1, DIGEST: 2 };
+const OUT = { SERIAL_TX: 1, DIGEST: 2, RANDOM: 3 };
 const DIGESTS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 /** How long a simulated finger holds a button, and waits after letting go: past the port's 30 ms debounce. */
 const PRESS_MS = 100;
@@ -45,7 +46,7 @@ const HOLD_MS = 1000;
 export const moddableShims: Plugin = {
   name: 'moddable-shims',
   setup(b) {
-    b.onResolve({ filter: /^(preference|time|timer|crypt|embedded:.*)$/ }, (args) => {
+    b.onResolve({ filter: /^(preference|time|timer|crypt|totp-native|embedded:.*)$/ }, (args) => {
       const file = SHIM_FILES[args.path];
       if (!file) return { errors: [{ text: `no shim for the Moddable module "${args.path}": add one to test/xs/shims/` }] };
       return { path: join(here, 'shims', file) };
@@ -86,6 +87,7 @@ export function shimConfigFor(board: ModdableBoardProfile, over: Partial<ShimCon
   const externalPulls: Record<number, 0 | 1> = {};
   if (m.buttonPull === 'external') for (const b of board.buttons) externalPulls[Number(b.pin)] = b.activeLow ? 1 : 0;
   return {
+    platform: m.platform.split('/')[0] as ShimConfig['platform'],
     bootTimeMs: 0,
     preference: m.preference,
     preferences: {},
@@ -108,6 +110,8 @@ export interface XsToken {
   board: ModdableBoardProfile;
   /** Every reply received so far (a frame that failed its check shows as status -1). */
   replies: Reply[];
+  /** What the firmware threw while starting, with allowStartFailure. */
+  startError?: Error;
   /** The meter of the last delivery. */
   meter: XsMeter;
   send(command: number, fields: Fields, id?: number): Promise<Reply[]>;
@@ -117,7 +121,9 @@ export interface XsToken {
   /** Advance the board's clocks, firing its timers (the app ticks once a second). */
   tick(ms: number): Promise<Reply[]>;
   display(): Promise<Display>;
-  preferences(): Promise<{ preferences: ShimConfig['preferences']; used: number; capacity: number; writes: number }>;
+  preferences(): Promise<{ preferences: ShimConfig['preferences']; used: number; capacity: number; writes: number; flash?: ShimConfig['flash'] }>;
+  /** What survives a restart (Preferences, and the Pico's flash): spread it into the next startXsToken's config. */
+  persisted(): Promise<Pick<ShimConfig, 'preferences' | 'flash'>>;
   status(): Promise<{ nowMs: number; ticks: number; timers: number; serial: { overruns: number; written: number; received: number } }>;
   close(): Promise<void>;
 }
@@ -125,6 +131,10 @@ export interface XsToken {
 export interface XsTokenOptions {
   /** Replaces the host's digest (fault injection: a wrong hash must fail the tests). */
   digest?: (algorithm: string, message: Uint8Array) => Uint8Array;
+  /** Keep the token when its firmware throws while starting (a power cut during start-up), so the host can read its flash. */
+  allowStartFailure?: boolean;
+  /** Counts the hardware random bytes the firmware draws. */
+  onRandom?: (n: number) => void;
   /** Sees every byte the firmware writes to its serial port (latin1 text), before the frame reader. */
   onSerial?: (text: string) => void;
 }
@@ -143,6 +153,12 @@ export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirm
       if (message[0] === OUT.DIGEST) {
         const algorithm = DIGESTS[message[1]!]!;
         return opts.digest ? opts.digest(algorithm, message.subarray(2)) : createHash(algorithm).update(message.subarray(2)).digest();
+      }
+      if (message[0] === OUT.RANDOM) {
+        // The hardware source: fresh bytes every boot (node:crypto), as esp_fill_random / get_rand_32 give.
+        const n = message[1]! + 1;
+        opts.onRandom?.(n);
+        return randomBytes(n);
       }
       throw new Error('unknown message from the XS shims, tag ' + message[0]);
     },
@@ -188,6 +204,10 @@ export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirm
     async preferences() {
       return JSON.parse(Buffer.from((await worker.issueCommand(Uint8Array.of(IN.PREFERENCES))).reply).toString('utf8'));
     },
+    async persisted() {
+      const p = await token.preferences();
+      return p.flash ? { preferences: p.preferences, flash: p.flash } : { preferences: p.preferences };
+    },
     async status() {
       return JSON.parse(Buffer.from((await worker.issueCommand(Uint8Array.of(IN.STATUS))).reply).toString('utf8'));
     },
@@ -205,6 +225,10 @@ export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirm
     await worker.evaluate(`globalThis.__moddableShim = ${JSON.stringify(shim)};`);
     token.meter = (await worker.evaluate(firmware.script)).meter;
   } catch (e) {
+    if (opts.allowStartFailure) {
+      token.startError = e as Error;
+      return token;
+    }
     await worker.close();
     throw e;
   }

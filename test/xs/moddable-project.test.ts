@@ -16,7 +16,7 @@ import type { ModdableBoardProfile } from '../../boards/moddable-profile.ts';
 import { MODDABLE_MODULES, moddableBuildOptions } from '../../host/lib/moddable/bundle.ts';
 import { importedModules } from '../../host/lib/moddable/imports.ts';
 import { manualSteps, runMcconfig, sdkToolsDir } from '../../host/lib/moddable/mcconfig.ts';
-import { MODULE_PROVIDERS, moddableBundle, moddableManifest, writeModdableProject } from '../../host/lib/moddable/project.ts';
+import { MODULE_PROVIDERS, PROJECT_MODULES, moddableBundle, moddableManifest, writeModdableProject } from '../../host/lib/moddable/project.ts';
 import type { ModdableManifest } from '../../host/lib/moddable/project.ts';
 import { checkSource } from '../espruino-subset/rules.ts';
 
@@ -82,15 +82,19 @@ describe('Moddable project generator', () => {
     for (const m of ['preference', 'time', 'timer', 'crypt', 'embedded:io/serial', 'embedded:io/digital']) expect(project.imports).toContain(m);
 
     expect(manifest.include[0]).toBe('$(MODDABLE)/examples/manifest_base.json');
-    for (const m of project.imports) expect(manifest.include).toContain(MODULE_PROVIDERS[m]);
-    expect(manifest.modules).toEqual({ '*': ['./main'] });
+    for (const m of project.imports) if (!PROJECT_MODULES[m]) expect(manifest.include).toContain(MODULE_PROVIDERS[m]);
+    // The hardware random source is the project's own native module, carried beside main.js.
+    expect(project.imports).toContain('totp-native');
+    expect(manifest.modules).toEqual({ '*': ['./main', './totp-native'] });
+    expect(readFileSync(join(dir, 'totp-native.c'), 'utf8')).toContain('xs_totp_random');
+    expect(readFileSync(join(dir, 'totp-native.js'), 'utf8')).toContain('"xs_totp_random"');
     expect(Object.keys(manifest.platforms)).toEqual([board.moddable.platform, '...']);
     expect(manifest.platforms['...']!.error).toContain(`mcconfig -m -p ${board.moddable.platform}`);
     if (board.moddable.displayOutput === 'screen') expect(manifest.platforms[board.moddable.platform]!.include).toContain('$(MODDABLE)/examples/manifest_commodetto.json');
 
     expect(checkSource(main, board.id + '/main.js')).toEqual([]);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`mcconfig -m -p ${board.moddable.platform}`);
-    expect(project.files.map((f) => f.name)).toEqual(['main.js', 'manifest.json', 'README.md']);
+    expect(project.files.map((f) => f.name)).toEqual(['main.js', 'manifest.json', 'README.md', 'totp-native.js', 'totp-native.c']);
   });
 
   it('refuses a bundle that imports a module no SDK manifest is known for', () => {
@@ -158,5 +162,8 @@ describe('mcconfig runner', () => {
     expect(make.status, make.stdout + make.stderr).toBe(0);
     expect(existsSync(join(tmpDir, 'modules', 'main.xsb'))).toBe(true);
     expect(existsSync(join(tmpDir, 'mc.xs.c'))).toBe(true);
+    // The project's native module went through xsc too, and xsl bound its host functions.
+    expect(existsSync(join(tmpDir, 'modules', 'totp-native.xsb'))).toBe(true);
+    expect(readFileSync(join(tmpDir, 'mc.xs.c'), 'utf8')).toContain('xs_totp_random');
   }, 300000);
 });

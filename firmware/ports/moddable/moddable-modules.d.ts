@@ -9,6 +9,7 @@ declare module 'preference' {
     get(domain: string, key: string): PreferenceValue | undefined;
     set(domain: string, key: string, value: PreferenceValue): void;
     delete(domain: string, key: string): void;
+    keys(domain: string): string[];
   };
   export default Preference;
 }
@@ -45,6 +46,8 @@ declare module 'crypt' {
 
 declare module 'embedded:io/serial' {
   interface SerialOptions {
+    /** Linux only (modules/io/serial/lin/serial.c): the device to open. */
+    device?: string;
     port?: number;
     receive?: number;
     transmit?: number;
@@ -101,4 +104,22 @@ declare module 'embedded:io/i2c' {
     close(): void;
   }
   export default I2C;
+}
+
+declare module 'totp-native' {
+  /** The project's own native module (firmware/ports/moddable/native/totp-native.js). */
+  export const Native: {
+    /** n bytes (1..256) from the chip's hardware random source, as an ArrayBuffer. */
+    random(n: number): ArrayBuffer;
+  };
+  /** modules/files/flash/flash.js's API over the Pico's storage partition: sector erase, reads, writes that only clear bits. */
+  export class Flash {
+    constructor(name: 'storage');
+    erase(sector: number): void;
+    read(offset: number, byteLength: number): ArrayBuffer;
+    write(offset: number, byteLength: number, buffer: ArrayBuffer | ArrayBufferView): void;
+    readonly byteLength: number;
+    readonly blockSize: number;
+  }
+  export default Native;
 }

@@ -27,6 +27,7 @@ export function screenCanvas(size: { width: number; height: number; scale: numbe
   if (size.width * scale > w || size.height * scale > h) throw new Error('canvas ' + size.width + 'x' + size.height + ' at ' + scale + 'x does not fit the ' + w + 'x' + h + ' screen');
   const left = Math.floor((w - size.width * scale) / 2);
   const top = Math.floor((h - size.height * scale) / 2);
+  // send() gets whole ArrayBuffers: the simulator's screen (mcsim) refuses typed-array views.
   const blank = new Uint8Array(w * bpp);
   // Two row buffers in turn: an asynchronous driver may still be sending the last one.
   const rows = [new Uint8Array(w * bpp), new Uint8Array(w * bpp)];
@@ -52,7 +53,7 @@ export function screenCanvas(size: { width: number; height: number; scale: numbe
     for (let y = 0; y < h; y++) {
       const cy = Math.floor((y - top) / scale);
       if (y < top || cy >= size.height) {
-        screen.send(blank);
+        screen.send(blank.buffer);
         continue;
       }
       if (cy !== drawn) {
@@ -61,7 +62,7 @@ export function screenCanvas(size: { width: number; height: number; scale: numbe
         drawRow(fb, cy, row);
         drawn = cy;
       }
-      screen.send(row);
+      screen.send(row.buffer);
     }
     screen.end();
   }

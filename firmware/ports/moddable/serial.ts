@@ -6,6 +6,8 @@ import Serial from 'embedded:io/serial';
 import type { SerialPort } from '../../ports.ts';
 
 export interface SerialWiring {
+  /** Linux (the SDK's simulator): the tty or pty the link opens. */
+  device?: string;
   port: number;
   receive: number;
   transmit: number;
@@ -34,7 +36,7 @@ export function moddableSerial(wiring: SerialWiring): ModdableSerial {
     while (io && room > 0 && queue.length > 0) {
       const chunk = queue[0];
       const n = Math.min(room, chunk.length - head);
-      io.write(chunk.subarray(head, head + n));
+      io.write(chunk.slice(head, head + n).buffer);
       room -= n;
       head += n;
       if (head >= chunk.length) {
@@ -45,12 +47,14 @@ export function moddableSerial(wiring: SerialWiring): ModdableSerial {
   }
 
   io = new Serial({
+    device: wiring.device,
     port: wiring.port,
     receive: wiring.receive,
     transmit: wiring.transmit,
     baud: wiring.baud,
     format: 'buffer',
-    onReadable: function (this: Serial) {
+    onReadable: function (this: Serial, count: number) {
+      if (!(count > 0)) return;
       const data = this.read();
       if (data && data.byteLength > 0) handler(bytesToText(new Uint8Array(data)));
     },

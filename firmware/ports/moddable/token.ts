@@ -10,33 +10,38 @@ import { moddableButtons } from './buttons.ts';
 import { moddableClock } from './clock.ts';
 import { moddableHashes } from './hashes.ts';
 import { moddableSerial } from './serial.ts';
+import { hardwareRandom } from './random.ts';
 import { preferenceStorage } from './storage.ts';
+import type { PreferenceLimits } from './storage.ts';
+import type { Storage } from '../../ports.ts';
 import { moddableTimers } from './timers.ts';
 
 /**
- * XS's Math.random is its c_rand: esp_random(), the hardware RNG, on ESP32.
- * Boards without one (the profile's hardwareRandom: false) get the same call,
- * and their salts and challenges are only as good as XS's generator there.
+ * A board whose profile says 'moddable-flash' (the Pico) passes its storage
+ * from its entry (pico-flash.ts), so the other boards' bundles do not carry
+ * the flash store; the rest keep their records in Preference (NVS on ESP32).
  */
-function mathRandomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(Math.random() * 256);
-  return out;
+export type StorageFactory = (limits: PreferenceLimits) => Storage;
+
+function boardStorage(kind: string, limits: PreferenceLimits, make: StorageFactory | undefined): Storage {
+  if (make) return make(limits);
+  if (kind === 'moddable-flash') throw new Error('this board keeps its records in flash: its entry must pass the flash storage');
+  return preferenceStorage(limits);
 }
 
-export function startModdableToken(board: ModdableBoardProfile, canvas: Canvas): TokenApp {
+export function startModdableToken(board: ModdableBoardProfile, canvas: Canvas, storage?: StorageFactory): TokenApp {
   const m = board.moddable;
   try {
     const timers = moddableTimers();
     const ports: Ports = {
       serial: moddableSerial(m.serial),
       canvas: canvas,
-      storage: preferenceStorage(m.preference),
+      storage: boardStorage(board.storage.kind, m.preference, storage),
       clock: moddableClock(),
       timers: timers,
       hashes: moddableHashes(board.nativeHashes),
       onButton: moddableButtons(board.buttons, m.buttonPull, timers),
-      random: mathRandomBytes,
+      random: hardwareRandom,
       board: { id: board.id, algorithms: board.algorithms, maxAccounts: board.storage.maxAccounts, typicalDriftPpm: board.clock.typicalDriftPpm },
     };
     return startToken(ports, m.confirmHint);

@@ -11,7 +11,7 @@ export function moddableBuildOptions(entry: string, outfile: string, minify: boo
 }
 
 /** The SDK modules a Moddable firmware bundle may import; the project manifest provides each. */
-export const MODDABLE_MODULES = ['preference', 'time', 'timer', 'crypt', 'embedded:io/serial', 'embedded:io/digital', 'embedded:io/i2c'];
+export const MODDABLE_MODULES = ['preference', 'time', 'timer', 'crypt', 'embedded:io/serial', 'embedded:io/digital', 'embedded:io/i2c', 'totp-native'];
 
 export async function buildModdableBundle(entry: string, outfile: string, minify: boolean): Promise<number> {
   const result = await build({ ...moddableBuildOptions(entry, outfile, minify), metafile: true });

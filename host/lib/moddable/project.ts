@@ -52,6 +52,16 @@ export const MODULE_PROVIDERS: Record<string, string> = {
   'embedded:io/i2c': '$(MODDABLE)/modules/io/manifest.json',
 };
 
+/**
+ * Modules the project carries itself, beside main.js: the SDK has no hardware
+ * random source a token can trust (Math.random and modules/crypt/etc/rng.c are
+ * C rand(), never seeded, on the Pico and Linux) and no flash module on the
+ * Pico. Each is a .js and a .c file in firmware/ports/moddable/native/.
+ */
+export const PROJECT_MODULES: Record<string, string> = {
+  'totp-native': 'firmware/ports/moddable/native/totp-native',
+};
+
 export interface ModdableManifest {
   include: string[];
   modules: { '*': string[] };
@@ -71,7 +81,12 @@ export function mcconfigCommand(board: ModdableBoardProfile): string {
 
 export function moddableManifest(board: ModdableBoardProfile, imports: string[]): ModdableManifest {
   const include = ['$(MODDABLE)/examples/manifest_base.json'];
+  const modules = ['./main'];
   for (const m of imports) {
+    if (PROJECT_MODULES[m]) {
+      modules.push('./' + m);
+      continue;
+    }
     const provider = MODULE_PROVIDERS[m];
     if (!provider) throw new TokenError('BAD_INPUT', `the ${board.id} bundle imports "${m}", which no SDK manifest is known to provide: add it to MODULE_PROVIDERS`);
     if (!include.includes(provider)) include.push(provider);
@@ -79,7 +94,7 @@ export function moddableManifest(board: ModdableBoardProfile, imports: string[])
   const platform = board.moddable.platform;
   return {
     include,
-    modules: { '*': ['./main'] },
+    modules: { '*': modules },
     platforms: {
       [platform]: board.moddable.include ? { include: board.moddable.include } : {},
       '...': { error: `this totp-token project is for ${platform}: build it with ${mcconfigCommand(board)}` },
@@ -97,6 +112,7 @@ export function projectReadme(board: ModdableBoardProfile, imports: string[]): s
     '',
     '- `main.js`: the token firmware (protocol/ and firmware/ bundled with esbuild, an ES module)',
     `- \`manifest.json\`: the SDK modules it imports (${imports.join(', ')}) and the platform`,
+    ...(imports.includes('totp-native') ? ['- `totp-native.js`, `totp-native.c`: the hardware random source (and the Pico flash storage) the SDK lacks, a native module built with the project'] : []),
     '',
     `Build and flash from this folder with ${sdk}, the board on USB${m.platform.startsWith('pico') ? ' in BOOTSEL mode (hold BOOTSEL while plugging it in)' : ''}:`,
     '',
@@ -130,14 +146,18 @@ export function writeModdableProject(board: ModdableBoardProfile, dir: string, b
   writeFileSync(join(dir, 'main.js'), bundle);
   writeFileSync(join(dir, 'manifest.json'), manifest);
   writeFileSync(join(dir, 'README.md'), readme);
-  return {
-    dir,
-    imports,
-    command: mcconfigCommand(board),
-    files: [
-      { name: 'main.js', bytes: Buffer.byteLength(bundle) },
-      { name: 'manifest.json', bytes: Buffer.byteLength(manifest) },
-      { name: 'README.md', bytes: Buffer.byteLength(readme) },
-    ],
-  };
+  const files = [
+    { name: 'main.js', bytes: Buffer.byteLength(bundle) },
+    { name: 'manifest.json', bytes: Buffer.byteLength(manifest) },
+    { name: 'README.md', bytes: Buffer.byteLength(readme) },
+  ];
+  for (const m of imports) {
+    if (!PROJECT_MODULES[m]) continue;
+    for (const ext of ['.js', '.c']) {
+      const text = readFileSync(join(packageRoot(), PROJECT_MODULES[m] + ext), 'utf8');
+      writeFileSync(join(dir, m + ext), text);
+      files.push({ name: m + ext, bytes: Buffer.byteLength(text) });
+    }
+  }
+  return { dir, imports, command: mcconfigCommand(board), files };
 }

@@ -2,6 +2,8 @@
 // (globalThis.__moddableShim). Built from the board profile by test/xs/moddable-harness.ts.
 
 export interface ShimConfig {
+  /** The Moddable platform the shims model (mcconfig -p, before any '/'): what Math.random, serial and flash do there. */
+  platform: 'esp32' | 'pico' | 'lin';
   /** System time at power-up, ms since 1970 (0: a board that lost power). */
   bootTimeMs: number;
   preference: { store: 'nvs' | 'sector'; maxKeyChars: number; maxValueBytes: number; capacityBytes: number };
@@ -13,8 +15,12 @@ export interface ShimConfig {
   externalPulls: Record<number, 0 | 1>;
   /** I2C addresses that answer: an SSD1306 at each. */
   ssd1306: number[];
-  /** Power fails after this many Preference writes (set or delete): every later write throws. */
+  /** The Pico's flash at power-up (shims/flash.ts: sector byte offset -> hex); a restart keeps it. */
+  flash?: Record<string, string>;
+  /** Power fails during flash operation cutAfterWrites + 1 (a sector erase, a page program, an NVS set or erase): it is torn, it and every later one throw. */
   cutAfterWrites?: number;
+  /** Linux serial only: the device path the port must name (modules/io/serial/lin/serial.c opens options.device). */
+  serialDevice?: string;
   /** The target's built-in display (the `screen` global), if it has one. */
   screen?: { width: number; height: number; bytesPerPixel: number };
 }

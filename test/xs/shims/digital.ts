@@ -2,6 +2,8 @@
 // (IN.PIN); an input whose edge matches gets onReadable() with `this` the
 // instance, as DigitalBank calls it. A plain Input on a pin without a pull
 // resistor fitted on the board (config.externalPulls) floats, so it throws.
+// Errors as modules/io/digital/pico/digitalbank.c and esp32/digitalbank.c
+// raise them: a pin another IO object holds is "in use" (host.ts usePin).
 import { config, IN, onHost, usePin } from './host.ts';
 
 interface DigitalOptions {

@@ -7,7 +7,7 @@ import type { ShimConfig } from './config.ts';
 declare const issueCommand: (message: ArrayBuffer) => ArrayBuffer;
 
 /** XS -> host. */
-export const OUT = { SERIAL_TX: 1, DIGEST: 2 } as const;
+export const OUT = { SERIAL_TX: 1, DIGEST: 2, RANDOM: 3 } as const;
 /** Host -> XS. */
 export const IN = { SERIAL_RX: 1, TICK: 2, PIN: 3, DISPLAY: 4, PREFERENCES: 5, STATUS: 6 } as const;
 

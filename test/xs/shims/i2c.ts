@@ -3,7 +3,8 @@
 // display RAM and follows the commands the datasheet defines: a control byte
 // 0x00 starts commands, 0x40 display data; data lands at the column/page
 // pointer inside the window set by 0x21/0x22 and wraps in horizontal mode.
-// A write to an address nobody answers throws, as a NACK does.
+// A write to an address nobody answers throws "write failed", as a NACK does
+// in modules/io/i2c/pico/_i2c.c and esp32/_i2c.c (xs_i2c_write).
 import { config, IN, onHost, usePin } from './host.ts';
 
 interface I2COptions {
@@ -91,7 +92,7 @@ export default class I2C {
   write(data: ArrayBuffer | ArrayBufferView): void {
     const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const panel = panels.get(this.#address);
-    if (!panel) throw new Error('i2c: no device answers at 0x' + this.#address.toString(16));
+    if (!panel) throw new Error('write failed'); // nobody answers at this address
     panel.receive(bytes.slice());
   }
   read(count: number): ArrayBuffer {

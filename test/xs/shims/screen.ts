@@ -1,7 +1,10 @@
 // Shim of the `screen` global that Moddable's commodetto setup creates for a
 // target's built-in display (a PixelsOut: begin, send, end). It keeps the
 // frame in the panel's pixel format and checks that every begin() window is
-// filled exactly, in whole pixels, before end(). The host reads it back as
+// filled exactly, in whole pixels, before end(). On the Linux simulator (mcsim,
+// build/simulators/modules/screen.c screen_send) send() takes an ArrayBuffer or
+// a host object only: a typed-array view goes to xsGetHostData and throws "not a
+// host object"; the ESP32 drivers read any buffer. The host reads it back as
 // 1 bit per pixel (any nonzero pixel is lit) in SSD1306 page layout.
 import { config, IN, onHost } from './host.ts';
 
@@ -24,6 +27,7 @@ export function installScreen(): void {
     },
     send(pixels: ArrayBuffer | ArrayBufferView, offset = 0, count?: number): void {
       if (!area) throw new Error('screen: send() outside begin()/end()');
+      if (config.platform === 'lin' && !(pixels instanceof ArrayBuffer)) throw new TypeError('not a host object');
       const all = pixels instanceof ArrayBuffer ? new Uint8Array(pixels) : new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
       const bytes = all.subarray(offset, count === undefined ? undefined : offset + count);
       if (bytes.length % s.bytesPerPixel) throw new Error('screen: send() of a partial pixel');

@@ -1,4 +1,5 @@
-// Shim of Moddable's `timer` module. Timers fire only when the host sends a
+// Shim of Moddable's `timer` module (modules/base/timer/timer.js: set(callback,
+// delay, repeat), repeat(callback, interval), clear(id)). Timers fire only when the host sends a
 // tick (IN.TICK): XS under xsnap has no timers, and tests want control of time.
 import { addTimer, clearTimer } from './host.ts';
 
