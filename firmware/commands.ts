@@ -14,6 +14,7 @@ import { clockUsable, EARLIEST_VALID_MS, LATEST_VALID_MS } from './clock-state.t
 import { FIRMWARE_VERSION } from './version.ts';
 import type { TokenClock } from './clock.ts';
 import type { AccessControl } from './access.ts';
+import type { CheckedStorage } from './checked-storage.ts';
 
 // A clock change beyond FREE_CLOCK_STEP_MS (clock.ts) needs the button: a far-forward clock could harvest future codes.
 
@@ -125,6 +126,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       slotsTotal: board.maxAccounts,
       slotsFree: board.maxAccounts - store.list().length,
       maxBody: MAX_BODY,
+      storageHealth: (ports.storage as CheckedStorage).health(),
     };
     access.hello(f);
     return { fields: clockFields(f) };
@@ -232,7 +234,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   }
 
   function wipe(): Outcome {
-    return confirmFirst('WIPE all ' + store.list().length + ' accounts', () => {
+    // Locked, the count stays on the device: the reply carries the action too.
+    return confirmFirst(access.unlocked() ? 'WIPE all ' + store.list().length + ' accounts' : 'WIPE everything', () => {
       const old = store.list();
       store.commit([]);
       for (let i = 0; i < old.length; i++) old[i].secret.fill(0);

@@ -44,6 +44,9 @@ export const FIELDS: FieldSpec[] = fieldTable({
   start: 'u2', total: 'u2', next: 'u2', syncedAtMs: 'u7', driftCentiPpm: 's7', errorMs: 'u7', challenge: 'b32', response: 'b32', salt: 'b32',
   locked: 'u1', accessKey: 'b64', iterations: 'u4',
 });
+// Tag 39 (37 and 38 are HOTP's): storage health in HELLO, 0 ok, 1 recovered from an older generation, 2 lost.
+// Its key is not in the Espruino build's shortened names: it is written here as a string.
+FIELDS.push({ tag: 39, key: 'storageHealth', type: 'u', max: 1 });
 
 
 /** An account's fields (tags 1-5), the items of LIST's 'account'. */
