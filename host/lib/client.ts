@@ -28,6 +28,8 @@ export interface DeviceInfo {
   clock: ClockInfo;
   /** A USB password is set and this session is not unlocked yet. */
   locked: boolean;
+  /** The token's storage: 0 ok, 1 a damaged copy was replaced by the generation before (recent changes may be lost), 2 damaged with nothing to recover. */
+  storageHealth: number;
 }
 
 export interface ClockInfo {
@@ -132,6 +134,7 @@ export class TokenClient {
       maxBody: num(f, 'maxBody') ?? 0,
       clock: clockFrom(f),
       locked: num(f, 'locked') === 1,
+      storageHealth: num(f, 'storageHealth') ?? 0,
     };
     this.access = {
       salt: f.salt instanceof Uint8Array ? f.salt : new Uint8Array(0),
