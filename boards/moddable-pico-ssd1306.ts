@@ -17,7 +17,7 @@ export const moddablePicoSsd1306: ModdableBoardProfile = {
   // One 4 KB flash sector holds every preference, and a commit briefly keeps
   // two copies of the account set: ten AWS-sized accounts fit (test/xs);
   // fewer with the longest names and 64-byte seeds (STORAGE_FAILED, old set kept).
-  storage: { kind: 'moddable-preference', maxAccounts: 10 },
+  storage: { kind: 'moddable-preference', maxAccounts: 6 },
   clock: { source: 'rtc-crystal', typicalDriftPpm: 30 },
   firmwareEntry: 'firmware/ports/moddable/pico-ssd1306.ts',
   wiring: [
