@@ -2,12 +2,15 @@
 // single storage step in turn, then "reboot" (open the store again) and check
 // the account set is exactly the one before or the one after the cut change,
 // that storage never reports a loss, and that the store goes on working.
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS, ERRORS, STATUS_OK } from '../../protocol/messages.ts';
 import { openAccountStore } from '../../firmware/accounts.ts';
 import { checkedStorage } from '../../firmware/checked-storage.ts';
 import type { Storage } from '../../firmware/ports.ts';
 import type { Account } from '../../firmware/accounts.ts';
-import { PowerCut, SteppedStorage } from '../helpers/fake-ports.ts';
+import { fakeToken, PowerCut, SteppedStorage } from '../helpers/fake-ports.ts';
+import type { FakeToken } from '../helpers/fake-ports.ts';
 
 const acct = (name: string, fill: number, len = 40): Account => ({ name, issuer: 'Iss', algorithm: 1, digits: 6, period: 30, secret: new Uint8Array(len).fill(fill) });
 const view = (list: Account[]) => list.map((a) => `${a.name}/${a.issuer}/${Buffer.from(a.secret).toString('hex')}`);
@@ -111,4 +114,53 @@ describe('power cut at every storage step', () => {
     for (const v of storage.data.values()) expect(Buffer.from(v, 'base64').toString('hex')).not.toContain('abababababababab');
     expect(boot(storage).health()).toBe(0);
   });
+});
+
+// Firmware 0.1 read a password record cut to nothing as "no password": a cut
+// while it counted a wrong answer opened the token (seen: truncate, step 0).
+describe('power cut at every storage step of the password record', () => {
+  // The token stores and checks only the derived key (the host runs PBKDF2): fixed keys stand for two passwords.
+  const RIGHT = new Uint8Array(32).fill(0x52);
+  const WRONG = new Uint8Array(32).fill(0x57);
+  const answer = (key: Uint8Array, challenge: unknown) => new Uint8Array(createHmac('sha1', key).update(challenge as Uint8Array).digest());
+
+  for (const tear of ['overwrite', 'truncate'] as const) {
+    it(`a cut while a wrong answer is counted never opens the token, and no judged answer goes uncounted (${tear} tearing)`, () => {
+      // A token with a password, and the steps one wrong UNLOCK takes.
+      const setup = () => {
+        const t = fakeToken();
+        t.storage.tear = tear;
+        t.send(COMMANDS.SET_PASSWORD, { accessKey: RIGHT });
+        expect(t.press('confirm')[0].status).toBe(STATUS_OK);
+        return { t, key: RIGHT };
+      };
+      const probe = setup();
+      const wrongOnce = (t: FakeToken) => {
+        const h = t.send(COMMANDS.HELLO, {})[0].fields;
+        return t.send(COMMANDS.UNLOCK, { response: answer(WRONG, h.challenge) })[0];
+      };
+      const before = probe.t.storage.steps;
+      expect(wrongOnce(probe.t).status).toBe(ERRORS.WRONG_PASSWORD);
+      const steps = probe.t.storage.steps - before;
+      expect(steps).toBeGreaterThan(2);
+      for (let cut = 0; cut < steps; cut++) {
+        const { t, key } = setup();
+        t.storage.cutAfter = t.storage.steps + cut;
+        const reply = wrongOnce(t);
+        t.storage.cutAfter = Infinity;
+        const judged = reply.status === ERRORS.WRONG_PASSWORD;
+        const again = fakeToken({ storage: t.storage, clockSet: false });
+        const h = again.send(COMMANDS.HELLO, {})[0].fields;
+        expect(h.locked, `cut after step ${cut}`).toBe(1);
+        // Two more wrong answers reach the back-off only if the judged one was counted.
+        for (let i = 0; i < 2; i++) expect(wrongOnce(again).status, `cut after step ${cut}`).toBe(ERRORS.WRONG_PASSWORD);
+        const third = wrongOnce(again);
+        if (judged) expect(String(third.fields.message), `cut after step ${cut}`).not.toMatch(/\(3 failures\)/);
+        // And the right password still opens it (after any back-off).
+        again.tick(10_000);
+        const h2 = again.send(COMMANDS.HELLO, {})[0].fields;
+        expect(again.send(COMMANDS.UNLOCK, { response: answer(key, h2.challenge) })[0].status, `cut after step ${cut}`).toBe(STATUS_OK);
+      }
+    });
+  }
 });
