@@ -10,6 +10,12 @@ import { COMMANDS, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts'
 import { fakeToken, SteppedStorage } from '../helpers/fake-ports.ts';
 import type { FakeToken } from '../helpers/fake-ports.ts';
 import { readMessageLine, readText } from '../helpers/ocr.ts';
+import { fileURLToPath } from 'node:url';
+import { createFrameReader, encodeFrame } from '../../protocol/frame.ts';
+import { decodeReply, encodeRequest } from '../../protocol/messages.ts';
+import type { Reply } from '../../protocol/messages.ts';
+import type { Fields } from '../../protocol/tlv.ts';
+import { bundleEntry, EspruinoVm, newFlash } from '../espruino/harness.ts';
 
 const secret = (fill: number) => new Uint8Array(20).fill(fill);
 const add = (t: FakeToken, name: string, fill: number) => {
@@ -152,4 +158,35 @@ describe('attack: damaged storage', () => {
       }
     }
   });
+});
+
+describe('attack: damaged storage, the ESP32 Espruino bundle in the harness', () => {
+  it('a lost newest accounts copy falls back to the set before, and HELLO says so (the field survives the build\'s renaming)', async () => {
+    const code = await bundleEntry(fileURLToPath(new URL('../../firmware/ports/espruino/esp32-ssd1306.ts', import.meta.url)));
+    const flash = newFlash();
+    const boot = () => {
+      const vm = new EspruinoVm({ flash, font6x8: true }).boot(code);
+      const replies: Reply[] = [];
+      const reader = createFrameReader('<', (b) => replies.push(decodeReply(b)), () => {});
+      let seen = 0;
+      let id = 1;
+      return (command: number, fields: Fields) => {
+        vm.send(encodeFrame('>', encodeRequest({ id: id++, command, fields })), 'Serial1');
+        reader.push(vm.written.Serial1.slice(seen));
+        seen = vm.written.Serial1.length;
+        return replies[replies.length - 1];
+      };
+    };
+    const send = boot();
+    expect(send(COMMANDS.HELLO, {}).fields.storageHealth).toBe(0);
+    expect(send(COMMANDS.ADD, { name: 'a', secret: secret(1) }).status).toBe(STATUS_OK);
+    const snap = new Map(flash.files);
+    expect(send(COMMANDS.ADD, { name: 'b', secret: secret(2) }).status).toBe(STATUS_OK);
+    const newest = [...flash.files.keys()].find((k) => k.startsWith('tt.acc') && flash.files.get(k) !== snap.get(k))!;
+    flash.files.delete(newest);
+    const again = boot();
+    const hello = again(COMMANDS.HELLO, {});
+    expect(hello.fields.storageHealth).toBe(1);
+    expect((again(COMMANDS.LIST, {}).fields.account as Fields[]).map((a) => a.name)).toEqual(['a']);
+  }, 30_000);
 });
