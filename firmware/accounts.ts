@@ -34,16 +34,17 @@ const RECORD_FIELDS: FieldSpec[] = [{ tag: 1, key: 'stored', type: 'l', max: 0 }
  */
 function decodeRecord(b: Uint8Array, maxAccounts: number): Account[] {
   const accounts = ((decodeFields(b, 0, RECORD_FIELDS).stored as Fields[]) || []) as unknown as Account[];
-  if (accounts.length > maxAccounts) throw new Error('too many accounts');
+  // (The checked storage catches the throw and refuses the copy: no message needed.)
+  let bad = accounts.length > maxAccounts;
   for (let i = 0; i < accounts.length; i++) {
     const a = accounts[i];
     a.issuer = a.issuer || ''; // the codec leaves an empty issuer out
-    let bad = !a.name || !ALGORITHM_NAMES[a.algorithm] || !(a.digits >= 6 && a.digits <= 10) || !(a.period >= 1 && a.period <= 86400) || !a.secret || !a.secret.length;
+    if (!a.name || !ALGORITHM_NAMES[a.algorithm] || !(a.digits >= 6 && a.digits <= 10) || !(a.period >= 1 && a.period <= 86400) || !a.secret || !a.secret.length) bad = true;
     const text = a.name + a.issuer;
     for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) < 32 || text.charCodeAt(k) === 127) bad = true;
     for (let k = 0; k < i; k++) if (accounts[k].name === a.name) bad = true;
-    if (bad) throw new Error('bad account');
   }
+  if (bad) throw new Error();
   return accounts;
 }
 

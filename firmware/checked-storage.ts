@@ -96,7 +96,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
     }
     if (!good) {
       s[2] = 2;
-      throw new Error(say('stored % is damaged', key));
+      throw new Error(); // every caller takes it as: damaged, nothing to recover
     }
     // One good copy where two are kept: the other was damaged or lost.
     if (!s[3] && !(v1 && present === 1)) s[2] = 1;
@@ -152,8 +152,6 @@ export function checkedStorage(raw: Storage): CheckedStorage {
     erase: (key: string) => {
       raw.erase(key + '.0');
       raw.erase(key + '.1');
-      raw.erase(key);
-      delete state[key];
     },
     health: () => {
       let worst = 0;

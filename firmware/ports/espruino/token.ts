@@ -28,9 +28,8 @@ declare function clearTimeout(id: unknown): void;
 
 declare function peek32(address: number): number;
 
-/** The board's random source (EspruinoTarget.rng); none makes the token refuse to start rather than fall back. */
-export function espruinoRandom(rng: 'hwRand' | number | string | undefined): (n: number) => Uint8Array {
-  if (!rng) throw new Error('no random source for this board');
+/** The board's random source (EspruinoTarget.rng); without one the app refuses to start rather than fall back. */
+export function espruinoRandom(rng: 'hwRand' | number | string): (n: number) => Uint8Array {
   if (typeof rng === 'string' && rng !== 'hwRand') {
     const file = E.openFile(rng, 'r');
     return (n: number) => E.toUint8Array(file.read(n));
@@ -66,7 +65,7 @@ export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Port
     // The algorithms it offers, all native on Espruino boards (the pure hashes are not bundled).
     hashes: espruinoNativeHashes(board.algorithms),
     onButton: espruinoButtons(board.buttons),
-    random: espruinoRandom(board.espruino.rng),
+    random: board.espruino.rng ? espruinoRandom(board.espruino.rng) : (undefined as never),
     board: { id: board.id, algorithms: board.algorithms, maxAccounts: board.storage.maxAccounts, typicalDriftPpm: board.clock.typicalDriftPpm },
   };
 }
