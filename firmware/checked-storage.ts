@@ -143,6 +143,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
         s[3] = 0; // the new copy is safe; the next write goes beside it
       }
     }
+    if (v !== value) v.fill(0); // our copy of a text record (the password's holds its key)
   }
 
   return {
