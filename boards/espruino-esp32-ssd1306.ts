@@ -29,5 +29,10 @@ export const espruinoEsp32Ssd1306: EspruinoBoardProfile = {
     font: '6x8',
     confirmHint: 'Hold button 1 s',
     replMode: 'hold the GPIO 13 button while pressing EN (reset) and release it after a second: the token does not start and the REPL stays on USB',
+    // The ESP32's hardware RNG (ESP-IDF components/soc/esp32/include/soc/wdev_reg.h, WDEV_RND_REG, what esp_random() reads):
+    // Espruino's E.hwRand on ESP32 is rand() from fixed seeds (targets/esp32/jshardware.c), the same numbers after every boot.
+    // Per ESP-IDF's "Random Number Generation": true random while the RF subsystem runs (Espruino inits Wi-Fi at boot by
+    // default, targets/esp32/jshardware.c), otherwise a state the bootloader seeds with ADC noise at every boot.
+    rng: 0x60035144,
   },
 };

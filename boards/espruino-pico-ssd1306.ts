@@ -28,5 +28,7 @@ export const espruinoPicoSsd1306: EspruinoBoardProfile = {
     font: '4x6',
     confirmHint: 'Hold BTN 1 s',
     replMode: 'hold BTN while plugging the Pico in and keep holding it about 3 s, until the LEDs stop: Espruino then starts without the token, with the REPL on USB',
+    // STM32F401: E.hwRand reads the voltage reference's noise (targets/stm32/jshardware.c, jshGetRandomNumber).
+    rng: 'hwRand',
   },
 };

@@ -28,6 +28,16 @@ export interface EspruinoTarget {
   confirmHint: string;
   /** How to start the board with the REPL instead of the token (README and the flasher's refusal message). */
   replMode: string;
+  /**
+   * Where salts and challenges come from, never Math.random: 'hwRand' where
+   * the firmware's E.hwRand reads real noise (STM32F1/F4: the voltage
+   * reference, targets/stm32/jshardware.c); the address of the chip's RNG
+   * register for peek32 where E.hwRand is only Espruino's rand(), restarted
+   * with fixed seeds at every boot (ESP32, ESP8266, Linux: src/jsutils.c);
+   * a device file path for the Linux build (E.openFile). None: the token
+   * refuses to start.
+   */
+  rng?: 'hwRand' | number | string;
 }
 
 export interface EspruinoBoardProfile extends BoardProfile {

@@ -12,7 +12,8 @@ import { refuse } from './refuse.ts';
 import { say } from '../protocol/say.ts';
 import type { Hash } from '../protocol/hash.ts';
 import { hmac } from '../protocol/hmac.ts';
-import type { Storage } from './ports.ts';
+import { textOf } from './checked-storage.ts';
+import type { CheckedStorage } from './checked-storage.ts';
 import type { Fields } from '../protocol/tlv.ts';
 
 const KEY = 'tt.access';
@@ -42,17 +43,29 @@ interface AccessRecord {
   i: number;
 }
 
+/** Whether base64 text holds from..to bytes. */
+function sized(text: unknown, from: number, to: number): boolean {
+  try {
+    const n = base64Decode(text as string).length;
+    return n >= from && n <= to;
+  } catch (e) {
+    return false;
+  }
+}
+
 /**
- * The stored record, or null if there is none. Reads the long-key format of
- * firmware 0.1.0 before this one (its keys were derived with 10,000
- * iterations), so a reflash keeps the password. Throws on a malformed one.
+ * A stored record, its fields checked as HELLO and UNLOCK will use them
+ * (checked-storage.ts falls back to the generation before on a throw).
+ * Reads the long-key format of firmware 0.1.0 before this one (its keys were
+ * derived with 10,000 iterations), so a reflash keeps the password.
  */
-function readRecord(text: string | undefined): AccessRecord | null {
-  if (!text) return null;
+function readRecord(text: string): AccessRecord {
   const o = JSON.parse(text) as { [k: string]: string | number | undefined };
   const r = (typeof o.key === 'string' ? { k: o.key, s: o.salt, f: o.failures, i: 10000 } : o) as unknown as AccessRecord;
-  if (typeof r.k !== 'string' || typeof r.s !== 'string' || !(r.f >= 0)) throw new Error('bad access record');
-  if (!(r.i >= 1)) r.i = PBKDF2_ITERATIONS;
+  if (r.i === undefined) r.i = PBKDF2_ITERATIONS;
+  if (!(r.k === '' || sized(r.k, 16, 64)) || !sized(r.s, 16, 32) || !(r.f >= 0 && r.f < 1e9 && r.f % 1 === 0) || !(r.i >= 10000 && r.i <= 10000000 && r.i % 1 === 0)) {
+    throw new Error(); // the checked storage refuses this copy
+  }
   return r;
 }
 
@@ -69,12 +82,13 @@ export interface AccessControl {
   clear(): void;
 }
 
-export function createAccessControl(storage: Storage, sha1: Hash, random: (n: number) => Uint8Array): AccessControl {
+export function createAccessControl(storage: CheckedStorage, sha1: Hash, random: (n: number) => Uint8Array): AccessControl {
   let rec: AccessRecord = { k: '', s: '', f: 0, i: PBKDF2_ITERATIONS };
   try {
-    rec = readRecord(storage.read(KEY)) || rec;
+    rec = (storage.load(KEY, (b) => readRecord(textOf(b))) as AccessRecord) || rec;
   } catch (e) {
-    // A damaged record must not open the token: keep a key that nothing matches.
+    // Every copy damaged: that must not open the token. Keep a key that
+    // nothing matches; WIPE (with the button) still makes it fresh.
     rec = { k: base64Encode(random(20)), s: base64Encode(random(16)), f: FREE_ATTEMPTS, i: PBKDF2_ITERATIONS };
   }
   if (!rec.s) rec.s = base64Encode(random(16));
@@ -117,9 +131,11 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
       const want = hmac(sha1, key, challenge as Uint8Array);
       wipe(key);
       challenge = null; // one answer per challenge: no guessing against the same one
+      // Count the attempt before judging it: a power cut that stops the count
+      // being stored then also stops the answer being judged.
+      rec.f++;
+      save();
       if (!equalBytes(want, response)) {
-        rec.f++;
-        save();
         if (rec.f >= FREE_ATTEMPTS) waitUntil = nowMs + backoffMs();
         refuse(ERRORS.WRONG_PASSWORD, say('wrong password (% failures); send HELLO again', rec.f));
       }
@@ -139,6 +155,7 @@ export function createAccessControl(storage: Storage, sha1: Hash, random: (n: nu
       rec.f = 0;
       rec.i = PBKDF2_ITERATIONS;
       save();
+      save(); // over the older generation too: the old key does not linger
     },
   };
 }

@@ -1,16 +1,14 @@
-// The account store: the list in RAM, persisted as one record written to two
-// storage slots in turn. Each record carries a sequence number and a CRC, so
-// a write cut off by power loss leaves the other slot (the previous set)
-// intact and loadable: the store is always the old set or the new one.
-import { base64Decode, base64Encode } from '../protocol/base64.ts';
-import { getWord, putWord } from '../protocol/bytes.ts';
+// The account store: the list in RAM, persisted as one record through the
+// checked storage (checked-storage.ts), which keeps its last two generations
+// with a CRC each: a write cut off by power loss, a flipped bit or a lost
+// copy leaves the generation before it loadable. Every field read back is
+// checked as a wire field is, so no stored record can crash the app.
 import { say } from '../protocol/say.ts';
-import { crc32 } from '../protocol/crc32.ts';
 import { refuse } from './refuse.ts';
-import { ERRORS, FIELDS } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, ERRORS, FIELDS } from '../protocol/messages.ts';
 import { decodeFields, encodeFields, LIST_ITEMS } from '../protocol/tlv.ts';
 import type { FieldSpec, Fields } from '../protocol/tlv.ts';
-import type { Storage } from './ports.ts';
+import type { CheckedStorage } from './checked-storage.ts';
 
 export interface Account {
   name: string;
@@ -25,46 +23,33 @@ export interface Account {
   counter?: number;
 }
 
-const SLOTS = ['tt.acc.0', 'tt.acc.1'];
-const MAGIC = 0x54543101; // "TT1" + format 1
+const KEY = 'tt.acc';
 
 /** A stored account: the wire's account fields and its secret (tags 1-6), type and counter (37, 38). */
 const STORED_FIELDS: FieldSpec[] = FIELDS.slice(0, 6).concat(FIELDS.slice(36, 38));
 LIST_ITEMS.stored = STORED_FIELDS;
 const RECORD_FIELDS: FieldSpec[] = [{ tag: 1, key: 'stored', type: 'l', max: 0 }];
 
-/** [magic][seq][crc32 of payload][payload], base64 so any string storage holds it. */
-function encodeRecord(seq: number, accounts: Account[]): string {
-  // An Account has exactly the stored fields, so the list encodes as it is.
-  const payload = encodeFields({ stored: accounts as never }, RECORD_FIELDS);
-  const out = new Uint8Array(12 + payload.length);
-  putWord(out, 0, MAGIC);
-  putWord(out, 4, seq);
-  putWord(out, 8, crc32(payload));
-  out.set(payload, 12);
-  payload.fill(0);
-  const text = base64Encode(out);
-  out.fill(0);
-  return text;
-}
-
-/** The record's accounts and sequence number, or null if the slot is empty or damaged. */
-function decodeRecord(text: string | undefined): { seq: number; accounts: Account[] } | null {
-  if (!text) return null;
-  try {
-    const raw = base64Decode(text);
-    if (raw.length < 12 || getWord(raw, 0) !== MAGIC) return null;
-    const payload = raw.subarray(12);
-    if (crc32(payload) !== getWord(raw, 8)) return null;
-    // Decoded items have the Account's keys; only an empty issuer is left out on the wire.
-    const accounts = ((decodeFields(payload, 0, RECORD_FIELDS).stored as Fields[]) || []) as unknown as Account[];
-    for (let i = 0; i < accounts.length; i++) accounts[i].issuer = accounts[i].issuer || '';
-    const seq = getWord(raw, 4);
-    raw.fill(0);
-    return { seq: seq, accounts: accounts };
-  } catch (e) {
-    return null;
+/**
+ * A stored record's accounts; throws if any field is not what ADD would
+ * accept (a record with a valid CRC may still be crafted or from a bug), so
+ * the generation before is loaded instead. Seeds shorter than ADD now asks
+ * for still load: older firmware took them.
+ */
+function decodeRecord(b: Uint8Array, maxAccounts: number): Account[] {
+  const accounts = ((decodeFields(b, 0, RECORD_FIELDS).stored as Fields[]) || []) as unknown as Account[];
+  // (The checked storage catches the throw and refuses the copy: no message needed.)
+  let bad = accounts.length > maxAccounts;
+  for (let i = 0; i < accounts.length; i++) {
+    const a = accounts[i];
+    a.issuer = a.issuer || ''; // the codec leaves an empty issuer out
+    if (!a.name || !ALGORITHM_NAMES[a.algorithm] || !(a.digits >= 6 && a.digits <= 10) || !(a.period >= 1 && a.period <= 86400) || !a.secret || !a.secret.length) bad = true;
+    const text = a.name + a.issuer;
+    for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) < 32 || text.charCodeAt(k) === 127) bad = true;
+    for (let k = 0; k < i; k++) if (accounts[k].name === a.name) bad = true;
   }
+  if (bad) throw new Error();
+  return accounts;
 }
 
 export interface AccountStore {
@@ -74,14 +59,15 @@ export interface AccountStore {
   commit(next: Account[]): void;
 }
 
-export function openAccountStore(storage: Storage): AccountStore {
-  const a = decodeRecord(storage.read(SLOTS[0]));
-  const b = decodeRecord(storage.read(SLOTS[1]));
-  let current = a && (!b || a.seq > b.seq) ? a : b;
-  let seq = current ? current.seq : 0;
-  let slot = current === a && a ? 0 : 1;
-  let accounts: Account[] = current ? current.accounts : [];
-  current = null;
+/** maxAccounts: the board's slots; a stored record with more is not loaded. */
+export function openAccountStore(storage: CheckedStorage, maxAccounts?: number): AccountStore {
+  const max = maxAccounts || 1000;
+  let accounts: Account[] = [];
+  try {
+    accounts = (storage.load(KEY, (b) => decodeRecord(b, max)) as Account[]) || [];
+  } catch (e) {
+    // Every copy damaged: start empty (health() says so); the next write goes beside them.
+  }
 
   function find(name: string): Account | null {
     for (let i = 0; i < accounts.length; i++) if (accounts[i].name === name) return accounts[i];
@@ -89,30 +75,27 @@ export function openAccountStore(storage: Storage): AccountStore {
   }
 
   function commit(next: Account[]): void {
-    const target = 1 - slot;
-    const record = encodeRecord(seq + 1, next);
+    // An Account has exactly the stored fields, so the list encodes as it is.
+    const record = encodeFields({ stored: next as never }, RECORD_FIELDS);
+    const removing = next.length < accounts.length;
     try {
-      storage.write(SLOTS[target], record);
+      storage.write(KEY, record);
     } catch (e) {
+      // The generation before is untouched.
       refuse(ERRORS.STORAGE_FAILED, say('storage write failed: %', (e as Error).message));
     }
-    // Read back: only a record that decodes counts as written.
-    const check = decodeRecord(storage.read(SLOTS[target]));
-    if (!check || check.seq !== seq + 1 || check.accounts.length !== next.length) {
-      refuse(ERRORS.STORAGE_FAILED, say('storage did not keep the new account set'));
-    }
-    // The new set is safe in its slot; now erase the old one so removed or
-    // wiped seeds do not linger in flash. A cut here leaves both valid slots,
-    // and the higher sequence number wins on the next start.
-    const old = slot;
-    seq = seq + 1;
-    slot = target;
     accounts = next;
-    try {
-      storage.erase(SLOTS[old]);
-    } catch (e) {
-      // The new set is committed; a stale slot is erased on the next commit.
+    // A removal (or wipe) also writes the new set over the older generation,
+    // so removed seeds do not linger in flash: both copies are the new set.
+    // (If that fails, the next write replaces the older copy.)
+    if (removing) {
+      try {
+        storage.write(KEY, record);
+      } catch (e) {
+        // the new set is safe in the newest copy
+      }
     }
+    record.fill(0);
   }
 
   return { list: () => accounts, find: find, commit: commit };

@@ -5,6 +5,7 @@ import type { Fields } from '../protocol/tlv.ts';
 import type { Request } from '../protocol/messages.ts';
 import { timeStep, secondsLeft } from '../protocol/totp.ts';
 import { openAccountStore } from './accounts.ts';
+import { checkedStorage } from './checked-storage.ts';
 import { clockUsable } from './clock-state.ts';
 import { createTokenClock } from './clock.ts';
 import { createAccessControl } from './access.ts';
@@ -33,9 +34,12 @@ export interface TokenApp {
 export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeoutMs?: number): TokenApp {
   const presenceMs = presenceTimeoutMs || PRESENCE_TIMEOUT_MS;
   // The app sees the drift-corrected clock; only it talks to the raw one.
-  const clock = createTokenClock(rawPorts.clock, rawPorts.storage, rawPorts.board.typicalDriftPpm || 100);
-  const ports: Ports = Object.assign({}, rawPorts, { clock: clock });
-  const store = openAccountStore(ports.storage);
+  if (typeof rawPorts.random !== 'function') throw new Error('no random source on this board'); // never a guessable fallback
+  // Every record goes through the checked storage: two generations, a CRC each.
+  const storage = checkedStorage(rawPorts.storage);
+  const clock = createTokenClock(rawPorts.clock, storage, rawPorts.board.typicalDriftPpm || 100);
+  const ports: Ports = Object.assign({}, rawPorts, { clock: clock, storage: storage });
+  const store = openAccountStore(storage, ports.board.maxAccounts);
   let selected = 0;
   let pending: PendingConfirm | null = null;
   let cache = { key: '', code: '' };
@@ -49,11 +53,11 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       return;
     }
     if (!clockUsable(ports.clock) && !(accounts[selected] && accounts[selected].type)) { // HOTP needs no clock
-      drawMessage(canvas, ['Clock not set', 'No codes until synced.', '', 'totp-token time sync', '', accounts.length + ' account(s)']);
+      drawMessage(canvas, ['Clock not set', 'No codes until synced.', '', 'totp-token time sync', '', accounts.length + ' account(s)' + (storage.health() ? ' storage!' : '')]);
       return;
     }
     if (accounts.length === 0) {
-      drawMessage(canvas, ['No accounts', '', 'totp-token add']);
+      drawMessage(canvas, [storage.health() ? 'Storage damaged:' : 'No accounts', storage.health() ? 'nothing to recover' : '', 'totp-token add']);
       return;
     }
     if (selected >= accounts.length) selected = 0;
@@ -79,7 +83,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     }
     const status = clock.status();
     drawCode(canvas, {
-      warning: status.errorMs > 5000 ? 'clock?' : '',
+      warning: (storage.health() ? 'storage! ' : '') + (status.errorMs > 5000 ? 'clock?' : ''),
       label: a.issuer ? a.issuer : a.name,
       sublabel: a.issuer ? a.name : '',
       code: cache.code,
@@ -96,7 +100,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     render();
   }
 
-  const access = createAccessControl(ports.storage, ports.hashes.SHA1 as Hash, ports.random);
+  const access = createAccessControl(storage, ports.hashes.SHA1 as Hash, ports.random);
   const handler = createHandler(ports, store, clock, access, changed);
 
   /** The error reply for a thrown error: its status (a Refusal's; INTERNAL for anything else) and message. */
@@ -124,7 +128,8 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       link.fault(req.id, ERRORS.BUSY, say('another request is waiting for the button on the device'));
       return;
     }
-    if (!access.unlocked() && req.command !== COMMANDS.HELLO && req.command !== COMMANDS.UNLOCK) {
+    // WIPE too: it reveals nothing and needs the button, so a forgotten or damaged password never bricks the token.
+    if (!access.unlocked() && req.command !== COMMANDS.HELLO && req.command !== COMMANDS.UNLOCK && req.command !== COMMANDS.WIPE) {
       link.fault(req.id, ERRORS.LOCKED, say('this token has a USB password: unlock first'));
       return;
     }

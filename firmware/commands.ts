@@ -15,6 +15,7 @@ import { clockUsable, EARLIEST_VALID_MS, LATEST_VALID_MS } from './clock-state.t
 import { FIRMWARE_VERSION } from './version.ts';
 import type { TokenClock } from './clock.ts';
 import type { AccessControl } from './access.ts';
+import type { CheckedStorage } from './checked-storage.ts';
 
 // A clock change beyond the clock's own error estimate (clock.ts needsConfirm) needs the button: a far-forward clock could harvest future codes.
 
@@ -156,6 +157,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       slotsFree: board.maxAccounts - store.list().length,
       maxBody: MAX_BODY,
       type: TYPE_HOTP, // the highest account type this firmware holds
+      storageHealth: (ports.storage as CheckedStorage).health(),
     };
     access.hello(f);
     return { fields: clockFields(f) };
@@ -269,7 +271,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   }
 
   function wipe(): Outcome {
-    return confirmFirst('WIPE all ' + store.list().length + ' accounts', () => {
+    // Locked, the count stays on the device: the reply carries the action too.
+    return confirmFirst(access.unlocked() ? 'WIPE all ' + store.list().length + ' accounts' : 'WIPE everything', () => {
       const old = store.list();
       store.commit([]);
       for (let i = 0; i < old.length; i++) old[i].secret.fill(0);

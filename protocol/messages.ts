@@ -44,7 +44,7 @@ export const FIELDS: FieldSpec[] = fieldTable({
   start: 'u2', total: 'u2', next: 'u2', syncedAtMs: 'u7', driftCentiPpm: 's7', errorMs: 'u7', challenge: 'b32', response: 'b32', salt: 'b32',
   locked: 'u1', accessKey: 'b64', iterations: 'u4',
   type: 'u1', counter: 'u7', // 37, 38: HOTP (wire-protocol.md "Account types")
-  r39: 'u0', // 39: storage health (reserved)
+  storageHealth: 'u1', // 39: 0 ok, 1 recovered from an older generation, 2 lost
   roundTripMs: 'u2', suspectAtMs: 'u7', suspectMs: 's7', // 40-42: clock
 });
 

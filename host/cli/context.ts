@@ -48,6 +48,12 @@ export function pressPrompt(out: Output): (w: Waiting) => void {
 
 let interrupted = false;
 
+/** What the token's storage health (HELLO) means for the user. */
+export const STORAGE_WARNING: { [health: number]: string } = {
+  1: "warning: the token's storage was damaged; it recovered the previous copy, so the latest change may be missing (check with 'list')",
+  2: "warning: the token's storage was damaged and nothing could be recovered; add the accounts again, or 'wipe' to start afresh",
+};
+
 /**
  * The USB password for a locked token: a hidden prompt on a terminal, else
  * TOTP_TOKEN_PASSWORD (for scripts; never an argv option, which other users can read).
@@ -64,7 +70,7 @@ async function accessPassword(out: Output): Promise<string> {
  * Open the port, say HELLO, run `fn`, close. Ctrl-C while the token waits for its button cancels it there.
  * With `onInterrupt`, the first Ctrl-C also calls it and lets `fn` wind down (up to 20 s; a second Ctrl-C quits at once).
  */
-export async function withClient<T>(opts: CommonOptions, out: Output, fn: (client: TokenClient) => Promise<T>, onInterrupt?: () => void): Promise<T> {
+export async function withClient<T>(opts: CommonOptions, out: Output, fn: (client: TokenClient) => Promise<T>, onInterrupt?: () => void, unlock = true): Promise<T> {
   const spec = opts.port || process.env.TOTP_TOKEN_PORT || (await detectBoard());
   const transport = await openTransport(spec);
   const trace = process.env.TOTP_TOKEN_TRACE;
@@ -86,7 +92,8 @@ export async function withClient<T>(opts: CommonOptions, out: Output, fn: (clien
   try {
     const info = await client.hello();
     if (info.protocol !== 1) throw new TokenError('BAD_REPLY', `the token speaks protocol ${info.protocol}; this CLI speaks 1: update one of them`);
-    if (info.locked) await client.unlock(await accessPassword(out));
+    if (info.storageHealth) out.note(STORAGE_WARNING[info.storageHealth] ?? STORAGE_WARNING[2]);
+    if (info.locked && unlock) await client.unlock(await accessPassword(out));
     return await fn(client);
   } finally {
     process.off('SIGINT', onSigint);

@@ -31,6 +31,8 @@ export interface DeviceInfo {
   locked: boolean;
   /** The firmware holds HOTP accounts (HELLO's `type`, the highest account type it knows, is 1 or more). */
   hotp: boolean;
+  /** The token's storage: 0 ok, 1 a damaged copy was replaced by the generation before (recent changes may be lost), 2 damaged with nothing to recover. */
+  storageHealth: number;
 }
 
 export interface ClockInfo {
@@ -163,6 +165,7 @@ export class TokenClient {
       clock: clockFrom(f),
       locked: num(f, 'locked') === 1,
       hotp: (num(f, 'type') ?? 0) >= TYPE_HOTP,
+      storageHealth: num(f, 'storageHealth') ?? 0,
     };
     this.access = {
       salt: f.salt instanceof Uint8Array ? f.salt : new Uint8Array(0),

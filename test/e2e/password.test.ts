@@ -42,4 +42,12 @@ describe('USB password', () => {
     expect(cleared.code, cleared.stderr).toBe(0);
     expect(await listNames(cli, sim.address)).toEqual(['kept']);
   });
+
+  it('a forgotten password: wipe needs no password, only the button, and leaves a fresh token', async () => {
+    const set = await runWithPress(cli, sim, ['password', 'set', '--password-stdin', '--port', sim.address], { input: 'forgotten-one\n' });
+    expect(set.code, set.stderr).toBe(0);
+    const wiped = await runWithPress(cli, sim, ['wipe', '--yes', '--port', sim.address]);
+    expect(wiped.code, wiped.stderr).toBe(0);
+    expect(await listNames(cli, sim.address)).toEqual([]); // no password asked any more
+  });
 });

@@ -47,6 +47,31 @@ export interface BootOptions {
   onWrite?: (device: string, text: string) => void;
   /** Storage space in bytes (default 256 KB). */
   storageBytes?: number;
+  /**
+   * The chip, for its random sources (Espruino's jshGetRandomNumber per target):
+   * 'esp32' (default): E.hwRand is Espruino's own rand() (src/jsutils.c), restarted
+   * from its fixed seeds at every boot (targets/esp32/jshardware.c returns rand()),
+   * and peek32 of the RNG register (WDEV_RND_REG, 0x60035144 or its DPORT alias
+   * 0x3FF75144) gives fresh random words; 'stm32f4' (the Pico): E.hwRand is noise
+   * from the voltage reference (targets/stm32/jshardware.c), modelled with node:crypto.
+   */
+  chip?: 'esp32' | 'stm32f4';
+}
+
+/**
+ * Espruino's rand() (src/jsutils.c): multiply-with-carry from the seeds
+ * 0xDEADBEEF / 0xCAFEBABE, masked to RAND_MAX (0x7FFFFFFF). Its first values,
+ * 2002641757 and 1519824769, are what E.hwRand() printed on the real Linux
+ * interpreter (2v29) at every start.
+ */
+export function espruinoRand(): () => number {
+  let w = 0xdeadbeef;
+  let z = 0xcafebabe;
+  return () => {
+    z = (36969 * (z & 65535) + (z >>> 16)) >>> 0;
+    w = (18000 * (w & 65535) + (w >>> 16)) >>> 0;
+    return (((z << 16) >>> 0) + w) & 0x7fffffff;
+  };
 }
 
 interface Timer {
@@ -266,6 +291,8 @@ export class EspruinoVm {
         if (data[0] === 0x40) self.screen = self.drawing.slice();
       },
     };
+    const rand = espruinoRand();
+    const chip = this.opts.chip ?? 'esp32';
     const g: Record<string, unknown> = {
       USB: serial('USB'),
       Serial1: serial('Serial1'),
@@ -276,8 +303,12 @@ export class EspruinoVm {
           self.consoleDevice = device;
         },
         getConsole: () => self.consoleDevice,
-        hwRand: () => randomBytes(4).readInt32LE(0),
+        hwRand: () => (chip === 'stm32f4' ? randomBytes(4).readInt32LE(0) : rand()),
         toUint8Array: (...args: unknown[]) => new Uint8Array(args.flatMap((a) => (typeof a === 'string' ? [...Buffer.from(a, 'latin1')] : typeof a === 'number' ? [a] : Array.prototype.slice.call(a as ArrayLike<number>) as number[]))),
+      },
+      peek32: (addr: number) => {
+        if (chip === 'esp32' && (addr === 0x60035144 || addr === 0x3ff75144)) return randomBytes(4).readUInt32LE(0);
+        throw new Error(`the harness does not model peek32(0x${addr.toString(16)}) on ${chip}`);
       },
       getTime: () => self.getTime(),
       setTime: (s: number) => {

@@ -25,9 +25,12 @@ describe('USB access password', () => {
     const hello = t.send(COMMANDS.HELLO, {})[0].fields;
     expect(hello.locked).toBe(1);
     expect(hello.board).toBe('fake'); // info still answers
-    for (const cmd of [COMMANDS.LIST, COMMANDS.ADD, COMMANDS.CODE, COMMANDS.WIPE, COMMANDS.TIME_SET, COMMANDS.KEY_CHECK]) {
+    for (const cmd of [COMMANDS.LIST, COMMANDS.ADD, COMMANDS.CODE, COMMANDS.TIME_SET, COMMANDS.KEY_CHECK, COMMANDS.REMOVE, COMMANDS.RENAME, COMMANDS.CLEAR_PASSWORD, COMMANDS.SET_PASSWORD]) {
       expect(t.send(cmd, { name: 'a' })[0].status).toBe(ERRORS.LOCKED);
     }
+    // WIPE only asks the device (a forgotten password must not brick the token); cancelled here.
+    expect(t.send(COMMANDS.WIPE, {})[0].status).toBe(STATUS_WAITING);
+    expect(t.press('next')[0].status).toBe(ERRORS.PRESENCE_DENIED);
     const key = deriveKey('correct horse', hello.salt as Uint8Array, hello.iterations as number);
     expect(t.send(COMMANDS.UNLOCK, { response: answer(key, hello.challenge as Uint8Array) })[0].status).toBe(STATUS_OK);
     expect(t.send(COMMANDS.LIST, {})[0].status).toBe(STATUS_OK);

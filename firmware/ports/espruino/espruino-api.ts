@@ -29,8 +29,15 @@ export interface EspruinoGraphicsClass {
 
 export interface EspruinoE {
   setConsole(device: string | null, options: { force: boolean }): void;
-  /** 32 random bits from the chip's RNG (or its noise sources). */
+  /**
+   * jshGetRandomNumber(): Vref noise on STM32F1/F4, the RNG peripheral on
+   * nRF5x and RP2040, but Espruino's own rand() (src/jsutils.c, fixed seeds,
+   * 31 bits) on ESP32, ESP8266 and Linux: the same numbers after every boot.
+   */
   hwRand(): number;
+  /** A file of the Linux build's filesystem (libs/filesystem/jswrap_file.c); read(n) gives n bytes as a string. */
+  openFile(path: string, mode: string): { read(n: number): string };
+  toUint8Array(data: string): Uint8Array;
 }
 
 export interface WatchEvent {

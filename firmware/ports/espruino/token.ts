@@ -26,13 +26,22 @@ declare function setInterval(fn: () => void, ms: number): unknown;
 declare function setTimeout(fn: () => void, ms: number): unknown;
 declare function clearTimeout(id: unknown): void;
 
-function hwRandom(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i += 4) {
-    const r = E.hwRand();
-    for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (r >>> (8 * j)) & 255;
+declare function peek32(address: number): number;
+
+/** The board's random source (EspruinoTarget.rng); without one the app refuses to start rather than fall back. */
+export function espruinoRandom(rng: 'hwRand' | number | string): (n: number) => Uint8Array {
+  if (typeof rng === 'string' && rng !== 'hwRand') {
+    const file = E.openFile(rng, 'r');
+    return (n: number) => E.toUint8Array(file.read(n));
   }
-  return out;
+  return (n: number) => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i += 4) {
+      const r = typeof rng === 'number' ? peek32(rng) : E.hwRand();
+      for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (r >>> (8 * j)) & 255;
+    }
+    return out;
+  };
 }
 
 function serialLink(board: EspruinoBoardProfile): SerialPort {
@@ -56,7 +65,7 @@ export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Port
     // The algorithms it offers, all native on Espruino boards (the pure hashes are not bundled).
     hashes: espruinoNativeHashes(board.algorithms),
     onButton: espruinoButtons(board.buttons),
-    random: hwRandom,
+    random: board.espruino.rng ? espruinoRandom(board.espruino.rng) : (undefined as never),
     board: { id: board.id, algorithms: board.algorithms, maxAccounts: board.storage.maxAccounts, typicalDriftPpm: board.clock.typicalDriftPpm },
   };
 }

@@ -16,6 +16,7 @@ export function register(program: Command): void {
           `accounts   ${info.hotp ? 'TOTP, HOTP' : 'TOTP only (firmware before HOTP)'}`,
           `slots      ${info.slotsFree} free of ${info.slotsTotal}`,
           `clock      ${describeClock(info.clock)}`,
+          `storage    ${['ok', 'damaged: recovered the previous copy', 'damaged: nothing recovered'][info.storageHealth] ?? 'damaged'}`,
         ],
         { port: opts.port ?? process.env.TOTP_TOKEN_PORT, ...info },
       );

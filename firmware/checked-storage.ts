@@ -1,0 +1,163 @@
+// Records that survive one bad copy. Each record (accounts, clock, password)
+// is kept as its last two generations, in slots `key.0` and `key.1`, each
+// base64 of [magic][crc32 of what follows][generation][value] (firmware 0.1's
+// accounts copies, still read: [magic 1][generation][crc32 of value][value]).
+// A read takes the newest copy whose CRC holds and whose content the record's
+// own parser accepts (every field checked like a wire field), so a flipped
+// bit, a torn write or a lost file falls back to the generation before. A
+// write goes to the slot NOT holding that copy (never over the only good
+// one) and is read back; the other slot keeps the generation before.
+//
+// health() (HELLO field storageHealth): 0 both copies good (or the one copy
+// firmware 0.1 kept), 1 a copy was damaged or missing and a good one was
+// used, 2 damaged with nothing to recover; it holds until a write of that
+// record leaves two good copies again.
+import { base64Decode, base64Encode } from '../protocol/base64.ts';
+import { getWord, putWord } from '../protocol/bytes.ts';
+import { crc32 } from '../protocol/crc32.ts';
+import { say } from '../protocol/say.ts';
+import type { Storage } from './ports.ts';
+
+/** Firmware 0.1's accounts copies ("TT1" + format 1): it erased the older one after each write. */
+const MAGIC_V1 = 0x54543101;
+/** This layout: two good generations kept, the CRC over the generation too. */
+const MAGIC = 0x54543102;
+
+export interface CheckedStorage extends Storage {
+  /** The newest copy of `key` that `parse` accepts (it throws on a bad one), parsed; undefined if none is stored; throws if every copy is damaged. */
+  load(key: string, parse: (value: Uint8Array) => unknown): unknown;
+  /** Store bytes (or text, one char per byte). */
+  write(key: string, value: string | Uint8Array): void;
+  /** 0 ok, 1 recovered from an older generation, 2 lost: the worst over records not rewritten since. */
+  health(): number;
+}
+
+function bytesOf(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+export function textOf(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  return s;
+}
+
+export function checkedStorage(raw: Storage): CheckedStorage {
+  // Per record: [slot of the newest good copy or -1, its generation, health, 1 if the other copy is good too].
+  const state: { [key: string]: number[] } = {};
+
+  function load(key: string, parse: (value: Uint8Array) => unknown): unknown {
+    const s = [-1, 0, 0, 0];
+    state[key] = s;
+    let found: unknown;
+    let present = 0;
+    let good = 0;
+    let v1 = false;
+    for (let i = 0; i < 2; i++) {
+      const text = raw.read(key + '.' + i);
+      if (text === undefined) continue;
+      present++;
+      let value: unknown = null;
+      let gen = 0;
+      let old = false;
+      try {
+        const b = base64Decode(text);
+        old = getWord(b, 0) === MAGIC_V1;
+        if ((old || getWord(b, 0) === MAGIC) && crc32(b.subarray(old ? 12 : 8)) === getWord(b, old ? 8 : 4)) {
+          gen = getWord(b, old ? 4 : 8);
+          value = parse(b.subarray(12));
+        }
+        b.fill(0);
+      } catch (e) {
+        value = null; // too short, not base64, or its content refused
+      }
+      if (value === null || value === undefined) continue;
+      good++;
+      if (s[0] < 0 || gen > s[1]) {
+        s[0] = i;
+        s[1] = gen;
+        v1 = old;
+        found = value;
+      }
+    }
+    s[3] = good > 1 ? 1 : 0;
+    if (!present) {
+      // Firmware 0.1 kept the clock and password as bare JSON under the key itself.
+      const text = raw.read(key);
+      if (text === undefined) return undefined;
+      try {
+        found = parse(bytesOf(text));
+      } catch (e) {
+        found = null;
+      }
+      if (found !== null && found !== undefined) return found;
+    }
+    if (!good) {
+      s[2] = 2;
+      throw new Error(); // every caller takes it as: damaged, nothing to recover
+    }
+    // One good copy where two are kept: the other was damaged or lost.
+    if (!s[3] && !(v1 && present === 1)) s[2] = 1;
+    return found;
+  }
+
+  function put(key: string, i: number, gen: number, v: Uint8Array): void {
+    const out = new Uint8Array(12 + v.length);
+    putWord(out, 0, MAGIC);
+    putWord(out, 8, gen);
+    out.set(v, 12);
+    // Over the generation too: a flipped bit there must not make an old copy the newest.
+    putWord(out, 4, crc32(out.subarray(8)));
+    const text = base64Encode(out);
+    out.fill(0);
+    raw.write(key + '.' + i, text);
+    // Read back: only a copy that reads as written counts.
+    if (raw.read(key + '.' + i) !== text) throw new Error(say('storage did not keep %', key));
+  }
+
+  function write(key: string, value: string | Uint8Array): void {
+    if (!state[key]) {
+      try {
+        load(key, (b) => b);
+      } catch (e) {
+        // every copy damaged: the write below goes beside them
+      }
+    }
+    const s = state[key];
+    const v = typeof value === 'string' ? bytesOf(value) : value;
+    const to = s[0] === 0 ? 1 : 0;
+    put(key, to, ++s[1], v);
+    const alone = s[0] < 0;
+    s[0] = to;
+    s[2] = 0;
+    s[3] = 1;
+    raw.erase(key); // firmware 0.1's bare record, if any: replaced now
+    // No good copy beside the new one: write it twice, so the next write has one to keep.
+    if (alone) {
+      try {
+        put(key, 1 - to, ++s[1], v);
+        s[0] = 1 - to;
+      } catch (e) {
+        s[3] = 0; // the new copy is safe; the next write goes beside it
+      }
+    }
+    if (v !== value) v.fill(0); // our copy of a text record (the password's holds its key)
+  }
+
+  return {
+    load: load,
+    read: (key: string) => load(key, textOf) as string | undefined,
+    write: write,
+    erase: (key: string) => {
+      raw.erase(key + '.0');
+      raw.erase(key + '.1');
+    },
+    health: () => {
+      let worst = 0;
+      for (const key in state) worst = Math.max(worst, state[key][2]);
+      return worst;
+    },
+  };
+}

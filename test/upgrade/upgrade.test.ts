@@ -1,0 +1,112 @@
+// Upgrades keep data: storage written by firmware 0.1 (commit aa03bcd, its
+// own code: see make-fixtures.ts) read by this firmware, on the simulator and
+// on the ESP32 Espruino bundle in the harness. The token must come up locked
+// by the same password, with both accounts (codes as otplib computes them)
+// and its clock still set, report healthy storage, and keep all of it after
+// its first writes in the new layout and a restart. (Moddable: test/xs.)
+import { createHmac } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFrameReader, encodeFrame } from '../../protocol/frame.ts';
+import { COMMANDS, decodeReply, encodeRequest, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
+import type { Reply } from '../../protocol/messages.ts';
+import type { Fields } from '../../protocol/tlv.ts';
+import { deriveAccessKey } from '../../host/lib/access.ts';
+import { TokenClient } from '../../host/lib/client.ts';
+import { openTransport } from '../../host/lib/transport/index.ts';
+import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
+import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
+import { otplibTotp } from '../helpers/providers.ts';
+import { bundleEntry, EspruinoVm, newFlash } from '../espruino/harness.ts';
+import { FIXTURE } from './fixture-spec.ts';
+
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')).files as Record<string, string>;
+const LATER = FIXTURE.madeAtMs + 3600_000; // the new firmware starts an hour after the old one last ran
+const seconds = (ms: number) => Math.floor(ms / 1000);
+const expectedCode = (a: (typeof FIXTURE.accounts)[number], ms: number) => otplibTotp(Buffer.from(a.secretHex, 'hex'), seconds(ms), a.digits, a.period, a.algorithm);
+
+describe('upgrade from firmware 0.1 storage (aa03bcd): the simulator', () => {
+  const open: SimToken[] = [];
+  afterEach(async () => {
+    while (open.length) await open.pop()!.close();
+  });
+
+  async function session(stateDir: string) {
+    const sim = await startSimToken({ stateDir, link: 'tcp', timeSource: () => LATER });
+    open.push(sim);
+    const client = new TokenClient(await openTransport(sim.address));
+    const info = await client.hello();
+    return { sim, client, info };
+  }
+
+  it('keeps the password, both accounts and the clock, and still does after writing the new layout', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'tt-upgrade-sim-'));
+    for (const [name, text] of Object.entries(fixture('sim.json'))) {
+      mkdirSync(dirname(join(stateDir, name)), { recursive: true });
+      writeFileSync(join(stateDir, name), text, 'latin1');
+    }
+    for (let boot = 0; boot < 2; boot++) {
+      const { sim, client, info } = await session(stateDir);
+      expect(info.locked, `boot ${boot}`).toBe(true);
+      expect(info.storageHealth, `boot ${boot}`).toBe(0);
+      expect(info.clock.set, `boot ${boot}`).toBe(true);
+      await client.unlock(FIXTURE.password);
+      const accounts = await client.list();
+      expect(accounts.map((a) => [a.name, a.issuer, a.algorithm, a.digits, a.period])).toEqual(FIXTURE.accounts.map((a) => [a.name, a.issuer, a.algorithm, a.digits, a.period]));
+      for (const a of FIXTURE.accounts) {
+        const got = await client.code(a.name, () => setTimeout(() => sim.press('confirm'), 5));
+        expect(got.code, a.name).toBe(expectedCode(a, LATER));
+      }
+      await client.close();
+      await open.pop()!.close();
+    }
+    // The unlock rewrote the password record in the new layout; the old bare copy is gone.
+    expect(readdirSync(join(stateDir, 'storage')).sort()).toEqual(['tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock']);
+  }, 30_000);
+});
+
+describe('upgrade from firmware 0.1 storage (aa03bcd): the ESP32 Espruino bundle in the harness', () => {
+  it('keeps the password, both accounts and the clock, and still does after writing the new layout', async () => {
+    const code = await bundleEntry(fileURLToPath(new URL('../../firmware/ports/espruino/esp32-ssd1306.ts', import.meta.url)));
+    const flash = newFlash(LATER);
+    for (const [name, text] of Object.entries(fixture('espruino.json'))) flash.files.set(name, text);
+    for (let boot = 0; boot < 2; boot++) {
+      const vm = new EspruinoVm({ flash, font6x8: true }).boot(code);
+      const replies: Reply[] = [];
+      const reader = createFrameReader('<', (b) => replies.push(decodeReply(b)), () => replies.push({ id: -1, status: -1, fields: {} }));
+      let seen = 0;
+      let id = 1;
+      const drain = () => {
+        reader.push(vm.written.Serial1.slice(seen));
+        seen = vm.written.Serial1.length;
+        return replies[replies.length - 1];
+      };
+      const send = (command: number, fields: Fields) => {
+        vm.send(encodeFrame('>', encodeRequest({ id: id++, command, fields })), 'Serial1');
+        return drain();
+      };
+      const hello = send(COMMANDS.HELLO, {});
+      expect(hello.status).toBe(STATUS_OK);
+      expect(hello.fields.locked, `boot ${boot}`).toBe(1);
+      expect(hello.fields.storageHealth, `boot ${boot}`).toBe(0);
+      expect(hello.fields.clock, `boot ${boot}`).toBe(1);
+      const key = deriveAccessKey(FIXTURE.password, hello.fields.salt as Uint8Array, hello.fields.iterations as number);
+      const response = new Uint8Array(createHmac('sha1', key).update(hello.fields.challenge as Uint8Array).digest());
+      expect(send(COMMANDS.UNLOCK, { response }).status, `boot ${boot}`).toBe(STATUS_OK);
+      const list = send(COMMANDS.LIST, {});
+      expect((list.fields.account as Fields[]).map((a) => a.name)).toEqual(FIXTURE.accounts.map((a) => a.name));
+      for (const a of FIXTURE.accounts) {
+        expect(send(COMMANDS.CODE, { name: a.name }).status).toBe(STATUS_WAITING);
+        vm.press('D13', 1500);
+        const done = drain();
+        expect(done.status, a.name).toBe(STATUS_OK);
+        expect(done.fields.code, a.name).toBe(expectedCode(a, vm.flash.nowMs));
+      }
+      expect(vm.errors).toEqual([]);
+    }
+    expect([...flash.files.keys()].filter((k) => k !== '.bootcde').sort()).toEqual(['tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock']);
+  }, 30_000);
+});
