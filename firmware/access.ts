@@ -156,6 +156,7 @@ export function createAccessControl(storage: CheckedStorage, sha1: Hash, random:
       rec.i = PBKDF2_ITERATIONS;
       save();
       save(); // over the older generation too: the old key does not linger
+      storage.scrub();
     },
   };
 }

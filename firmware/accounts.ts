@@ -44,6 +44,8 @@ function decodeRecord(b: Uint8Array, maxAccounts: number): Account[] {
     const a = accounts[i];
     a.issuer = a.issuer || ''; // the codec leaves an empty issuer out
     if (!a.name || !ALGORITHM_NAMES[a.algorithm] || !(a.digits >= 6 && a.digits <= 10) || !(a.period >= 1 && a.period <= 86400) || !a.secret || !a.secret.length) bad = true;
+    // HOTP: type 1 and a whole counter within 2^53-1 (MAX_SAFE_INTEGER; a literal: Espruino has no Number.isInteger).
+    if (a.type !== undefined && (a.type !== 1 || !(a.counter! >= 0 && a.counter! <= 9007199254740991 && Math.floor(a.counter!) === a.counter))) bad = true;
     const text = a.name + a.issuer;
     for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) < 32 || text.charCodeAt(k) === 127) bad = true;
     for (let k = 0; k < i; k++) if (accounts[k].name === a.name) bad = true;
@@ -68,6 +70,10 @@ export function openAccountStore(storage: CheckedStorage, maxAccounts?: number):
   } catch (e) {
     // Every copy damaged: start empty (health() says so); the next write goes beside them.
   }
+  // Loaded from the generation before (the newest copy was damaged after it was
+  // written, or torn): its HOTP counters may be one code behind what was shown.
+  // Skip one code rather than show a code twice.
+  if (storage.health()) for (let i = 0; i < accounts.length; i++) if (accounts[i].type) accounts[i].counter = (accounts[i].counter as number) + 1;
 
   function find(name: string): Account | null {
     for (let i = 0; i < accounts.length; i++) if (accounts[i].name === name) return accounts[i];
@@ -91,6 +97,7 @@ export function openAccountStore(storage: CheckedStorage, maxAccounts?: number):
     if (removing) {
       try {
         storage.write(KEY, record);
+        storage.scrub();
       } catch (e) {
         // the new set is safe in the newest copy
       }

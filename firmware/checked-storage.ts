@@ -28,6 +28,8 @@ export interface CheckedStorage extends Storage {
   load(key: string, parse: (value: Uint8Array) => unknown): unknown;
   /** Store bytes (or text, one char per byte). */
   write(key: string, value: string | Uint8Array): void;
+  /** Drop older copies the raw medium keeps (see Storage.scrub). */
+  scrub(): void;
   /** 0 ok, 1 recovered from an older generation, 2 lost: the worst over records not rewritten since. */
   health(): number;
 }
@@ -153,6 +155,9 @@ export function checkedStorage(raw: Storage): CheckedStorage {
     erase: (key: string) => {
       raw.erase(key + '.0');
       raw.erase(key + '.1');
+    },
+    scrub: () => {
+      if (raw.scrub) raw.scrub();
     },
     health: () => {
       let worst = 0;

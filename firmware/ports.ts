@@ -28,6 +28,8 @@ export interface Storage {
   read(key: string): string | undefined;
   write(key: string, value: string): void;
   erase(key: string): void;
+  /** Drop older copies the medium itself keeps (the Moddable Pico's flash store keeps its previous image): called after removed seeds or keys were overwritten. */
+  scrub?(): void;
 }
 
 export interface Clock {

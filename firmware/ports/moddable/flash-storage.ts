@@ -150,6 +150,12 @@ export function flashStorage(flash: Flash): FlashStorage {
       for (const k in values) if (k !== key) next[k] = values[k];
       commit(next, true);
     },
+    scrub: () => {
+      // Rewrite the current image and erase the previous one, which may still hold removed values.
+      const next: Record<string, string> = {};
+      for (const k in values) next[k] = values[k];
+      commit(next, true);
+    },
     hasImage: () => current !== null,
     health: () => health,
     replaceAll: (all: Record<string, string>) => {
