@@ -151,12 +151,25 @@ export const ESPRUINO_INTERNAL_PROPS = [
   'SET_PASSWORD', 'CLEAR_PASSWORD',
 ];
 
+/** Built-ins replaced by the short names of firmware/ports/espruino/short-builtins.ts. */
+const SHORT_BUILTINS: { [expr: string]: string } = {
+  'Math.floor': 'mathFloor',
+  'Math.ceil': 'mathCeil',
+  'Math.round': 'mathRound',
+  'Math.max': 'mathMax',
+  'Math.min': 'mathMin',
+};
+
 /** The settings for an Espruino bundle: the common ones plus the Espruino substitutions. */
 export function espruinoBuildOptions(entry: string, outfile: string, minify: boolean): BuildOptions {
   return {
     ...firmwareBuildOptions(entry, outfile, minify),
     plugins: [espruinoPlugin()],
     mangleProps: minify ? new RegExp('^(' + ESPRUINO_INTERNAL_PROPS.join('|') + ')$') : undefined,
+    inject: [join(repoRoot, 'firmware/ports/espruino/short-builtins.ts')],
+    define: SHORT_BUILTINS,
+    // tsconfig's strict mode would add "use strict", which Espruino ignores.
+    tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
   };
 }
 
