@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { espruinoBundle, espruinoBundleReport } from '../../host/lib/build/esbuild-firmware.ts';
+import { unshortenedNames } from '../../host/lib/build/size-report.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const entry = join(root, 'firmware/ports/espruino/esp32-ssd1306.ts');
@@ -20,4 +21,12 @@ describe('Espruino size report', () => {
     expect(glue).toBeLessThan(shipped / 50);
     expect(r.modules.map((m) => m.module)).toContain('firmware/ports/espruino/native-hmac.ts');
   }, 60_000); // two builds; slower under load
+
+  it('names the property names a bundle keeps whole that no built-in has', () => {
+    const code = 'a.fooBar=1;let y={bazQux:2,length:3},z=a.fooBar(q.length,"c.hidden",E.mapInPlace,JSON.stringify(y));';
+    expect(unshortenedNames(code)).toEqual([
+      { name: 'fooBar', uses: 2 },
+      { name: 'bazQux', uses: 1 },
+    ]);
+  });
 });

@@ -1,8 +1,8 @@
 // Builds one firmware bundle per board profile that has a firmware entry.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFirmwareBundle, espruinoBundleReport } from './esbuild-firmware.ts';
-import { formatModuleBytes } from './size-report.ts';
+import { buildFirmwareBundle, espruinoBundle, espruinoBundleReport } from './esbuild-firmware.ts';
+import { formatModuleBytes, unshortenedNames } from './size-report.ts';
 import { buildModdableBundle } from '../moddable/bundle.ts';
 import { BOARDS } from '../../../boards/index.ts';
 
@@ -35,5 +35,7 @@ export async function printEspruinoSizeReport(print: (line: string) => void): Pr
     const r = await espruinoBundleReport(board.firmwareEntry);
     print(`${board.id}: ${r.bytes} bytes, ${ESPRUINO_BUDGET_BYTES - r.bytes} under the ${ESPRUINO_BUDGET_BYTES}-byte budget; per module after terser:`);
     for (const line of formatModuleBytes(r.modules)) print('  ' + line);
+    const names = unshortenedNames(await espruinoBundle(board.firmwareEntry, true));
+    print(`  property names kept whole that are not a built-in's (shorten them in ESPRUINO_INTERNAL_PROPS unless stored or used as strings): ${names.map((n) => `${n.name} x${n.uses}`).join(', ') || 'none'}`);
   }
 }

@@ -71,3 +71,59 @@ export function formatModuleBytes(rows: ModuleBytes[]): string[] {
   const total = rows.reduce((s, r) => s + r.bytes, 0);
   return rows.map((r) => `${String(r.bytes).padStart(6)}  ${((100 * r.bytes) / total).toFixed(1).padStart(5)}%  ${r.module}`).concat(`${String(total).padStart(6)}  total`);
 }
+
+/**
+ * Espruino API names the firmware reads as properties (espruino.com/Reference;
+ * firmware/ports/espruino/espruino-api.ts and the ports' `declare`s): never shortened.
+ */
+const ESPRUINO_API_NAMES = [
+  'setConsole', 'hwRand', 'toUint8Array', 'toString', 'CRC32', 'mapInPlace', 'writeTo', 'setup', 'scl', 'sda', 'bitrate',
+  'createArrayBuffer', 'vertical_byte', 'msb', 'setFont', 'setFontCustom', 'drawString', 'fillRect', 'clear', 'buffer',
+  'read', 'write', 'erase', 'state', 'time', 'repeat', 'edge', 'debounce', 'force', 'usage', 'total', 'free', 'memory',
+  'SHA1', 'SHA256', 'SHA512', 'require', 'on', 'env', 'VERSION', 'BOARD',
+];
+
+/** Every property name some built-in of this JavaScript runtime has (its globals, their statics and prototypes). */
+function builtinPropertyNames(): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<unknown>();
+  const visit = (o: unknown, depth: number) => {
+    if (!o || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o) || depth > 2) return;
+    seen.add(o);
+    for (const k of Object.getOwnPropertyNames(o)) {
+      names.add(k);
+      if (depth < 2) {
+        try {
+          visit((o as Record<string, unknown>)[k], depth + 1);
+        } catch {
+          // a getter that throws off its object
+        }
+      }
+    }
+    visit(Object.getPrototypeOf(o), depth);
+  };
+  visit(globalThis, 0);
+  return names;
+}
+
+/**
+ * Property names of three or more characters left as they are in a shipped
+ * bundle that are neither a built-in's nor an Espruino API's: the firmware's
+ * own names that esbuild could shorten if they were added to
+ * ESPRUINO_INTERNAL_PROPS (host/lib/build/esbuild-firmware.ts) - unless they
+ * are keys of a record kept in Storage, or used as strings. With uses, most first.
+ */
+export function unshortenedNames(code: string): { name: string; uses: number }[] {
+  const builtins = builtinPropertyNames();
+  for (const n of ESPRUINO_API_NAMES) builtins.add(n);
+  const counts = new Map<string, number>();
+  // Strings first: a name inside a string literal is not a property.
+  const bare = code.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""');
+  for (const m of bare.matchAll(/(?:\.|[{,])([A-Za-z_$][\w$]{2,})(?=\s*[:(=,;.)}\]\s+\-*/&|^?<>!]|$)/g)) {
+    const name = m[1];
+    if (m[0][0] !== '.' && !/^[{,]\w+\s*:/.test(m[0] + bare.slice(m.index! + m[0].length, m.index! + m[0].length + 1))) continue; // an object literal key needs its colon
+    if (builtins.has(name)) continue;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].map(([name, uses]) => ({ name, uses })).sort((a, b) => b.uses - a.uses);
+}
