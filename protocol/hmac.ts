@@ -1,4 +1,7 @@
 // HMAC (RFC 2104) over any Hash. Pads and derived keys are wiped after use.
+// The pads start as fills (native) and only the key's own bytes are XORed in,
+// so a 20-byte key costs 40 interpreted steps, not 128 (the Espruino build
+// uses firmware/ports/espruino/native-hmac.ts, all native).
 import type { Hash } from './hash.ts';
 import { wipe } from './bytes.ts';
 
@@ -6,14 +9,16 @@ export function hmac(hash: Hash, key: Uint8Array, message: Uint8Array): Uint8Arr
   const B = hash.blockLen;
   // RFC 2104 §2: keys longer than the block are hashed first.
   const k = key.length > B ? hash.digest(key) : key;
+  const n = k.length;
   const inner = new Uint8Array(B + message.length);
-  for (let i = 0; i < B; i++) inner[i] = (i < k.length ? k[i] : 0) ^ 0x36;
+  inner.fill(0x36, 0, B); // the zero padding of a short key, already XORed
+  for (let i = 0; i < n; i++) inner[i] = k[i] ^ 0x36;
   inner.set(message, B);
   const innerHash = hash.digest(inner);
-  // The outer pad is the key ^ 0x5c, i.e. the inner pad ^ 0x36 ^ 0x5c; sized by
-  // the digest just made, so a Hash need not declare its output length.
+  // Sized by the digest just made, so a Hash need not declare its output length.
   const outer = new Uint8Array(B + innerHash.length);
-  for (let i = 0; i < B; i++) outer[i] = inner[i] ^ 0x6a;
+  outer.fill(0x5c, 0, B);
+  for (let i = 0; i < n; i++) outer[i] = k[i] ^ 0x5c;
   outer.set(innerHash, B);
   const mac = hash.digest(outer);
   wipe(inner);

@@ -10,7 +10,6 @@ export const MIN_DIGITS = 6;
 export const MAX_DIGITS = 10;
 export const MAX_SECRET_BYTES = 128;
 const TWO_32 = 4294967296;
-const MODULUS = [1000000, 10000000, 100000000, 1000000000, 10000000000];
 
 /** The 8-byte big-endian counter message of RFC 4226 §5.1. */
 export function counterBytes(counter: number): Uint8Array {
@@ -31,9 +30,9 @@ export function dynamicTruncate(mac: Uint8Array): number {
 }
 
 export function formatCode(value: number, digits: number): string {
-  let s = String(value % MODULUS[digits - MIN_DIGITS]);
-  while (s.length < digits) s = '0' + s;
-  return s;
+  // 10^digits parsed from its decimal form (exact; Math.pow is not on
+  // Espruino); the zeros cover a 10-digit code of a 31-bit value.
+  return ('0000000000' + (value % Number('1e' + digits))).slice(-digits);
 }
 
 /** HOTP with every argument checked (a coded BAD_ARGUMENT error names the bad one). */

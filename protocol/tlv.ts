@@ -27,11 +27,6 @@ export function findByKey(specs: FieldSpec[], key: string): FieldSpec | null {
   return null;
 }
 
-function findByTag(specs: FieldSpec[], tag: number): FieldSpec | null {
-  for (let i = 0; i < specs.length; i++) if (specs[i].tag === tag) return specs[i];
-  return null;
-}
-
 /**
  * Every codec error names the field by its tag: "tlv: field 7 <problem>"
  * (wire-protocol.md lists the tags). Not by key: the Espruino build shortens
@@ -41,68 +36,56 @@ function badField(tag: number, problem: string): never {
   return fail('TLV', say('tlv: field % %', tag, problem));
 }
 
-function zero(arr: number[]): void {
-  for (let i = 0; i < arr.length; i++) arr[i] = 0;
-}
-
-/** Unsigned big-endian in the fewest bytes; exact up to 2^53 (no 32-bit shifts). */
-function uintBytes(n: number): number[] {
-  if (!(n >= 0 && n <= 9007199254740991 && Math.floor(n) === n)) fail('TLV', say('tlv: not a whole number: %', n)); // NaN and non-numbers fail too
-  const out: number[] = [];
-  let v = n;
-  do {
-    out.unshift(v % 256);
-    v = Math.floor(v / 256);
-  } while (v > 0);
-  return out;
-}
-
-function valueBytes(spec: FieldSpec, value: unknown, itemSpecs: FieldSpec[]): number[] {
-  if (spec.type === 'u') return uintBytes(value as number);
-  // Signed integers are zigzag-coded (0, -1, 1, -2 ... -> 0, 1, 2, 3 ...) into a uint.
-  if (spec.type === 's') {
-    const n = value as number;
-    return uintBytes(n >= 0 ? n * 2 : -n * 2 - 1);
-  }
-  if (spec.type === 't' || spec.type === 'b') {
-    // Text is a byte string (one char per byte), bytes a Uint8Array.
-    const isText = spec.type === 't';
-    if (isText ? typeof value !== 'string' : !(value instanceof Uint8Array)) badField(spec.tag, say('has a value of the wrong type'));
-    const v = value as string & Uint8Array;
-    const out: number[] = [];
-    for (let i = 0; i < v.length; i++) out.push(isText ? v.charCodeAt(i) & 255 : v[i]);
-    return out;
-  }
-  return encodeToArray(value as Fields, itemSpecs);
-}
-
-function encodeToArray(fields: Fields, specs: FieldSpec[]): number[] {
-  const out: number[] = [];
+/**
+ * Appends each field's [tag][length][value] to `out`, the value written in
+ * place (no per-field array, so a secret is copied once, into `out`, which
+ * encodeFields wipes). Integers are unsigned big-endian in the fewest bytes,
+ * exact up to 2^53 (no 32-bit shifts); signed ones zigzag-coded first
+ * (0, -1, 1, -2 ... -> 0, 1, 2, 3 ...). Text is a byte string (one char per
+ * byte), bytes a Uint8Array.
+ */
+function encodeInto(out: number[], fields: Fields, specs: FieldSpec[]): void {
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i];
+    const type = spec.type;
     const value = fields[spec.key];
     if (value === undefined) continue;
-    const items = spec.type === 'l' ? (value as Fields[]) : [value];
+    const items = type === 'l' ? (value as Fields[]) : [value];
+    const isBytes = type === 't' || type === 'b';
     for (let k = 0; k < items.length; k++) {
-      const v = valueBytes(spec, items[k], spec.type === 'l' ? LIST_ITEMS[spec.key] : specs);
-      if (v.length > 255 || ((spec.type === 't' || spec.type === 'b') && v.length > spec.max)) {
-        badField(spec.tag, say('is % bytes, more than %', v.length, Math.min(spec.max, 255)));
+      const at = out.length;
+      out.push(spec.tag, 0);
+      const item = items[k];
+      if (type === 'l') {
+        encodeInto(out, item as Fields, LIST_ITEMS[spec.key]);
+      } else if (isBytes) {
+        if (type === 't' ? typeof item !== 'string' : !(item instanceof Uint8Array)) badField(spec.tag, say('has a value of the wrong type'));
+        const v = item as string & Uint8Array;
+        for (let j = 0; j < v.length; j++) out.push(type === 't' ? v.charCodeAt(j) & 255 : v[j]);
+      } else {
+        const v = item as number;
+        let n = type === 's' ? (v >= 0 ? v * 2 : -v * 2 - 1) : v;
+        if (!(n >= 0 && n <= 9007199254740991 && Math.floor(n) === n)) fail('TLV', say('tlv: not a whole number: %', n)); // NaN and non-numbers fail too
+        do {
+          out.splice(at + 2, 0, n % 256);
+          n = Math.floor(n / 256);
+        } while (n > 0);
       }
-      out.push(spec.tag, v.length);
-      for (let j = 0; j < v.length; j++) out.push(v[j]);
-      if (spec.type === 'b') zero(v);
+      const len = out.length - at - 2;
+      if (len > 255 || (isBytes && len > spec.max)) badField(spec.tag, say('is % bytes, more than %', len, Math.min(spec.max, 255)));
+      out[at + 1] = len;
     }
   }
-  return out;
 }
 
 /** Item tables for list fields, registered by the message table (messages.ts). */
 export const LIST_ITEMS: { [key: string]: FieldSpec[] } = {};
 
 export function encodeFields(fields: Fields, specs: FieldSpec[]): Uint8Array {
-  const arr = encodeToArray(fields, specs);
+  const arr: number[] = [];
+  encodeInto(arr, fields, specs);
   const out = new Uint8Array(arr);
-  zero(arr);
+  arr.fill(0); // it held any secret being sent or stored
   return out;
 }
 
@@ -115,7 +98,8 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
     const len = bytes[i + 1];
     i += 2;
     if (i + len > bytes.length) badField(tag, say('runs past the end of the message'));
-    const spec = findByTag(specs, tag);
+    let spec: FieldSpec | null = null;
+    for (let k = 0; k < specs.length; k++) if (specs[k].tag === tag) spec = specs[k];
     if (spec) {
       if (spec.type !== 'l' && out[spec.key] !== undefined) badField(spec.tag, say('appears twice'));
       if (spec.type === 'u' || spec.type === 's') {

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
-import { buildAllFirmware } from '../lib/build/boards-build.ts';
+import { buildAllFirmware, printEspruinoSizeReport } from '../lib/build/boards-build.ts';
 
 async function buildCli(): Promise<void> {
   if (!existsSync('host/cli/main.ts')) return;
@@ -25,4 +25,7 @@ async function buildCli(): Promise<void> {
 
 await buildCli();
 const sizes = await buildAllFirmware('dist');
-if (process.argv.includes('--verbose')) for (const s of sizes) console.log(`${s.file}\t${s.bytes} bytes`);
+if (process.argv.includes('--verbose')) {
+  for (const s of sizes) console.log(`${s.file}\t${s.bytes} bytes`);
+  await printEspruinoSizeReport(console.log);
+}

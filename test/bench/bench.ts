@@ -1,30 +1,38 @@
-// `npm run bench`: prints the project's performance and size figures.
-// Figures only; no test asserts a time.
-import { coreSize, codeRates, firmwareSizes } from './figures-core.ts';
-import { driftFigures, formatDriftFigures } from './figures-clock.ts';
+// `npm run bench`: prints the project's performance and size figures, one
+// section per figures module (test/bench/figures.ts lists them). Figures
+// only; no test asserts a time. `-- --write-readme` also writes the README's
+// figures table from this run; `-- --only <words>` runs some modules only.
+import { FIGURE_MODULES, writeReadmeFigures } from './figures.ts';
+import type { FigureSink } from './figures.ts';
 
 function section(title: string): void {
   console.log(`\n== ${title}`);
 }
 
-section('shared core (protocol/), bundled for Espruino (esbuild, then terser)');
-const core = await coreSize();
-console.log(`core minified: ${core.minified} bytes (${core.gzip} gzipped)`);
+const figures: [string, string][] = [];
+const figure: FigureSink = (name, value) => {
+  figures.push([name, value]);
+};
 
-section('firmware bundles (minified)');
-for (const f of firmwareSizes()) console.log(`${f.file}: ${f.bytes} bytes`);
+// `-- --only espruino,xs`: just the modules whose file names contain one of those words.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1].split(',') : null;
+if (only && process.argv.includes('--write-readme')) throw new Error('--write-readme needs every figure: run without --only');
 
-section('TOTP codes per second on Node, 40-byte seed');
-for (const r of codeRates()) console.log(`${r.provider.padEnd(14)} ${r.algorithm.padEnd(7)} ${r.perSecond}/s`);
-
-section('clock: worst error per run over 200 seeds (test/bench/figures-clock.ts)');
-for (const line of formatDriftFigures(driftFigures(200))) console.log(line);
-
-for (const extra of ['./figures-link.ts', './xs-figures.ts']) {
+for (const path of FIGURE_MODULES) {
+  if (only && !only.some((w) => path.includes(w))) continue;
+  let mod: { printFigures?: (s: typeof section, f: FigureSink) => unknown };
   try {
-    const mod = await import(extra);
-    if (typeof mod.printFigures === 'function') await mod.printFigures(section);
+    mod = await import(path);
   } catch (e) {
-    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    const err = e as { code?: string; message?: string };
+    if (err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(path.slice(2))) continue; // a module not written yet
+    throw e;
   }
+  if (typeof mod.printFigures === 'function') await mod.printFigures(section, figure);
+}
+
+if (process.argv.includes('--write-readme')) {
+  writeReadmeFigures('README.md', figures, `${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  console.log('\nREADME.md: figures table written');
 }

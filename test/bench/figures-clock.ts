@@ -156,6 +156,15 @@ export function formatDriftFigures(rows: ScenarioFigures[]): string[] {
   return out;
 }
 
+/** The bench's clock section (test/bench/figures.ts); README gets the headline scenarios. */
+export function printFigures(section: (title: string) => void, figure: (name: string, value: string) => void): void {
+  section('clock: worst error per run over 200 seeds (test/helpers/drifting-clock.ts)');
+  const rows = driftFigures(200);
+  for (const line of formatDriftFigures(rows)) console.log(line);
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  for (const r of rows) figure(`clock, ${r.name}: worst error median / p95 / max`, `${s(r.medianMs)} / ${s(r.p95Ms)} / ${s(r.maxMs)} s (uncorrected ${s(r.uncorrectedMedianMs)} s)`);
+}
+
 // `npx tsx test/bench/figures-clock.ts [seeds]` prints the table alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const line of formatDriftFigures(driftFigures(Number(process.argv[2]) || 200))) console.log(line);

@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import { otplibTotp } from '../helpers/providers.ts';
 import { startXs } from '../helpers/xs-engine.ts';
 import { buildXsFirmware, moddableShims, startXsToken } from '../xs/moddable-harness.ts';
+import type { FigureSink } from './figures.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RFC_KEY = '12345678901234567890';
@@ -169,8 +170,16 @@ export async function xsFigures(): Promise<XsFigures> {
 }
 
 /** The section `npm run bench` prints (test/bench/bench.ts calls it when present). */
-export async function printFigures(section: (title: string) => void): Promise<void> {
+export async function printFigures(section: (title: string) => void, figure: FigureSink = () => {}): Promise<void> {
   const f = await xsFigures();
+  const kb = (b: XsBundleSize) => `${(b.bytes / 1024).toFixed(1)} KB (${(b.gzip / 1024).toFixed(1)} KB gzipped)`;
+  for (const b of f.bundles) figure(`Moddable XS main.js, ${b.board}`, kb(b));
+  for (const b of f.totpOnly) figure(`TOTP alone bundled for XS: ${b.board}`, kb(b));
+  const pure = f.perCode.find((c) => c.what.includes('pure-JS'))!.computrons;
+  const otplib = f.perCode.find((c) => c.what.startsWith('otplib'))!.computrons;
+  figure('XS computrons per TOTP, pure SHA-1 (ours / otplib 13)', `${pure.toLocaleString('en')} / ${otplib.toLocaleString('en')} = ${(pure / otplib).toFixed(2)}x`);
+  figure('XS computrons per TOTP, native Digest (C not counted)', f.perCode[0].computrons.toLocaleString('en'));
+  figure('XS computrons, whole CODE request (press to reply and redraw)', f.perCode[3].computrons.toLocaleString('en'));
   section('Moddable XS firmware bundles (ES module, minified; what the project\'s main.js holds)');
   for (const b of f.bundles) console.log(`${b.board.padEnd(36)} ${b.bytes} bytes (${b.gzip} gzipped)`);
   console.log('for comparison, TOTP alone bundled for XS:');

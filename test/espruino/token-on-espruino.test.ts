@@ -19,7 +19,7 @@ import { createTransport } from '../../host/lib/transport/index.ts';
 import type { Transport } from '../../host/lib/transport/index.ts';
 import { createFrameReader, encodeFrame } from '../../protocol/frame.ts';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
-import { COMMANDS, decodeReply, encodeRequest, ERRORS, STATUS_OK } from '../../protocol/messages.ts';
+import { COMMANDS, decodeReply, encodeRequest, ERRORS, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
 import { deviceText } from '../../host/lib/device-text.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import type { Reply } from '../../protocol/messages.ts';
@@ -78,6 +78,14 @@ function frames(t: Transport) {
       }
       throw new Error(`no reply to command ${command} within ${timeoutMs} ms; received: ${JSON.stringify(raw.slice(-300))}`);
     },
+    /** The next reply to request `id` that is not a WAITING one (a confirmed action's result). */
+    async reply(id: number, timeoutMs = 5000): Promise<Reply> {
+      for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(10)) {
+        const r = replies.find((x) => x.id === id && x.status !== STATUS_WAITING);
+        if (r) return r;
+      }
+      throw new Error(`no final reply to request ${id} within ${timeoutMs} ms; received: ${JSON.stringify(raw.slice(-300))}`);
+    },
     /** Every account name, following LIST's pages. */
     async names(): Promise<string[]> {
       const names: string[] = [];
@@ -95,7 +103,7 @@ function frames(t: Transport) {
         const m = /#mem (\d+) (\d+)/.exec(raw.slice(from));
         if (m) return Number(m[1]);
       }
-      throw new Error('no memory figure');
+      throw new Error('no memory figure; received: ' + JSON.stringify(raw.slice(-300)));
     },
   };
 }
@@ -171,6 +179,61 @@ describe.skipIf(!ESPRUINO_BIN || !hasSocat())('the firmware on the real Espruino
       await esp.stop();
     }
   }, 60_000);
+
+  it('answers CODE over the wire after a long press with otplib\'s code: SHA1/256/512, 6-8 digits, 15/30/60 s, keys of 10-64 bytes', async () => {
+    const esp = await startInterpreter(dir);
+    const t = createTransport(esp.link.address);
+    await t.open();
+    try {
+      const f = frames(t);
+      await sleep(1500);
+      // Every algorithm with every digit count; each algorithm with every period and three key sizes.
+      const matrix = [
+        ['SHA1', 6, 30, 10], ['SHA1', 7, 60, 20], ['SHA1', 8, 15, 64],
+        ['SHA256', 6, 15, 32], ['SHA256', 7, 30, 64], ['SHA256', 8, 60, 10],
+        ['SHA512', 6, 60, 64], ['SHA512', 7, 15, 10], ['SHA512', 8, 30, 32],
+      ] as const;
+      const algorithmTag = { SHA1: 1, SHA256: 2, SHA512: 3 };
+      // linux-entry holds the button 2.5 s per `?press`; a press before the
+      // last one's release would end in that release and read as a short press.
+      let released = 0;
+      const press = async () => {
+        await sleep(Math.max(0, released - Date.now()));
+        released = Date.now() + 3000;
+        await t.write('?press\n');
+      };
+      for (const [i, [alg, digits, period, keyBytes]] of matrix.entries()) {
+        const secret = new Uint8Array(keyBytes).map((_, j) => (i * 53 + j * 11 + 7) & 255);
+        const name = `m${i}`;
+        const add = await f.send(COMMANDS.ADD, { name, algorithm: algorithmTag[alg], digits, period, secret });
+        expect(add.status, String(add.fields.message)).toBe(STATUS_OK);
+        const before = (await f.send(COMMANDS.TIME_GET, {})).fields.timeMs as number;
+        const h0 = Date.now();
+        const waiting = await f.send(COMMANDS.CODE, { name });
+        expect(waiting.status).toBe(STATUS_WAITING);
+        const id = waiting.id;
+        await press();
+        const done = await f.reply(id, 10000);
+        const after = before + (Date.now() - h0);
+        expect(done.status, String(done.fields.message)).toBe(STATUS_OK);
+        // The token computed the code at a time between `before` and `after`
+        // (its clock): one of those steps' codes, by otplib.
+        const steps = new Set([Math.floor(before / 1000 / period), Math.floor(after / 1000 / period)]);
+        const want = [...steps].map((s) => otplibTotp(secret, s * period, digits, period, alg));
+        expect(want, `${alg} ${digits} digits ${period} s ${keyBytes}-byte key`).toContain(done.fields.code);
+        expect(String(done.fields.code)).toHaveLength(digits);
+        await f.send(COMMANDS.REMOVE, { name }).then(async (r) => {
+          if (r.status === STATUS_WAITING) {
+            await press();
+            await f.reply(r.id, 10000);
+          }
+        });
+      }
+    } finally {
+      await t.close();
+      await esp.stop();
+    }
+  }, 300_000);
 
   it('computes otplib\'s codes with the native SHA1/SHA256 and the pure SHA1 (and prints the time per code)', async () => {
     const bundle = join(dir, 'bench.js');

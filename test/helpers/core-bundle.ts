@@ -5,7 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { firmwareBuildOptions } from '../../host/lib/build/esbuild-firmware.ts';
+import { writeFileSync } from 'node:fs';
+import { espruinoBuildOptions, firmwareBuildOptions, squeezeForEspruino } from '../../host/lib/build/esbuild-firmware.ts';
 
 function referenceHotp(key: Buffer, counter: number, digits: number): string {
   const msg = Buffer.alloc(8);
@@ -16,16 +17,27 @@ function referenceHotp(key: Buffer, counter: number, digits: number): string {
   return String(bin % 10 ** digits).padStart(digits, '0');
 }
 
-export async function bundleCoreVectors(entry: string): Promise<string> {
+/**
+ * `espruino`: through the shipped Espruino pipeline (esbuild with the Espruino
+ * plugin - twins, tokenized text, shortened property names, short built-ins -
+ * then terser), so the vectors run on the code a board gets. `plain`: esbuild
+ * alone (XS, whose bundles are ES modules built by host/lib/moddable/bundle.ts).
+ */
+export async function bundleCoreVectors(entry: string, pipeline: 'espruino' | 'plain' = 'plain'): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'totp-core-'));
   const outfile = join(dir, 'core.js');
   const longKey = Buffer.from(Array.from({ length: 200 }, (_, i) => i));
-  await build({
-    ...firmwareBuildOptions(entry, outfile, true),
-    define: {
-      BIG_COUNTER_CODE: JSON.stringify(referenceHotp(Buffer.from('12345678901234567890'), 4294967297, 10)),
-      LONG_KEY_HMAC_SHA1: JSON.stringify(createHmac('sha1', longKey).update('abc').digest('hex')),
-    },
-  });
+  const define = {
+    BIG_COUNTER_CODE: JSON.stringify(referenceHotp(Buffer.from('12345678901234567890'), 4294967297, 10)),
+    LONG_KEY_HMAC_SHA1: JSON.stringify(createHmac('sha1', longKey).update('abc').digest('hex')),
+    SHIPPED_PIPELINE: String(pipeline === 'espruino'),
+  };
+  if (pipeline === 'plain') {
+    await build({ ...firmwareBuildOptions(entry, outfile, true), define });
+    return outfile;
+  }
+  const options = espruinoBuildOptions(entry, outfile, true);
+  const r = await build({ ...options, define: { ...options.define, ...define }, write: false });
+  writeFileSync(outfile, await squeezeForEspruino(r.outputFiles[0].text));
   return outfile;
 }

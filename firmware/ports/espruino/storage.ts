@@ -12,11 +12,12 @@ declare const global: { require(name: 'Storage'): EspruinoStorageModule };
 
 export function espruinoStorage(): Storage {
   const flash = global.require('Storage');
+  // Storage's functions are the module's static natives: they need no `this`.
   return {
-    read: (key: string) => flash.read(key),
+    read: flash.read,
     write: (key: string, value: string) => {
       if (!flash.write(key, value)) throw new Error(say('flash write of % failed', key));
     },
-    erase: (key: string) => flash.erase(key),
+    erase: flash.erase,
   };
 }

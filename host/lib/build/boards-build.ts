@@ -1,7 +1,8 @@
 // Builds one firmware bundle per board profile that has a firmware entry.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFirmwareBundle } from './esbuild-firmware.ts';
+import { buildFirmwareBundle, espruinoBundle, espruinoBundleReport } from './esbuild-firmware.ts';
+import { formatModuleBytes, unshortenedNames } from './size-report.ts';
 import { buildModdableBundle } from '../moddable/bundle.ts';
 import { BOARDS } from '../../../boards/index.ts';
 
@@ -22,4 +23,19 @@ export async function buildAllFirmware(outDir: string): Promise<BundleSize[]> {
     sizes.push({ board: board.id, file, bytes: await bundle(board.firmwareEntry, file, true) });
   }
   return sizes;
+}
+
+/** The Espruino budget per board (test/espruino/bundle-size.test.ts fails past it). */
+export const ESPRUINO_BUDGET_BYTES = 16 * 1024;
+
+/** Each Espruino board's bundle: bytes per source module after terser, and the headroom under the budget. */
+export async function printEspruinoSizeReport(print: (line: string) => void): Promise<void> {
+  for (const board of BOARDS) {
+    if (board.runtime !== 'espruino' || !board.firmwareEntry) continue;
+    const r = await espruinoBundleReport(board.firmwareEntry);
+    print(`${board.id}: ${r.bytes} bytes, ${ESPRUINO_BUDGET_BYTES - r.bytes} under the ${ESPRUINO_BUDGET_BYTES}-byte budget; per module after terser:`);
+    for (const line of formatModuleBytes(r.modules)) print('  ' + line);
+    const names = unshortenedNames(await espruinoBundle(board.firmwareEntry, true));
+    print(`  property names kept whole that are not a built-in's (shorten them in ESPRUINO_INTERNAL_PROPS unless stored or used as strings): ${names.map((n) => `${n.name} x${n.uses}`).join(', ') || 'none'}`);
+  }
 }

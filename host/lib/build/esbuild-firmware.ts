@@ -9,6 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { tokenizeSource } from '../device-text.ts';
 import { minify as terserMinify } from 'terser';
 import type { BuildOptions, Plugin } from 'esbuild';
+import { bytesPerModule } from './size-report.ts';
+import type { ModuleBytes } from './size-report.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -41,6 +43,8 @@ export function firmwareBuildOptions(entry: string, outfile: string, minify: boo
 export const ESPRUINO_SUBSTITUTES: { [module: string]: string } = {
   'protocol/base64.ts': 'firmware/ports/espruino/native-base64.ts', // native btoa/atob
   'protocol/say.ts': 'firmware/ports/espruino/say.ts', // tokens for device text (templates replaced below)
+  'protocol/hmac.ts': 'firmware/ports/espruino/native-hmac.ts', // pads by native E.mapInPlace
+  'protocol/crc32.ts': 'firmware/ports/espruino/native-crc32.ts', // native E.CRC32
 };
 
 /**
@@ -147,12 +151,25 @@ export const ESPRUINO_INTERNAL_PROPS = [
   'SET_PASSWORD', 'CLEAR_PASSWORD',
 ];
 
+/** Built-ins replaced by the short names of firmware/ports/espruino/short-builtins.ts. */
+const SHORT_BUILTINS: { [expr: string]: string } = {
+  'Math.floor': 'mathFloor',
+  'Math.ceil': 'mathCeil',
+  'Math.round': 'mathRound',
+  'Math.max': 'mathMax',
+  'Math.min': 'mathMin',
+};
+
 /** The settings for an Espruino bundle: the common ones plus the Espruino substitutions. */
 export function espruinoBuildOptions(entry: string, outfile: string, minify: boolean): BuildOptions {
   return {
     ...firmwareBuildOptions(entry, outfile, minify),
     plugins: [espruinoPlugin()],
     mangleProps: minify ? new RegExp('^(' + ESPRUINO_INTERNAL_PROPS.join('|') + ')$') : undefined,
+    inject: [join(repoRoot, 'firmware/ports/espruino/short-builtins.ts')],
+    define: SHORT_BUILTINS,
+    // tsconfig's strict mode would add "use strict", which Espruino ignores.
+    tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
   };
 }
 
@@ -161,24 +178,43 @@ export function espruinoBuildOptions(entry: string, outfile: string, minify: boo
  * (several passes, top-level inlining, arrows for plain functions) takes
  * about 1.2 KB more off an Espruino bundle than esbuild alone. The options
  * keep to constructs Espruino parses; the subset check over dist/ and the
- * real-interpreter suites prove it.
+ * real-interpreter suites prove it. With `map` (esbuild's source map) it
+ * also returns terser's map, for the per-module size report.
  */
-export async function squeezeForEspruino(code: string): Promise<string> {
+export async function squeezeForEspruino(code: string, map?: string): Promise<string>;
+export async function squeezeForEspruino(code: string, map: string, withMap: true): Promise<{ code: string; map: string }>;
+export async function squeezeForEspruino(code: string, map?: string, withMap?: boolean): Promise<string | { code: string; map: string }> {
   const out = await terserMinify(code, {
     ecma: 2015,
     compress: { passes: 5, toplevel: true, pure_getters: true, unsafe: true, unsafe_arrows: true, unsafe_comps: true },
     mangle: { toplevel: true },
     format: { ascii_only: false, comments: false },
+    sourceMap: map ? { content: map } : false,
   });
   if (out.code === undefined) throw new Error('terser produced no code');
+  if (withMap) return { code: out.code, map: String(out.map) };
   return out.code;
+}
+
+/** An Espruino bundle as shipped (esbuild with the plugin, then terser when minifying), in memory. */
+export async function espruinoBundle(entry: string, minify: boolean): Promise<string> {
+  const result = await build({ ...espruinoBuildOptions(entry, 'bundle.js', minify), write: false });
+  const code = result.outputFiles[0].text;
+  return minify ? squeezeForEspruino(code) : code;
+}
+
+/** The shipped bundle's bytes per source module (see size-report.ts); the code is the same as espruinoBundle's. */
+export async function espruinoBundleReport(entry: string): Promise<{ bytes: number; modules: ModuleBytes[] }> {
+  const result = await build({ ...espruinoBuildOptions(entry, join(repoRoot, 'bundle.js'), true), write: false, sourcemap: 'external' });
+  const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'))!.text;
+  const out = await squeezeForEspruino(js, map, true);
+  return { bytes: Buffer.byteLength(out.code), modules: bytesPerModule(out.code, JSON.parse(out.map), repoRoot) };
 }
 
 /** Build one Espruino firmware bundle (esbuild, then terser when minifying); returns its size in bytes. */
 export async function buildFirmwareBundle(entry: string, outfile: string, minify: boolean): Promise<number> {
-  const result = await build({ ...espruinoBuildOptions(entry, outfile, minify), write: false });
-  let code = result.outputFiles[0].text;
-  if (minify) code = await squeezeForEspruino(code);
+  const code = await espruinoBundle(entry, minify);
   writeFileSync(outfile, code);
   return Buffer.byteLength(code);
 }
