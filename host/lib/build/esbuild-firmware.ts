@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tokenizeSource } from '../device-text.ts';
+import { arrowifySource } from './arrow-functions.ts';
 import { minify as terserMinify } from 'terser';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { bytesPerModule } from './size-report.ts';
@@ -103,10 +104,11 @@ export function espruinoPlugin(): Plugin {
         return { contents: lines.join('\n'), loader: 'js' };
       });
       // Device text: each say('template') becomes say('<token>'); the host
-      // puts the words back (host/lib/device-text.ts).
+      // puts the words back (host/lib/device-text.ts). Then function
+      // declarations become arrow functions (arrow-functions.ts says why).
       b.onLoad({ filter: /[\\/](protocol|firmware)[\\/].*\.ts$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
-        return { contents: tokenizeSource(source, args.path), loader: 'ts' };
+        return { contents: arrowifySource(tokenizeSource(source, args.path), args.path), loader: 'ts' };
       });
     },
   };
