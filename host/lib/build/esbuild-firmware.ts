@@ -162,6 +162,19 @@ const SHORT_BUILTINS: { [expr: string]: string } = {
   'Math.min': 'mathMin',
 };
 
+/**
+ * Built-ins the minified bundle reads through a parameter of the wrapper
+ * terser puts around it (squeezeForEspruino's `enclose`): esbuild rewrites
+ * each use to the parameter's name, terser shortens that to one letter and
+ * passes the built-in in once. The non-minified bundle has no wrapper, so
+ * only a minified build defines them.
+ */
+const ENCLOSED_BUILTINS: { [name: string]: string } = {
+  Uint8Array: 'u8Array', // 19 uses
+};
+/** terser's enclose: the parameters above, then `undefined` (given no value, so it is undefined: `void 0` becomes one letter). */
+const ENCLOSE = Object.values(ENCLOSED_BUILTINS).concat(['undefined']).join(',') + ':' + Object.keys(ENCLOSED_BUILTINS).join(',');
+
 /** The settings for an Espruino bundle: the common ones plus the Espruino substitutions. */
 export function espruinoBuildOptions(entry: string, outfile: string, minify: boolean): BuildOptions {
   return {
@@ -169,7 +182,7 @@ export function espruinoBuildOptions(entry: string, outfile: string, minify: boo
     plugins: [espruinoPlugin()],
     mangleProps: minify ? new RegExp('^(' + ESPRUINO_INTERNAL_PROPS.join('|') + ')$') : undefined,
     inject: [join(repoRoot, 'firmware/ports/espruino/short-builtins.ts')],
-    define: SHORT_BUILTINS,
+    define: minify ? Object.assign({}, SHORT_BUILTINS, ENCLOSED_BUILTINS) : SHORT_BUILTINS,
     // tsconfig's strict mode would add "use strict", which Espruino ignores.
     tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
   };
@@ -188,7 +201,19 @@ export async function squeezeForEspruino(code: string, map: string, withMap: tru
 export async function squeezeForEspruino(code: string, map?: string, withMap?: boolean): Promise<string | { code: string; map: string }> {
   const out = await terserMinify(code, {
     ecma: 2015,
-    compress: { passes: 5, toplevel: true, pure_getters: true, unsafe: true, unsafe_arrows: true, unsafe_comps: true },
+    compress: {
+      passes: 10,
+      toplevel: true,
+      pure_getters: true,
+      unsafe: true,
+      unsafe_arrows: true,
+      unsafe_comps: true,
+      unsafe_methods: true,
+      unsafe_undefined: true, // `void 0` -> the enclosed `undefined` below
+      keep_fargs: false,
+      inline: 3,
+    },
+    enclose: ENCLOSE,
     mangle: { toplevel: true },
     format: { ascii_only: false, comments: false },
     sourceMap: map ? { content: map } : false,
