@@ -12,7 +12,7 @@ import { refuse } from './refuse.ts';
 import { say } from '../protocol/say.ts';
 import type { Hash } from '../protocol/hash.ts';
 import { hmac } from '../protocol/hmac.ts';
-import { textOf } from './checked-storage.ts';
+import { latin1Text } from '../protocol/latin1.ts';
 import type { CheckedStorage } from './checked-storage.ts';
 import type { Fields } from '../protocol/tlv.ts';
 
@@ -85,7 +85,7 @@ export interface AccessControl {
 export function createAccessControl(storage: CheckedStorage, sha1: Hash, random: (n: number) => Uint8Array): AccessControl {
   let rec: AccessRecord = { k: '', s: '', f: 0, i: PBKDF2_ITERATIONS };
   try {
-    rec = (storage.load(KEY, (b) => readRecord(textOf(b))) as AccessRecord) || rec;
+    rec = (storage.load(KEY, (b) => readRecord(latin1Text(b))) as AccessRecord) || rec;
   } catch (e) {
     // Every copy damaged: that must not open the token. Keep a key that
     // nothing matches; WIPE (with the button) still makes it fresh.

@@ -16,6 +16,7 @@ import { base64Decode, base64Encode } from '../protocol/base64.ts';
 import { getWord, putWord } from '../protocol/bytes.ts';
 import { crc32 } from '../protocol/crc32.ts';
 import { say } from '../protocol/say.ts';
+import { latin1Bytes, latin1Text } from '../protocol/latin1.ts';
 import type { Storage } from './ports.ts';
 
 /** Firmware 0.1's accounts copies ("TT1" + format 1): it erased the older one after each write. */
@@ -32,18 +33,6 @@ export interface CheckedStorage extends Storage {
   scrub(): void;
   /** 0 ok, 1 recovered from an older generation, 2 lost: the worst over records not rewritten since. */
   health(): number;
-}
-
-function bytesOf(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
-
-export function textOf(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-  return s;
 }
 
 export function checkedStorage(raw: Storage): CheckedStorage {
@@ -90,7 +79,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
       const text = raw.read(key);
       if (text === undefined) return undefined;
       try {
-        found = parse(bytesOf(text));
+        found = parse(latin1Bytes(text));
       } catch (e) {
         found = null;
       }
@@ -128,7 +117,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
       }
     }
     const s = state[key];
-    const v = typeof value === 'string' ? bytesOf(value) : value;
+    const v = typeof value === 'string' ? latin1Bytes(value) : value;
     const to = s[0] === 0 ? 1 : 0;
     put(key, to, ++s[1], v);
     const alone = s[0] < 0;
@@ -150,7 +139,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
 
   return {
     load: load,
-    read: (key: string) => load(key, textOf) as string | undefined,
+    read: (key: string) => load(key, latin1Text) as string | undefined,
     write: write,
     erase: (key: string) => {
       raw.erase(key + '.0');

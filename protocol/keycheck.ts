@@ -5,15 +5,14 @@
 import type { Hash } from './hash.ts';
 import { hmac } from './hmac.ts';
 import { wipe } from './bytes.ts';
+import { latin1Bytes } from './latin1.ts';
 
 export const KEY_CHECK_LABEL = 'totp-token key check v1';
 export const KEY_CHECK_BYTES = 8;
 
 export function keyCheckValue(hash: Hash, secret: Uint8Array): Uint8Array {
   // The label is ASCII, so its UTF-8 bytes are its character codes.
-  const label = new Uint8Array(KEY_CHECK_LABEL.length);
-  for (let i = 0; i < label.length; i++) label[i] = KEY_CHECK_LABEL.charCodeAt(i);
-  const mac = hmac(hash, secret, label);
+  const mac = hmac(hash, secret, latin1Bytes(KEY_CHECK_LABEL));
   // subarray+copy, not slice: on Espruino a typed array's slice() returns a plain Array.
   const out = new Uint8Array(mac.subarray(0, KEY_CHECK_BYTES));
   wipe(mac);

@@ -4,6 +4,7 @@
 // may send more); a known tag that is malformed is an error naming it.
 import { fail } from './errors.ts';
 import { say } from './say.ts';
+import { latin1Text } from './latin1.ts';
 
 /**
  * A field's type, one letter as in the field table (messages.ts): u unsigned
@@ -117,9 +118,7 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
         if (spec.type === 'b') {
           out[spec.key] = new Uint8Array(bytes.subarray(i, i + len));
         } else {
-          let s = '';
-          for (let k = 0; k < len; k++) s += String.fromCharCode(bytes[i + k]);
-          out[spec.key] = s;
+          out[spec.key] = latin1Text(bytes.subarray(i, i + len));
         }
       }
     }

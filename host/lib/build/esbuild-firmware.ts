@@ -46,6 +46,7 @@ export const ESPRUINO_SUBSTITUTES: { [module: string]: string } = {
   'protocol/say.ts': 'firmware/ports/espruino/say.ts', // tokens for device text (templates replaced below)
   'protocol/hmac.ts': 'firmware/ports/espruino/native-hmac.ts', // pads by native E.mapInPlace
   'protocol/crc32.ts': 'firmware/ports/espruino/native-crc32.ts', // native E.CRC32
+  'protocol/latin1.ts': 'firmware/ports/espruino/native-latin1.ts', // native E.toUint8Array/E.toString
 };
 
 /**
