@@ -282,31 +282,36 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     });
   }
 
+  // The handlers by command number: in the Espruino bundle a table costs
+  // less than a chain of `if (command === ...)`.
+  const byCommand: ((fields: Fields) => Outcome)[] = [];
+  byCommand[COMMANDS.HELLO] = hello;
+  byCommand[COMMANDS.TIME_GET] = () => ({ fields: clockFields({}) });
+  byCommand[COMMANDS.TIME_SET] = timeSet;
+  byCommand[COMMANDS.ADD] = add;
+  byCommand[COMMANDS.LIST] = list;
+  byCommand[COMMANDS.REMOVE] = remove;
+  byCommand[COMMANDS.RENAME] = rename;
+  byCommand[COMMANDS.KEY_CHECK] = (fields: Fields) => {
+    const a = mustFind(fields);
+    return { fields: { check: keyCheckValue(hashFor(a), a.secret) } };
+  };
+  byCommand[COMMANDS.CODE] = code;
+  byCommand[COMMANDS.WIPE] = wipe;
+  byCommand[COMMANDS.UNLOCK] = (fields: Fields) => {
+    access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
+    return { fields: {} };
+  };
+  byCommand[COMMANDS.SET_PASSWORD] = (fields: Fields) => {
+    const key = required(fields.accessKey, 'accessKey') as Uint8Array;
+    if (key.length < 16) badRequest(say('access key must be 16..64 bytes'));
+    return confirmFirst('set USB password', () => (access.setKey(key), {}));
+  };
+  byCommand[COMMANDS.CLEAR_PASSWORD] = () => confirmFirst('remove USB password', () => (access.clear(), {}));
+
   function handle(command: number, fields: Fields): Outcome {
-    if (command === COMMANDS.HELLO) return hello();
-    if (command === COMMANDS.TIME_GET) return { fields: clockFields({}) };
-    if (command === COMMANDS.TIME_SET) return timeSet(fields);
-    if (command === COMMANDS.ADD) return add(fields);
-    if (command === COMMANDS.LIST) return list(fields);
-    if (command === COMMANDS.REMOVE) return remove(fields);
-    if (command === COMMANDS.RENAME) return rename(fields);
-    if (command === COMMANDS.KEY_CHECK) {
-      const a = mustFind(fields);
-      return { fields: { check: keyCheckValue(hashFor(a), a.secret) } };
-    }
-    if (command === COMMANDS.CODE) return code(fields);
-    if (command === COMMANDS.WIPE) return wipe();
-    if (command === COMMANDS.UNLOCK) {
-      access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
-      return { fields: {} };
-    }
-    if (command === COMMANDS.SET_PASSWORD) {
-      const key = required(fields.accessKey, 'accessKey') as Uint8Array;
-      if (key.length < 16) badRequest(say('access key must be 16..64 bytes'));
-      return confirmFirst('set USB password', () => (access.setKey(key), {}));
-    }
-    if (command === COMMANDS.CLEAR_PASSWORD) return confirmFirst('remove USB password', () => (access.clear(), {}));
-    return refuse(ERRORS.UNKNOWN_COMMAND, say('unknown command %', command));
+    const run = byCommand[command]; // a byte from the frame: a hole or past the end is undefined
+    return run ? run(fields) : refuse(ERRORS.UNKNOWN_COMMAND, say('unknown command %', command));
   }
 
   return { handle: handle, hashFor: hashFor, codeFor: codeFor, nextHotp: nextHotp };
