@@ -1,0 +1,102 @@
+// CLI start-up figures (issue 16): wall time of whole `totp-token` runs as a
+// user's shell sees them, next to bare `node -e 0` (the floor every Node CLI
+// pays) and `ykman --version` (Yubico's CLI, the anchor) when it is installed.
+// Runs are interleaved round-robin, so load from other processes spreads over
+// every command alike; each figure is a median with its spread (min..p90).
+// CLI_BENCH_RUNS sets the rounds (default 21); CLI_BENCH_BEFORE=path/to/old.mjs
+// times an older build in the same run, for before/after figures.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
+import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
+import { hasSocat } from '../../firmware/ports/node/serial-links.ts';
+import { TokenClient } from '../../host/lib/client.ts';
+import { openTransport } from '../../host/lib/transport/index.ts';
+
+export interface StartupFigure {
+  label: string;
+  medianMs: number;
+  minMs: number;
+  p90Ms: number;
+  runs: number;
+}
+
+const BUNDLE = 'dist/totp-token.mjs';
+
+/** Wall time of one child process, spawn to exit; asynchronous so an in-process simulator keeps answering. */
+function timeRun(cmd: string, args: string[]): Promise<{ ms: number; status: number | null }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', (status) => resolve({ ms: performance.now() - t0, status }));
+  });
+}
+
+function summarize(label: string, xs: number[]): StartupFigure {
+  const s = [...xs].sort((a, b) => a - b);
+  return { label, medianMs: s[Math.floor(s.length / 2)], minMs: s[0], p90Ms: s[Math.min(s.length - 1, Math.floor(s.length * 0.9))], runs: s.length };
+}
+
+async function simWithAccount(link: 'tcp' | 'pty', stateDir: string): Promise<SimToken> {
+  const sim = await startSimToken({ stateDir, link });
+  const client = new TokenClient(await openTransport(sim.address));
+  await client.hello();
+  await client.syncTime();
+  await client.add({ name: 'alice@example.com', issuer: 'Example', algorithm: 'SHA1', digits: 6, period: 30, secret: new Uint8Array(20).fill(7) });
+  await client.close();
+  return sim;
+}
+
+/** Time every command the same number of times, interleaved; a run that fails is reported, not timed silently. */
+export async function startupFigures(runs = Number(process.env.CLI_BENCH_RUNS) || 21): Promise<{ figures: StartupFigure[]; failures: string[] }> {
+  const builds: [string, string][] = [['', BUNDLE]];
+  if (process.env.CLI_BENCH_BEFORE) builds.push(['before: ', process.env.CLI_BENCH_BEFORE]);
+  const stateDir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+  const tcp = await simWithAccount('tcp', join(stateDir, 'tcp'));
+  const pty = hasSocat() ? await simWithAccount('pty', join(stateDir, 'pty')) : undefined;
+  const cases: [string, string, string[]][] = [['node -e 0', process.execPath, ['-e', '0']]];
+  if (spawnSync('ykman', ['--version'], { stdio: 'ignore' }).status === 0) cases.push(['ykman --version', 'ykman', ['--version']]);
+  for (const [prefix, file] of builds) {
+    cases.push([`${prefix}totp-token --version`, process.execPath, [file, '--version']]);
+    cases.push([`${prefix}totp-token --help`, process.execPath, [file, '--help']]);
+    cases.push([`${prefix}totp-token list (tcp)`, process.execPath, [file, 'list', '--port', tcp.address]]);
+    if (pty) cases.push([`${prefix}totp-token list (pty)`, process.execPath, [file, 'list', '--port', pty.address]]);
+  }
+  const times = cases.map((): number[] => []);
+  const failures: string[] = [];
+  try {
+    for (const [, cmd, args] of cases) await timeRun(cmd, args); // warm the file cache once
+    for (let r = 0; r < runs; r++) {
+      for (let i = 0; i < cases.length; i++) {
+        const { ms, status } = await timeRun(cases[i][1], cases[i][2]);
+        if (status !== 0) failures.push(`${cases[i][0]} exited ${status}`);
+        times[i].push(ms);
+      }
+    }
+  } finally {
+    await tcp.close();
+    await pty?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+  return { figures: cases.map(([label], i) => summarize(label, times[i])), failures };
+}
+
+export async function printFigures(section: (t: string) => void): Promise<void> {
+  const { figures, failures } = await startupFigures();
+  section(`CLI start-up: wall time per run, median (min..p90) over ${figures[0].runs} interleaved runs`);
+  const node = figures[0].medianMs;
+  const ykman = figures.find((f) => f.label === 'ykman --version')?.medianMs;
+  for (const f of figures) {
+    const ratios = [`${(f.medianMs / node).toFixed(2)}x node`];
+    if (ykman && f.label.endsWith('--version') && f.label !== 'ykman --version') ratios.push(`${(f.medianMs / ykman).toFixed(2)}x ykman`);
+    console.log(`${f.label.padEnd(34)} ${f.medianMs.toFixed(1).padStart(6)} ms (${f.minMs.toFixed(1)}..${f.p90Ms.toFixed(1)})  ${ratios.join(', ')}`);
+  }
+  if (!ykman) console.log('(ykman not installed: no anchor figure; apt-get install yubikey-manager)');
+  for (const f of [...new Set(failures)]) console.log(`FAILED: ${f}`);
+}
+
+// Run on its own: npx tsx test/bench/figures-cli.ts
+if (import.meta.url === `file://${process.argv[1]}`) await printFigures((t) => console.log(`\n== ${t}`));
