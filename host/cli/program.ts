@@ -16,6 +16,15 @@ export function commandNamed(args: string[]): string | undefined {
   return words[0] === 'help' ? words[1] : words[0];
 }
 
+/** The program without its commands. */
+export function newProgram(version: string): Command {
+  return new Command('totp-token')
+    .description('Provision and use a hardware TOTP token: seeds go in over USB, only codes come out.')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+}
+
 export async function run(argv: string[], version: string): Promise<void> {
   const wanted = commandNamed(argv.slice(2));
   const known = COMMANDS.some(([name]) => name === wanted);
@@ -23,12 +32,7 @@ export async function run(argv: string[], version: string): Promise<void> {
   const baked = typeof __TOTP_TOKEN_COMMANDS__ !== 'undefined' ? (JSON.parse(__TOTP_TOKEN_COMMANDS__) as CommandSummary[]) : undefined;
   const summaries = baked ?? (known ? [] : await describeCommands());
   const terms = new Map<Command, string>();
-  const program = new Command('totp-token')
-    .description('Provision and use a hardware TOTP token: seeds go in over USB, only codes come out.')
-    .version(version, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? new Help().subcommandTerm(cmd) })
-    .exitOverride();
+  const program = newProgram(version).configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? new Help().subcommandTerm(cmd) });
   for (const [name, load] of COMMANDS) {
     if (name === wanted) {
       (await load()).register(program);
