@@ -13,7 +13,7 @@ import type { Output } from '../context.ts';
 import { keyboard, shownLine, showLive } from '../sim-view.ts';
 
 // RFC 6238's published SHA1 test key: public, so a demo can hold it.
-const DEMO_URI = 'otpauth://totp/Demo:alice@demo?secret=GEZDGNBVGY3DQOJQGEZDGNBVGY3DQOJQ&issuer=Demo';
+const DEMO_URI = 'otpauth://totp/Demo:alice@demo?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Demo';
 
 async function runDemo(out: Output, once: boolean): Promise<void> {
   const { startSimToken } = await import('../../../firmware/ports/node/sim-token.ts');
