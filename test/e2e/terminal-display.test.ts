@@ -5,7 +5,7 @@
 // that matches otplib; a resize redraws it to fit the new size.
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCli, releaseCli } from './harness.ts';
+import { ensureCli, releaseCli, runCli } from './harness.ts';
 import { ascii, otplibTotp } from '../helpers/providers.ts';
 
 const SOCKET = `totp-e2e-${process.pid}`;
@@ -104,5 +104,23 @@ describe.skipIf(!hasTmux)('npm start in a terminal (tmux)', () => {
     tmux('resize-window', '-t', 'resize', '-x', '120', '-y', '40');
     expectFits('resize', await waitFor('resize', (s) => /^code \d{6}/m.test(s) && /[\u2580-\u259f]/.test(s), 'quadrants after growing'), QUADRANT);
     tmux('kill-session', '-t', 'resize');
+  }, 60_000);
+});
+
+describe('the shown code for scripts', () => {
+  let cli: string;
+  beforeAll(async () => {
+    cli = await ensureCli();
+  }, 120_000);
+  afterAll(() => releaseCli(cli));
+
+  it('demo --once --json carries the display text, its code matching otplib', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const r = await runCli(cli, ['demo', '--once', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const { shown } = JSON.parse(r.stdout) as { shown: { lines: string[]; code: string; secondsLeft: number } };
+    expect(shown.lines).toEqual(['Demo', shown.code, 'alice@demo', `1/1  ${shown.secondsLeft}s`]);
+    const now = Math.floor(Date.now() / 1000);
+    expect([otplibTotp(DEMO_KEY, now, 6, 30, 'SHA1'), otplibTotp(DEMO_KEY, before - 1, 6, 30, 'SHA1')]).toContain(shown.code);
   }, 60_000);
 });
