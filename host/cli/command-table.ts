@@ -1,13 +1,11 @@
 // Every command, by name, with the module that implements it. A command's
 // module is imported only when that command runs (or its --help is asked
 // for): `totp-token list` never parses the simulator, the flasher or QR
-// decoding. To add a command, write commands/<name>.ts exporting
-// register(program) and add one line here.
+// decoding. The build makes one bundle per command from this table
+// (host/tools/cli-bundle.ts). To add a command, write commands/<name>.ts
+// exporting register(program) and add one line here.
 import { Command, Help } from 'commander';
-
-export interface CommandModule {
-  register(program: Command): void;
-}
+import type { CommandModule, CommandSummary } from './program.ts';
 
 export const COMMANDS: [name: string, load: () => Promise<CommandModule>][] = [
   ['ports', () => import('./commands/ports.ts')],
@@ -30,16 +28,9 @@ export const COMMANDS: [name: string, load: () => Promise<CommandModule>][] = [
   ['fleet', () => import('./commands/fleet.ts')],
 ];
 
-/** What the top-level help shows for a command without loading it: its usage term and one-line description. */
-export interface CommandSummary {
-  name: string;
-  term: string;
-  description: string;
-}
-
 /**
  * Load and register every command to read its help line. The build runs this
- * once and bakes the result into the bundle; run from source, `--help` calls it.
+ * once and bakes the result into the bundles; run from source, `--help` calls it.
  */
 export async function describeCommands(): Promise<CommandSummary[]> {
   const program = new Command('totp-token');

@@ -1,19 +1,29 @@
 // The commander program: every command appears in help and in "did you mean"
 // suggestions, but only the one being run is loaded and registered for real;
-// the others stand in as stubs carrying their help line (baked into the
-// bundle at build time, see host/tools/cli-bundle.ts).
+// the others stand in as stubs carrying their help line. Where commands come
+// from is the caller's: start.ts (from source) or each command's own bundle
+// (host/tools/cli-bundle.ts).
 import { Command, CommanderError, Help } from 'commander';
-import { COMMANDS, describeCommands } from './command-table.ts';
-import type { CommandSummary } from './command-table.ts';
+import { commandNamed } from './argv.ts';
 import { EXIT } from './exit-codes.ts';
 
-// Every command's help line as JSON, set by the bundler (esbuild `define`); undefined when run from source.
-declare const __TOTP_TOKEN_COMMANDS__: string | undefined;
+export interface CommandModule {
+  register(program: Command): void;
+}
 
-/** The command argv names: the first word that is not an option (the program itself has only -V and -h), or the one after `help`. */
-export function commandNamed(args: string[]): string | undefined {
-  const words = args.filter((a) => !a.startsWith('-'));
-  return words[0] === 'help' ? words[1] : words[0];
+/** What the top-level help shows for a command without loading it: its usage term and one-line description. */
+export interface CommandSummary {
+  name: string;
+  term: string;
+  description: string;
+}
+
+export interface CommandSource {
+  /** Every command, in help order. */
+  names: string[];
+  /** Their help lines; asked for only when help or an unknown command may be shown. */
+  summaries(): Promise<CommandSummary[]>;
+  load(name: string): Promise<CommandModule>;
 }
 
 /** The program without its commands. */
@@ -25,17 +35,15 @@ export function newProgram(version: string): Command {
     .exitOverride();
 }
 
-export async function run(argv: string[], version: string): Promise<void> {
+export async function run(argv: string[], version: string, commands: CommandSource): Promise<void> {
   const wanted = commandNamed(argv.slice(2));
-  const known = COMMANDS.some(([name]) => name === wanted);
-  // From source (no baked lines) the stubs' help lines cost loading every command: only when help may be shown.
-  const baked = typeof __TOTP_TOKEN_COMMANDS__ !== 'undefined' ? (JSON.parse(__TOTP_TOKEN_COMMANDS__) as CommandSummary[]) : undefined;
-  const summaries = baked ?? (known ? [] : await describeCommands());
+  const known = wanted !== undefined && commands.names.includes(wanted);
+  const summaries = known ? [] : await commands.summaries();
   const terms = new Map<Command, string>();
   const program = newProgram(version).configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? new Help().subcommandTerm(cmd) });
-  for (const [name, load] of COMMANDS) {
+  for (const name of commands.names) {
     if (name === wanted) {
-      (await load()).register(program);
+      (await commands.load(name)).register(program);
       continue;
     }
     const summary = summaries.find((s) => s.name === name);

@@ -25,7 +25,7 @@ export interface StartupFigure {
   runs: number;
 }
 
-const BUNDLE = 'dist/totp-token.mjs';
+const BUNDLE = 'dist/totp-token.cjs'; // the package's bin
 
 // bash times the command itself (EPOCHREALTIME, so bash's own start is not counted) and
 // reports its children's CPU time (`times`): CPU time moves far less than wall time

@@ -18,16 +18,16 @@ import pkg from '../../package.json' with { type: 'json' };
 
 const ROOT = join(import.meta.dirname, '../..');
 let out: string;
-let entry: Metafile;
-let chunks: Metafile;
+let bin: Metafile;
+let commands: Metafile;
 let loads: Record<string, CommandLoad>;
 
 /** Package names (or repo folders) among a command's inputs. */
-const packages = (l: CommandLoad): string[] => [...new Set(l.inputs.map((i) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(i)?.[1] ?? i.split('/')[0]))].sort();
+const packages = (l: CommandLoad): string[] => [...new Set(l.inputs.filter((i) => !i.startsWith('cli-entry:')).map((i) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(i)?.[1] ?? i.split('/')[0]))].sort();
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'cli-loads-'));
-  ({ entry, chunks, loads } = await buildCli(out));
+  ({ bin, commands, loads } = await buildCli(out));
 }, 120_000);
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -40,14 +40,14 @@ describe('what each CLI command loads before its action runs', () => {
     console.log(table.join('\n'));
   });
 
-  it('--version: the entry file alone, no builtin, no package', () => {
-    expect(loads['--version']).toEqual({ inputs: ['host/cli/main.ts', 'package.json'], externals: [] });
+  it('--version: the bin alone, nothing from host/lib, no package', () => {
+    expect(loads['--version'].inputs).toEqual(['host/cli/argv.ts', 'host/cli/bundle-start.ts', 'host/cli/main.ts', 'package.json']);
+    expect(loads['--version'].externals).toEqual([]);
   });
 
   it('--help: commander and the command table, no host library, no device code', () => {
-    expect(packages(loads['--help'])).toEqual(['commander', 'host', 'package.json', 'protocol']);
+    expect(packages(loads['--help'])).toEqual(['commander', 'host', 'package.json']);
     expect(loads['--help'].inputs.filter((i) => i.startsWith('host/') && !i.startsWith('host/cli/'))).toEqual([]);
-    expect(loads['--help'].inputs.filter((i) => i.startsWith('protocol/'))).toEqual(['protocol/errors.ts']);
     expect(loads['--help'].inputs.filter((i) => i.startsWith('host/cli/commands/'))).toEqual([]);
     expect(loads['--help'].externals.filter((e) => /net|readline|crypto|serialport|zlib/.test(e))).toEqual([]);
   });
@@ -59,11 +59,11 @@ describe('what each CLI command loads before its action runs', () => {
   });
 
   it('a stray static import fails the check (a metafile where list reaches jsqr and pngjs)', () => {
-    const tampered: Metafile = structuredClone(chunks);
-    const listOut = Object.values(tampered.outputs).find((o) => o.entryPoint === 'host/cli/commands/list.ts')!;
+    const tampered: Metafile = structuredClone(commands);
+    const listOut = Object.values(tampered.outputs).find((o) => o.entryPoint === 'cli-entry:cli-entry:list')!;
     listOut.inputs['node_modules/jsqr/dist/jsQR.js'] = { bytesInOutput: 1 };
     listOut.imports.push({ path: 'zlib', kind: 'require-call', external: true });
-    const bad = lazyViolations(commandLoads(entry, tampered));
+    const bad = lazyViolations(commandLoads(bin, tampered));
     expect(bad).toEqual([expect.stringMatching(/^'list' loads QR decoding \(jsqr\) at start \(node_modules\/jsqr/), expect.stringMatching(/^'list' loads zlib/)]);
   });
 
@@ -75,19 +75,20 @@ describe('what each CLI command loads before its action runs', () => {
   it('the built --help lists every command as it would with all of them loaded', async () => {
     const full = newProgram(pkg.version);
     for (const [, load] of COMMANDS) (await load()).register(full);
-    const r = spawnSync(process.execPath, [join(out, 'totp-token.mjs'), '--help'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(out, 'totp-token.cjs'), '--help'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     // Commander wraps to the terminal width, 80 columns when stdout is not one (as in the child): the same for both.
     full.configureOutput({ getOutHelpWidth: () => 80 });
     expect(r.stdout).toBe(full.helpInformation());
   });
 
-  it('--version prints the version and a command still runs through the split bundle', () => {
+  it('--version prints the version and a command runs through its own bundle (and the old .mjs path)', () => {
     expect(spawnSync(process.execPath, [join(out, 'totp-token.mjs'), '--version'], { encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
-    const unknown = spawnSync(process.execPath, [join(out, 'totp-token.mjs'), 'lst'], { encoding: 'utf8' });
+    expect(spawnSync(process.execPath, [join(out, 'totp-token.cjs'), '--version'], { encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
+    const unknown = spawnSync(process.execPath, [join(out, 'totp-token.cjs'), 'lst'], { encoding: 'utf8' });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command 'lst'[\s\S]*Did you mean list\?/);
-    const list = spawnSync(process.execPath, [join(out, 'totp-token.mjs'), 'list', '--port', 'tcp://127.0.0.1:1'], { encoding: 'utf8' });
+    const list = spawnSync(process.execPath, [join(out, 'totp-token.cjs'), 'list', '--port', 'tcp://127.0.0.1:1'], { encoding: 'utf8' });
     expect(list.status).toBe(3);
     expect(list.stderr).toMatch(/cannot connect to tcp:\/\/127\.0\.0\.1:1/);
   });
