@@ -23,7 +23,7 @@ export const LAZY_ONLY: { what: string; match: RegExp; allow: string[] }[] = [
   { what: 'zlib (used by PNG)', match: /^(node:)?zlib$/, allow: [] },
   { what: 'the AWS SDK', match: /^@aws-sdk\//, allow: [] },
   { what: 'johnny-five', match: /(^|\/)node_modules\/johnny-five\/|^johnny-five$/, allow: [] },
-  { what: 'serialport (a native addon)', match: /^serialport$|^@serialport\//, allow: [] },
+  { what: 'serialport (a native addon)', match: /^serialport$|^@serialport\/|node_modules\/(@serialport|serialport)\//, allow: [] },
   // The host shares only the node:crypto hashes with the Node ports.
   { what: 'the simulator (firmware/)', match: /^firmware\/(?!ports\/node\/node-hashes\.ts$)/, allow: ['sim', 'demo'] },
   { what: 'the firmware bundler (esbuild)', match: /^esbuild$|node_modules\/esbuild\//, allow: [] },
@@ -42,10 +42,13 @@ function outputFor(meta: Metafile, entry: string): Metafile['outputs'][string] {
   return out;
 }
 
-/** The inputs of the given outputs and the externals they load at once (not by dynamic import). */
-function loadsOf(outputs: Metafile['outputs'][string][]): CommandLoad {
-  const inputs = outputs.flatMap((o) => Object.keys(o.inputs));
-  const externals = outputs.flatMap((o) => o.imports.filter((i) => i.external && i.kind !== 'dynamic-import').map((i) => i.path));
+/**
+ * The inputs of the given outputs and the externals those inputs import other than
+ * by import() (read from the inputs: in the CommonJS output every import() is a require()).
+ */
+function loadsOf(outputs: [Metafile, Metafile['outputs'][string]][]): CommandLoad {
+  const inputs = outputs.flatMap(([, o]) => Object.keys(o.inputs));
+  const externals = outputs.flatMap(([meta, o]) => Object.keys(o.inputs).flatMap((i) => (meta.inputs[i]?.imports ?? []).filter((r) => r.external && r.kind !== 'dynamic-import' && !r.path.startsWith('<')).map((r) => r.path)));
   return { inputs: [...new Set(inputs)].sort(), externals: [...new Set(externals)].sort() };
 }
 
@@ -55,9 +58,10 @@ function loadsOf(outputs: Metafile['outputs'][string][]): CommandLoad {
  * and the command's bundle).
  */
 export function commandLoads(bin: Metafile, commands: Metafile): Record<string, CommandLoad> {
-  const main = outputFor(bin, 'host/cli/main.ts');
-  const result: Record<string, CommandLoad> = { '--version': loadsOf([main]), '--help': loadsOf([main, outputFor(commands, 'cli-entry:cli-entry:help')]) };
-  for (const [name] of COMMANDS) result[name] = loadsOf([main, outputFor(commands, `cli-entry:cli-entry:${name}`)]);
+  const main: [Metafile, Metafile['outputs'][string]] = [bin, outputFor(bin, 'host/cli/main.ts')];
+  const bundle = (name: string): [Metafile, Metafile['outputs'][string]] => [commands, outputFor(commands, `cli-entry:cli-entry:${name}`)];
+  const result: Record<string, CommandLoad> = { '--version': loadsOf([main]), '--help': loadsOf([main, bundle('help')]) };
+  for (const [name] of COMMANDS) result[name] = loadsOf([main, bundle(name)]);
   return result;
 }
 
@@ -120,6 +124,12 @@ export function start(argv: string[], version: string) {
   };
 }
 
+/** serialport's addon loader finds the .node file from __dirname: it must run from node_modules, not a bundle. */
+const nativeAddonLoader: Plugin = {
+  name: 'serialport-native',
+  setup: (b) => void b.onResolve({ filter: /serialport-bindings(\.js)?$/ }, (args) => (args.importer.includes('@serialport/bindings-cpp') ? { path: '@serialport/bindings-cpp/dist/serialport-bindings.js', external: true } : undefined)),
+};
+
 const COMMON: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -128,9 +138,11 @@ const COMMON: BuildOptions = {
   // Less to parse at every start; identifiers kept so TOTP_TOKEN_DEBUG stack traces stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
-  // serialport loads a native addon; it stays a normal dependency.
   // @aws-sdk/client-iam (enroll --iam) is an optional peer, loaded only when used.
-  external: ['serialport', '@serialport/*', '@aws-sdk/*'],
+  external: ['serialport', '@aws-sdk/*'],
+  // serialport's JavaScript is bundled (into the lazy bundle of transport/serialport-node.ts) but for its native addon's loader.
+  // import() of the lazy bundles becomes require(): import() would start Node's ES module loader and scan the file for exports.
+  supported: { 'dynamic-import': false },
   // CommonJS has no import.meta: the few modules that find files from their own URL get the bundle's.
   define: { 'import.meta.url': '__bundle_url' },
   banner: { js: "var __bundle_url = require('node:url').pathToFileURL(__filename).href;" },
@@ -146,7 +158,7 @@ export async function buildCli(outDir = 'dist'): Promise<{ bin: Metafile; comman
       entryPoints: ['host/cli/main.ts'],
       outfile: join(outDir, 'totp-token.cjs'),
       define: { ...COMMON.define!, __TOTP_TOKEN_COMMAND_NAMES__: JSON.stringify(JSON.stringify(COMMANDS.map(([n]) => n))) },
-      plugins: [{ name: 'bundle-start', setup: (b) => void b.onResolve({ filter: /^\.\/start\.ts$/ }, (a) => ({ path: join(a.resolveDir, 'bundle-start.ts') })) }],
+      plugins: [nativeAddonLoader, { name: 'bundle-start', setup: (b) => void b.onResolve({ filter: /^\.\/start\.ts$/ }, (a) => ({ path: join(a.resolveDir, 'bundle-start.ts') })) }],
     })
   ).metafile!;
   // Callers (and tests) that run the old ES module path get the same CLI.
@@ -160,7 +172,7 @@ export async function buildCli(outDir = 'dist'): Promise<{ bin: Metafile; comman
       entryPoints: Object.fromEntries(['help', ...COMMANDS.map(([n]) => n)].map((n) => [n, `cli-entry:${n}`])),
       outdir: chunkDir,
       outExtension: { '.js': '.cjs' },
-      plugins: [commandEntries(summaries), lazyPlugin(lazy)],
+      plugins: [nativeAddonLoader, commandEntries(summaries), lazyPlugin(lazy)],
     })
   ).metafile!;
   const outputs = new Set(Object.keys(commands.outputs).map((p) => relative(chunkDir, p)));
@@ -168,7 +180,7 @@ export async function buildCli(outDir = 'dist'): Promise<{ bin: Metafile; comman
   for (const built = new Set<string>(); lazy.size > built.size; ) {
     const todo = [...lazy].filter(([name]) => !built.has(name));
     for (const [name] of todo) built.add(name);
-    const meta = (await build({ ...COMMON, entryPoints: Object.fromEntries(todo), outdir: chunkDir, outExtension: { '.js': '.cjs' }, plugins: [lazyPlugin(lazy)] })).metafile!;
+    const meta = (await build({ ...COMMON, entryPoints: Object.fromEntries(todo), outdir: chunkDir, outExtension: { '.js': '.cjs' }, plugins: [nativeAddonLoader, lazyPlugin(lazy)] })).metafile!;
     for (const p of Object.keys(meta.outputs)) outputs.add(relative(chunkDir, p));
   }
   // Files of an earlier build that this one no longer writes.

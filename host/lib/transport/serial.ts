@@ -1,9 +1,10 @@
 // Transport over a serial port (a USB CDC/UART device or a pty), 115200 8N1,
 // with serialport's own two halves: @serialport/stream (the Node stream) and
 // @serialport/bindings-cpp (the native addon), which is what the `serialport`
-// package's SerialPort class joins. Imported directly, and only when a port is
-// opened or listed: the `serialport` package itself also loads its ten parser
-// packages and a mock binding at every import, which a token link never uses.
+// package's SerialPort class joins (serialport-node.ts). Imported directly,
+// and only when a port is opened or listed: the `serialport` package itself
+// also loads its ten parser packages and a mock binding at every import,
+// which a token link never uses.
 import type { SerialPortStream } from '@serialport/stream';
 import type { AutoDetectTypes, OpenOptionsFromBinding, PortInfo } from '@serialport/bindings-cpp';
 import type { Transport } from './transport.ts';
@@ -17,7 +18,7 @@ export interface SerialApi {
 
 export async function loadSerialPort(): Promise<SerialApi> {
   try {
-    const [{ SerialPortStream }, { autoDetect }] = await Promise.all([import('@serialport/stream'), import('@serialport/bindings-cpp')]);
+    const { SerialPortStream, autoDetect } = await import('./serialport-node.ts');
     // As serialport's SerialPort does (serialport/dist/serialport.js): the platform's binding, passed to every stream.
     const binding = autoDetect();
     return { list: () => binding.list(), create: (options) => new SerialPortStream({ binding, ...options }) };
