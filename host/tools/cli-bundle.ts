@@ -2,6 +2,7 @@
 // what its command runs and Node never starts its ES module loader:
 //   dist/totp-token.cjs      the bin: --version, then picks the command's bundle
 //   dist/cli/<name>.cjs      commander, the program and one command (help.cjs: none)
+//   dist/cli/<name>.cjs.v8cache  V8's code cache of that bundle after a run of its --help
 //   dist/cli/lazy-*.cjs      what actions import dynamically (QR, PNG, the simulator...)
 //   dist/totp-token.mjs      the same CLI for callers that name the old ES module path
 // (Measured on Node 20: a split ES module build of `list` cost ~15 ms more CPU
@@ -9,7 +10,8 @@
 // From esbuild's metafiles it works out which modules each command loads
 // before its action runs, and the build fails if one reaches a heavy module
 // statically (LAZY_ONLY below).
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { BuildOptions, Metafile, Plugin } from 'esbuild';
@@ -185,6 +187,17 @@ export async function buildCli(outDir = 'dist'): Promise<{ bin: Metafile; comman
   }
   // Files of an earlier build that this one no longer writes.
   for (const name of readdirSync(chunkDir)) if (!outputs.has(name)) rmSync(join(chunkDir, name), { force: true });
+  // V8 code caches for the command bundles, each from a run of its --help (in parallel: one process per bundle).
+  await Promise.all(
+    ['help', ...COMMANDS.map(([n]) => n)].map(
+      (name) =>
+        new Promise<void>((done, fail) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'host/tools/code-cache-child.ts'), join(chunkDir, `${name}.cjs`), name], { stdio: 'ignore' });
+          child.once('error', fail);
+          child.once('exit', (code) => (code === 0 && existsSync(join(chunkDir, `${name}.cjs.v8cache`)) ? done() : fail(new Error(`no code cache for ${name}.cjs (exit ${code})`))));
+        }),
+    ),
+  );
   const loads = commandLoads(bin, commands);
   const bad = lazyViolations(loads);
   if (bad.length) throw new Error(`CLI bundle: a command loads a heavy module at start:\n  ${bad.join('\n  ')}`);

@@ -42,7 +42,8 @@ describe('what each CLI command loads before its action runs', () => {
 
   it('--version: the bin alone, nothing from host/lib, no package', () => {
     expect(loads['--version'].inputs).toEqual(['host/cli/argv.ts', 'host/cli/bundle-start.ts', 'host/cli/main.ts', 'package.json']);
-    expect(loads['--version'].externals).toEqual([]);
+    // Builtins the bin uses to load a command bundle with its code cache; no package, no net, no child_process.
+    expect(loads['--version'].externals).toEqual(['node:fs', 'node:module', 'node:path', 'node:vm']);
   });
 
   it('--help: commander and the command table, no host library, no device code', () => {
@@ -80,6 +81,15 @@ describe('what each CLI command loads before its action runs', () => {
     // Commander wraps to the terminal width, 80 columns when stdout is not one (as in the child): the same for both.
     full.configureOutput({ getOutHelpWidth: () => 80 });
     expect(r.stdout).toBe(full.helpInformation());
+  });
+
+  it('each command bundle has a V8 code cache that this Node accepts', () => {
+    for (const name of ['help', ...COMMANDS.map(([n]) => n)]) {
+      const file = join(out, 'cli', `${name}.cjs`);
+      // In a plain node: V8 rejects a cache made under other flags, and vitest's workers may run with some.
+      const check = `const fs=require('fs'),vm=require('vm'),M=require('module');const s=new vm.Script(M.wrap(fs.readFileSync(${JSON.stringify(file)},'utf8')),{cachedData:fs.readFileSync(${JSON.stringify(file + '.v8cache')})});process.stdout.write(String(s.cachedDataRejected))`;
+      expect(spawnSync(process.execPath, ['-e', check], { encoding: 'utf8' }).stdout, name).toBe('false');
+    }
   });
 
   it('--version prints the version and a command runs through its own bundle (and the old .mjs path)', () => {
