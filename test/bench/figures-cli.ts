@@ -4,9 +4,10 @@
 // Runs are interleaved round-robin, so load from other processes spreads over
 // every command alike; each figure is a median with its spread (min..p90).
 // CLI_BENCH_RUNS sets the rounds (default 21); CLI_BENCH_BEFORE=path/to/old.mjs
-// times an older build in the same run, for before/after figures.
+// times an older build in the same run, for before/after figures. `list` is also
+// timed without the bundles' V8 code caches, to show what they save.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
@@ -73,11 +74,18 @@ export async function startupFigures(runs = Number(process.env.CLI_BENCH_RUNS) |
   const pty = hasSocat() ? await simWithAccount('pty', join(stateDir, 'pty')) : undefined;
   const cases: [string, string, string[]][] = [['node -e 0', process.execPath, ['-e', '0']]];
   if (spawnSync('ykman', ['--version'], { stdio: 'ignore' }).status === 0) cases.push(['ykman --version', 'ykman', ['--version']]);
+  // The same build without its V8 code caches (a copy inside dist/, so packages still resolve): what the caches save.
+  const noCache = join('dist', '.bench-no-code-cache');
+  rmSync(noCache, { recursive: true, force: true });
+  mkdirSync(join(noCache, 'cli'), { recursive: true });
+  copyFileSync(BUNDLE, join(noCache, 'totp-token.cjs'));
+  for (const f of readdirSync('dist/cli')) if (f.endsWith('.cjs')) copyFileSync(join('dist/cli', f), join(noCache, 'cli', f));
   for (const [prefix, file] of builds) {
     cases.push([`${prefix}totp-token --version`, process.execPath, [file, '--version']]);
     cases.push([`${prefix}totp-token --help`, process.execPath, [file, '--help']]);
     cases.push([`${prefix}totp-token list (tcp)`, process.execPath, [file, 'list', '--port', tcp.address]]);
     if (pty) cases.push([`${prefix}totp-token list (pty)`, process.execPath, [file, 'list', '--port', pty.address]]);
+    if (!prefix) cases.push(['totp-token list (tcp), no code cache', process.execPath, [join(noCache, 'totp-token.cjs'), 'list', '--port', tcp.address]]);
   }
   const times = cases.map((): number[] => []);
   const cpu = cases.map((): number[] => []);
@@ -96,6 +104,7 @@ export async function startupFigures(runs = Number(process.env.CLI_BENCH_RUNS) |
     await tcp.close();
     await pty?.close();
     rmSync(stateDir, { recursive: true, force: true });
+    rmSync(noCache, { recursive: true, force: true });
   }
   return { figures: cases.map(([label], i) => summarize(label, times[i], cpu[i])), failures };
 }
@@ -109,7 +118,7 @@ export async function printFigures(section: (t: string) => void): Promise<void> 
   for (const f of figures) {
     const ratios = [ratio(f, node)];
     if (ykman && f !== ykman && f.label.endsWith('--version')) ratios.push(ratio(f, ykman));
-    console.log(`${f.label.padEnd(32)} ${f.medianMs.toFixed(1).padStart(6)} ms (${f.minMs.toFixed(1)}..${f.p90Ms.toFixed(1)})  CPU ${f.cpuMedianMs.toFixed(0).padStart(3)} ms  ${ratios.join(', ')}`);
+    console.log(`${f.label.padEnd(37)} ${f.medianMs.toFixed(1).padStart(6)} ms (${f.minMs.toFixed(1)}..${f.p90Ms.toFixed(1)})  CPU ${f.cpuMedianMs.toFixed(0).padStart(3)} ms  ${ratios.join(', ')}`);
   }
   if (!ykman) console.log('(ykman not installed: no anchor figure; apt-get install yubikey-manager)');
   for (const f of [...new Set(failures)]) console.log(`FAILED: ${f}`);
