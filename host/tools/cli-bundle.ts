@@ -187,16 +187,18 @@ export async function buildCli(outDir = 'dist'): Promise<{ bin: Metafile; comman
   }
   // Files of an earlier build that this one no longer writes.
   for (const name of readdirSync(chunkDir)) if (!outputs.has(name)) rmSync(join(chunkDir, name), { force: true });
-  // V8 code caches for the command bundles, each from a run of its --help (in parallel: one process per bundle).
+  // V8 code caches for the command bundles, each from a run of its --help (one process per bundle, four at a time).
+  const cacheOne = (name: string): Promise<void> =>
+    new Promise<void>((done, fail) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'host/tools/code-cache-child.ts'), join(chunkDir, `${name}.cjs`), name], { stdio: 'ignore' });
+      child.once('error', fail);
+      child.once('exit', (code) => (code === 0 && existsSync(join(chunkDir, `${name}.cjs.v8cache`)) ? done() : fail(new Error(`no code cache for ${name}.cjs (exit ${code})`))));
+    });
+  const queue = ['help', ...COMMANDS.map(([n]) => n)];
   await Promise.all(
-    ['help', ...COMMANDS.map(([n]) => n)].map(
-      (name) =>
-        new Promise<void>((done, fail) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'host/tools/code-cache-child.ts'), join(chunkDir, `${name}.cjs`), name], { stdio: 'ignore' });
-          child.once('error', fail);
-          child.once('exit', (code) => (code === 0 && existsSync(join(chunkDir, `${name}.cjs.v8cache`)) ? done() : fail(new Error(`no code cache for ${name}.cjs (exit ${code})`))));
-        }),
-    ),
+    [1, 2, 3, 4].map(async () => {
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) await cacheOne(name);
+    }),
   );
   const loads = commandLoads(bin, commands);
   const bad = lazyViolations(loads);
