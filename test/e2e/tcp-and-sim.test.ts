@@ -60,7 +60,7 @@ describe('totp-token sim', () => {
     simProc.child.stdin!.write('status\nquit\n');
     const r = await simProc.done;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\{"pending":null\}/);
+    expect(r.stdout).toMatch(/\{"pending":null,"shown":\{"lines":\[/);
     expect(existsSync(png)).toBe(true);
   });
 });
