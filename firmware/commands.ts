@@ -1,6 +1,7 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
-import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_SECRET, PROTOCOL_VERSION } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_SECRET, MIN_SECRET, PROTOCOL_VERSION } from '../protocol/messages.ts';
+import { quote } from './ui/screen.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
 import { refuse } from './refuse.ts';
 import { say } from '../protocol/say.ts';
@@ -116,18 +117,20 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return f;
   }
 
+  /** What HELLO tells an open session, and UNLOCK once it opened one. */
+  function info(f: Fields): Fields {
+    f.algorithms = algorithmMask(board.algorithms);
+    f.slotsTotal = board.maxAccounts;
+    f.slotsFree = board.maxAccounts - store.list().length;
+    f.maxBody = MAX_BODY;
+    return clockFields(f);
+  }
+
   function hello(): Outcome {
-    const f: Fields = {
-      protocol: PROTOCOL_VERSION,
-      firmware: FIRMWARE_VERSION,
-      board: board.id,
-      algorithms: algorithmMask(board.algorithms),
-      slotsTotal: board.maxAccounts,
-      slotsFree: board.maxAccounts - store.list().length,
-      maxBody: MAX_BODY,
-    };
+    const f: Fields = { protocol: PROTOCOL_VERSION, firmware: FIRMWARE_VERSION, board: board.id };
     access.hello(f);
-    return { fields: clockFields(f) };
+    // Locked: only what unlocking needs; the account count and the time wait for UNLOCK.
+    return { fields: f.locked ? f : info(f) };
   }
 
   function timeSet(fields: Fields): Outcome {
@@ -162,7 +165,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     if (!ALGORITHM_NAMES[algorithm]) badRequest(say('unknown algorithm number %', algorithm));
     if (digits < 6 || digits > 10) badRequest(say('digits must be 6..10, got %', digits));
     if (period < 1 || period > 86400) badRequest(say('period must be 1..86400 s, got %', period));
-    if (secret.length < 1) badRequest(say('secret must be 1..% bytes', MAX_SECRET)); // at most MAX_SECRET: the codec's field limit
+    // At least 80 bits: KEY_CHECK needs no button, so a short seed could be found from its check value.
+    if (secret.length < MIN_SECRET) badRequest(say('secret is % bytes; it must be % to % (80 bits at least)', secret.length, MIN_SECRET, MAX_SECRET));
     const account: Account = { name: name, issuer: issuer, algorithm: algorithm, digits: digits, period: period, secret: secret };
     const hash = hashFor(account); // UNSUPPORTED_ALGORITHM unless this board computes it
     mustBeNew(name);
@@ -175,7 +179,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function remove(fields: Fields): Outcome {
     const account = mustFind(fields);
-    return confirmFirst('remove ' + account.name, () => {
+    return confirmFirst('remove ' + quote(account.name), () => {
       store.commit(store.list().filter((a) => a !== account));
       account.secret.fill(0);
       onChange();
@@ -195,8 +199,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     };
     // The button, with both names shown: codes are asked for by name, so a
     // silent rename could make "send code: bank" send another account's code.
-    const issuerPart = newIssuer === undefined ? '' : ', issuer "' + newIssuer + '"';
-    return confirmFirst('rename "' + account.name + '" to "' + newName + '"' + issuerPart, () => {
+    const issuerPart = newIssuer === undefined ? '' : ', issuer ' + quote(newIssuer);
+    return confirmFirst('rename ' + quote(account.name) + ' to ' + quote(newName) + issuerPart, () => {
       store.commit(store.list().map((a) => (a === account ? renamed : a)));
       onChange();
       return summary(renamed);
@@ -225,7 +229,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   function code(fields: Fields): Outcome {
     const account = mustFind(fields);
     if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, say('clock not set; run: totp-token time sync'));
-    return confirmFirst('send code: ' + account.name, () => {
+    return confirmFirst('send code: ' + quote(account.name), () => {
       const now = ports.clock.nowMs();
       return { code: codeFor(account, now), secondsLeft: secondsLeft(Math.floor(now / 1000), account.period, 0) };
     });
@@ -258,7 +262,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     if (command === COMMANDS.WIPE) return wipe();
     if (command === COMMANDS.UNLOCK) {
       access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
-      return { fields: {} };
+      return { fields: info({}) };
     }
     if (command === COMMANDS.SET_PASSWORD) {
       const key = required(fields.accessKey, 'accessKey') as Uint8Array;

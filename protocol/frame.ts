@@ -55,8 +55,9 @@ export function createFrameReader(
       return;
     }
     const n = buf.length - 4;
-    if (n < 1) {
-      onFault(CORRUPT_FRAME);
+    if (n < 1 || n > MAX_BODY) {
+      buf.fill(0);
+      onFault(n < 1 ? CORRUPT_FRAME : LINE_TOO_LONG); // MAX_LINE's base64 rounding lets 601-602 bytes through
       return;
     }
     const want = getWord(buf, n);

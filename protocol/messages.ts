@@ -14,6 +14,8 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_NAME = 64;
 export const MAX_ISSUER = 32;
 export const MAX_SECRET = 64;
+/** Shortest seed accepted: 80 bits, what real services use at least (RFC 4226 asks 128); see KEY_CHECK in wire-protocol.md. */
+export const MIN_SECRET = 10;
 export const MAX_MESSAGE = 120;
 
 
@@ -22,6 +24,7 @@ function fieldTable(table: { [key: string]: string }): FieldSpec[] {
   const specs: FieldSpec[] = [];
   for (let i = 0; i < keys.length; i++) {
     const t = table[keys[i]];
+    if (!t) continue; // a tag reserved for a field another change adds
     specs.push({ tag: i + 1, key: keys[i], type: t[0] as FieldType, max: Number(t.substring(1)) });
   }
   return specs;
@@ -43,6 +46,8 @@ export const FIELDS: FieldSpec[] = fieldTable({
   timeoutS: 'u2', action: 't200', // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
   start: 'u2', total: 'u2', next: 'u2', syncedAtMs: 'u7', driftCentiPpm: 's7', errorMs: 'u7', challenge: 'b32', response: 'b32', salt: 'b32',
   locked: 'u1', accessKey: 'b64', iterations: 'u4',
+  r37: '', r38: '', r39: '', r40: '', r41: '', r42: '', // reserved (HOTP, storage health, clock)
+  session: 'b8',
 });
 
 
@@ -64,6 +69,7 @@ export const COMMANDS = {
   UNLOCK: 11,
   SET_PASSWORD: 12,
   CLEAR_PASSWORD: 13,
+  PING: 14,
 };
 
 export const STATUS_OK = 0;
@@ -88,6 +94,7 @@ export const ERRORS = {
   INTERNAL: 15,
   LOCKED: 16,
   WRONG_PASSWORD: 17,
+  NO_SESSION: 18,
 };
 
 export function errorName(code: number): string {

@@ -44,10 +44,20 @@ export function drawCode(canvas: Canvas, v: CodeView): void {
   canvas.flip();
 }
 
+/** Text already made of what the font draws (confirmations are built with quote()); anything else as '?'. */
+function drawable(text: string): string {
+  let s = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    s += c >= 32 && c < 127 ? text[i] : '?';
+  }
+  return s;
+}
+
 /** Lines of text, one per row (cellH + 2 pixels apart), each cut to the width. */
 export function drawMessage(canvas: Canvas, lines: string[]): void {
   canvas.clear();
-  for (let i = 0; i < lines.length; i++) canvas.text(0, i * (canvas.cellH + 2), fitText(canvas, printable(lines[i]), 1), 1);
+  for (let i = 0; i < lines.length; i++) canvas.text(0, i * (canvas.cellH + 2), fitText(canvas, drawable(lines[i]), 1), 1);
   canvas.flip();
 }
 
@@ -68,20 +78,28 @@ export function drawConfirm(canvas: Canvas, action: string, hint: string, second
 /** Text cut into rows that fit the width, at most `rows` of them; the last ends in '~' if text is left over. */
 export function wrapText(canvas: Canvas, text: string, rows: number): string[] {
   const perLine = Math.floor(canvas.width / canvas.cellW);
-  const s = printable(text);
+  const s = drawable(text);
   const lines: string[] = [];
   for (let i = 0; i < s.length && lines.length < rows; i += perLine) lines.push(s.substring(i, i + perLine));
   if (s.length > rows * perLine) lines[rows - 1] = lines[rows - 1].substring(0, perLine - 1) + '~';
   return lines;
 }
 
-/** Names are UTF-8 byte strings; the 6x8 font has ASCII only, so others show as '?'. */
+/**
+ * A name as the display shows it. Names are byte strings (UTF-8 usually) and
+ * the font has ASCII only, so every other byte shows as \xHH and a backslash
+ * as \\: two different names never draw alike ("bank" and "bank\x80").
+ */
 export function printable(text: string): string {
   let s = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80 && c < 0xc0) continue; // UTF-8 continuation byte: one '?' per character
-    s += c >= 32 && c < 127 ? text[i] : '?';
+    s += c === 92 ? '\\\\' : c >= 32 && c < 127 ? text[i] : '\\x' + (c < 16 ? '0' : '') + c.toString(16).toUpperCase();
   }
   return s;
+}
+
+/** A name inside a confirmation text: escaped, quoted, its own quotes as \", so no name can close the quote early. */
+export function quote(name: string): string {
+  return '"' + printable(name).split('"').join('\\"') + '"';
 }
