@@ -55,15 +55,15 @@ export function createFrameReader(
       return;
     }
     const n = buf.length - 4;
-    if (n < 1 || n > MAX_BODY) {
-      buf.fill(0);
-      onFault(n < 1 ? CORRUPT_FRAME : LINE_TOO_LONG); // MAX_LINE's base64 rounding lets 601-602 bytes through
+    if (n < 1) {
+      onFault(CORRUPT_FRAME);
       return;
     }
     const want = getWord(buf, n);
     const body = new Uint8Array(buf.subarray(0, n));
     buf.fill(0);
     if (crc32(body) !== want) onFault(CORRUPT_FRAME);
+    else if (n > MAX_BODY) onFault(LINE_TOO_LONG); // MAX_LINE's base64 rounding lets bodies of 601-602 bytes through
     else onFrame(body);
   }
 
