@@ -90,8 +90,8 @@ async function xsTarget(): Promise<Target> {
         },
       };
     },
-    press: async (role) => void (await token.press(role)),
-    sleep: async (ms) => void (await token.tick(ms)),
+    press: async (role) => void (await token.press(role, true)), // the attacker pings for itself
+    sleep: async (ms) => void (await token.tick(ms, true)),
     screen: async () => {
       const d = await token.display();
       return fingerprint(d.width, d.height, d.pixel, 10);
