@@ -164,8 +164,12 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       }
       // Reply first: if the WAITING reply cannot be sent, nothing may stay armed for the button.
       link.reply(req.id, STATUS_WAITING, { action: out.confirm.substring(0, 200), timeoutS: Math.ceil(presenceMs / 1000) });
-      const now = ports.clock.nowMs();
-      pending = { id: req.id, action: out.confirm, shownMs: now, deadlineMs: now + presenceMs, run: out.then };
+      const p: PendingConfirm = { id: req.id, action: out.confirm, settled: false, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
+      pending = p;
+      // A timer, not the clock: time the host may have set, or a test holds still, must not shorten it.
+      ports.timers.setTimeout(() => {
+        p.settled = true;
+      }, SETTLE_MS);
       render();
     } catch (e) {
       faultFrom(req.id, e);
@@ -182,7 +186,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       }
       const p = pending;
       // Too soon after the screen changed: the user may have meant what it showed a moment ago.
-      if (ports.clock.nowMs() - p.shownMs < SETTLE_MS) return;
+      if (!p.settled) return;
       try {
         finishPending(p.run());
       } catch (e) {

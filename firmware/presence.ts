@@ -12,8 +12,8 @@ export const SESSION_IDLE_TICKS = 10;
 export interface PendingConfirm {
   id: number;
   action: string;
-  /** When the screen started showing it (the app's clock). */
-  shownMs: number;
+  /** The screen has shown it for SETTLE_MS: a press counts. */
+  settled: boolean;
   deadlineMs: number;
   run: () => Fields;
 }

@@ -87,6 +87,15 @@ export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorit
   let onData: (s: string) => void = () => {};
   let button: (r: ButtonRole) => void = () => {};
   let interval: (() => void) | null = null;
+  // setTimeout on the fake's own elapsed time (not its clock, which TIME_SET moves): press() and tick() run what is due.
+  let elapsed = 0;
+  let timeouts: { at: number; fn: () => void }[] = [];
+  const advance = (ms: number) => {
+    elapsed += ms;
+    const due = timeouts.filter((t) => t.at <= elapsed);
+    timeouts = timeouts.filter((t) => t.at > elapsed);
+    for (const t of due) t.fn();
+  };
   let session: Uint8Array | undefined;
   const reader = createFrameReader(
     REPLY_MARKER,
@@ -112,7 +121,17 @@ export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorit
       canvas: fb,
       storage,
       clock: { nowMs: () => clock.now, setMs: (ms) => ((clock.now = ms), (clock.set = true)), isSet: () => clock.set },
-      timers: { setInterval: (fn) => (interval = fn), setTimeout: () => 0, clearTimeout: () => {} },
+      timers: {
+        setInterval: (fn) => (interval = fn),
+        setTimeout: (fn, ms) => {
+          const t = { at: elapsed + ms, fn };
+          timeouts.push(t);
+          return t;
+        },
+        clearTimeout: (t) => {
+          timeouts = timeouts.filter((x) => x !== t);
+        },
+      },
       hashes: nodeHashes(),
       onButton: (h) => (button = h),
       random: (n) => new Uint8Array(randomBytes(n)),
@@ -148,7 +167,10 @@ export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorit
     },
     press(role) {
       const from = replies.length;
-      if (role === 'confirm') clock.now += SETTLE_MS;
+      if (role === 'confirm') {
+        clock.now += SETTLE_MS;
+        advance(SETTLE_MS);
+      }
       button(role);
       if (opts.hostPings !== false) token.ping();
       return drain(from);
@@ -157,6 +179,7 @@ export function fakeToken(opts: { storage?: SteppedStorage; algorithms?: Algorit
       const from = replies.length;
       for (let t = 0; t < ms; t += 1000) {
         clock.now += 1000;
+        advance(1000);
         interval?.();
         if (!silent && opts.hostPings !== false) token.ping();
       }
