@@ -139,8 +139,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     if (ready) {
       const r = ready;
       ready = null;
-      if (r.status === STATUS_OK) link.reply(r.id, STATUS_OK, r.fields);
-      else link.fault(r.id, r.status, r.fields.message as string);
+      link.reply(r.id, r.status, r.fields); // a denial's message is already within the field's limit
     }
     if (req.command === COMMANDS.PING) {
       link.reply(req.id, STATUS_OK, {});

@@ -19,13 +19,13 @@ export const MIN_SECRET = 10;
 export const MAX_MESSAGE = 120;
 
 
-function fieldTable(table: { [key: string]: string }): FieldSpec[] {
+/** Specs for `table`'s keys, tagged from `after` + 1 in the order written. */
+function fieldTable(table: { [key: string]: string }, after: number): FieldSpec[] {
   const keys = Object.keys(table);
   const specs: FieldSpec[] = [];
   for (let i = 0; i < keys.length; i++) {
     const t = table[keys[i]];
-    if (!t) continue; // a tag reserved for a field another change adds
-    specs.push({ tag: i + 1, key: keys[i], type: t[0] as FieldType, max: Number(t.substring(1)) });
+    specs.push({ tag: after + i + 1, key: keys[i], type: t[0] as FieldType, max: Number(t.substring(1)) });
   }
   return specs;
 }
@@ -46,9 +46,10 @@ export const FIELDS: FieldSpec[] = fieldTable({
   timeoutS: 'u2', action: 't200', // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
   start: 'u2', total: 'u2', next: 'u2', syncedAtMs: 'u7', driftCentiPpm: 's7', errorMs: 'u7', challenge: 'b32', response: 'b32', salt: 'b32',
   locked: 'u1', accessKey: 'b64', iterations: 'u4',
-  r37: '', r38: '', r39: '', r40: '', r41: '', r42: '', // reserved (HOTP, storage health, clock)
-  session: 'b8',
-});
+}, 0).concat(
+  // 37-42 are reserved (HOTP, storage health, clock); sessions from 43.
+  fieldTable({ session: 'b8' }, 42),
+);
 
 
 /** An account's fields (tags 1-5), the items of LIST's 'account'. */

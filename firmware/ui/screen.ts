@@ -44,20 +44,10 @@ export function drawCode(canvas: Canvas, v: CodeView): void {
   canvas.flip();
 }
 
-/** Text already made of what the font draws (confirmations are built with quote()); anything else as '?'. */
-function drawable(text: string): string {
-  let s = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    s += c >= 32 && c < 127 ? text[i] : '?';
-  }
-  return s;
-}
-
 /** Lines of text, one per row (cellH + 2 pixels apart), each cut to the width. */
 export function drawMessage(canvas: Canvas, lines: string[]): void {
   canvas.clear();
-  for (let i = 0; i < lines.length; i++) canvas.text(0, i * (canvas.cellH + 2), fitText(canvas, drawable(lines[i]), 1), 1);
+  for (let i = 0; i < lines.length; i++) canvas.text(0, i * (canvas.cellH + 2), fitText(canvas, lines[i], 1), 1);
   canvas.flip();
 }
 
@@ -78,7 +68,7 @@ export function drawConfirm(canvas: Canvas, action: string, hint: string, second
 /** Text cut into rows that fit the width, at most `rows` of them; the last ends in '~' if text is left over. */
 export function wrapText(canvas: Canvas, text: string, rows: number): string[] {
   const perLine = Math.floor(canvas.width / canvas.cellW);
-  const s = drawable(text);
+  const s = text;
   const lines: string[] = [];
   for (let i = 0; i < s.length && lines.length < rows; i += perLine) lines.push(s.substring(i, i + perLine));
   if (s.length > rows * perLine) lines[rows - 1] = lines[rows - 1].substring(0, perLine - 1) + '~';
@@ -87,19 +77,20 @@ export function wrapText(canvas: Canvas, text: string, rows: number): string[] {
 
 /**
  * A name as the display shows it. Names are byte strings (UTF-8 usually) and
- * the font has ASCII only, so every other byte shows as \xHH and a backslash
- * as \\: two different names never draw alike ("bank" and "bank\x80").
+ * the font has ASCII only: every other byte, and the quote and backslash that
+ * confirmation texts use, show as \xHH. So two names never draw alike ("bank"
+ * and "bank\x80"), and a quoted name cannot close its quote early.
  */
 export function printable(text: string): string {
   let s = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    s += c === 92 ? '\\\\' : c >= 32 && c < 127 ? text[i] : '\\x' + (c < 16 ? '0' : '') + c.toString(16).toUpperCase();
+    s += c >= 32 && c < 127 && c !== 34 && c !== 92 ? text[i] : '\\x' + (c < 16 ? '0' : '') + c.toString(16).toUpperCase();
   }
   return s;
 }
 
-/** A name inside a confirmation text: escaped, quoted, its own quotes as \", so no name can close the quote early. */
+/** A name inside a confirmation text (which is then all printable ASCII, drawn as it is). */
 export function quote(name: string): string {
-  return '"' + printable(name).split('"').join('\\"') + '"';
+  return '"' + printable(name) + '"';
 }
