@@ -106,6 +106,20 @@ describe('token app commands', () => {
     expect(names(t)).toEqual(['a']);
   });
 
+  it('a silent session ends after 10 s: its pending WIPE is dropped unanswered and its id opens nothing', () => {
+    const t = fakeToken();
+    t.send(COMMANDS.ADD, addFields('a'));
+    expect(t.send(COMMANDS.WIPE, {})[0].status).toBe(STATUS_WAITING);
+    expect(t.tick(9000, true)).toEqual([]);
+    expect(t.app.pendingAction()).toMatch(/WIPE/); // 9 s of silence: still waiting
+    t.tick(3000, true);
+    expect(t.app.pendingAction()).toBeNull();
+    expect(t.press('confirm').map((r) => r.status)).toEqual([ERRORS.NO_SESSION]); // only the host's ping, refused
+    expect(t.send(COMMANDS.LIST, {})[0].status).toBe(ERRORS.NO_SESSION);
+    t.send(COMMANDS.HELLO, {});
+    expect(names(t)).toEqual(['a']);
+  });
+
   it('WIPE and REMOVE happen only after the press', () => {
     const t = fakeToken();
     t.send(COMMANDS.ADD, addFields('a'));
