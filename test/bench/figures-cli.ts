@@ -109,7 +109,7 @@ export async function startupFigures(runs = Number(process.env.CLI_BENCH_RUNS) |
   return { figures: cases.map(([label], i) => summarize(label, times[i], cpu[i])), failures };
 }
 
-export async function printFigures(section: (t: string) => void): Promise<void> {
+export async function printFigures(section: (t: string) => void, figure: (name: string, value: string) => void = () => {}): Promise<void> {
   const { figures, failures } = await startupFigures();
   section(`CLI start-up: wall time per run, median (min..p90), and CPU time (user+sys), over ${figures[0].runs} interleaved runs`);
   const node = figures[0];
@@ -119,6 +119,7 @@ export async function printFigures(section: (t: string) => void): Promise<void> 
     const ratios = [ratio(f, node)];
     if (ykman && f !== ykman && f.label.endsWith('--version')) ratios.push(ratio(f, ykman));
     console.log(`${f.label.padEnd(37)} ${f.medianMs.toFixed(1).padStart(6)} ms (${f.minMs.toFixed(1)}..${f.p90Ms.toFixed(1)})  CPU ${f.cpuMedianMs.toFixed(0).padStart(3)} ms  ${ratios.join(', ')}`);
+    figure(`CLI start-up: ${f.label}`, `${f.medianMs.toFixed(1)} ms median, ${ratios.join(', ')}`);
   }
   if (!ykman) console.log('(ykman not installed: no anchor figure; apt-get install yubikey-manager)');
   for (const f of [...new Set(failures)]) console.log(`FAILED: ${f}`);
