@@ -1,6 +1,6 @@
 // The token app: the same on every board. It owns the accounts, the clock
 // rules, the screen and the command handler; the port gives it the hardware.
-import { COMMANDS, ERRORS, STATUS_OK, STATUS_WAITING } from '../protocol/messages.ts';
+import { COMMANDS, ERRORS, MAX_MESSAGE, STATUS_OK, STATUS_WAITING } from '../protocol/messages.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { Request } from '../protocol/messages.ts';
 import { timeStep, secondsLeft } from '../protocol/totp.ts';
@@ -12,8 +12,9 @@ import { createAccessControl } from './access.ts';
 import type { Hash } from '../protocol/hash.ts';
 import { createHandler } from './commands.ts';
 import { openDeviceLink } from './link.ts';
-import { PRESENCE_TIMEOUT_MS } from './presence.ts';
-import type { PendingConfirm } from './presence.ts';
+import { PRESENCE_TIMEOUT_MS, SESSION_IDLE_TICKS, SETTLE_MS } from './presence.ts';
+import type { Outcome, PendingConfirm } from './presence.ts';
+import { equalBytes } from '../protocol/bytes.ts';
 import type { ButtonRole, Ports } from './ports.ts';
 import { drawCode, drawConfirm, drawMessage } from './ui/screen.ts';
 import { drawHotp, HOTP_SHOW_MS } from './ui/hotp-screen.ts';
@@ -24,7 +25,7 @@ import type { Refusal } from './refuse.ts';
 export interface TokenApp {
   /** Redraw now (ports call it on their tick; the app also redraws on changes). */
   render(): void;
-  /** The USB link went away: drop any request waiting for the button. */
+  /** The USB link went away (or a new host connected): the session ends, locked, its requests dropped. */
   linkClosed(): void;
   /** What the display asks to confirm, if anything (for tests and the simulator's status line). */
   pendingAction(): string | null;
@@ -42,6 +43,12 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   const store = openAccountStore(storage, ports.board.maxAccounts);
   let selected = 0;
   let pending: PendingConfirm | null = null;
+  // The host session (wire-protocol.md, "Sessions"): HELLO opens one with a
+  // random id; every other request must carry it. An unlock and a
+  // confirmation belong to it and end with it.
+  let session: Uint8Array | null = null;
+  let quiet = 0; // ticks since the session's last frame
+  let ready: Outcome | null = null; // a confirmation's outcome, waiting for its session to collect it
   let cache = { key: '', code: '' };
   let hotpShown: HotpShown | null = null;
 
@@ -109,21 +116,50 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     link.fault(id, err.status || ERRORS.INTERNAL, String(err.message));
   }
 
-  /** End the confirmation: reply with the command's fields, or fault with `denied` (a status from ERRORS) and its message. */
+  /**
+   * End the confirmation with the command's fields, or `denied` (a status
+   * from ERRORS) and its message. The outcome is not sent now: whoever holds
+   * the link at the moment of the press may be another host. It waits for
+   * the next frame of the session that asked (the host pings while it
+   * waits), and dies with that session.
+   */
   function finishPending(fields: Fields, denied?: number): void {
     const p = pending as PendingConfirm;
     pending = null;
-    if (denied) link.fault(p.id, denied, fields.message as string);
-    else link.reply(p.id, STATUS_OK, fields);
+    ready = { id: p.id, status: denied || STATUS_OK, fields: fields };
+    render();
+  }
+
+  /** The session ends: locked, its confirmation and any outcome dropped unsent. */
+  function endSession(): void {
+    session = null;
+    pending = null;
+    ready = null;
+    access.lock();
     render();
   }
 
   function onRequest(req: Request): void {
-    if (pending && req.command === COMMANDS.HELLO) {
-      // Every host session starts with HELLO: a host that went away (unplugged,
-      // killed) must not leave a confirmation armed for the next one.
-      finishPending({ message: say('cancelled: a new host session started') }, ERRORS.PRESENCE_DENIED);
-    } else if (pending) {
+    if (req.command === COMMANDS.HELLO) {
+      // A new session: a host that went away (unplugged, killed) or the one
+      // before must not leave an unlock or a confirmation for this one.
+      endSession();
+      session = ports.random(8);
+    } else if (!session || !(req.fields.session && equalBytes(req.fields.session as Uint8Array, session))) {
+      link.fault(req.id, ERRORS.NO_SESSION, say('not in this session: send HELLO, then its session id with each request'));
+      return;
+    }
+    quiet = 0;
+    if (ready) {
+      const r = ready;
+      ready = null;
+      link.reply(r.id, r.status, r.fields); // a denial's message is already within the field's limit
+    }
+    if (req.command === COMMANDS.PING) {
+      link.reply(req.id, STATUS_OK, {});
+      return;
+    }
+    if (pending) {
       // Not which action: that is for whoever is at the device, and the lock check has not run yet.
       link.fault(req.id, ERRORS.BUSY, say('another request is waiting for the button on the device'));
       return;
@@ -135,13 +171,19 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     }
     try {
       const out = handler.handle(req.command, req.fields);
+      if (req.command === COMMANDS.HELLO) out.fields.session = session;
       if (!out.confirm || !out.then) {
         link.reply(req.id, STATUS_OK, out.fields);
         return;
       }
       // Reply first: if the WAITING reply cannot be sent, nothing may stay armed for the button.
-      link.reply(req.id, STATUS_WAITING, { action: out.confirm, timeoutS: Math.ceil(presenceMs / 1000) });
-      pending = { id: req.id, action: out.confirm, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
+      link.reply(req.id, STATUS_WAITING, { action: out.confirm.substring(0, 200), timeoutS: Math.ceil(presenceMs / 1000) });
+      const p: PendingConfirm = { id: req.id, action: out.confirm, settled: false, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
+      pending = p;
+      // A timer, not the clock: time the host may have set, or a test holds still, must not shorten it.
+      ports.timers.setTimeout(() => {
+        p.settled = true;
+      }, SETTLE_MS);
       render();
     } catch (e) {
       faultFrom(req.id, e);
@@ -157,12 +199,13 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
         return;
       }
       const p = pending;
+      // Too soon after the screen changed: the user may have meant what it showed a moment ago.
+      if (!p.settled) return;
       try {
         finishPending(p.run());
       } catch (e) {
-        pending = null;
-        faultFrom(p.id, e);
-        render();
+        const err = e as Refusal;
+        finishPending({ message: String(err.message).substring(0, MAX_MESSAGE) }, err.status || ERRORS.INTERNAL);
       }
       return;
     }
@@ -189,6 +232,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
 
   ports.onButton(onButton);
   ports.timers.setInterval(() => {
+    if (session && ++quiet > SESSION_IDLE_TICKS) endSession(); // the host went silent: gone, or killed
     if (pending && ports.clock.nowMs() >= pending.deadlineMs) {
       finishPending({ message: say('nobody pressed the button within % s', Math.ceil(presenceMs / 1000)) }, ERRORS.PRESENCE_TIMEOUT);
       return;
@@ -199,11 +243,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
 
   return {
     render: render,
-    linkClosed: () => {
-      pending = null;
-      access.lock(); // an unlocked session must not outlive its host
-      render();
-    },
+    linkClosed: endSession,
     pendingAction: () => (pending ? pending.action : null),
   };
 }

@@ -1,7 +1,8 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
-import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_SECRET, PROTOCOL_VERSION, TYPE_HOTP } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_SECRET, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP } from '../protocol/messages.ts';
 import { hotpChecked, MAX_COUNTER } from '../protocol/hotp.ts';
+import { quote } from './ui/screen.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
 import { refuse } from './refuse.ts';
 import { say } from '../protocol/say.ts';
@@ -147,20 +148,22 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return f;
   }
 
+  /** What HELLO tells an open session, and UNLOCK once it opened one. */
+  function info(f: Fields): Fields {
+    f.algorithms = algorithmMask(board.algorithms);
+    f.slotsTotal = board.maxAccounts;
+    f.slotsFree = board.maxAccounts - store.list().length;
+    f.maxBody = MAX_BODY;
+    f.type = TYPE_HOTP; // the highest account type this firmware holds
+    f.storageHealth = (ports.storage as CheckedStorage).health();
+    return clockFields(f);
+  }
+
   function hello(): Outcome {
-    const f: Fields = {
-      protocol: PROTOCOL_VERSION,
-      firmware: FIRMWARE_VERSION,
-      board: board.id,
-      algorithms: algorithmMask(board.algorithms),
-      slotsTotal: board.maxAccounts,
-      slotsFree: board.maxAccounts - store.list().length,
-      maxBody: MAX_BODY,
-      type: TYPE_HOTP, // the highest account type this firmware holds
-      storageHealth: (ports.storage as CheckedStorage).health(),
-    };
+    const f: Fields = { protocol: PROTOCOL_VERSION, firmware: FIRMWARE_VERSION, board: board.id };
     access.hello(f);
-    return { fields: clockFields(f) };
+    // Locked: only what unlocking needs; the account count and the time wait for UNLOCK.
+    return { fields: f.locked ? f : info(f) };
   }
 
   function timeSet(fields: Fields): Outcome {
@@ -193,7 +196,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     if (!ALGORITHM_NAMES[algorithm]) badRequest(say('unknown algorithm number %', algorithm));
     if (digits < 6 || digits > 10) badRequest(say('digits must be 6..10, got %', digits));
     if (period < 1 || period > 86400) badRequest(say('period must be 1..86400 s, got %', period));
-    if (secret.length < 1) badRequest(say('secret must be 1..% bytes', MAX_SECRET)); // at most MAX_SECRET: the codec's field limit
+    // At least 80 bits: KEY_CHECK needs no button, so a short seed could be found from its check value.
+    if (secret.length < MIN_SECRET) badRequest(say('secret is % bytes; it must be % to % (80 bits at least)', secret.length, MIN_SECRET, MAX_SECRET));
     const account: Account = { name: name, issuer: issuer, algorithm: algorithm, digits: digits, period: period, secret: secret };
     const type = numberOr(fields.type, 0);
     if (type > TYPE_HOTP) badRequest(say('unknown account type %', type));
@@ -212,7 +216,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function remove(fields: Fields): Outcome {
     const account = mustFind(fields);
-    return confirmFirst('remove ' + account.name, () => {
+    return confirmFirst('remove ' + quote(account.name), () => {
       store.commit(store.list().filter((a) => a !== account));
       account.secret.fill(0);
       onChange();
@@ -229,8 +233,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const renamed: Account = Object.assign({}, account, { name: newName, issuer: newIssuer === undefined ? account.issuer : newIssuer });
     // The button, with both names shown: codes are asked for by name, so a
     // silent rename could make "send code: bank" send another account's code.
-    const issuerPart = newIssuer === undefined ? '' : ', issuer "' + newIssuer + '"';
-    return confirmFirst('rename "' + account.name + '" to "' + newName + '"' + issuerPart, () => {
+    const issuerPart = newIssuer === undefined ? '' : ', issuer ' + quote(newIssuer);
+    return confirmFirst('rename ' + quote(account.name) + ' to ' + quote(newName) + issuerPart, () => {
       store.commit(store.list().map((a) => (a === account ? renamed : a)));
       onChange();
       return summary(renamed);
@@ -264,7 +268,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       return confirmFirst('send next HOTP code: ' + account.name, () => nextHotp(account));
     }
     if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, say('clock not set; run: totp-token time sync'));
-    return confirmFirst('send code: ' + account.name, () => {
+    return confirmFirst('send code: ' + quote(account.name), () => {
       const now = ports.clock.nowMs();
       return { code: codeFor(account, now), secondsLeft: secondsLeft(Math.floor(now / 1000), account.period, 0) };
     });
@@ -300,7 +304,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   byCommand[COMMANDS.WIPE] = wipe;
   byCommand[COMMANDS.UNLOCK] = (fields: Fields) => {
     access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
-    return { fields: {} };
+    return { fields: info({}) };
   };
   byCommand[COMMANDS.SET_PASSWORD] = (fields: Fields) => {
     const key = required(fields.accessKey, 'accessKey') as Uint8Array;

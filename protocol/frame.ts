@@ -63,6 +63,7 @@ export function createFrameReader(
     const body = new Uint8Array(buf.subarray(0, n));
     buf.fill(0);
     if (crc32(body) !== want) onFault(CORRUPT_FRAME);
+    else if (n > MAX_BODY) onFault(LINE_TOO_LONG); // MAX_LINE's base64 rounding lets bodies of 601-602 bytes through
     else onFrame(body);
   }
 

@@ -14,15 +14,18 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_NAME = 64;
 export const MAX_ISSUER = 32;
 export const MAX_SECRET = 64;
+/** Shortest seed accepted: 80 bits, what real services use at least (RFC 4226 asks 128); see KEY_CHECK in wire-protocol.md. */
+export const MIN_SECRET = 10;
 export const MAX_MESSAGE = 120;
 
 
-function fieldTable(table: { [key: string]: string }): FieldSpec[] {
+/** Specs for `table`'s keys, tagged from `after` + 1 in the order written. */
+function fieldTable(table: { [key: string]: string }, after: number): FieldSpec[] {
   const keys = Object.keys(table);
   const specs: FieldSpec[] = [];
   for (let i = 0; i < keys.length; i++) {
     const t = table[keys[i]];
-    specs.push({ tag: i + 1, key: keys[i], type: t[0] as FieldType, max: Number(t.substring(1)) });
+    specs.push({ tag: after + i + 1, key: keys[i], type: t[0] as FieldType, max: Number(t.substring(1)) });
   }
   return specs;
 }
@@ -46,7 +49,8 @@ export const FIELDS: FieldSpec[] = fieldTable({
   type: 'u1', counter: 'u7', // 37, 38: HOTP (wire-protocol.md "Account types")
   storageHealth: 'u1', // 39: 0 ok, 1 recovered from an older generation, 2 lost
   roundTripMs: 'u2', suspectAtMs: 'u7', suspectMs: 's7', // 40-42: clock
-});
+  session: 'b8', // 43: sessions (wire-protocol.md "Sessions")
+}, 0);
 
 
 /** An account's fields (tags 1-5, 37 type, 38 counter), the items of LIST's 'account'. */
@@ -67,6 +71,7 @@ export const COMMANDS = {
   UNLOCK: 11,
   SET_PASSWORD: 12,
   CLEAR_PASSWORD: 13,
+  PING: 14,
 };
 
 export const STATUS_OK = 0;
@@ -91,6 +96,7 @@ export const ERRORS = {
   INTERNAL: 15,
   LOCKED: 16,
   WRONG_PASSWORD: 17,
+  NO_SESSION: 18,
 };
 
 export function errorName(code: number): string {

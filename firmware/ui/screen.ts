@@ -47,7 +47,7 @@ export function drawCode(canvas: Canvas, v: CodeView): void {
 /** Lines of text, one per row (cellH + 2 pixels apart), each cut to the width. */
 export function drawMessage(canvas: Canvas, lines: string[]): void {
   canvas.clear();
-  for (let i = 0; i < lines.length; i++) canvas.text(0, i * (canvas.cellH + 2), fitText(canvas, printable(lines[i]), 1), 1);
+  for (let i = 0; i < lines.length; i++) canvas.text(0, i * (canvas.cellH + 2), fitText(canvas, lines[i], 1), 1);
   canvas.flip();
 }
 
@@ -68,20 +68,29 @@ export function drawConfirm(canvas: Canvas, action: string, hint: string, second
 /** Text cut into rows that fit the width, at most `rows` of them; the last ends in '~' if text is left over. */
 export function wrapText(canvas: Canvas, text: string, rows: number): string[] {
   const perLine = Math.floor(canvas.width / canvas.cellW);
-  const s = printable(text);
+  const s = text;
   const lines: string[] = [];
   for (let i = 0; i < s.length && lines.length < rows; i += perLine) lines.push(s.substring(i, i + perLine));
   if (s.length > rows * perLine) lines[rows - 1] = lines[rows - 1].substring(0, perLine - 1) + '~';
   return lines;
 }
 
-/** Names are UTF-8 byte strings; the 6x8 font has ASCII only, so others show as '?'. */
+/**
+ * A name as the display shows it. Names are byte strings (UTF-8 usually) and
+ * the font has ASCII only: every other byte, and the quote and backslash that
+ * confirmation texts use, show as \xHH. So two names never draw alike ("bank"
+ * and "bank\x80"), and a quoted name cannot close its quote early.
+ */
 export function printable(text: string): string {
   let s = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80 && c < 0xc0) continue; // UTF-8 continuation byte: one '?' per character
-    s += c >= 32 && c < 127 ? text[i] : '?';
+    s += c >= 32 && c < 127 && c !== 34 && c !== 92 ? text[i] : '\\x' + (c < 16 ? '0' : '') + c.toString(16).toUpperCase();
   }
   return s;
+}
+
+/** A name inside a confirmation text (which is then all printable ASCII, drawn as it is). */
+export function quote(name: string): string {
+  return '"' + printable(name) + '"';
 }

@@ -6,7 +6,7 @@ import { answerChallenge, deriveAccessKey } from './access.ts';
 import { equalBytes, toHex, wipe } from '../../protocol/bytes.ts';
 import type { Algorithm, HashSet } from '../../protocol/hash.ts';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
-import { ALGORITHM_IDS, ALGORITHM_NAMES, CLOCK_SET, COMMANDS, MAX_ISSUER, MAX_NAME, MAX_SECRET, TYPE_HOTP } from '../../protocol/messages.ts';
+import { ALGORITHM_IDS, ALGORITHM_NAMES, CLOCK_SET, COMMANDS, MAX_ISSUER, MAX_NAME, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../../protocol/messages.ts';
 import { MAX_COUNTER } from '../../protocol/hotp.ts';
 import type { Fields } from '../../protocol/tlv.ts';
 import { TokenError } from './errors.ts';
@@ -151,28 +151,46 @@ export class TokenClient {
     return this.link.request(command, fields, onWaiting);
   }
 
-  /** Start a session (this also cancels a confirmation a previous host left armed). */
+  /**
+   * Start a session (this also ends one a previous host left, and whatever it
+   * had waiting for the button). A locked token tells only protocol,
+   * firmware and board until unlock(), which fills in the rest.
+   */
   async hello(): Promise<DeviceInfo> {
     const f = await this.request(COMMANDS.HELLO, {});
+    const locked = num(f, 'locked') === 1;
     this.info = {
       protocol: must(f, 'protocol'),
       firmware: str(f, 'firmware'),
       board: str(f, 'board'),
-      algorithms: algorithmsFromMask(must(f, 'algorithms')),
-      slotsTotal: must(f, 'slotsTotal'),
-      slotsFree: must(f, 'slotsFree'),
-      maxBody: num(f, 'maxBody') ?? 0,
-      clock: clockFrom(f),
-      locked: num(f, 'locked') === 1,
-      hotp: (num(f, 'type') ?? 0) >= TYPE_HOTP,
-      storageHealth: num(f, 'storageHealth') ?? 0,
+      algorithms: [],
+      slotsTotal: 0,
+      slotsFree: 0,
+      maxBody: 0,
+      clock: { set: false },
+      locked,
+      hotp: false,
+      storageHealth: 0,
     };
+    // Firmware before sessions sent all of it even when locked.
+    if (!locked || num(f, 'algorithms') !== undefined) this.fillInfo(f);
     this.access = {
       salt: f.salt instanceof Uint8Array ? f.salt : new Uint8Array(0),
       iterations: num(f, 'iterations') ?? 0,
       challenge: f.challenge instanceof Uint8Array ? f.challenge : null,
     };
     return this.info;
+  }
+
+  private fillInfo(f: Fields): void {
+    if (!this.info) return;
+    this.info.algorithms = algorithmsFromMask(must(f, 'algorithms'));
+    this.info.slotsTotal = must(f, 'slotsTotal');
+    this.info.slotsFree = must(f, 'slotsFree');
+    this.info.maxBody = num(f, 'maxBody') ?? 0;
+    this.info.clock = clockFrom(f);
+    this.info.hotp = (num(f, 'type') ?? 0) >= TYPE_HOTP;
+    this.info.storageHealth = num(f, 'storageHealth') ?? 0;
   }
 
   /** Answer this session's challenge (from hello()) with the password. */
@@ -182,7 +200,8 @@ export class TokenClient {
     const response = answerChallenge(key, this.access.challenge);
     key.fill(0);
     this.access.challenge = null;
-    await this.request(COMMANDS.UNLOCK, { response });
+    const f = await this.request(COMMANDS.UNLOCK, { response });
+    if (num(f, 'algorithms') !== undefined) this.fillInfo(f); // what a locked HELLO held back
     if (this.info) this.info.locked = false;
   }
 
@@ -237,7 +256,10 @@ export class TokenClient {
     try {
       checkText(account.name, 'name', MAX_NAME, false);
       checkText(account.issuer, 'issuer', MAX_ISSUER, true);
-      if (secret.length < 1 || secret.length > MAX_SECRET) throw new TokenError('BAD_INPUT', `the key is ${secret.length} bytes; the token takes 1 to ${MAX_SECRET}`);
+      // 80 bits at least: a shorter seed could be found from its key check, which needs no button.
+      if (secret.length < MIN_SECRET || secret.length > MAX_SECRET) {
+        throw new TokenError('BAD_INPUT', `the key is ${secret.length} bytes (${secret.length * 8} bits); the token takes ${MIN_SECRET} to ${MAX_SECRET} bytes (80 bits at least)`);
+      }
       const info = this.info ?? (await this.hello());
       // Refuse before the seed leaves the host, naming what the board can do.
       if (info.algorithms.indexOf(account.algorithm) < 0) {

@@ -3,6 +3,13 @@
 // the frame arrived damaged, and WAITING interim replies (the device waits
 // for its button) that stretch the deadline. Replies with another id are
 // stale (an earlier, abandoned request) and are ignored.
+//
+// Sessions (wire-protocol.md, "Sessions"): a HELLO reply's session id goes
+// with every later request, and while the session is open the link pings
+// the token every KEEPALIVE_MS, so the token neither ends it for silence
+// nor holds back a confirmation's outcome, which it sends only when this
+// session next speaks. A token without sessions sends no id: nothing is
+// added and nothing pinged.
 import { deviceText } from './device-text.ts';
 import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../../protocol/frame.ts';
 import { COMMANDS, decodeReply, encodeRequest, ERRORS, errorName, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
@@ -17,6 +24,9 @@ export interface Waiting {
   /** How long the device waits for the button. */
   timeoutS: number;
 }
+
+/** How often an open session is pinged: well inside the token's 10 s silence limit. */
+export const KEEPALIVE_MS = 1000;
 
 export interface LinkOptions {
   /** Per-request timeout without a WAITING reply (default 5000 ms: flash writes on a board are slow). */
@@ -47,6 +57,12 @@ export class HostLink {
   private closed = false;
   private corruptReplies = 0;
   private waitingHook: ((w: Waiting) => void) | undefined;
+  /** This session's id from the token's HELLO reply; null before, or with a token that has none. */
+  private session: Uint8Array | null = null;
+  /** Ids of pings sent, and of a HELLO sent to cancel (interrupt). */
+  private pings = new Set<number>();
+  private cancelId = -1;
+  private keepalive: NodeJS.Timeout;
   private readonly opts: Required<Omit<LinkOptions, 'onWaiting' | 'traceReceived'>> & LinkOptions;
 
   constructor(
@@ -63,8 +79,11 @@ export class HostLink {
       this.opts.traceReceived?.(chunk);
       reader.push(chunk);
     });
+    this.keepalive = setInterval(() => this.ping(), KEEPALIVE_MS);
+    this.keepalive.unref();
     transport.onClose(() => {
       this.closed = true;
+      clearInterval(this.keepalive);
       this.settle(new TokenError('DISCONNECTED', `the link to ${transport.address} closed while waiting for a reply`));
     });
   }
@@ -85,12 +104,18 @@ export class HostLink {
   private send(command: number, fields: Fields, onWaiting?: (w: Waiting) => void): Promise<Fields> {
     if (this.closed) return Promise.reject(new TokenError('DISCONNECTED', `the link to ${this.transport.address} is closed`));
     const id = this.allocateId();
+    if (command === COMMANDS.HELLO) this.session = null;
+    else if (this.session) fields = { ...fields, session: this.session };
     const body = encodeRequest({ id, command, fields });
     const frame = encodeFrame(REQUEST_MARKER, body);
     body.fill(0); // the body of an ADD holds the seed; the frame string cannot be wiped, only dropped
     this.corruptReplies = 0;
     return new Promise<Fields>((resolve, reject) => {
-      const req: InFlight = { id, frame, retransmitted: false, waiting: false, timer: null, resolve, reject };
+      const keep = (f: Fields): void => {
+        if (command === COMMANDS.HELLO && f.session instanceof Uint8Array) this.session = f.session;
+        resolve(f);
+      };
+      const req: InFlight = { id, frame, retransmitted: false, waiting: false, timer: null, resolve: keep, reject };
       this.inflight = req;
       this.waitingHook = onWaiting ?? this.opts.onWaiting;
       this.arm(this.opts.timeoutMs);
@@ -126,6 +151,10 @@ export class HostLink {
       this.corruptReplies++;
       return;
     }
+    if (this.pings.delete(reply.id) || reply.id === this.cancelId) {
+      this.onPingReply(reply.id, reply.status, reply.fields);
+      return;
+    }
     const req = this.inflight;
     if (!req) return;
     // Words, even from a firmware that sends its text tokenized (the Espruino build).
@@ -153,6 +182,30 @@ export class HostLink {
     else this.settle(new TokenError(errorName(reply.status), message || errorName(reply.status), message));
   }
 
+  /** Keep the session alive; also collects a confirmation's outcome the token holds for us. Not while a request is being answered. */
+  private ping(): void {
+    if (!this.session || this.closed || (this.inflight && !this.inflight.waiting)) return;
+    const id = this.allocateId();
+    this.pings.add(id);
+    if (this.pings.size > 64) this.pings.delete(this.pings.values().next().value as number); // replies lost on the way
+    const frame = encodeFrame(REQUEST_MARKER, encodeRequest({ id, command: COMMANDS.PING, fields: { session: this.session } }));
+    this.transport.write(frame).catch(() => {});
+  }
+
+  private onPingReply(id: number, status: number, fields: Fields): void {
+    if (id === this.cancelId) {
+      // The token answered the HELLO sent to cancel: the session (and the request waiting in it) is gone.
+      this.cancelId = -1;
+      if (status === STATUS_OK && fields.session instanceof Uint8Array) this.session = fields.session;
+      if (this.inflight?.waiting) this.settle(new TokenError('PRESENCE_DENIED', 'cancelled: a new host session started'));
+      return;
+    }
+    if (status !== ERRORS.NO_SESSION) return;
+    // Another host said HELLO, or the token heard nothing from us for too long: what we waited for is void.
+    this.session = null;
+    this.settle(new TokenError('SESSION_ENDED', `the token ended this session (another host connected to ${this.transport.address}, or the link was silent too long); run the command again`));
+  }
+
   /** Is a request waiting for the device's button right now? */
   get awaitingPresence(): boolean {
     return this.inflight !== null && this.inflight.waiting;
@@ -160,16 +213,19 @@ export class HostLink {
 
   /**
    * Cancel a confirmation the device is waiting for (Ctrl-C on the host): a
-   * HELLO out of turn makes the device answer the waiting request with
-   * PRESENCE_DENIED, so no wipe or code stays armed after the user gave up.
+   * HELLO out of turn starts a new session, which drops the waiting request
+   * (a token without sessions answers it with PRESENCE_DENIED), so no wipe or
+   * code stays armed after the user gave up.
    */
   async interrupt(): Promise<void> {
     if (!this.inflight || this.closed) return;
-    await this.transport.write(encodeFrame(REQUEST_MARKER, encodeRequest({ id: this.allocateId(), command: COMMANDS.HELLO, fields: {} })));
+    this.cancelId = this.allocateId();
+    await this.transport.write(encodeFrame(REQUEST_MARKER, encodeRequest({ id: this.cancelId, command: COMMANDS.HELLO, fields: {} })));
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.keepalive);
     await this.transport.close();
   }
 }

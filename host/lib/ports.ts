@@ -33,9 +33,9 @@ export interface PortListing {
 }
 
 export async function listPorts(): Promise<PortListing> {
-  const SerialPort = await loadSerialPort();
+  const serial = await loadSerialPort();
   try {
-    const raw = await SerialPort.list();
+    const raw = await serial.list();
     return {
       ports: raw.map((p) => {
         const vid = p.vendorId?.toLowerCase();

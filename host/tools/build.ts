@@ -1,26 +1,12 @@
-// Builds what ships: the CLI as one fast-starting file, and the firmware
+// Builds what ships: the CLI (an entry that starts fast, chunks per command), and the firmware
 // bundles for every board (checked by the Espruino-subset check afterwards).
-import { mkdirSync } from 'node:fs';
 import { existsSync } from 'node:fs';
-import { build } from 'esbuild';
 import { buildAllFirmware, printEspruinoSizeReport } from '../lib/build/boards-build.ts';
 
+// The CLI: a tiny entry plus code-split chunks, one per command (cli-bundle.ts).
 async function buildCli(): Promise<void> {
   if (!existsSync('host/cli/main.ts')) return;
-  mkdirSync('dist', { recursive: true });
-  await build({
-    entryPoints: ['host/cli/main.ts'],
-    outfile: 'dist/totp-token.mjs',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    // serialport loads a native addon; it stays a normal dependency.
-    // @aws-sdk/client-iam (enroll --iam) is an optional peer, loaded only when used.
-    external: ['serialport', '@serialport/*', '@aws-sdk/*'],
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  await (await import('./cli-bundle.ts')).buildCli('dist');
 }
 
 await buildCli();

@@ -10,6 +10,7 @@
 //  - a whole CODE request in the running firmware, from the confirm press to
 //    the reply on the wire (debounce timer, code, reply frame, redraw).
 // Every probe computes RFC 6238's SHA-1 vector (T=59, 8 digits) and checks it.
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,16 +113,18 @@ async function codeRequestCost(): Promise<number> {
     await token.send(COMMANDS.ADD, { name: 'rfc', algorithm: 1, digits: 8, period: 30, secret: new TextEncoder().encode(RFC_KEY) });
     const [waiting] = await token.send(COMMANDS.CODE, { name: 'rfc' });
     if (waiting?.status !== STATUS_WAITING) throw new Error('CODE did not wait for the button');
+    await token.tick(SETTLE_MS, true); // a press counts once the request has been on screen this long
     const button = board.buttons.find((b) => b.role === 'confirm')!;
     const press = Uint8Array.of(3, Number(button.pin), 0);
     await token.worker.issueCommand(press);
-    // The debounce timer fires inside this tick: it computes the code and replies.
+    // The debounce timer fires inside this tick: it computes the code, which waits for the session's next frame.
     const tick = Buffer.from([2, 0, 0, 0, 40]);
     const done = await token.worker.issueCommand(tick);
-    const reply = token.replies[token.replies.length - 1];
-    const want = otplibTotp(new TextEncoder().encode(RFC_KEY), Math.floor((nowMs + 40) / 1000), 8, 30, 'SHA1');
+    const [reply] = await token.send(COMMANDS.PING, {}); // the host's ping collects it
+    const collect = token.meter.compute;
+    const want = otplibTotp(new TextEncoder().encode(RFC_KEY), Math.floor((nowMs + SETTLE_MS + 40) / 1000), 8, 30, 'SHA1');
     if (reply?.status !== STATUS_OK || reply.fields.code !== want) throw new Error('CODE reply was ' + JSON.stringify(reply) + ', otplib says ' + want);
-    return done.meter.compute;
+    return done.meter.compute + collect;
   } finally {
     await token.close();
   }

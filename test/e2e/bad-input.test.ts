@@ -64,13 +64,13 @@ describeBoards('bad input', (board) => {
     });
 
     it('an unknown command gets UNKNOWN_COMMAND with its id', async () => {
-      const [r] = await rawExchange(token.address, encodeFrame('>', encodeRequest({ id: 7, command: 99, fields: {} })), 1);
+      const [r] = await rawExchange(token.address, (session) => encodeFrame('>', encodeRequest({ id: 7, command: 99, fields: { session } })), 1);
       expect([r.id, r.status, r.fields.message]).toEqual([7, ERRORS.UNKNOWN_COMMAND, 'unknown command 99']);
     });
 
     it('the device itself refuses an algorithm it lacks (a client that skipped the check)', async () => {
       const fields = { name: 'raw', algorithm: 3, digits: 6, period: 30, secret: newSeed(64) };
-      const [r] = await rawExchange(token.address, encodeFrame('>', encodeRequest({ id: 8, command: COMMANDS.ADD, fields })), 1);
+      const [r] = await rawExchange(token.address, (session) => encodeFrame('>', encodeRequest({ id: 8, command: COMMANDS.ADD, fields: { ...fields, session } })), 1);
       expect([r.id, r.status]).toEqual([8, ERRORS.UNSUPPORTED_ALGORITHM]);
     });
   });

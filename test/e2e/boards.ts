@@ -62,7 +62,7 @@ let five: JohnnyFive | undefined;
 
 export async function startToken(board: BoardId, opts: TokenOptions = {}): Promise<BoardToken> {
   const stateDir = opts.stateDir ?? tempDir(board);
-  const presenceTimeoutMs = opts.presenceTimeoutMs ?? 1000;
+  const presenceTimeoutMs = opts.presenceTimeoutMs ?? 3000; // past the 1 s settle time with room for a loaded machine
   if (board === 'sim') {
     const sim = await startSim({ ...opts, stateDir, presenceTimeoutMs });
     return {

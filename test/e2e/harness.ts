@@ -12,8 +12,9 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { SimOptions, SimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { ButtonRole } from '../../firmware/ports.ts';
-import { createFrameReader } from '../../protocol/frame.ts';
-import { decodeReply } from '../../protocol/messages.ts';
+import { createFrameReader, encodeFrame } from '../../protocol/frame.ts';
+import { COMMANDS, decodeReply, encodeRequest } from '../../protocol/messages.ts';
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import type { Reply } from '../../protocol/messages.ts';
 import { findLeaks } from './leak-scan.ts';
 
@@ -132,7 +133,7 @@ export interface Sim extends SimToken {
 /** A simulator with a short presence timeout, recording all it sends. */
 export async function startSim(opts: Partial<SimOptions> = {}): Promise<Sim> {
   const stateDir = opts.stateDir ?? tempDir('sim');
-  const sim = await startSimToken({ presenceTimeoutMs: 1000, ...opts, stateDir, traceOut: (t) => received.push(t) });
+  const sim = await startSimToken({ presenceTimeoutMs: 3000, ...opts, stateDir, traceOut: (t) => received.push(t) });
   return Object.assign(sim, { stateDir });
 }
 
@@ -200,10 +201,15 @@ export function runCli(cli: string, args: string[], opts: CliOptions = {}): Prom
   return startCli(cli, args, opts).done;
 }
 
-/** Run a command that asks for the button, and press it on the token (sim or board, ./boards.ts) once the CLI says so. */
+/**
+ * Run a command that asks for the button, and press it on the token (sim or
+ * board, ./boards.ts) once the CLI says so and the token has shown the
+ * request for its settle time (a press sooner does not count).
+ */
 export async function runWithPress(cli: string, token: { press(role: ButtonRole): void | Promise<void> }, args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const run = startCli(cli, args, opts);
   await run.waitFor(/Press the button on the token to confirm/);
+  await sleep(SETTLE_MS + 150);
   await token.press('confirm');
   return run.done;
 }
@@ -219,7 +225,7 @@ export async function listNames(cli: string, port: string): Promise<string[]> {
  * Talk raw frames to a token (bypassing the client), for malformed input:
  * write `text`, then collect reply bodies until `replies` arrived.
  */
-export async function rawExchange(port: string, text: string, replies: number): Promise<Reply[]> {
+export async function rawExchange(port: string, text: string | ((session: Uint8Array) => string), replies: number): Promise<Reply[]> {
   const { createTransport } = await import('../../host/lib/transport/index.ts');
   const t = createTransport(port);
   const got: Reply[] = [];
@@ -227,6 +233,16 @@ export async function rawExchange(port: string, text: string, replies: number): 
   t.onData((chunk) => reader.push(chunk));
   await t.open();
   try {
+    if (typeof text === 'function') {
+      // A request inside a session (wire-protocol.md "Sessions"): HELLO first, then its id in the frame.
+      await t.write(encodeFrame('>', encodeRequest({ id: 250, command: COMMANDS.HELLO, fields: {} })));
+      for (let waited = 0; got.length < 1; waited += 10) {
+        if (waited > 3000) throw new Error('no reply to HELLO');
+        await sleep(10);
+      }
+      const session = got.shift()!.fields.session as Uint8Array;
+      text = text(session);
+    }
     await t.write(text);
     for (let waited = 0; got.length < replies; waited += 10) {
       if (waited > 3000) throw new Error(`expected ${replies} replies, got ${got.length}`);

@@ -1,16 +1,19 @@
 // The USB password through the real CLI: set it (with the button), then the
 // token answers only `info` until a session proves the password; wrong ones fail.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { base32Encode } from '../../protocol/base32.ts';
 import { cliForSuite, listNames, runCli, runWithPress, seeds, startSim } from './harness.ts';
 import type { Sim } from './harness.ts';
+
+// A confirmation takes the token's 1 s settle time before a press counts, and presence timeouts are 3 s.
+vi.setConfig({ testTimeout: 20_000 });
 
 const cli = cliForSuite();
 let sim: Sim;
 
 beforeAll(async () => {
-  sim = await startSim({ presenceTimeoutMs: 2000 });
+  sim = await startSim({ presenceTimeoutMs: 3000 });
   const seed = new Uint8Array(randomBytes(20));
   seeds.push(seed);
   expect((await runCli(cli, ['add', '--name', 'kept', '--port', sim.address], { input: base32Encode(seed) })).code).toBe(0);

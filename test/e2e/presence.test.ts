@@ -2,11 +2,14 @@
 // the device, or the CLI dies (the link goes away) mid-wipe. The accounts
 // stay as they were each time. On every board (./boards.ts).
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { base32Encode } from '../../protocol/base32.ts';
 import { describeBoards, startToken } from './boards.ts';
 import type { BoardToken } from './boards.ts';
 import { cliForSuite, listNames, runCli, seeds, startCli } from './harness.ts';
+
+// A confirmation takes the token's 1 s settle time before a press counts, and presence timeouts are 3 s.
+vi.setConfig({ testTimeout: 20_000 });
 
 const cli = cliForSuite();
 const NAMES = ['one', 'two', 'three'];
@@ -15,7 +18,7 @@ describeBoards('the button is not pressed', (board) => {
   let token: BoardToken;
 
   beforeAll(async () => {
-    token = await startToken(board, { presenceTimeoutMs: 1000 });
+    token = await startToken(board, { presenceTimeoutMs: 3000 });
     for (const name of NAMES) {
       const seed = new Uint8Array(randomBytes(20));
       seeds.push(seed);
@@ -49,7 +52,7 @@ describeBoards('the button is not pressed', (board) => {
 
   it('the other button cancels (exit 6)', async () => {
     const run = startCli(cli, ['remove', 'two', '--port', token.address]);
-    await run.waitFor(/confirm: remove two/);
+    await run.waitFor(/confirm: remove "two"/);
     await token.press('next');
     const r = await run.done;
     expect(r.code).toBe(6);

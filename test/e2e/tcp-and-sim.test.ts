@@ -1,12 +1,16 @@
 // The tcp:// transport, the `sim` command as its own process (scripted with
 // --control), and `demo --once` (what `npm start` runs).
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { base32Encode } from '../../protocol/base32.ts';
 import { cliForSuite, listNames, runCli, runWithPress, seeds, startCli, startSim, tempDir } from './harness.ts';
 import type { Sim } from './harness.ts';
+
+// A confirmation takes the token's 1 s settle time before a press counts, and presence timeouts are 3 s.
+vi.setConfig({ testTimeout: 20_000 });
 
 const cli = cliForSuite();
 let sim: Sim;
@@ -54,13 +58,14 @@ describe('totp-token sim', () => {
     const address = /"port": "([^"]+)"/.exec(simProc.output().stdout)![1];
     expect((await runCli(cli, ['add', '--name', 'viasim', '--port', address], { input: newSeed() })).code).toBe(0);
     const rm = startCli(cli, ['remove', 'viasim', '--port', address]);
-    await rm.waitFor(/confirm: remove viasim/);
+    await rm.waitFor(/confirm: remove "viasim"/);
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 150)); // a press sooner than the settle time does not count
     simProc.child.stdin!.write('press confirm\n');
     expect((await rm.done).code).toBe(0);
     simProc.child.stdin!.write('status\nquit\n');
     const r = await simProc.done;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\{"pending":null\}/);
+    expect(r.stdout).toMatch(/\{"pending":null,"shown":\{"lines":\[/);
     expect(existsSync(png)).toBe(true);
   });
 });

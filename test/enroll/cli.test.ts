@@ -35,7 +35,7 @@ async function sim(stateDir: string, opts: { tcpPort?: number; dieAfterFirstAdd?
       void s?.close();
     }
   }, () => {});
-  s = await startSimToken({ stateDir, link: 'tcp', tcpPort: opts.tcpPort ?? 0, presenceTimeoutMs: 1000, traceOut: (t) => reader.push(t) });
+  s = await startSimToken({ stateDir, link: 'tcp', tcpPort: opts.tcpPort ?? 0, presenceTimeoutMs: 3000, traceOut: (t) => reader.push(t) });
   sims.push(s);
   return s;
 }

@@ -2,6 +2,7 @@
 // AWS-shaped QR code image (64-character seed, label without issuer), a
 // simulator on TCP, the button pressed when the CLI asks. The test starts the
 // CLI early in a period so the run takes about 25 s rather than up to a minute.
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
@@ -44,9 +45,12 @@ it('enroll --qr aws.png --aws: stores the key, then two consecutive codes and wh
     await new Promise((r) => setTimeout(r, into < 2_000 ? 2_000 - into : 32_000 - into));
   }
   const run = startCli(cli, ['enroll', '--qr', png, '--aws', '--no-countdown', '--port', sim.address, '--json']);
+  // Each press comes after the token's settle time: a press sooner does not count.
   await run.waitFor(/Code 1: press the button on the token/);
+  await new Promise((r) => setTimeout(r, SETTLE_MS + 150));
   sim.press('confirm');
   await run.waitFor(/Code 2: press the button on the token/);
+  await new Promise((r) => setTimeout(r, SETTLE_MS + 150));
   const pressed2 = Date.now();
   sim.press('confirm');
   const r = await run.done;

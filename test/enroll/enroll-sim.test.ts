@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
 import { base32Encode } from '../../protocol/base32.ts';
@@ -17,6 +18,9 @@ import { readEnrollSeed } from '../../host/lib/enroll/seed.ts';
 import { openTransport } from '../../host/lib/transport/index.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { virtualClock } from './helpers/fake-token.ts';
+
+// Each press waits out the token's 1 s settle time, in real time.
+vi.setConfig({ testTimeout: 30_000 });
 
 const dir = mkdtempSync(join(tmpdir(), 'enroll-sim-'));
 const seed = new Uint8Array(40).map((_, i) => (i * 53 + 7) & 255);
@@ -52,7 +56,7 @@ function events(): { list: EnrollEvent[]; onEvent: (e: EnrollEvent) => void; pre
       if (e.kind === 'press') {
         clock.t += PRESS_MS;
         presses.push(clock.now());
-        setTimeout(() => sim.press('confirm'), 1);
+        setTimeout(() => sim.press('confirm'), SETTLE_MS + 100); // real time: the token's settle time passes first
       }
     },
   };

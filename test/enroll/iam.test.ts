@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
 import { base32Encode } from '../../protocol/base32.ts';
@@ -19,6 +20,9 @@ import { openTransport } from '../../host/lib/transport/index.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { findLeaks } from '../e2e/leak-scan.ts';
 import { virtualClock } from './helpers/fake-token.ts';
+
+// Each press waits out the token's 1 s settle time, in real time.
+vi.setConfig({ testTimeout: 30_000 });
 
 const ACCOUNT = '123456789012';
 const dir = mkdtempSync(join(tmpdir(), 'enroll-iam-'));
@@ -96,7 +100,7 @@ function user(role: 'confirm' | 'next' = 'confirm') {
       events.push(e);
       if (e.kind === 'press') {
         clock.t += PRESS_MS;
-        setTimeout(() => sim.press(role), 1);
+        setTimeout(() => sim.press(role), SETTLE_MS + 100); // real time: the token's settle time passes first
       }
     },
   };

@@ -3,6 +3,7 @@
 // the single button (short = next, long = confirm), the REPL taken off the
 // link while the token runs (and left on it when the button is held at
 // power-up), and accounts and clock surviving a reboot.
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { espruinoEsp32Ssd1306 } from '../../boards/espruino-esp32-ssd1306.ts';
@@ -22,33 +23,52 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 7);
 
 /** A booted token and a way to talk to it over its link device. */
+/**
+ * A host on the board's link: says HELLO first and carries its session id
+ * (wire-protocol.md "Sessions"); after a press it pings, as host/lib/link.ts
+ * does, to collect the outcome the token holds for its session.
+ */
 function talk(vm: EspruinoVm, device: string) {
   const replies: Reply[] = [];
   let seen = 0;
-  const reader = createFrameReader('<', (b) => replies.push(decodeReply(b)), () => replies.push({ id: -1, status: -1, fields: {} }));
+  let session: Uint8Array | undefined;
+  const reader = createFrameReader(
+    '<',
+    (b) => {
+      const r = decodeReply(b);
+      if (r.status === STATUS_OK && r.fields.session instanceof Uint8Array) session = r.fields.session;
+      if (r.id !== PING_ID || r.status !== STATUS_OK) replies.push(r);
+    },
+    () => replies.push({ id: -1, status: -1, fields: {} }),
+  );
   let id = 1;
   const drain = () => {
     const text = vm.written[device] ?? '';
     reader.push(text.slice(seen));
     seen = text.length;
   };
-  return {
+  const t = {
     replies,
     send(command: number, fields: Fields): Reply[] {
       const from = replies.length;
-      vm.send(encodeFrame('>', encodeRequest({ id: id++, command, fields })), device);
+      vm.send(encodeFrame('>', encodeRequest({ id: id++, command, fields: command === COMMANDS.HELLO || !session ? fields : { ...fields, session } })), device);
       drain();
       return replies.slice(from);
     },
     after(fn: () => void): Reply[] {
       const from = replies.length;
       fn();
+      if (session) vm.send(encodeFrame('>', encodeRequest({ id: PING_ID, command: COMMANDS.PING, fields: { session } })), device);
       drain();
       return replies.slice(from);
     },
   };
+  t.send(COMMANDS.HELLO, {});
+  replies.length = 0;
+  return t;
 }
 
+const PING_ID = 255;
 const seed20 = new Uint8Array(20).map((_, i) => i + 1);
 const seed64 = new Uint8Array(64).map((_, i) => 255 - i);
 
@@ -104,7 +124,8 @@ for (const board of [espruinoPicoSsd1306, espruinoEsp32Ssd1306] as EspruinoBoard
 
       const [waiting] = t.send(COMMANDS.CODE, { name: 'aws' });
       expect(waiting.status).toBe(STATUS_WAITING);
-      expect(vm.screen.join(' ')).toMatch(/Confirm \(\d+s\): send code: aws/);
+      expect(vm.screen.join(' ')).toMatch(/Confirm \(\d+s\): send code: "aws"/);
+      vm.advance(SETTLE_MS); // a press counts once the request has been on screen this long
       const [done] = t.after(() => vm.press(button, 1200));
       expect(done.id).toBe(waiting.id);
       expect(done.status).toBe(STATUS_OK);

@@ -46,6 +46,8 @@ describe('USB access password', () => {
     const key = deriveKey('pw-link', hello.salt as Uint8Array, hello.iterations as number);
     expect(t.send(COMMANDS.UNLOCK, { response: answer(key, hello.challenge as Uint8Array) })[0].status).toBe(STATUS_OK);
     t.app.linkClosed(); // unplugged, or the host process went away (TCP)
+    expect(t.send(COMMANDS.LIST, {})[0].status).toBe(ERRORS.NO_SESSION); // its session id opens nothing now
+    t.send(COMMANDS.HELLO, {});
     expect(t.send(COMMANDS.LIST, {})[0].status).toBe(ERRORS.LOCKED);
   });
 

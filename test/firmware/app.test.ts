@@ -81,15 +81,15 @@ describe('token app commands', () => {
     t.send(COMMANDS.ADD, addFields('a', seed(32, 1), { algorithm: 2, digits: 8, period: 60 }));
     const [waiting] = t.send(COMMANDS.CODE, { name: 'a' });
     expect(waiting.status).toBe(STATUS_WAITING);
-    expect(waiting.fields.action).toBe('send code: a');
-    expect(t.app.pendingAction()).toBe('send code: a');
+    expect(waiting.fields.action).toBe('send code: "a"');
+    expect(t.app.pendingAction()).toBe('send code: "a"');
     const [done] = t.press('confirm');
     expect(done.id).toBe(waiting.id);
     expect(done.status).toBe(STATUS_OK);
     expect(done.fields.code).toBe(otplibTotp(seed(32, 1), Math.floor(t.clock.now / 1000), 8, 60, 'SHA256'));
   });
 
-  it('presence: cancel denies, timeout expires, others get BUSY, a new HELLO cancels', () => {
+  it('presence: cancel denies, timeout expires, others get BUSY, a new HELLO ends the session and its request, unanswered', () => {
     const t = fakeToken();
     t.send(COMMANDS.ADD, addFields('a'));
     t.send(COMMANDS.WIPE, {});
@@ -99,10 +99,24 @@ describe('token app commands', () => {
     const expired = t.tick(31000);
     expect(expired.map((r) => r.status)).toContain(ERRORS.PRESENCE_TIMEOUT);
     t.send(COMMANDS.WIPE, {});
-    const [cancelled, hello] = t.send(COMMANDS.HELLO, {});
-    expect(cancelled.status).toBe(ERRORS.PRESENCE_DENIED);
-    expect(hello.status).toBe(STATUS_OK);
+    const [hello, extra] = t.send(COMMANDS.HELLO, {});
+    expect(hello.status).toBe(STATUS_OK); // the WIPE's host is gone, or this is another host: no reply for it
+    expect(extra).toBeUndefined();
     expect(t.press('confirm')).toEqual([]); // nothing armed any more
+    expect(names(t)).toEqual(['a']);
+  });
+
+  it('a silent session ends after 10 s: its pending WIPE is dropped unanswered and its id opens nothing', () => {
+    const t = fakeToken();
+    t.send(COMMANDS.ADD, addFields('a'));
+    expect(t.send(COMMANDS.WIPE, {})[0].status).toBe(STATUS_WAITING);
+    expect(t.tick(9000, true)).toEqual([]);
+    expect(t.app.pendingAction()).toMatch(/WIPE/); // 9 s of silence: still waiting
+    t.tick(3000, true);
+    expect(t.app.pendingAction()).toBeNull();
+    expect(t.press('confirm').map((r) => r.status)).toEqual([ERRORS.NO_SESSION]); // only the host's ping, refused
+    expect(t.send(COMMANDS.LIST, {})[0].status).toBe(ERRORS.NO_SESSION);
+    t.send(COMMANDS.HELLO, {});
     expect(names(t)).toEqual(['a']);
   });
 

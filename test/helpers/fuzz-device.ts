@@ -83,6 +83,8 @@ interface Run {
   needles: string[];
   windows: Set<string>;
   pending: { id: number; exp: Expectation } | null;
+  /** A confirmation's outcome the token holds until the session's next frame (wire-protocol.md "Sessions"). */
+  ready: { id: number; status: number; what: string; check?: (r: Reply) => void } | null;
   /** Next unread entries of t.replies and t.rawOut. */
   read: number;
   scanned: number;
@@ -103,9 +105,9 @@ function seedFor(salt: number, i: number, length: number): Uint8Array {
 }
 
 function start(setup: SetupSpec): Run {
-  const t = fakeToken({ slots: setup.slots });
-  const state: ModelState = { accounts: [], slots: setup.slots };
-  const run: Run = { t, wire: createWireModel(REQUEST_MARKER), state, needles: [], windows: new Set(), pending: null, read: 0, scanned: 0, mutatedOk: false, log: [], stats: null };
+  const t = fakeToken({ slots: setup.slots, hostPings: false });
+  const state: ModelState = { accounts: [], slots: setup.slots, session: t.session };
+  const run: Run = { t, wire: createWireModel(REQUEST_MARKER), state, needles: [], windows: new Set(), pending: null, ready: null, read: 0, scanned: 0, mutatedOk: false, log: [], stats: null };
   if (setup.syncClock && t.send(COMMANDS.TIME_SET, { timeMs: t.clock.now })[0]?.status !== STATUS_OK) fail(run, 'setup: TIME_SET refused');
   setup.accounts.forEach((a, i) => {
     if (i >= setup.slots) return;
@@ -152,13 +154,22 @@ function onEvents(run: Run, events: WireEvent[], stats: FuzzStats | null): void 
     }
     const exp = expectRequest(ev.body, run.state);
     const what = 'request ' + Buffer.from(ev.body).toString('hex').slice(0, 80) + ' (' + exp.rule + ')';
-    if (run.pending && exp.command !== null) {
+    if (run.ready && exp.command !== null) {
+      // A frame of the session collects the held outcome first; a HELLO ends the session and drops it.
+      const rd = run.ready;
+      run.ready = null;
       if (exp.command !== COMMANDS.HELLO) {
+        const r = expectFinal(run, rd.id, rd.status, rd.what);
+        if (rd.check) rd.check(r);
+      }
+    }
+    if (run.pending && exp.command !== null) {
+      if (exp.command === COMMANDS.HELLO) {
+        run.pending = null; // a new session: the old one's request is dropped, unanswered
+      } else if (exp.command !== COMMANDS.PING) {
         expectFinal(run, exp.ids[0], ERRORS.BUSY, what + ' while pending');
         continue;
       }
-      expectFinal(run, run.pending.id, ERRORS.PRESENCE_DENIED, 'pending request cancelled by HELLO');
-      run.pending = null;
     }
     const r = nextReply(run, what);
     if (run.stats) run.stats.statuses[r.status] = (run.stats.statuses[r.status] ?? 0) + 1;
@@ -168,6 +179,7 @@ function onEvents(run: Run, events: WireEvent[], stats: FuzzStats | null): void 
       if (typeof r.fields.action !== 'string' || typeof r.fields.timeoutS !== 'number') fail(run, 'WAITING without action/timeoutS: ' + show(r));
       run.pending = { id: r.id, exp };
     } else if (r.status === STATUS_OK) {
+      if (exp.command === COMMANDS.HELLO) run.state.session = r.fields.session as Uint8Array;
       const complaint = applyOk(run.state, exp, r);
       if (complaint) fail(run, what + ': ' + complaint);
       if (MUTATING.includes(exp.command as number)) run.mutatedOk = true;
@@ -193,8 +205,11 @@ function act(run: Run, what: string, fn: () => unknown): void {
 }
 
 const helloFrame = (id: number) => encodeFrame(REQUEST_MARKER, encodeRequest({ id, command: COMMANDS.HELLO, fields: {} }));
+/** The host's ping: keeps its session and collects a held outcome. */
+const pingFrame = (run: Run) => encodeFrame(REQUEST_MARKER, encodeRequest({ id: 78, command: COMMANDS.PING, fields: run.state.session ? { session: run.state.session } : {} }));
 
 function resolve(run: Run, how: Resolution): void {
+  run.log.push('resolve ' + how + (run.pending ? ' (pending)' : ''));
   const p = run.pending;
   if (!p) {
     // Buttons and time with nothing pending must not produce replies.
@@ -207,18 +222,28 @@ function resolve(run: Run, how: Resolution): void {
   if (how === 'hello') return feed(run, helloFrame(77), null);
   run.pending = null;
   if (how === 'timeout') {
-    act(run, 'waiting out the timeout', () => run.t.tick(31000));
-    expectFinal(run, p.id, ERRORS.PRESENCE_TIMEOUT, 'timeout');
+    // The host pings while it waits (every 5 s here, inside the token's 10 s silence limit).
+    for (let s = 0; s < 35; s += 5) {
+      act(run, 'waiting out the timeout', () => run.t.tick(5000));
+      if (s === 25) run.ready = { id: p.id, status: ERRORS.PRESENCE_TIMEOUT, what: 'timeout' };
+      feed(run, pingFrame(run), null);
+    }
   } else if (how === 'confirm' && CONFIRMABLE.includes(p.exp.command as number)) {
     act(run, 'press confirm', () => run.t.press('confirm'));
-    const r = expectFinal(run, p.id, STATUS_OK, 'confirmed ' + p.exp.rule);
-    const complaint = applyConfirmed(run.state, p.exp, r);
-    if (complaint) fail(run, complaint);
-    if (MUTATING.includes(p.exp.command as number)) run.mutatedOk = true;
-    if (p.exp.command === COMMANDS.CODE && findAccount(run.state, p.exp.fields.name)?.hotp) run.mutatedOk = true; // the counter moved
+    run.ready = {
+      id: p.id, status: STATUS_OK, what: 'confirmed ' + p.exp.rule,
+      check: (r) => {
+        const complaint = applyConfirmed(run.state, p.exp, r);
+        if (complaint) fail(run, complaint);
+        if (MUTATING.includes(p.exp.command as number)) run.mutatedOk = true;
+        if (p.exp.command === COMMANDS.CODE && findAccount(run.state, p.exp.fields.name)?.hotp) run.mutatedOk = true; // the counter moved
+      },
+    };
+    feed(run, pingFrame(run), null);
   } else {
     act(run, 'press next', () => run.t.press('next'));
-    expectFinal(run, p.id, ERRORS.PRESENCE_DENIED, 'cancelled on the device');
+    run.ready = { id: p.id, status: ERRORS.PRESENCE_DENIED, what: 'cancelled on the device' };
+    feed(run, pingFrame(run), null);
   }
 }
 
@@ -277,7 +302,7 @@ export function runDeviceCase(c: DeviceCase, stats: FuzzStats, sabotage?: Sabota
   for (const chunk of c.chunks) {
     const before = snapshot(run);
     run.mutatedOk = false;
-    const ctx = { names: run.state.accounts.map((a) => a.name), nowMs: run.t.clock.now };
+    const ctx = { names: run.state.accounts.map((a) => a.name), nowMs: run.t.clock.now, session: run.state.session ?? undefined };
     const text = chunk.frames.map((f) => buildFrame(f, ctx)).join('');
     run.log.push('chunk ' + JSON.stringify(text).slice(0, 200));
     feed(run, text, stats);

@@ -16,6 +16,8 @@ import { EARLIEST_VALID_MS, LATEST_VALID_MS } from '../../firmware/clock-state.t
 export interface BuildContext {
   names: string[];
   nowMs: number;
+  /** The host's session id (wire-protocol.md "Sessions"), added to requests other than HELLO. */
+  session?: Uint8Array;
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=';
@@ -88,7 +90,7 @@ export function templateBody(t: TemplateSpec, ctx: BuildContext): Uint8Array {
     [(COMMANDS as Record<string, number>).UNLOCK ?? 11, { response: t.bytes.subarray(0, 32) }],
   ];
   const [command, fields] = requests[t.which % requests.length];
-  return encodeRequest({ id: t.id, command, fields });
+  return encodeRequest({ id: t.id, command, fields: ctx.session && command !== COMMANDS.HELLO ? { ...fields, session: ctx.session } : fields });
 }
 
 export interface Mutation {
@@ -248,6 +250,8 @@ function valueBytes(tag: number, v: ValueSpec, ctx: BuildContext): number[] {
 
 export function requestBody(r: RequestSpec, ctx: BuildContext): Uint8Array {
   const out = [r.version, r.id, r.command];
+  // The session first, where fuzzed fields cannot swallow it; one request in eight goes without.
+  if (ctx.session && r.command !== COMMANDS.HELLO && r.id % 8 !== 0) out.push(FIELDS.find((f) => f.key === 'session')!.tag, ctx.session.length, ...ctx.session);
   const own = COMMAND_KEYS[r.command] ?? [];
   if (r.shape === 'own') {
     own.forEach((key, i) => {

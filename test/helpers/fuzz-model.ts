@@ -24,6 +24,8 @@ export interface ModelAccount {
 export interface ModelState {
   accounts: ModelAccount[];
   slots: number;
+  /** The session the last HELLO opened (wire-protocol.md "Sessions"). */
+  session?: Uint8Array | null;
 }
 
 export interface Expectation {
@@ -78,6 +80,7 @@ function commandErrors(command: number, f: ModelFields, state: ModelState): numb
   };
   switch (command) {
     case COMMANDS.HELLO:
+    case COMMANDS.PING:
     case COMMANDS.TIME_GET:
     case COMMANDS.LIST:
     case COMMANDS.WIPE:
@@ -89,7 +92,7 @@ function commandErrors(command: number, f: ModelFields, state: ModelState): numb
       const secret = f.secret as Uint8Array | undefined;
       need(isName(f.name) && !hasControl(f.issuer), ERRORS.BAD_REQUEST);
       need(inRange(f.algorithm, 1, 3) && inRange(f.digits, 6, 10) && inRange(f.period, 1, 86400), ERRORS.BAD_REQUEST);
-      need(!!secret && secret.length >= 1 && secret.length <= 64, ERRORS.BAD_REQUEST);
+      need(!!secret && secret.length >= 10 && secret.length <= 64, ERRORS.BAD_REQUEST); // 80 bits at least
       // "Account types": type 0 or 1; a counter only with type 1.
       need(inRange(f.type, 0, 1) && (f.counter === undefined || f.type === 1), ERRORS.BAD_REQUEST);
       // Which of these wins over a bad field is not specified: allow either.
@@ -130,10 +133,16 @@ export function expectRequest(body: Uint8Array, state: ModelState): Expectation 
     return { ...base, ids: body.length > 1 ? [body[1], 0] : [0], allowed: [ERRORS.BAD_REQUEST, ERRORS.BAD_VERSION], rule: 'short header' };
   }
   const ids = [body[1]];
+  if (body[1] === 0) return { ...base, ids: [0], allowed: [ERRORS.BAD_REQUEST], rule: 'id 0 is reserved' };
   if (body[0] !== 1) return { ...base, ids, allowed: [ERRORS.BAD_VERSION], rule: 'version ' + body[0] };
   const tlv = decodeTlvModel(body.subarray(3));
   if (!tlv.ok) return { ...base, ids, allowed: [ERRORS.BAD_REQUEST], rule: 'bad fields: ' + tlv.why };
   const command = body[2];
+  // Only HELLO is answered outside the session: everything else needs its id.
+  const s = tlv.fields.session;
+  if (command !== COMMANDS.HELLO && !(s instanceof Uint8Array && state.session && Buffer.from(s).equals(Buffer.from(state.session)))) {
+    return { ...base, ids, allowed: [ERRORS.NO_SESSION], rule: 'not in the session' };
+  }
   const exp = { ids, command, fields: tlv.fields };
   if (!KNOWN_COMMANDS.includes(command)) return { ...exp, allowed: [ERRORS.UNKNOWN_COMMAND], rule: 'unknown command' };
   const errs = commandErrors(command, tlv.fields, state);

@@ -67,7 +67,8 @@ export function createWireModel(marker: string): WireModel {
         } else if (ch === '\n') {
           if (inFrame && !dropped) {
             const body = frameBodyModel(text);
-            out.push(body ? { kind: 'frame', body } : { kind: 'fault', fault: 'corrupt' });
+            // "a body is at most 600 bytes": base64's rounding lets a line of 601-602 fit MAX_LINE.
+            out.push(body && body.length > MAX_BODY ? { kind: 'fault', fault: 'too-long' } : body ? { kind: 'frame', body } : { kind: 'fault', fault: 'corrupt' });
           }
           inFrame = false;
           text = '';

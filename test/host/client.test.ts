@@ -137,6 +137,55 @@ describe('TokenClient over a mock transport', () => {
     expect(e.code).toBe('KEY_CHECK_MISMATCH');
   });
 
+  it('refuses seeds under 80 bits before anything is sent, and wipes them (KEY_CHECK would be an oracle)', async () => {
+    for (const n of [1, 3, 9]) {
+      const { client, requests } = await connected(helloOr(() => [{ fields: {} }]));
+      const secret = new Uint8Array(n).fill(7);
+      const e = await rejection(client.add({ name: 'short', issuer: '', algorithm: 'SHA1', digits: 6, period: 30, secret }));
+      expect(e).toMatchObject({ code: 'BAD_INPUT' });
+      expect(e.message).toMatch(new RegExp(`${n} bytes .*10 to 64 bytes \\(80 bits at least\\)`));
+      expect(requests).toHaveLength(0);
+      expect(secret.every((b) => b === 0)).toBe(true);
+    }
+  });
+
+  it("carries HELLO's session id on every later request, and reads a locked HELLO's held-back fields from UNLOCK", async () => {
+    const session = new Uint8Array(8).fill(0x5a);
+    const salt = new Uint8Array(16).fill(3);
+    const { client, requests } = await connected((req) => {
+      if (req.command === COMMANDS.HELLO) return [{ fields: { protocol: 1, firmware: '1', board: 'b', locked: 1, salt, iterations: 10000, challenge: new Uint8Array(16).fill(4), session } }];
+      if (req.command === COMMANDS.UNLOCK) return [{ fields: { algorithms: 1, slotsTotal: 32, slotsFree: 30, clock: 1, timeMs: 1_800_000_000_000, maxBody: 600 } }];
+      return [{ fields: { account: [], total: 0 } }];
+    });
+    const info = await client.hello();
+    expect(info).toMatchObject({ locked: true, board: 'b', slotsTotal: 0 });
+    await client.unlock('pw');
+    expect(client.info).toMatchObject({ locked: false, algorithms: ['SHA1'], slotsTotal: 32, slotsFree: 30, clock: { set: true } });
+    await client.list();
+    expect(requests.map((r) => r.command)).toEqual([COMMANDS.HELLO, COMMANDS.UNLOCK, COMMANDS.LIST]);
+    expect(requests[0].fields.session).toBeUndefined();
+    for (const r of requests.slice(1)) expect(Buffer.from(r.fields.session as Uint8Array)).toEqual(Buffer.from(session));
+  });
+
+  it('pings while it waits for the button, collects the held outcome, and fails the wait when the token ends the session', async () => {
+    const session = new Uint8Array(8).fill(1);
+    let pings = 0;
+    const { client, requests } = await connected(
+      (req) => {
+        if (req.command === COMMANDS.HELLO) return [{ fields: { ...HELLO_FIELDS, session } }];
+        if (req.command === COMMANDS.CODE) return [{ status: STATUS_WAITING, fields: { action: 'send code: "a"', timeoutS: 30 } }];
+        if (req.command === COMMANDS.PING && ++pings === 1) return [{ id: 2, fields: { code: '123456', secondsLeft: 9 } }, { fields: {} }];
+        return [{ status: ERRORS.NO_SESSION, fields: { message: 'not in this session' } }];
+      },
+      { timeoutMs: 3000 },
+    );
+    await client.hello();
+    expect(await client.code('a')).toEqual({ code: '123456', secondsLeft: 9 });
+    expect(requests.filter((r) => r.command === COMMANDS.PING).every((r) => Buffer.from(r.fields.session as Uint8Array).equals(Buffer.from(session)))).toBe(true);
+    expect((await rejection(client.code('a'))).code).toBe('SESSION_ENDED'); // the next ping is refused: another host said HELLO
+    await client.close();
+  });
+
   it('refuses names over the byte limit counted in UTF-8', async () => {
     const { client, requests } = await connected(helloOr(() => [{ fields: {} }]));
     const e = await rejection(client.add({ name: 'é'.repeat(33), issuer: '', algorithm: 'SHA1', digits: 6, period: 30, secret: new Uint8Array(20) }));

@@ -3,11 +3,12 @@
 // changes), its link on a pty pair (as /dev/ttyGS0 would be; TCP without
 // socat), and the host's real TokenClient on the other end. Codes are read
 // off the emulated LCD's characters and compared with otplib's.
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BoardProfile } from '../../boards/profile.ts';
 import { rpiZeroLcd1602 } from '../../boards/rpi-zero-lcd1602.ts';
 import { loadModule, startJ5Token } from '../../firmware/ports/johnny-five/j5-token.ts';
@@ -22,6 +23,9 @@ import { otplibTotp } from '../helpers/providers.ts';
 import { Hd44780, readCodeScreen } from './hd44780.ts';
 import { MockIO } from './mock-io.ts';
 import { ptyPair } from './pty-pair.ts';
+
+// Presses wait out the token's 1 s settle time.
+vi.setConfig({ testTimeout: 20_000 });
 
 const NEXT = 'GPIO17';
 const CONFIRM = 'GPIO27';
@@ -138,10 +142,10 @@ describe('rpi-zero-lcd1602: the token through johnny-five, over the wire', () =>
     const reply = await client.code('root', (w) => {
       waiting.push(w);
       asked.push(panel.lines());
-      void press(io, CONFIRM);
+      setTimeout(() => void press(io, CONFIRM), SETTLE_MS + 100); // a press counts once the request has been on screen this long
     });
-    expect(waiting).toEqual([{ action: 'send code: root', timeoutS: 30 }]);
-    expect(asked[0]).toEqual(['Confirm (30s):  ', 'send code: root ']);
+    expect(waiting).toEqual([{ action: 'send code: "root"', timeoutS: 30 }]);
+    expect(asked[0]).toEqual(['Confirm (30s):  ', 'send code: "root']); // the closing quote comes on the next page
     expect(reply.code).toBe(expected(ACCOUNTS[1], now));
     expect(readLcd(panel).label).toBe('ops'); // back to the code screen
 
@@ -180,6 +184,7 @@ describe('rpi-zero-lcd1602: the token through johnny-five, over the wire', () =>
     now = T0;
     const oneButton: BoardProfile = { ...rpiZeroLcd1602, buttons: [{ role: 'next+confirm', pin: NEXT, activeLow: true }] };
     const { client, panel, io } = await start('boot-1', { tcp: true, board: oneButton, state: 'state-one-button' });
+    await client.hello();
     await client.timeSet(T0);
     for (const a of ACCOUNTS.slice(0, 2)) await client.add({ name: a.name, issuer: a.issuer, algorithm: a.algorithm, digits: a.digits, period: a.period, secret: seedOf(a) });
     expect(readLcd(panel).label).toBe('GitHub: alice');
@@ -187,9 +192,9 @@ describe('rpi-zero-lcd1602: the token through johnny-five, over the wire', () =>
     expect(readLcd(panel)).toEqual({ label: 'AWS: root', code: expected(ACCOUNTS[1], now), secondsLeft: 53 });
 
     const reply = await client.code('alice', () => {
-      // johnny-five's "hold" fires after 500 ms down.
-      io.press(NEXT);
-      setTimeout(() => io.release(NEXT), 700);
+      // johnny-five's "hold" fires after 500 ms down; the press comes after the token's settle time.
+      setTimeout(() => io.press(NEXT), SETTLE_MS);
+      setTimeout(() => io.release(NEXT), SETTLE_MS + 700);
     });
     expect(reply.code).toBe(expected(ACCOUNTS[0], now));
     await sleep(50);

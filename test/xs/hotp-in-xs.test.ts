@@ -34,8 +34,9 @@ afterEach(async () => {
   tokens = [];
 });
 
-async function start(board: ModdableBoardProfile, preferences = {}): Promise<XsToken> {
-  const t = await startXsToken(board, firmware.get(board.id)!, { preferences });
+/** `kept`: what a previous token's storage kept (its persisted(): Preferences, and the Pico's flash). */
+async function start(board: ModdableBoardProfile, kept = {}): Promise<XsToken> {
+  const t = await startXsToken(board, firmware.get(board.id)!, kept);
   tokens.push(t);
   return t;
 }
@@ -104,8 +105,7 @@ describe.each(BOARDS)('$id: HOTP in XS', (board) => {
     const code = otplibHotp(ascii('12345678901234567890123456789012'), 4294967300, 8, 'SHA256');
     await expectScreen(t, (fb) => drawCode(fb, { label: '', sublabel: '', warning: '', code, secondsLeft: 0, period: 30, index: 0, count: 1 }), codeBand(t, code));
     expect(await counterOf(t)).toBe(4294967301);
-    const { preferences } = await t.preferences();
-    const again = await start(board, preferences);
+    const again = await start(board, await t.persisted());
     expect(await counterOf(again)).toBe(4294967301);
     await again.send(COMMANDS.CODE, { name: 'vpn', type: TYPE_HOTP });
     const [done] = await again.press('confirm');

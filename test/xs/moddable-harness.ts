@@ -13,7 +13,8 @@ import type { Plugin } from 'esbuild';
 import { buildModdableBundle, MODDABLE_MODULES } from '../../host/lib/moddable/bundle.ts';
 import type { ModdableBoardProfile } from '../../boards/moddable-profile.ts';
 import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../../protocol/frame.ts';
-import { decodeReply, encodeRequest } from '../../protocol/messages.ts';
+import { COMMANDS, decodeReply, encodeRequest, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import type { Reply } from '../../protocol/messages.ts';
 import type { Fields } from '../../protocol/tlv.ts';
 import type { ButtonRole } from '../../firmware/ports.ts';
@@ -41,6 +42,8 @@ const DIGESTS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 const PRESS_MS = 100;
 /** A long press, for a single button that confirms when held (the port's LONG_PRESS_MS is 800). */
 const HOLD_MS = 1000;
+/** The id of the host's pings (its requests use 1..254): their OK replies are not collected. */
+const PING_ID = 255;
 
 /** Maps the SDK's module names to the shims; anything else Moddable-only fails the build. */
 export const moddableShims: Plugin = {
@@ -114,12 +117,18 @@ export interface XsToken {
   startError?: Error;
   /** The meter of the last delivery. */
   meter: XsMeter;
+  /** The session id of the last HELLO reply; send() adds it to every other request unless `fields.session` is given. */
+  session: Uint8Array | undefined;
   send(command: number, fields: Fields, id?: number): Promise<Reply[]>;
   sendRaw(text: string): Promise<Reply[]>;
-  /** Press and release a button with its debounce, as a finger would (held 1 s for "confirm" on a single button). */
-  press(role: ButtonRole): Promise<Reply[]>;
-  /** Advance the board's clocks, firing its timers (the app ticks once a second). */
-  tick(ms: number): Promise<Reply[]>;
+  /**
+   * Press and release a button with its debounce, as a finger would (held 1 s for "confirm" on a single button).
+   * A confirm press comes after the token's settle time (the clocks move on SETTLE_MS first), and the host
+   * then pings to collect the outcome (wire-protocol.md "Sessions"); `raw` does neither.
+   */
+  press(role: ButtonRole, raw?: boolean): Promise<Reply[]>;
+  /** Advance the board's clocks, firing its timers (the app ticks once a second); the host pings every 5 s to keep its session unless `silent`. */
+  tick(ms: number, silent?: boolean): Promise<Reply[]>;
   display(): Promise<Display>;
   preferences(): Promise<{ preferences: ShimConfig['preferences']; used: number; capacity: number; writes: number; flash?: ShimConfig['flash'] }>;
   /** What survives a restart (Preferences, and the Pico's flash): spread it into the next startXsToken's config. */
@@ -141,7 +150,25 @@ export interface XsTokenOptions {
 
 export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirmware, config: Partial<ShimConfig> = {}, opts: XsTokenOptions = {}): Promise<XsToken> {
   const replies: Reply[] = [];
-  const reader = createFrameReader(REPLY_MARKER, (body) => replies.push(decodeReply(body)), () => replies.push({ id: -1, status: -1, fields: {} }));
+  let session: Uint8Array | undefined;
+  let pingsOut = 0; // pings whose OK reply is not yet in
+  let elapsedMs = 0; // the board's time, as ticked
+  let shownAt = -Infinity; // when the last WAITING came: the token's screen changed then
+  const reader = createFrameReader(
+    REPLY_MARKER,
+    (body) => {
+      const r = decodeReply(body);
+      if (r.status === STATUS_OK && r.fields.session instanceof Uint8Array) session = r.fields.session;
+      if (r.status === STATUS_WAITING) shownAt = elapsedMs;
+      if (r.id === PING_ID && r.status === STATUS_OK && pingsOut > 0) {
+        pingsOut--;
+        return; // the host's keep-alive
+      }
+      replies.push(r);
+    },
+    () => replies.push({ id: -1, status: -1, fields: {} }),
+  );
+  const ping = () => (session ? (pingsOut++, deliver(IN.SERIAL_RX, Buffer.from(encodeFrame(REQUEST_MARKER, encodeRequest({ id: PING_ID, command: COMMANDS.PING, fields: { session } })), 'latin1'))) : Promise.resolve([]));
   const worker = await startXs({
     onCommand: (message) => {
       if (message[0] === OUT.SERIAL_TX) {
@@ -170,28 +197,47 @@ export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirm
     board,
     replies,
     meter: { compute: 0, allocate: 0, currentHeapCount: 0 },
+    get session() {
+      return session;
+    },
+    set session(s) {
+      session = s;
+    },
     async send(command, fields, id) {
-      return token.sendRaw(encodeFrame(REQUEST_MARKER, encodeRequest({ id: id ?? ((nextId++ - 1) % 255) + 1, command, fields })));
+      const all = command === COMMANDS.HELLO || 'session' in fields || !session ? fields : { ...fields, session };
+      return token.sendRaw(encodeFrame(REQUEST_MARKER, encodeRequest({ id: id ?? ((nextId++ - 1) % 254) + 1, command, fields: all })));
     },
     async sendRaw(text) {
       return deliver(IN.SERIAL_RX, Buffer.from(text, 'latin1'));
     },
-    async press(role) {
+    async press(role, raw) {
+      const from0 = replies.length;
+      if (role === 'confirm' && !raw && elapsedMs - shownAt < SETTLE_MS) await token.tick(SETTLE_MS - (elapsedMs - shownAt), true);
       const button = board.buttons.find((b) => b.role === role || b.role === 'next+confirm');
       if (!button) throw new Error(`${board.id} has no ${role} button`);
       const pin = Number(button.pin);
       const down = button.activeLow ? 0 : 1;
       const from = replies.length;
       await deliver(IN.PIN, Uint8Array.of(pin, down));
-      await token.tick(button.role === 'next+confirm' && role === 'confirm' ? HOLD_MS : PRESS_MS);
+      await token.tick(button.role === 'next+confirm' && role === 'confirm' ? HOLD_MS : PRESS_MS, true);
       await deliver(IN.PIN, Uint8Array.of(pin, 1 - down));
-      await token.tick(PRESS_MS);
-      return replies.slice(from);
+      await token.tick(PRESS_MS, true);
+      if (raw) return replies.slice(from);
+      await ping();
+      return replies.slice(from0);
     },
-    async tick(ms) {
-      const body = Buffer.alloc(4);
-      body.writeUInt32BE(ms);
-      return deliver(IN.TICK, body);
+    async tick(ms, silent) {
+      const from = replies.length;
+      for (let left = ms; left > 0; ) {
+        const step = silent ? left : Math.min(left, 5000);
+        const body = Buffer.alloc(4);
+        body.writeUInt32BE(step);
+        await deliver(IN.TICK, body);
+        elapsedMs += step;
+        left -= step;
+        if (!silent) await ping();
+      }
+      return replies.slice(from);
     },
     async display() {
       const d = await worker.issueCommand(Uint8Array.of(IN.DISPLAY));
@@ -224,6 +270,9 @@ export async function startXsToken(board: ModdableBoardProfile, firmware: XsFirm
   try {
     await worker.evaluate(`globalThis.__moddableShim = ${JSON.stringify(shim)};`);
     token.meter = (await worker.evaluate(firmware.script)).meter;
+    // A host's session, as every host starts one (wire-protocol.md "Sessions"); tests see the replies after it.
+    await token.send(COMMANDS.HELLO, {});
+    replies.length = 0;
   } catch (e) {
     if (opts.allowStartFailure) {
       token.startError = e as Error;

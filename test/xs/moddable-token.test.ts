@@ -129,7 +129,7 @@ describe.each(BOARDS)('$id firmware in XS', (board) => {
     for (const [i, a] of ACCOUNTS.entries()) {
       const [waiting] = await t.send(COMMANDS.CODE, { name: a.name });
       expect(waiting!.status).toBe(STATUS_WAITING);
-      expect(waiting!.fields.action).toBe('send code: ' + a.name);
+      expect(waiting!.fields.action).toBe('send code: "' + a.name + '"');
       expect(await tick(7000 + i * 6000)).toEqual([]); // nothing leaves before the press
       const before = now;
       const [done] = await t.press('confirm');
@@ -148,7 +148,7 @@ describe.each(BOARDS)('$id firmware in XS', (board) => {
     await expectCodeOnScreen(t, expectedCode(ACCOUNTS[1]!, now));
 
     // A corrupt frame: one base64 character changed, so the CRC fails.
-    const good = encodeFrame(REQUEST_MARKER, encodeRequest({ id: 9, command: COMMANDS.LIST, fields: {} }));
+    const good = encodeFrame(REQUEST_MARKER, encodeRequest({ id: 9, command: COMMANDS.LIST, fields: { session: t.session } }));
     const bad = good.slice(0, 3) + (good[3] === 'A' ? 'B' : 'A') + good.slice(4);
     const [fault] = await t.sendRaw(bad);
     expect(fault).toMatchObject({ id: 0, status: ERRORS.BAD_FRAME });

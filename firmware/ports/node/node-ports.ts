@@ -3,7 +3,7 @@
 // sends), file storage, timers that stop on close, node:crypto hashes and RNG.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { nodeHashes } from '../../../host/lib/hashes/node-hashes.ts';
+import { nodeHashes } from './node-hashes.ts';
 import type { Ports } from '../../ports.ts';
 import { fileStorage } from './file-storage.ts';
 import type { SimLink } from './serial-links.ts';

@@ -1,22 +1,9 @@
-// Showing the simulated OLED: in a terminal with half-block characters (two
-// pixel rows per character cell) and as a PNG, pixel-exact, scaled up.
+// The simulated OLED as a PNG, pixel-exact, scaled up. Loaded only when an
+// image is asked for (sim --png, the p key): pngjs and zlib are not free.
+// Terminal text is in render-text.ts.
 import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Framebuffer } from '../../ui/framebuffer.ts';
-
-export function framebufferToText(fb: Framebuffer): string {
-  const lines: string[] = [];
-  for (let y = 0; y < fb.height; y += 2) {
-    let line = '';
-    for (let x = 0; x < fb.width; x++) {
-      const top = fb.pixel(x, y);
-      const bottom = y + 1 < fb.height && fb.pixel(x, y + 1);
-      line += top && bottom ? '█' : top ? '▀' : bottom ? '▄' : ' ';
-    }
-    lines.push(line);
-  }
-  return lines.join('\n');
-}
 
 /** Write the display as a PNG: lit pixels in OLED blue-white on black, each pixel `scale` x `scale`. */
 export function framebufferToPng(fb: Framebuffer, file: string, scale = 4): void {

@@ -12,7 +12,7 @@ export interface SimLink {
   address: string;
   write(text: string): void;
   onData(handler: (chunk: string) => void): void;
-  /** Called when a host disconnects (TCP only: a pty cannot tell). */
+  /** Called when a host disconnects or another connects (TCP, a tty that closes; a pty behind socat cannot tell: the protocol's sessions cover it). */
   onClose(handler: () => void): void;
   close(): Promise<void>;
 }
@@ -71,13 +71,18 @@ export function openTcpLink(port: number): Promise<SimLink> {
   let closeHandler: () => void = () => {};
   let current: Socket | null = null;
   const server: Server = createServer((socket) => {
-    // One host at a time, as with a USB port.
+    // One host at a time, as with a USB port. A new host ends the old one's
+    // session before it can read a byte: nothing pending may reach it.
     if (current) current.destroy();
+    closeHandler();
     current = socket;
     socket.setEncoding('latin1');
-    socket.on('data', (d: string) => dataHandler(d));
+    socket.on('data', (d: string) => {
+      if (current === socket) dataHandler(d);
+    });
     socket.on('close', () => {
-      if (current === socket) current = null;
+      if (current !== socket) return; // replaced: its session already ended
+      current = null;
       closeHandler();
     });
     socket.on('error', () => {});

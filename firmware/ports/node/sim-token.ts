@@ -11,7 +11,8 @@ import type { Algorithm } from '../../../protocol/hash.ts';
 import { createFramebuffer } from '../../ui/framebuffer.ts';
 import type { Framebuffer } from '../../ui/framebuffer.ts';
 import { nodeRuntimePorts } from './node-ports.ts';
-import { framebufferToPng } from './render.ts';
+import { textRecordingCanvas } from './screen-text.ts';
+import type { ScreenText } from './screen-text.ts';
 import { openPtyLink, openTcpLink } from './serial-links.ts';
 import type { SimLink } from './serial-links.ts';
 import { simClock } from './sim-clock.ts';
@@ -46,7 +47,10 @@ export interface SimToken {
   clock: SimClock;
   app: TokenApp;
   press(role: ButtonRole): void;
-  savePng(file: string): void;
+  /** The text of the frame on the display now: its lines, the code and seconds left when it shows one. */
+  shown(): ScreenText;
+  /** Write the display as a PNG (pngjs loads on first use). */
+  savePng(file: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,11 +60,12 @@ export async function startSimToken(opts: SimOptions): Promise<SimToken> {
   const clock = simClock(join(opts.stateDir, 'clock.json'), opts.timeSource ?? Date.now);
   const framebuffer = createFramebuffer(simBoard.display.width, simBoard.display.height, (fb) => opts.onDisplay?.(fb));
   let buttonHandler: (role: ButtonRole) => void = () => {};
+  const screen = textRecordingCanvas(framebuffer);
   const runtime = nodeRuntimePorts(link, opts.stateDir, opts.traceOut);
   const app = startToken(
     {
       serial: runtime.serial,
-      canvas: framebuffer,
+      canvas: screen.canvas,
       storage: runtime.storage,
       clock,
       timers: runtime.timers,
@@ -79,7 +84,8 @@ export async function startSimToken(opts: SimOptions): Promise<SimToken> {
     clock,
     app,
     press: (role) => buttonHandler(role),
-    savePng: (file) => framebufferToPng(framebuffer, file),
+    shown: screen.shown,
+    savePng: async (file) => (await import('./render.ts')).framebufferToPng(framebuffer, file),
     close: async () => {
       runtime.stopTimers();
       await link.close();

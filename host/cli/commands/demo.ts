@@ -10,15 +10,15 @@ import { accountFromUri } from '../../lib/key-input.ts';
 import { openTransport } from '../../lib/transport/index.ts';
 import { action, pressPrompt, withJson } from '../context.ts';
 import type { Output } from '../context.ts';
-import { keyboard, showLive } from '../sim-view.ts';
+import { keyboard, shownLine, showLive } from '../sim-view.ts';
 
 // RFC 6238's published SHA1 test key: public, so a demo can hold it.
-const DEMO_URI = 'otpauth://totp/Demo:alice@demo?secret=GEZDGNBVGY3DQOJQGEZDGNBVGY3DQOJQ&issuer=Demo';
+const DEMO_URI = 'otpauth://totp/Demo:alice@demo?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Demo';
 
 async function runDemo(out: Output, once: boolean): Promise<void> {
   const { startSimToken } = await import('../../../firmware/ports/node/sim-token.ts');
   const { hasSocat } = await import('../../../firmware/ports/node/serial-links.ts');
-  const { framebufferToText } = await import('../../../firmware/ports/node/render.ts');
+  const { framebufferToText } = await import('../../../firmware/ports/node/render-text.ts');
   const stateDir = mkdtempSync(join(tmpdir(), 'totp-token-demo-'));
   const sim = await startSimToken({ stateDir, link: hasSocat() ? 'pty' : 'tcp' });
   try {
@@ -39,15 +39,18 @@ async function runDemo(out: Output, once: boolean): Promise<void> {
     }
     sim.app.render();
     if (once || !process.stdout.isTTY || !process.stdin.isTTY) {
+      // Not a terminal (or one frame asked for): the full-resolution picture, then its text.
       const frame = framebufferToText(sim.framebuffer);
-      out.result(frame, { port: sim.address, account: summary, check, display: frame.split('\n') });
+      const shown = sim.shown();
+      out.result([frame, shownLine(shown)], { port: sim.address, account: summary, check, display: frame.split('\n'), shown });
       if (!once) {
         out.note('Ctrl-C to stop');
         await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       }
       return;
     }
-    const view = showLive(sim, `totp-token demo: simulator on ${sim.address} (try: totp-token list --port ${sim.address})`, 'totp-token-demo.png');
+    const header = [`totp-token demo: a simulator token on ${sim.address}`, `try: totp-token list --port ${sim.address}`];
+    const view = showLive(sim, header, 'totp-token-demo.png');
     try {
       await keyboard(sim, 'totp-token-demo.png', () => view.paint());
     } finally {

@@ -43,7 +43,8 @@ const untilSignal = (): Promise<void> =>
 
 async function runSim(out: Output, o: SimCliOptions): Promise<void> {
   const { startSimToken } = await import('../../../firmware/ports/node/sim-token.ts');
-  const { framebufferToPng } = await import('../../../firmware/ports/node/render.ts');
+  // pngjs and zlib only with --png (the p key loads them when pressed).
+  const toPng = o.png ? (await import('../../../firmware/ports/node/render.ts')).framebufferToPng : undefined;
   const slots = o.slots === undefined ? undefined : Number(o.slots);
   if (slots !== undefined && !(Number.isInteger(slots) && slots >= 1 && slots <= 255)) throw usage(`--slots must be 1..255, got '${o.slots}'`);
   const tcpPort = o.tcp === undefined ? undefined : o.tcp === true ? 0 : Number(o.tcp);
@@ -61,11 +62,11 @@ async function runSim(out: Output, o: SimCliOptions): Promise<void> {
     algorithms: o.algorithms ? parseAlgorithms(o.algorithms) : undefined,
     // --png: rewrite the image only when the pixels changed, not on every tick.
     onDisplay: (fb) => {
-      if (!o.png) return;
+      if (!o.png || !toPng) return;
       const pixels = Buffer.from(fb.buffer).toString('base64');
       if (pixels !== lastPixels) {
         lastPixels = pixels;
-        framebufferToPng(fb, o.png); // the first redraw comes before startSimToken returns
+        toPng(fb, o.png); // the first redraw comes before startSimToken returns
       }
     },
   });
@@ -75,7 +76,7 @@ async function runSim(out: Output, o: SimCliOptions): Promise<void> {
     out.note(`use it with: --port ${sim.address}   or: export TOTP_TOKEN_PORT=${sim.address}`);
     if (o.control) await Promise.race([controlLoop(sim), stopSignals]);
     else if (process.stdout.isTTY && process.stdin.isTTY && !o.json) {
-      const view = showLive(sim, `totp-token simulator on ${sim.address}`, pngFile);
+      const view = showLive(sim, [`totp-token simulator on ${sim.address}`], pngFile);
       try {
         await Promise.race([keyboard(sim, pngFile, () => view.paint()), stopSignals]);
       } finally {
