@@ -141,6 +141,7 @@ export const ESPRUINO_INTERNAL_PROPS = [
   'onButton', 'digest', 'blockLen', 'flip', 'label', 'sublabel', 'index', 'count', 'warning', 'onData',
   'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault', 'tag', 'type', 'key', 'id', 'command', 'status', 'list',
   'find', 'seq', 'accounts', 'sync', 'needsConfirm', 'lock', 'access', 'text', 'width', 'height', 'cellW', 'cellH',
+  'settled', // PendingConfirm's
   'load', 'health', 'scrub', // CheckedStorage's own (Espruino's Storage has none of them; its `load` is a global)
   // board profile
   'maxAccounts', 'typicalDriftPpm', 'espruino', 'storage', 'display', 'buttons', 'role', 'activeLow', 'pin', 'i2c', 'bus',
@@ -149,7 +150,7 @@ export const ESPRUINO_INTERNAL_PROPS = [
   'name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'timeMs', 'newName', 'newIssuer', 'check', 'code',
   'secondsLeft', 'firmware', 'board', 'algorithms', 'slotsTotal', 'slotsFree', 'clock', 'protocol', 'maxBody', 'account',
   'timeoutS', 'action', 'start', 'next', 'syncedAtMs', 'driftCentiPpm', 'errorMs', 'challenge', 'response',
-  'salt', 'locked', 'accessKey', 'iterations', 'counter', 'nextHotp', 'untilMs', 'storageHealth', 'roundTripMs', 'suspectAtMs', 'suspectMs',
+  'salt', 'locked', 'accessKey', 'iterations', 'counter', 'nextHotp', 'untilMs', 'storageHealth', 'roundTripMs', 'suspectAtMs', 'suspectMs', 'session',
   // COMMANDS
   'HELLO', 'TIME_GET', 'TIME_SET', 'ADD', 'LIST', 'REMOVE', 'RENAME', 'KEY_CHECK', 'CODE', 'WIPE', 'UNLOCK',
   'SET_PASSWORD', 'CLEAR_PASSWORD',
