@@ -141,7 +141,7 @@ describe('attack: a port with no random source', () => {
     const vm = new EspruinoVm({ flash: newFlash(), font6x8: true });
     expect(() => vm.boot(code)).toThrow(/no random source/);
     expect(vm.screen.join(' ')).toMatch(/Cannot start:.*no random source/);
-  });
+  }, 60_000); // it builds a bundle: under load that takes longer than vitest's 5 s
 });
 
 describe.skipIf(!ESPRUINO_BIN)('entropy on the real Espruino interpreter (Linux build)', () => {

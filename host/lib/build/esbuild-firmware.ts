@@ -174,6 +174,9 @@ const SHORT_BUILTINS: { [expr: string]: string } = {
  */
 const ENCLOSED_BUILTINS: { [name: string]: string } = {
   Uint8Array: 'u8Array', // 19 uses
+  Object: 'objectClass', // 4
+  global: 'globalObject', // 4
+  setTimeout: 'setTimeoutFn', // 3
 };
 /** terser's enclose: the parameters above, then `undefined` (given no value, so it is undefined: `void 0` becomes one letter). */
 const ENCLOSE = Object.values(ENCLOSED_BUILTINS).concat(['undefined']).join(',') + ':' + Object.keys(ENCLOSED_BUILTINS).join(',');
