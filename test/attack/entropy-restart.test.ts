@@ -43,7 +43,7 @@ for (const [board, chip] of boards) {
     const pin = String(board.buttons[0].pin);
     beforeAll(async () => {
       code = await bundleEntry(fileURLToPath(new URL(`../../${board.firmwareEntry}`, import.meta.url)));
-    });
+    }, 60_000); // a build: see below
 
     function boot(flash: Persistent) {
       const vm = new EspruinoVm({ flash, chip, font6x8: board.espruino.font === '6x8' }).boot(code);
