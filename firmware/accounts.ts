@@ -73,10 +73,10 @@ export function openAccountStore(storage: CheckedStorage, maxAccounts?: number):
   // Loaded from the generation before (the newest copy was damaged after it was
   // written, or torn): its HOTP counters may be one code behind what was shown.
   // Skip one code rather than show a code twice.
-  if (storage.health()) for (let i = 0; i < accounts.length; i++) if (accounts[i].type) accounts[i].counter = (accounts[i].counter as number) + 1;
+  if (storage.health()) for (const a of accounts) if (a.type) a.counter = (a.counter as number) + 1;
 
   function find(name: string): Account | null {
-    for (let i = 0; i < accounts.length; i++) if (accounts[i].name === name) return accounts[i];
+    for (const a of accounts) if (a.name === name) return a;
     return null;
   }
 

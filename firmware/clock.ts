@@ -110,7 +110,7 @@ function readRecord(text: string | undefined): State | null {
   if (!fine([r.ra, r.ua, r.ta, r.ea, r.ns]) || !Array.isArray(an) || an.length < 1 || an.length > ANCHORS) return null;
   const all = r.sp ? an.concat([r.sp]) : an;
   // Weights are 1/e²: an anchor's error must be at least a millisecond.
-  for (let i = 0; i < all.length; i++) if (!fine(all[i], 3) || !(all[i][2] >= 1)) return null;
+  for (const a of all) if (!fine(a, 3) || !(a[2] >= 1)) return null;
   if (r.sx !== undefined && !fine(r.sx, 2)) return null;
   if (!fine([r.tu, r.tt])) r.tu = r.tt = undefined;
   return r as State;
@@ -123,10 +123,10 @@ function fit(an: number[][]): number[] {
   let sy = 0;
   let sxx = 0;
   let sxy = 0;
-  for (let i = 0; i < an.length; i++) {
-    const w = 1 / (an[i][2] * an[i][2]);
-    const x = an[i][0] - an[0][0];
-    const y = an[i][1] - an[0][1] - x;
+  for (const a of an) {
+    const w = 1 / (a[2] * a[2]);
+    const x = a[0] - an[0][0];
+    const y = a[1] - an[0][1] - x;
     sw += w;
     sx += w * x;
     sy += w * y;

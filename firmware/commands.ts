@@ -68,7 +68,7 @@ function checkName(name: string, what: string, allowEmpty?: boolean): string {
 
 export function algorithmMask(algorithms: Algorithm[]): number {
   let mask = 0;
-  for (let i = 0; i < algorithms.length; i++) mask |= 1 << (ALGORITHM_NAMES.indexOf(algorithms[i]) - 1); // bit n-1 for algorithm n
+  for (const name of algorithms) mask |= 1 << (ALGORITHM_NAMES.indexOf(name) - 1); // bit n-1 for algorithm n
   return mask;
 }
 
@@ -279,7 +279,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return confirmFirst(access.unlocked() ? 'WIPE all ' + store.list().length + ' accounts' : 'WIPE everything', () => {
       const old = store.list();
       store.commit([]);
-      for (let i = 0; i < old.length; i++) old[i].secret.fill(0);
+      for (const a of old) a.secret.fill(0);
       access.clear(); // back to a factory-fresh token
       onChange();
       return {};

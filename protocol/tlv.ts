@@ -46,17 +46,15 @@ function badField(tag: number, problem: string): never {
  * byte), bytes a Uint8Array.
  */
 function encodeInto(out: number[], fields: Fields, specs: FieldSpec[]): void {
-  for (let i = 0; i < specs.length; i++) {
-    const spec = specs[i];
+  for (const spec of specs) {
     const type = spec.type;
     const value = fields[spec.key];
     if (value === undefined) continue;
     const items = type === 'l' ? (value as Fields[]) : [value];
     const isBytes = type === 't' || type === 'b';
-    for (let k = 0; k < items.length; k++) {
+    for (const item of items) {
       const at = out.length;
       out.push(spec.tag, 0);
-      const item = items[k];
       if (type === 'l') {
         encodeInto(out, item as Fields, LIST_ITEMS[spec.key]);
       } else if (isBytes) {
@@ -100,7 +98,7 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
     i += 2;
     if (i + len > bytes.length) badField(tag, say('runs past the end of the message'));
     let spec: FieldSpec | null = null;
-    for (let k = 0; k < specs.length; k++) if (specs[k].tag === tag) spec = specs[k];
+    for (const s of specs) if (s.tag === tag) spec = s;
     if (spec) {
       if (spec.type !== 'l' && out[spec.key] !== undefined) badField(spec.tag, say('appears twice'));
       if (spec.type === 'u' || spec.type === 's') {

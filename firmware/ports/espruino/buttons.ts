@@ -23,8 +23,8 @@ function setUp(b: ButtonProfile): string {
 
 /** Whether any button is held now (read once at power-up: that starts the REPL instead of the token). */
 export function buttonHeld(buttons: ButtonProfile[]): boolean {
-  for (let i = 0; i < buttons.length; i++) {
-    if (digitalRead(setUp(buttons[i])) === (buttons[i].activeLow ? 0 : 1)) return true;
+  for (const b of buttons) {
+    if (digitalRead(setUp(b)) === (b.activeLow ? 0 : 1)) return true;
   }
   return false;
 }
@@ -55,7 +55,7 @@ export function espruinoButtons(buttons: ButtonProfile[]): (handler: (role: Butt
     );
   }
 
-  for (let i = 0; i < buttons.length; i++) watch(buttons[i]);
+  for (const b of buttons) watch(b);
   return (h: (role: ButtonRole) => void) => {
     handler = h;
   };

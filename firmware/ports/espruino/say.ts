@@ -8,8 +8,7 @@
 // say() would.
 
 export function say(token: string, a?: unknown, b?: unknown, c?: unknown): string {
-  const values = [a, b, c];
   let out = '\x1e' + token;
-  for (let i = 0; i < 3; i++) if (values[i] !== undefined) out += '\x1f' + values[i];
+  for (const v of [a, b, c]) if (v !== undefined) out += '\x1f' + v;
   return out + '\x1d';
 }
