@@ -3,6 +3,7 @@
 // with a CRC each: a write cut off by power loss, a flipped bit or a lost
 // copy leaves the generation before it loadable. Every field read back is
 // checked as a wire field is, so no stored record can crash the app.
+import { wipe } from '../protocol/bytes.ts';
 import { say } from '../protocol/say.ts';
 import { refuse } from './refuse.ts';
 import { ALGORITHM_NAMES, ERRORS, FIELDS } from '../protocol/messages.ts';
@@ -102,7 +103,7 @@ export function openAccountStore(storage: CheckedStorage, maxAccounts?: number):
         // the new set is safe in the newest copy
       }
     }
-    record.fill(0);
+    wipe(record);
   }
 
   return { list: () => accounts, find: find, commit: commit };

@@ -13,7 +13,7 @@
 // used, 2 damaged with nothing to recover; it holds until a write of that
 // record leaves two good copies again.
 import { base64Decode, base64Encode } from '../protocol/base64.ts';
-import { getWord, putWord } from '../protocol/bytes.ts';
+import { getWord, putWord, wipe } from '../protocol/bytes.ts';
 import { crc32 } from '../protocol/crc32.ts';
 import { say } from '../protocol/say.ts';
 import { latin1Bytes, latin1Text } from '../protocol/latin1.ts';
@@ -60,7 +60,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
           gen = getWord(b, old ? 4 : 8);
           value = parse(b.subarray(12));
         }
-        b.fill(0);
+        wipe(b);
       } catch (e) {
         value = null; // too short, not base64, or its content refused
       }
@@ -102,7 +102,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
     // Over the generation too: a flipped bit there must not make an old copy the newest.
     putWord(out, 4, crc32(out.subarray(8)));
     const text = base64Encode(out);
-    out.fill(0);
+    wipe(out);
     raw.write(key + '.' + i, text);
     // Read back: only a copy that reads as written counts.
     if (raw.read(key + '.' + i) !== text) throw new Error(say('storage did not keep %', key));
@@ -134,7 +134,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
         s[3] = 0; // the new copy is safe; the next write goes beside it
       }
     }
-    if (v !== value) v.fill(0); // our copy of a text record (the password's holds its key)
+    if (v !== value) wipe(v); // our copy of a text record (the password's holds its key)
   }
 
   return {

@@ -1,5 +1,6 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
+import { wipe as wipeBytes } from '../protocol/bytes.ts';
 import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_SECRET, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP } from '../protocol/messages.ts';
 import { hotpChecked, MAX_COUNTER } from '../protocol/hotp.ts';
 import { quote } from './ui/screen.ts';
@@ -218,7 +219,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const account = mustFind(fields);
     return confirmFirst('remove ' + quote(account.name), () => {
       store.commit(store.list().filter((a) => a !== account));
-      account.secret.fill(0);
+      wipeBytes(account.secret);
       onChange();
       return {};
     });
@@ -279,7 +280,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return confirmFirst(access.unlocked() ? 'WIPE all ' + store.list().length + ' accounts' : 'WIPE everything', () => {
       const old = store.list();
       store.commit([]);
-      for (const a of old) a.secret.fill(0);
+      for (const a of old) wipeBytes(a.secret);
       access.clear(); // back to a factory-fresh token
       onChange();
       return {};

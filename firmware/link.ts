@@ -1,6 +1,7 @@
 // The device end of the wire protocol: frames in from the serial port,
 // replies out. Faulty frames get an error reply with id 0 (their id is
 // unknown); the reader resynchronises on the next marker.
+import { wipe } from '../protocol/bytes.ts';
 import { createFrameReader, encodeFrame, LINE_TOO_LONG, REPLY_MARKER, REQUEST_MARKER } from '../protocol/frame.ts';
 import { decodeRequest, encodeReply, ERRORS, MAX_MESSAGE } from '../protocol/messages.ts';
 import type { Request } from '../protocol/messages.ts';
@@ -34,7 +35,7 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
         fault(body.length > 1 ? body[1] : 0, err.code === 'BAD_VERSION' ? ERRORS.BAD_VERSION : ERRORS.BAD_REQUEST, err.message);
         return;
       } finally {
-        body.fill(0);
+        wipe(body);
       }
       onRequest(req);
     },

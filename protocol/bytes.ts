@@ -32,7 +32,7 @@ export function getWord(b: Uint8Array, at: number): number {
 }
 
 /** Overwrite a buffer that held key material. */
-export function wipe(bytes: Uint8Array | null | undefined): void {
+export function wipe(bytes: { fill(value: number): unknown } | null | undefined): void {
   if (bytes) bytes.fill(0);
 }
 

@@ -4,7 +4,7 @@
 // starts a new frame wherever it appears, so garbage before a frame is
 // skipped and the link resynchronises on the next marker.
 import { base64Decode, base64Encode } from './base64.ts';
-import { getWord, putWord } from './bytes.ts';
+import { getWord, putWord, wipe } from './bytes.ts';
 import { crc32 } from './crc32.ts';
 
 export const REQUEST_MARKER = '>';
@@ -18,7 +18,7 @@ export function encodeFrame(marker: string, body: Uint8Array): string {
   buf.set(body, 0);
   putWord(buf, body.length, crc32(body));
   const line = marker + base64Encode(buf) + '\n';
-  buf.fill(0);
+  wipe(buf);
   return line;
 }
 
@@ -61,7 +61,7 @@ export function createFrameReader(
     }
     const want = getWord(buf, n);
     const body = new Uint8Array(buf.subarray(0, n));
-    buf.fill(0);
+    wipe(buf);
     if (crc32(body) !== want) onFault(CORRUPT_FRAME);
     else if (n > MAX_BODY) onFault(LINE_TOO_LONG); // MAX_LINE's base64 rounding lets bodies of 601-602 bytes through
     else onFrame(body);

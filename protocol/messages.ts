@@ -4,6 +4,7 @@
 //   [version][id][status][fields...]
 // where status 0 is success, WAITING (0x80) an interim "waiting for the
 // button" reply, and anything else an error code from ERRORS.
+import { wipe } from './bytes.ts';
 import { fail } from './errors.ts';
 import { say } from './say.ts';
 import { decodeFields, encodeFields, LIST_ITEMS } from './tlv.ts';
@@ -143,7 +144,7 @@ function withHeader(id: number, kind: number, fields: Uint8Array): Uint8Array {
   out[1] = id & 255;
   out[2] = kind & 255;
   out.set(fields, 3);
-  fields.fill(0);
+  wipe(fields);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // what each tag holds, so both ends decode exactly the same way and every
 // field is length-checked before use. Unknown tags are skipped (a newer host
 // may send more); a known tag that is malformed is an error naming it.
+import { wipe } from './bytes.ts';
 import { fail } from './errors.ts';
 import { say } from './say.ts';
 import { latin1Text } from './latin1.ts';
@@ -84,7 +85,7 @@ export function encodeFields(fields: Fields, specs: FieldSpec[]): Uint8Array {
   const arr: number[] = [];
   encodeInto(arr, fields, specs);
   const out = new Uint8Array(arr);
-  arr.fill(0); // it held any secret being sent or stored
+  wipe(arr); // it held any secret being sent or stored
   return out;
 }
 
