@@ -55,16 +55,17 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   function render(): void {
     const canvas = ports.canvas;
     const accounts = store.list();
+    const damaged = storage.health();
     if (pending) {
       drawConfirm(canvas, pending.action, confirmHint, Math.max(0, Math.ceil((pending.deadlineMs - ports.clock.nowMs()) / 1000)));
       return;
     }
     if (!clockUsable(ports.clock) && !(accounts[selected] && accounts[selected].type)) { // HOTP needs no clock
-      drawMessage(canvas, ['Clock not set', 'No codes until synced.', '', 'totp-token time sync', '', accounts.length + ' account(s)' + (storage.health() ? ' storage!' : '')]);
+      drawMessage(canvas, ['Clock not set', 'No codes until synced.', '', 'totp-token time sync', '', accounts.length + ' account(s)' + (damaged ? ' storage!' : '')]);
       return;
     }
     if (accounts.length === 0) {
-      drawMessage(canvas, [storage.health() ? 'Storage damaged:' : 'No accounts', storage.health() ? 'nothing to recover' : '', 'totp-token add']);
+      drawMessage(canvas, [damaged ? 'Storage damaged:' : 'No accounts', damaged ? 'nothing to recover' : '', 'totp-token add']);
       return;
     }
     if (selected >= accounts.length) selected = 0;
@@ -90,7 +91,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     }
     const status = clock.status();
     drawCode(canvas, {
-      warning: (storage.health() ? 'storage! ' : '') + (status.errorMs > 5000 ? 'clock?' : ''),
+      warning: (damaged ? 'storage! ' : '') + (status.errorMs > 5000 ? 'clock?' : ''),
       label: a.issuer ? a.issuer : a.name,
       sublabel: a.issuer ? a.name : '',
       code: cache.code,
