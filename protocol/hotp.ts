@@ -3,7 +3,7 @@
 // 32-bit shifts, so counters past 2^32 (and times past 2038) are right.
 import type { Hash } from './hash.ts';
 import { hmac } from './hmac.ts';
-import { assertBytes, assertInteger, wipe } from './bytes.ts';
+import { assertBytes, assertInteger, getWord, putWord, wipe } from './bytes.ts';
 
 export const MAX_COUNTER = 9007199254740991; // 2^53 - 1, written out: Math.pow is inexact on Espruino
 export const MIN_DIGITS = 6;
@@ -16,17 +16,14 @@ export function counterBytes(counter: number): Uint8Array {
   const hi = Math.floor(counter / TWO_32);
   const lo = counter - hi * TWO_32;
   const out = new Uint8Array(8);
-  for (let i = 0; i < 4; i++) {
-    out[3 - i] = (hi >>> (8 * i)) & 0xff;
-    out[7 - i] = (lo >>> (8 * i)) & 0xff;
-  }
+  putWord(out, 0, hi);
+  putWord(out, 4, lo);
   return out;
 }
 
 /** Dynamic truncation (RFC 4226 §5.3): a 31-bit number from the MAC. */
 export function dynamicTruncate(mac: Uint8Array): number {
-  const o = mac[mac.length - 1] & 0x0f;
-  return ((mac[o] & 0x7f) << 24) | (mac[o + 1] << 16) | (mac[o + 2] << 8) | mac[o + 3];
+  return getWord(mac, mac[mac.length - 1] & 0x0f) & 0x7fffffff;
 }
 
 export function formatCode(value: number, digits: number): string {
