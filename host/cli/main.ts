@@ -21,10 +21,11 @@ import * as rename from './commands/rename.ts';
 import * as sim from './commands/sim.ts';
 import * as time from './commands/time.ts';
 import * as verify from './commands/verify.ts';
+import * as web from './commands/web.ts';
 import * as wipe from './commands/wipe.ts';
 import { EXIT } from './exit-codes.ts';
 
-const COMMANDS: { register(program: Command): void }[] = [ports, info, add, list, verify, code, rename, remove, time, wipe, password, sim, demo, flash, build, enroll, importCommand, fleet];
+const COMMANDS: { register(program: Command): void }[] = [ports, info, add, list, verify, code, rename, remove, time, wipe, password, sim, demo, flash, build, enroll, importCommand, fleet, web];
 
 const program = new Command('totp-token')
   .description('Provision and use a hardware TOTP token: seeds go in over USB, only codes come out.')

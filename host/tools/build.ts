@@ -26,3 +26,4 @@ async function buildCli(): Promise<void> {
 await buildCli();
 const sizes = await buildAllFirmware('dist');
 if (process.argv.includes('--verbose')) for (const s of sizes) console.log(`${s.file}\t${s.bytes} bytes`);
+if (existsSync('host/web/main.ts')) console.log(`web: first load ${(await (await import('./build-web.ts')).buildWeb('dist/web')).firstLoadGzip} B of JavaScript gzipped (budget 102400)`);

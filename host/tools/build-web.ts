@@ -1,0 +1,110 @@
+// Builds the web page (host/web) into dist/web: static files only. Checks
+// that nothing the page loads imports a Node built-in (a module that does
+// fails the build, naming who imports it), swaps the two host/lib modules
+// that have a Node-only default for their browser form (as a package.json
+// "browser" field would), and keeps the first load at most 100 KB of
+// JavaScript gzipped: the simulator, QR decoding and the like are split out
+// and load when used.
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
+import { templateTable } from '../lib/device-text.ts';
+
+export const FIRST_LOAD_BUDGET_GZIP = 100 * 1024;
+const ROOT = resolve(import.meta.dirname, '../..');
+
+const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+/** Fails the build on any import of a Node built-in, naming the importer. */
+export const noNodeModules: Plugin = {
+  name: 'no-node-modules',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (!NODE_BUILTINS.has(args.path) && !args.path.startsWith('node:')) return undefined;
+      return { errors: [{ text: `the web page may not import Node module '${args.path}' (imported by ${relative(ROOT, args.importer)})` }] };
+    });
+  },
+};
+
+/** host/lib modules whose default needs Node, and what the page uses instead. */
+const browserForms: Plugin = {
+  name: 'browser-forms',
+  setup(b) {
+    b.onResolve({ filter: /\/hashes\/node-hashes\.ts$|\/device-text\.ts$/ }, (args) => ({ path: resolve(args.resolveDir, args.path), namespace: 'browser-form' }));
+    b.onLoad({ filter: /node-hashes\.ts$/, namespace: 'browser-form' }, () => ({
+      // The client's default key-check hashes: @noble/hashes in place of node:crypto.
+      contents: `export { nobleHashes as nodeHashes } from ${JSON.stringify(join(ROOT, 'host/lib/hashes/noble-hashes.ts'))};`,
+      resolveDir: ROOT,
+      loader: 'ts',
+    }));
+    b.onLoad({ filter: /device-text\.ts$/, namespace: 'browser-form' }, () => ({
+      // The token -> words table, read from the sources now instead of at run time.
+      contents: `import { decodeDeviceText } from ${JSON.stringify(join(ROOT, 'host/lib/device-text-decode.ts'))};
+export { tokenOf } from ${JSON.stringify(join(ROOT, 'host/lib/device-text-decode.ts'))};
+const TABLE = new Map(${JSON.stringify([...templateTable(ROOT)])});
+export function deviceText(message, table) { return decodeDeviceText(message, table || TABLE); }`,
+      resolveDir: ROOT,
+      loader: 'ts',
+    }));
+  },
+};
+
+export function webBuildOptions(outdir: string, entryPoints = [join(ROOT, 'host/web/main.ts'), join(ROOT, 'host/web/sim/token-worker.ts')]): BuildOptions {
+  return {
+    entryPoints,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome109', 'firefox115', 'safari16'],
+    minify: true,
+    entryNames: '[name]',
+    chunkNames: '[name]-[hash]',
+    metafile: true,
+    legalComments: 'none',
+    plugins: [noNodeModules, browserForms],
+    logLevel: 'silent',
+  };
+}
+
+export interface WebSize {
+  /** main.js plus the chunks it imports statically. */
+  firstLoadFiles: string[];
+  firstLoadGzip: number;
+}
+
+/** What the browser fetches before the page works: the entry and its static imports. */
+export function firstLoad(meta: Metafile, outdir: string, entry = 'main.js'): WebSize {
+  const seen = new Set<string>();
+  const key = (f: string) => relative(process.cwd(), join(outdir, f));
+  const walk = (out: string): void => {
+    if (seen.has(out)) return;
+    seen.add(out);
+    for (const imp of meta.outputs[out]?.imports ?? []) if (imp.kind === 'import-statement' && !imp.external) walk(imp.path);
+  };
+  walk(key(entry));
+  let gz = 0;
+  for (const f of seen) gz += gzipSync(readFileSync(f), { level: 9 }).length;
+  return { firstLoadFiles: [...seen], firstLoadGzip: gz };
+}
+
+export async function buildWeb(outdir = 'dist/web'): Promise<WebSize> {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  const result = await build(webBuildOptions(outdir));
+  for (const f of ['index.html', 'style.css', 'favicon.svg']) copyFileSync(join(ROOT, 'host/web', f), join(outdir, f));
+  const size = firstLoad(result.metafile!, outdir);
+  if (size.firstLoadGzip > FIRST_LOAD_BUDGET_GZIP) {
+    throw new Error(`the web page's first load is ${size.firstLoadGzip} B of JavaScript gzipped, over the ${FIRST_LOAD_BUDGET_GZIP} B budget: load more of it when used`);
+  }
+  return size;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const s = await buildWeb();
+  console.log(`web: first load ${s.firstLoadGzip} B gzipped (${s.firstLoadFiles.length} file(s))`);
+}

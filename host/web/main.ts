@@ -1,0 +1,334 @@
+// The totp-token web page: host/lib's client over a Web Serial port or over a
+// MessagePort to the try-it token in a worker. One request at a time; every
+// one that needs the token's button shows the same prompt and countdown as
+// the CLI; errors read as the CLI's (host/cli/exit-codes.ts's describeError).
+// Key inputs are cleared as soon as their value is read.
+import { describeError } from '../cli/exit-codes.ts';
+import { TokenClient } from '../lib/client.ts';
+import type { AccountInfo, DeviceInfo, Waiting } from '../lib/client.ts';
+import { DEMO_URI } from '../lib/demo-key.ts';
+import { TokenError } from '../lib/errors.ts';
+import { nobleHashes } from '../lib/hashes/noble-hashes.ts';
+import { accountFromText, accountFromUri } from '../lib/key-input.ts';
+import type { Transport } from '../lib/transport/transport.ts';
+import { tokenPortFilters, webSerialTransport } from '../lib/transport/web-serial.ts';
+import type { WebSerial } from '../lib/transport/web-serial.ts';
+import { byId, el, show } from './dom.ts';
+import type { TrySimulator } from './sim/simulator.ts';
+
+let client: TokenClient | null = null;
+let simulator: TrySimulator | null = null;
+let busy = false;
+
+const status = byId('status');
+const errorBox = byId('error');
+const prompt = byId('prompt');
+const promptText = byId('prompt-text');
+const tokenSection = byId('token');
+const connectSection = byId('connect');
+
+function say(text: string): void {
+  status.textContent = text;
+}
+
+function showError(e: unknown): void {
+  errorBox.textContent = describeError(e).message;
+  show(errorBox, true);
+}
+
+// --- the button prompt, as the CLI's pressPrompt, with a countdown -------
+let promptTimer: number | undefined;
+function onWaiting(w: Waiting): void {
+  let left = w.timeoutS;
+  const paint = () => (promptText.textContent = `Press the button on your token to confirm: ${w.action} (within ${left} s)`);
+  paint();
+  show(prompt, true);
+  window.clearInterval(promptTimer);
+  promptTimer = window.setInterval(() => {
+    left = Math.max(0, left - 1);
+    paint();
+  }, 1000);
+}
+function hidePrompt(): void {
+  window.clearInterval(promptTimer);
+  show(prompt, false);
+}
+byId('prompt-cancel').addEventListener('click', () => void client?.interrupt().catch(showError));
+
+/** Run one request: buttons off meanwhile, errors shown, the prompt gone after. */
+async function run<T>(what: string, fn: (c: TokenClient) => Promise<T>): Promise<T | undefined> {
+  if (!client) return undefined;
+  if (busy) return undefined;
+  busy = true;
+  document.body.classList.add('busy');
+  show(errorBox, false);
+  say(`${what}...`);
+  try {
+    const out = await fn(client);
+    return out;
+  } catch (e) {
+    say('');
+    showError(e);
+    return undefined;
+  } finally {
+    hidePrompt();
+    busy = false;
+    document.body.classList.remove('busy');
+  }
+}
+
+// --- connecting ------------------------------------------------------------
+/** The link's own close handler stays (it fails the request in flight); this one also updates the page. */
+function watchClose(t: Transport, onGone: (err?: Error) => void): Transport {
+  let inner: (err?: Error) => void = () => {};
+  t.onClose((err) => {
+    inner(err);
+    onGone(err);
+  });
+  return { ...t, address: t.address, open: () => t.open(), write: (d) => t.write(d), onData: (h) => t.onData(h), close: () => t.close(), onClose: (h) => void (inner = h) };
+}
+
+async function connect(transport: Transport, what: string): Promise<boolean> {
+  show(errorBox, false);
+  const t = watchClose(transport, (err) => {
+    if (!client) return;
+    client = null;
+    show(tokenSection, false);
+    show(connectSection, true);
+    if (err) showError(new TokenError('DISCONNECTED', `the link to ${transport.address} closed`));
+    say('Disconnected.');
+  });
+  try {
+    await t.open();
+  } catch (e) {
+    showError(e);
+    return false;
+  }
+  client = new TokenClient(t, { onWaiting, hashes: nobleHashes() });
+  const info = await run('Saying hello', (c) => c.hello());
+  if (!info) {
+    await disconnect();
+    return false;
+  }
+  if (info.protocol !== 1) {
+    showError(new TokenError('BAD_REPLY', `the token speaks protocol ${info.protocol}; this page speaks 1: update one of them`));
+    await disconnect();
+    return false;
+  }
+  show(connectSection, false);
+  show(tokenSection, true);
+  byId('link-name').textContent = what;
+  showInfo(info);
+  show(byId('unlock-form'), info.locked);
+  show(byId('unlocked'), !info.locked);
+  if (!info.locked) await refresh();
+  say(`Connected to ${transport.address}.`);
+  return true;
+}
+
+async function disconnect(): Promise<void> {
+  const c = client;
+  client = null;
+  await c?.close().catch(() => {});
+  show(tokenSection, false);
+  show(connectSection, true);
+  say('Disconnected.');
+}
+
+function showInfo(info: DeviceInfo): void {
+  const clock = info.clock.set ? (info.clock.errorMs !== undefined ? `set (within ${Math.round(info.clock.errorMs)} ms)` : 'set') : 'not set: no codes until synced';
+  const rows: [string, string][] = [
+    ['Board', info.board],
+    ['Firmware', info.firmware],
+    ['Accounts', `${info.slotsTotal - info.slotsFree} of ${info.slotsTotal}`],
+    ['Clock', clock],
+    ['Algorithms', info.algorithms.join(', ')],
+  ];
+  byId('info').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+}
+
+// --- accounts ------------------------------------------------------------
+async function refresh(): Promise<void> {
+  const list = await run('Listing accounts', (c) => c.list());
+  if (!list) return;
+  const info = await run('Reading token info', (c) => c.hello());
+  if (info) showInfo(info);
+  renderAccounts(list);
+  say(`${list.length} account(s).`);
+}
+
+const label = (a: AccountInfo) => (a.issuer ? `${a.issuer}: ${a.name}` : a.name);
+
+function renderAccounts(list: AccountInfo[]): void {
+  const ul = byId('accounts');
+  show(byId('no-accounts'), list.length === 0);
+  ul.replaceChildren(...list.map(accountRow));
+}
+
+function accountRow(a: AccountInfo): HTMLLIElement {
+  const codeOut = el('output', { className: 'code', attrs: { 'aria-live': 'polite' } });
+  const codeBtn = el('button', { text: 'Show code', attrs: { type: 'button' } });
+  const renameBtn = el('button', { text: 'Rename', attrs: { type: 'button' } });
+  const removeBtn = el('button', { text: 'Remove', className: 'danger', attrs: { type: 'button' } });
+  const li = el('li', { className: 'account' }, [
+    el('div', { className: 'who' }, [el('strong', { text: a.issuer || a.name }), a.issuer ? el('span', { text: a.name }) : null, el('small', { text: `${a.algorithm}, ${a.digits} digits, ${a.period} s` })]),
+    codeOut,
+    el('div', { className: 'actions' }, [codeBtn, renameBtn, removeBtn]),
+  ]);
+  codeBtn.addEventListener('click', async () => {
+    const r = await run(`Asking for the code of ${label(a)}`, (c) => c.code(a.name, onWaiting));
+    if (r) showCode(codeOut, r.code, r.secondsLeft);
+    say(r ? `Code for ${label(a)}.` : '');
+  });
+  renameBtn.addEventListener('click', () => li.replaceWith(renameRow(a)));
+  removeBtn.addEventListener('click', async () => {
+    const ok = await run(`Removing ${label(a)}`, (c) => c.remove(a.name, onWaiting).then(() => true));
+    if (ok) {
+      await refresh();
+      say(`Removed ${label(a)}.`);
+    }
+  });
+  return li;
+}
+
+function showCode(out: HTMLOutputElement, code: string, secondsLeft: number): void {
+  let left = secondsLeft;
+  const paint = () => {
+    out.replaceChildren(el('span', { className: 'digits', text: code }), el('small', { text: ` ${left} s left` }));
+  };
+  paint();
+  const t = window.setInterval(() => {
+    left--;
+    if (left <= 0) {
+      window.clearInterval(t);
+      out.replaceChildren(el('small', { text: 'expired' }));
+    } else paint();
+  }, 1000);
+}
+
+function renameRow(a: AccountInfo): HTMLLIElement {
+  const input = el('input', { attrs: { type: 'text', value: a.name, 'aria-label': `New name for ${label(a)}`, autocomplete: 'off' } });
+  const form = el('form', { className: 'rename' }, [input, el('button', { text: 'Save', attrs: { type: 'submit' } }), el('button', { text: 'Cancel', attrs: { type: 'button' } })]);
+  const li = el('li', { className: 'account' }, [el('div', { className: 'who' }, [el('strong', { text: `Rename ${label(a)}` })]), form]);
+  form.querySelector('button[type=button]')?.addEventListener('click', () => void refresh());
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const newName = input.value;
+    const r = await run(`Renaming ${label(a)}`, (c) => c.rename(a.name, newName, undefined, onWaiting));
+    if (r) {
+      await refresh();
+      say(`Renamed to ${label(r)}.`);
+    }
+  });
+  queueMicrotask(() => input.focus());
+  return li;
+}
+
+// --- adding ----------------------------------------------------------------
+const keyInput = byId<HTMLInputElement>('key');
+const nameInput = byId<HTMLInputElement>('name');
+const issuerInput = byId<HTMLInputElement>('issuer');
+const qrInput = byId<HTMLInputElement>('qr');
+
+async function addFrom(text: string): Promise<void> {
+  const name = nameInput.value.trim();
+  const issuer = issuerInput.value.trim();
+  const r = await run('Adding', async (c) => {
+    const account = accountFromText(text, { name: name || undefined, issuer: issuer || undefined });
+    const shown = label(account);
+    const { check } = await c.add(account);
+    return { shown, check };
+  });
+  if (r) {
+    nameInput.value = '';
+    issuerInput.value = '';
+    await refresh();
+    say(`Added ${r.shown} (key check ${r.check} matches).`);
+  }
+}
+
+byId('add-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const text = keyInput.value;
+  keyInput.value = ''; // cleared once read, whatever happens next
+  if (!text.trim()) return showError(new TokenError('BAD_INPUT', 'paste an otpauth:// URI or a base32 key first'));
+  void addFrom(text);
+});
+
+qrInput.addEventListener('change', async () => {
+  const file = qrInput.files?.[0];
+  qrInput.value = '';
+  if (!file) return;
+  try {
+    const { readOtpauthFromImage } = await import('./qr-image.ts');
+    await addFrom(await readOtpauthFromImage(file));
+  } catch (e) {
+    showError(e);
+  }
+});
+
+// --- clock, password, connection --------------------------------------------
+byId('sync').addEventListener('click', async () => {
+  const r = await run('Syncing the clock', (c) => c.syncTime(Date.now, onWaiting));
+  if (!r) return;
+  const was = r.offsetBeforeMs === undefined ? 'it was not set' : `it was ${Math.abs(r.offsetBeforeMs)} ms ${r.offsetBeforeMs >= 0 ? 'ahead' : 'behind'}`;
+  await refresh();
+  say(`Clock synced (round trip ${r.roundTripMs} ms; ${was}).`);
+});
+
+byId('unlock-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const pw = byId<HTMLInputElement>('password');
+  const password = pw.value;
+  pw.value = '';
+  const ok = await run('Unlocking', (c) => c.unlock(password).then(() => true));
+  if (!ok) {
+    await disconnect(); // a wrong answer spends this session's challenge: reconnect for a new one
+    return;
+  }
+  show(byId('unlock-form'), false);
+  show(byId('unlocked'), true);
+  await refresh();
+});
+
+byId('disconnect').addEventListener('click', () => void disconnect());
+
+const serial = (navigator as Navigator & { serial?: WebSerial }).serial;
+const usbButton = byId<HTMLButtonElement>('connect-usb');
+if (!serial) {
+  usbButton.disabled = true;
+  show(byId('no-serial'), true);
+}
+usbButton.addEventListener('click', async () => {
+  if (!serial) return;
+  let port;
+  try {
+    port = await serial.requestPort({ filters: tokenPortFilters() });
+  } catch {
+    say('No port chosen.');
+    return;
+  }
+  await connect(webSerialTransport(port), 'USB token');
+});
+
+byId('connect-sim').addEventListener('click', async () => {
+  const canvas = byId<HTMLCanvasElement>('screen');
+  if (!simulator) {
+    const { startSimulator } = await import('./sim/simulator.ts');
+    simulator = startSimulator(canvas, (action) => canvas.setAttribute('aria-label', action ? `Token display asks: ${action}` : 'Token display'));
+  }
+  show(byId('sim'), true);
+  const ok = await connect(simulator.connect(), 'Try-it token (in this page)');
+  if (!ok || byId('sim').dataset.provisioned) return;
+  // Provision it like `npm start`: the demo key, then the clock.
+  byId('sim').dataset.provisioned = '1';
+  const added = await run('Adding the demo key', async (c) => {
+    await c.add(accountFromUri(DEMO_URI, {}));
+    await c.syncTime(Date.now, onWaiting);
+    return true;
+  });
+  if (added) await refresh();
+});
+
+byId('press-next').addEventListener('click', () => simulator?.press('next'));
+byId('press-confirm').addEventListener('click', () => simulator?.press('confirm'));

@@ -1,0 +1,175 @@
+// The try-it path in real Chromium: the firmware in a worker, the page's
+// client over a MessagePort. Accounts are added by pasted URI and by QR image
+// upload; codes are read off the canvas and compared with otplib's and with
+// the framebuffer the firmware's own screen code draws for that code; rename
+// and remove are confirmed with the on-screen button.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import QRCode from 'qrcode';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { base32Decode } from '../../protocol/base32.ts';
+import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
+import type { Framebuffer } from '../../firmware/ui/framebuffer.ts';
+import { drawCode } from '../../firmware/ui/screen.ts';
+import { readCode, readLabel } from '../helpers/ocr.ts';
+import { otplibTotp } from '../helpers/providers.ts';
+import { canvasFramebuffer, hasChromium, screenshot, startWebRig } from './browser.ts';
+import type { WebRig } from './browser.ts';
+
+const DEMO_SECRET = base32Decode('GEZDGNBVGY3DQOJQGEZDGNBVGY3DQOJQ');
+const PASTED_B32 = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const PASTED_URI = `otpauth://totp/Example:bob@example.com?secret=${PASTED_B32}&issuer=Example`;
+const QR_B32 = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+const QR_URI = `otpauth://totp/Shop:carol?secret=${QR_B32}&issuer=Shop&algorithm=SHA256&digits=8`;
+
+const rows = (page: Page) => page.$$eval('#accounts li', (lis) => lis.map((li) => li.textContent ?? ''));
+const idle = (page: Page) => page.waitForFunction(() => !document.body.classList.contains('busy'));
+
+async function waitRows(page: Page, n: number): Promise<string[]> {
+  await page.waitForFunction((k) => document.querySelectorAll('#accounts li').length === k && !document.body.classList.contains('busy'), { timeout: 15000 }, n);
+  return rows(page);
+}
+
+/** Codes for the time window around a read: the step may turn between reading the clock and the canvas. */
+function codesAround(secret: Uint8Array, digits: number, algorithm: 'SHA1' | 'SHA256', t0: number, t1: number): string[] {
+  return [otplibTotp(secret, t0, digits, 30, algorithm), otplibTotp(secret, t1, digits, 30, algorithm)];
+}
+
+/** The rows the code occupies (label, code, account name: y 0..47) as the firmware draws them for this code. */
+function sameCodeRows(shown: Framebuffer, code: string, label: string, sublabel: string): boolean {
+  const ref = createFramebuffer(shown.width, shown.height, () => {});
+  drawCode(ref, { label, sublabel, code, secondsLeft: 1, period: 30, index: 0, count: 1, warning: '' });
+  for (let y = 0; y < 48; y++) for (let x = 0; x < shown.width; x++) if (ref.pixel(x, y) !== shown.pixel(x, y)) return false;
+  return true;
+}
+
+async function readCanvasCode(page: Page, secret: Uint8Array, digits: number, algorithm: 'SHA1' | 'SHA256', label: string, sublabel: string): Promise<void> {
+  // The display redraws each second; wait until it shows this account.
+  await page.waitForFunction(() => true);
+  for (let tries = 0; tries < 20; tries++) {
+    const t0 = Math.floor(Date.now() / 1000);
+    const fb = await canvasFramebuffer(page);
+    const t1 = Math.floor(Date.now() / 1000);
+    if (readLabel(fb) === label) {
+      const shown = readCode(fb);
+      const expected = codesAround(secret, digits, algorithm, t0, t1);
+      expect(expected).toContain(shown);
+      expect(sameCodeRows(fb, shown!, label, sublabel)).toBe(true);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the display never showed ${label}`);
+}
+
+describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromium)', () => {
+  let rig: WebRig;
+  let page: Page;
+  let dir: string;
+
+  beforeAll(async () => {
+    rig = await startWebRig();
+    page = await rig.newPage(1024);
+    dir = mkdtempSync(join(tmpdir(), 'totp-web-qr-'));
+  }, 60000);
+
+  afterAll(async () => {
+    await rig?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts the try-it token with the demo key and shows its code on the canvas', async () => {
+    await page.goto(rig.web.url);
+    await screenshot(page, 'landing-desktop');
+    await page.click('#connect-sim');
+    expect(await waitRows(page, 1)).toEqual([expect.stringContaining('Demo')]);
+    await page.waitForFunction(() => /account\(s\)/.test(document.getElementById('status')!.textContent!));
+    await readCanvasCode(page, DEMO_SECRET, 6, 'SHA1', 'Demo', 'alice@demo');
+    await screenshot(page, 'try-it-desktop');
+  }, 30000);
+
+  it('adds an account from a pasted URI and clears the key field', async () => {
+    await page.type('#key', PASTED_URI);
+    await page.click('#add-form button[type=submit]');
+    expect(await page.$eval('#key', (e) => (e as HTMLInputElement).value)).toBe('');
+    const list = await waitRows(page, 2);
+    expect(list[1]).toContain('bob@example.com');
+    expect(await page.$eval('#status', (e) => e.textContent)).toMatch(/Added Example: bob@example.com \(key check [0-9a-f]+ matches\)/);
+    // Next on the token shows it.
+    await page.click('#press-next');
+    await readCanvasCode(page, base32Decode(PASTED_B32), 6, 'SHA1', 'Example', 'bob@example.com');
+  }, 30000);
+
+  it('adds an account from an uploaded QR code image', async () => {
+    const png = join(dir, 'qr.png');
+    await QRCode.toFile(png, QR_URI, { type: 'png' });
+    const input = await page.$('#qr');
+    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(png);
+    const list = await waitRows(page, 3);
+    expect(list[2]).toContain('carol');
+    expect(list[2]).toContain('SHA256, 8 digits');
+    await page.click('#press-next');
+    await readCanvasCode(page, base32Decode(QR_B32), 8, 'SHA256', 'Shop', 'carol');
+  }, 30000);
+
+  it('refuses a QR image that holds a web link, saying so', async () => {
+    const png = join(dir, 'link.png');
+    await QRCode.toFile(png, 'https://example.com/setup', { type: 'png' });
+    const input = await page.$('#qr');
+    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(png);
+    await page.waitForFunction(() => !document.getElementById('error')!.hidden);
+    expect(await page.$eval('#error', (e) => e.textContent)).toBe('link.png: this QR code holds a web link, not an otpauth:// key');
+    expect(await rows(page)).toHaveLength(3);
+  }, 30000);
+
+  it('shows a code after the on-screen button is pressed, with the CLI prompt and a countdown', async () => {
+    await page.click('#accounts li:nth-child(2) button:nth-of-type(1)');
+    await page.waitForFunction(() => !document.getElementById('prompt')!.hidden);
+    expect(await page.$eval('#prompt-text', (e) => e.textContent)).toMatch(/^Press the button on your token to confirm: .*bob@example\.com \(within \d+ s\)$/);
+    await screenshot(page, 'press-prompt-desktop');
+    const t0 = Math.floor(Date.now() / 1000);
+    await page.click('#press-confirm');
+    await page.waitForSelector('#accounts li:nth-child(2) .digits');
+    const t1 = Math.floor(Date.now() / 1000);
+    const shown = await page.$eval('#accounts li:nth-child(2) .digits', (e) => e.textContent);
+    expect(codesAround(base32Decode(PASTED_B32), 6, 'SHA1', t0, t1)).toContain(shown);
+    expect(await page.$eval('#prompt', (e) => (e as HTMLElement).hidden)).toBe(true);
+  }, 30000);
+
+  it('renames and removes with on-screen presses; Next cancels, as on the token', async () => {
+    await idle(page);
+    await page.click('#accounts li:nth-child(3) button:nth-of-type(2)'); // Rename carol
+    const input = await page.waitForSelector('#accounts form.rename input');
+    await input!.click({ count: 3 });
+    await input!.type('carol-work');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !document.getElementById('prompt')!.hidden);
+    expect(await page.$eval('#prompt-text', (e) => e.textContent)).toContain('carol-work');
+    await page.click('#press-confirm');
+    expect((await waitRows(page, 3))[2]).toContain('carol-work');
+
+    // Remove: first cancelled on the token (Next), then confirmed.
+    await page.click('#accounts li:nth-child(1) button.danger');
+    await page.waitForFunction(() => !document.getElementById('prompt')!.hidden);
+    await page.click('#press-next');
+    await page.waitForFunction(() => !document.getElementById('error')!.hidden);
+    expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/^not confirmed on the token; nothing was done/);
+    expect(await rows(page)).toHaveLength(3);
+    await page.click('#accounts li:nth-child(1) button.danger');
+    await page.waitForFunction(() => !document.getElementById('prompt')!.hidden);
+    await page.click('#press-confirm');
+    const left = await waitRows(page, 2);
+    expect(left.join('|')).not.toContain('Demo');
+    await screenshot(page, 'accounts-desktop');
+  }, 30000);
+
+  it('fits a 360 px wide phone screen without sideways scrolling', async () => {
+    await page.setViewport({ width: 360, height: 740 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'accounts-360');
+    expect(rig.problems).toEqual([]);
+  }, 30000);
+});
