@@ -1,12 +1,7 @@
 // The host side of the USB password (firmware/access.ts): derive the key with
 // PBKDF2-SHA256 from the password and the token's salt, answer the token's
 // per-session challenge with HMAC-SHA1. The password never crosses the wire.
-// @noble/hashes (audited, pure JS) rather than node:crypto, so the web page
-// runs this same code (test/host checks it against node:crypto).
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha1 } from '@noble/hashes/legacy.js';
-import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { hmacSha1, pbkdf2Sha256 } from './access-crypto.ts';
 import { TokenError } from './errors.ts';
 
 export const ACCESS_KEY_BYTES = 32;
@@ -24,9 +19,9 @@ export function deriveAccessKey(password: string, salt: Uint8Array, iterations: 
     throw new TokenError('BAD_REPLY', `the token asks for ${iterations} PBKDF2 iterations; this host accepts ${MIN_PBKDF2_ITERATIONS} to ${MAX_PBKDF2_ITERATIONS}`);
   }
   if (salt.length < 16) throw new TokenError('BAD_REPLY', `the token's salt is ${salt.length} bytes; at least 16 are needed`);
-  return pbkdf2(sha256, new TextEncoder().encode(password.normalize('NFC')), salt, { c: iterations, dkLen: ACCESS_KEY_BYTES });
+  return pbkdf2Sha256(password.normalize('NFC'), salt, iterations, ACCESS_KEY_BYTES);
 }
 
 export function answerChallenge(key: Uint8Array, challenge: Uint8Array): Uint8Array {
-  return hmac(sha1, key, challenge);
+  return hmacSha1(key, challenge);
 }

@@ -33,10 +33,16 @@ export const noNodeModules: Plugin = {
 const browserForms: Plugin = {
   name: 'browser-forms',
   setup(b) {
-    b.onResolve({ filter: /\/hashes\/node-hashes\.ts$|\/device-text\.ts$/ }, (args) => ({ path: resolve(args.resolveDir, args.path), namespace: 'browser-form' }));
+    b.onResolve({ filter: /\/hashes\/node-hashes\.ts$|\/device-text\.ts$|\/access-crypto\.ts$/ }, (args) => ({ path: resolve(args.resolveDir, args.path), namespace: 'browser-form' }));
     b.onLoad({ filter: /node-hashes\.ts$/, namespace: 'browser-form' }, () => ({
       // The client's default key-check hashes: @noble/hashes in place of node:crypto.
       contents: `export { nobleHashes as nodeHashes } from ${JSON.stringify(join(ROOT, 'host/lib/hashes/noble-hashes.ts'))};`,
+      resolveDir: ROOT,
+      loader: 'ts',
+    }));
+    b.onLoad({ filter: /access-crypto\.ts$/, namespace: 'browser-form' }, () => ({
+      // The USB password's PBKDF2 and HMAC: @noble/hashes in place of node:crypto.
+      contents: `export * from ${JSON.stringify(join(ROOT, 'host/lib/access-crypto-noble.ts'))};`,
       resolveDir: ROOT,
       loader: 'ts',
     }));
