@@ -1,0 +1,143 @@
+// The page's Web Serial path, unchanged, against the real simulator: the
+// page's navigator.serial is the API-shaped bridge of serial-bridge.ts over
+// a WebSocket to the simulator's TCP port. Add (a bare base32 key), list,
+// time sync, a code with a press on the token, a cable pulled while the token
+// waits (a clear error; nothing removed), and a token with a USB password.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
+import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
+import { TokenClient } from '../../host/lib/client.ts';
+import { openTransport } from '../../host/lib/transport/index.ts';
+import { base32Decode } from '../../protocol/base32.ts';
+import { otplibTotp } from '../helpers/providers.ts';
+import { hasChromium, screenshot, startWebRig } from './browser.ts';
+import type { WebRig } from './browser.ts';
+import { bridgeSerialToTcp, injectFakeSerial } from './serial-bridge.ts';
+import type { SerialBridge } from './serial-bridge.ts';
+
+const KEY = 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U';
+const rows = (page: Page) => page.$$eval('#accounts li', (lis) => lis.map((li) => li.textContent ?? ''));
+const visible = (page: Page, sel: string) => page.waitForFunction((s) => !document.querySelector<HTMLElement>(s)!.hidden, { timeout: 15000 }, sel);
+const text = (page: Page, sel: string) => page.$eval(sel, (e) => e.textContent ?? '');
+
+async function waitPending(sim: SimToken): Promise<string> {
+  for (let i = 0; i < 100 && !sim.app.pendingAction(); i++) await new Promise((r) => setTimeout(r, 50));
+  return sim.app.pendingAction() ?? '';
+}
+
+describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (headless Chromium)', () => {
+  let rig: WebRig;
+  let sim: SimToken;
+  let bridge: SerialBridge;
+  let page: Page;
+  let stateDir: string;
+
+  async function connectUsb(): Promise<void> {
+    await page.click('#connect-usb');
+    await visible(page, '#token');
+  }
+
+  beforeAll(async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'totp-web-sim-'));
+    sim = await startSimToken({ stateDir, link: 'tcp', presenceTimeoutMs: 20000 });
+    rig = await startWebRig();
+    bridge = bridgeSerialToTcp(rig.web.server, sim.address);
+    page = await rig.newPage(1024);
+    await page.evaluateOnNewDocument('globalThis.__name = (f) => f;'); // esbuild's keepNames helper, for the injected function
+    await page.evaluateOnNewDocument(injectFakeSerial, 0x0483, 0x5740);
+    await page.goto(rig.web.url);
+  }, 60000);
+
+  afterAll(async () => {
+    bridge?.close();
+    await rig?.close();
+    await sim?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('connects through the chooser filtered by the boards’ USB ids, syncs the clock, adds a bare key, lists it', async () => {
+    await connectUsb();
+    const filters = await page.evaluate(() => (window as unknown as { __serialFilters: { usbVendorId: number }[] }).__serialFilters);
+    expect(filters).toContainEqual({ usbVendorId: 0x0483 }); // Espruino Pico (boards/usb-ids.ts)
+    expect(filters).toContainEqual({ usbVendorId: 0x10c4 }); // CP210x on ESP32 boards
+    expect(await text(page, '#link-name')).toBe('USB token');
+    expect(await text(page, '#info')).toContain('not set');
+    await page.click('#sync');
+    await page.waitForFunction(() => /Clock synced \(round trip \d+ ms; it was not set\)/.test(document.getElementById('status')!.textContent!));
+    expect(sim.clock.isSet()).toBe(true);
+
+    await page.type('#key', KEY);
+    await page.type('#name', 'web@example');
+    await page.type('#issuer', 'Serial');
+    await page.click('#add-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1);
+    expect((await rows(page))[0]).toContain('web@example');
+    expect(await page.$eval('#key', (e) => (e as HTMLInputElement).value)).toBe('');
+    await screenshot(page, 'usb-desktop');
+  }, 30000);
+
+  it('shows a code once the token’s own button is pressed', async () => {
+    await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
+    expect(await waitPending(sim)).toContain('web@example');
+    await visible(page, '#prompt');
+    const t0 = Math.floor(sim.clock.nowMs() / 1000);
+    sim.press('confirm');
+    await page.waitForSelector('#accounts li .digits');
+    const t1 = Math.floor(sim.clock.nowMs() / 1000);
+    const shown = await text(page, '#accounts li .digits');
+    const secret = base32Decode(KEY);
+    expect([otplibTotp(secret, t0, 6, 30, 'SHA1'), otplibTotp(secret, t1, 6, 30, 'SHA1')]).toContain(shown);
+  }, 30000);
+
+  it('a cable pulled while the token waits: a clear error, the page back at Connect, nothing removed', async () => {
+    await page.click('#accounts li:nth-child(1) button.danger');
+    expect(await waitPending(sim)).toContain('web@example');
+    bridge.pull();
+    await visible(page, '#error');
+    expect(await text(page, '#error')).toMatch(/closed.*\(was the token unplugged\?\)/);
+    await visible(page, '#connect');
+    // The token dropped the request with its link; a late press removes nothing.
+    for (let i = 0; i < 50 && sim.app.pendingAction(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(sim.app.pendingAction()).toBeNull();
+    sim.press('confirm');
+    await screenshot(page, 'usb-unplugged-desktop');
+    await connectUsb();
+    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1);
+    expect((await rows(page))[0]).toContain('web@example');
+    await page.click('#disconnect');
+    await visible(page, '#connect');
+  }, 30000);
+
+  it('a locked token asks for its USB password; a wrong one is refused, the right one unlocks', async () => {
+    // Set the password from Node through the CLI's library, pressing the token's button.
+    const client = new TokenClient(await openTransport(sim.address));
+    await client.hello();
+    const setting = client.setPassword('open sesame');
+    await waitPending(sim);
+    sim.press('confirm');
+    await setting;
+    await client.close();
+
+    await connectUsb();
+    await visible(page, '#unlock-form');
+    expect(await page.$eval('#unlocked', (e) => (e as HTMLElement).hidden)).toBe(true);
+    await screenshot(page, 'usb-locked-desktop');
+    await page.type('#password', 'open says me');
+    await page.click('#unlock-form button[type=submit]');
+    await visible(page, '#error');
+    expect(await text(page, '#error')).toMatch(/wrong password/);
+    await visible(page, '#connect');
+
+    await connectUsb();
+    await visible(page, '#unlock-form');
+    await page.type('#password', 'open sesame');
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1, { timeout: 30000 });
+    expect(await page.$eval('#password', (e) => (e as HTMLInputElement).value)).toBe('');
+    expect(rig.problems).toEqual([]);
+  }, 60000);
+});
