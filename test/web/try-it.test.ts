@@ -119,14 +119,14 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     await QRCode.toFile(png, 'https://example.com/setup', { type: 'png' });
     const input = await page.$('#qr');
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(png);
-    await page.waitForFunction(() => !document.getElementById('error')!.hidden);
+    await page.waitForFunction(() => document.getElementById('error')!.checkVisibility());
     expect(await page.$eval('#error', (e) => e.textContent)).toBe('link.png: this QR code holds a web link, not an otpauth:// key');
     expect(await rows(page)).toHaveLength(3);
   }, 30000);
 
   it('shows a code after the on-screen button is pressed, with the CLI prompt and a countdown', async () => {
     await page.click('#accounts li:nth-child(2) button:nth-of-type(1)');
-    await page.waitForFunction(() => !document.getElementById('prompt')!.hidden);
+    await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
     expect(await page.$eval('#prompt-text', (e) => e.textContent)).toMatch(/^Press the button on your token to confirm: .*bob@example\.com \(within \d+ s\)$/);
     await screenshot(page, 'press-prompt-desktop');
     const t0 = Math.floor(Date.now() / 1000);
@@ -145,20 +145,20 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     await input!.click({ count: 3 });
     await input!.type('carol-work');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => !document.getElementById('prompt')!.hidden);
+    await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
     expect(await page.$eval('#prompt-text', (e) => e.textContent)).toContain('carol-work');
     await page.click('#press-confirm');
     expect((await waitRows(page, 3))[2]).toContain('carol-work');
 
     // Remove: first cancelled on the token (Next), then confirmed.
     await page.click('#accounts li:nth-child(1) button.danger');
-    await page.waitForFunction(() => !document.getElementById('prompt')!.hidden);
+    await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
     await page.click('#press-next');
-    await page.waitForFunction(() => !document.getElementById('error')!.hidden);
+    await page.waitForFunction(() => document.getElementById('error')!.checkVisibility());
     expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/^not confirmed on the token; nothing was done/);
     expect(await rows(page)).toHaveLength(3);
     await page.click('#accounts li:nth-child(1) button.danger');
-    await page.waitForFunction(() => !document.getElementById('prompt')!.hidden);
+    await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
     await page.click('#press-confirm');
     const left = await waitRows(page, 2);
     expect(left.join('|')).not.toContain('Demo');

@@ -21,7 +21,8 @@ import type { SerialBridge } from './serial-bridge.ts';
 
 const KEY = 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U';
 const rows = (page: Page) => page.$$eval('#accounts li', (lis) => lis.map((li) => li.textContent ?? ''));
-const visible = (page: Page, sel: string) => page.waitForFunction((s) => !document.querySelector<HTMLElement>(s)!.hidden, { timeout: 15000 }, sel);
+// Really on screen (checkVisibility: not hidden itself nor inside anything hidden).
+const visible = (page: Page, sel: string) => page.waitForFunction((s) => document.querySelector<HTMLElement>(s)!.checkVisibility(), { timeout: 15000 }, sel);
 const text = (page: Page, sel: string) => page.$eval(sel, (e) => e.textContent ?? '');
 
 async function waitPending(sim: SimToken): Promise<string> {
