@@ -22,7 +22,7 @@ for (const d of driftFigures()) {
   console.log(`${String(d.ppm).padStart(6)} ppm (noise ±${d.noisePpm}) over ${d.days} days: corrected worst ${(d.correctedWorstMs / 1000).toFixed(3)} s, uncorrected ${(d.uncorrectedWorstMs / 1000).toFixed(1)} s`);
 }
 
-for (const extra of ['./figures-link.ts', './xs-figures.ts']) {
+for (const extra of ['./figures-link.ts', './xs-figures.ts', './figures-web.ts']) {
   try {
     const mod = await import(extra);
     if (typeof mod.printFigures === 'function') await mod.printFigures(section);
