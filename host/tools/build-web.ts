@@ -30,31 +30,31 @@ export const noNodeModules: Plugin = {
 };
 
 /** host/lib modules whose default needs Node, and what the page uses instead. */
+const BROWSER_FORMS: Record<string, () => string> = {
+  // The client's default key-check hashes: @noble/hashes in place of node:crypto.
+  'host/lib/hashes/node-hashes.ts': () => `export { nobleHashes as nodeHashes } from ${JSON.stringify(join(ROOT, 'host/lib/hashes/noble-hashes.ts'))};`,
+  // The USB password's PBKDF2 and HMAC: @noble/hashes in place of node:crypto.
+  'host/lib/access-crypto.ts': () => `export * from ${JSON.stringify(join(ROOT, 'host/lib/access-crypto-noble.ts'))};`,
+  // QR PNG files by path (node:fs + pngjs): the page reads images from its file picker instead.
+  'host/lib/qr.ts': () => `export * from ${JSON.stringify(join(ROOT, 'host/web/browser/qr.ts'))};`,
+  // The token -> words table, read from the sources now instead of at run time.
+  'host/lib/device-text.ts': () => {
+    const decode = JSON.stringify(join(ROOT, 'host/lib/device-text-decode.ts'));
+    return `import { decodeDeviceText } from ${decode};
+export { tokenOf } from ${decode};
+const TABLE = new Map(${JSON.stringify([...templateTable(ROOT)])});
+export function deviceText(message, table) { return decodeDeviceText(message, table || TABLE); }`;
+  },
+};
+
 const browserForms: Plugin = {
   name: 'browser-forms',
   setup(b) {
-    b.onResolve({ filter: /\/hashes\/node-hashes\.ts$|\/device-text\.ts$|\/access-crypto\.ts$/ }, (args) => ({ path: resolve(args.resolveDir, args.path), namespace: 'browser-form' }));
-    b.onLoad({ filter: /node-hashes\.ts$/, namespace: 'browser-form' }, () => ({
-      // The client's default key-check hashes: @noble/hashes in place of node:crypto.
-      contents: `export { nobleHashes as nodeHashes } from ${JSON.stringify(join(ROOT, 'host/lib/hashes/noble-hashes.ts'))};`,
-      resolveDir: ROOT,
-      loader: 'ts',
-    }));
-    b.onLoad({ filter: /access-crypto\.ts$/, namespace: 'browser-form' }, () => ({
-      // The USB password's PBKDF2 and HMAC: @noble/hashes in place of node:crypto.
-      contents: `export * from ${JSON.stringify(join(ROOT, 'host/lib/access-crypto-noble.ts'))};`,
-      resolveDir: ROOT,
-      loader: 'ts',
-    }));
-    b.onLoad({ filter: /device-text\.ts$/, namespace: 'browser-form' }, () => ({
-      // The token -> words table, read from the sources now instead of at run time.
-      contents: `import { decodeDeviceText } from ${JSON.stringify(join(ROOT, 'host/lib/device-text-decode.ts'))};
-export { tokenOf } from ${JSON.stringify(join(ROOT, 'host/lib/device-text-decode.ts'))};
-const TABLE = new Map(${JSON.stringify([...templateTable(ROOT)])});
-export function deviceText(message, table) { return decodeDeviceText(message, table || TABLE); }`,
-      resolveDir: ROOT,
-      loader: 'ts',
-    }));
+    b.onResolve({ filter: /\.ts$/ }, (args) => {
+      const path = resolve(args.resolveDir, args.path);
+      return BROWSER_FORMS[relative(ROOT, path)] ? { path, namespace: 'browser-form' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'browser-form' }, (args) => ({ contents: BROWSER_FORMS[relative(ROOT, args.path)](), resolveDir: ROOT, loader: 'ts' }));
   },
 };
 

@@ -151,8 +151,10 @@ function showInfo(info: DeviceInfo): void {
 async function refresh(): Promise<void> {
   const list = await run('Listing accounts', (c) => c.list());
   if (!list) return;
-  const info = await run('Reading token info', (c) => c.hello());
-  if (info) showInfo(info);
+  // Not HELLO again: it starts a new session, which a token with a USB password locks.
+  const clock = await run('Reading the clock', (c) => c.timeGet());
+  const info = client?.info;
+  if (info && clock) showInfo({ ...info, clock, slotsFree: info.slotsTotal - list.length });
   renderAccounts(list);
   say(`${list.length} account(s).`);
 }
@@ -266,6 +268,27 @@ qrInput.addEventListener('change', async () => {
     showError(e);
   }
 });
+
+// --- enrollment (AWS and other setup pages) -------------------------------
+let enrollStop: AbortController | null = null;
+byId('enroll-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const keyField = byId<HTMLInputElement>('enroll-key');
+  const input = { key: keyField.value, name: byId<HTMLInputElement>('enroll-name').value.trim(), issuer: byId<HTMLInputElement>('enroll-issuer').value.trim(), aws: byId<HTMLInputElement>('enroll-aws').checked };
+  keyField.value = '';
+  if (!input.key.trim()) return showError(new TokenError('BAD_INPUT', 'paste the key from the setup page first'));
+  enrollStop = new AbortController();
+  const stop = byId('enroll-stop');
+  show(stop, true);
+  const { runEnroll } = await import('./enroll-panel.ts');
+  const done = await run('Enrolling', (c) => runEnroll(c, input, byId('enroll-log'), (w) => (w ? onWaiting(w) : hidePrompt()), enrollStop!.signal).then(() => true));
+  show(stop, false);
+  if (done) {
+    await refresh();
+    say('Enrolled.');
+  }
+});
+byId('enroll-stop').addEventListener('click', () => enrollStop?.abort());
 
 // --- clock, password, connection --------------------------------------------
 byId('sync').addEventListener('click', async () => {

@@ -38,10 +38,10 @@ describe('web build', () => {
   });
 
   it("fails when code the page uses imports a Node module, naming the importer", async () => {
-    // host/lib/qr.ts reads PNG files with node:fs: the page must not reach it.
+    // The simulator's TCP transport needs node:net: the page must not reach it.
     const entry = join(dir, 'bad-entry.ts');
-    writeFileSync(entry, `import { readOtpauthQr } from ${JSON.stringify(join(ROOT, 'host/lib/qr.ts'))};\nconsole.log(readOtpauthQr);\n`);
-    await expect(build({ ...webBuildOptions(join(dir, 'bad'), [entry]), write: false })).rejects.toThrow(/may not import Node module 'node:fs' \(imported by host\/lib\/qr\.ts\)/);
+    writeFileSync(entry, `import { tcpTransport } from ${JSON.stringify(join(ROOT, 'host/lib/transport/tcp.ts'))};\nconsole.log(tcpTransport);\n`);
+    await expect(build({ ...webBuildOptions(join(dir, 'bad'), [entry]), write: false })).rejects.toThrow(/may not import Node module 'node:net' \(imported by host\/lib\/transport\/tcp\.ts\)/);
   });
 
   it('serves the built files with the CSP header, and nothing outside the folder', async () => {

@@ -12,7 +12,8 @@ import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
 import { TokenClient } from '../../host/lib/client.ts';
 import { openTransport } from '../../host/lib/transport/index.ts';
-import { base32Decode } from '../../protocol/base32.ts';
+import { randomBytes } from 'node:crypto';
+import { base32Decode, base32Encode } from '../../protocol/base32.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { hasChromium, screenshot, startWebRig } from './browser.ts';
 import type { WebRig } from './browser.ts';
@@ -139,6 +140,47 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await page.click('#unlock-form button[type=submit]');
     await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1, { timeout: 30000 });
     expect(await page.$eval('#password', (e) => (e as HTMLInputElement).value)).toBe('');
+    // The session stays unlocked for what follows (the page must not say HELLO again: that re-locks).
+    await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
+    expect(await waitPending(sim)).toContain('web@example');
+    sim.press('confirm');
+    await page.waitForSelector('#accounts li .digits');
     expect(rig.problems).toEqual([]);
   }, 60000);
+
+  it('enrolls an AWS key: stored, checked, two consecutive codes pressed out of the token, then told to submit', async () => {
+    const seed = new Uint8Array(randomBytes(40));
+    await page.click('#enroll summary');
+    await page.type('#enroll-key', base32Encode(seed, false));
+    await page.type('#enroll-name', 'root');
+    await page.click('#enroll-aws');
+    await page.click('#enroll-form button[type=submit]');
+    expect(await page.$eval('#enroll-key', (e) => (e as HTMLInputElement).value)).toBe('');
+    // Whoever is at the token presses its button whenever it asks.
+    let pressing = true;
+    const presser = (async () => {
+      while (pressing) {
+        if (sim.app.pendingAction()) sim.press('confirm');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    try {
+      await page.waitForSelector('#enroll-log li.submit', { timeout: 80000 }).catch(async (e) => {
+        throw new Error(`${e}; log: ${await text(page, '#enroll-log')}; error: ${await text(page, '#error')}; status: ${await text(page, '#status')}`);
+      });
+    } finally {
+      pressing = false;
+      await presser;
+    }
+    const codes = await page.$$eval('#enroll-log li.code .digits', (ds) => ds.map((d) => d.textContent));
+    expect(codes).toHaveLength(2);
+    const now = Math.floor(Date.now() / 30000);
+    const pairAt = (p: number) => [otplibTotp(seed, p * 30, 6, 30, 'SHA1'), otplibTotp(seed, (p + 1) * 30, 6, 30, 'SHA1')];
+    expect([pairAt(now - 1), pairAt(now - 2)]).toContainEqual(codes);
+    expect(await text(page, '#enroll-log')).toMatch(/Key check passed/);
+    await screenshot(page, 'usb-enroll-desktop');
+    await page.click('#enroll-stop');
+    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 2, { timeout: 15000 });
+    expect(await text(page, '#accounts')).toContain('AWS');
+  }, 100000);
 });
