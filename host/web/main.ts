@@ -269,6 +269,44 @@ qrInput.addEventListener('change', async () => {
   }
 });
 
+// --- importing many (Google Authenticator export, otpauth:// lists) ------
+async function importFrom(text: string, source: string): Promise<void> {
+  const log = byId('import-log');
+  log.replaceChildren();
+  const { accountsFromText, importAll } = await import('./import-panel.ts');
+  const r = await run('Importing', async (c) => {
+    const { accounts, notes } = accountsFromText(text, source);
+    for (const n of notes) log.appendChild(el('li', { className: 'warn', text: n }));
+    return importAll(c, accounts, (p, check) => log.appendChild(el('li', { text: `added ${p.issuer ? `${p.issuer}: ${p.name}` : p.name} (from ${p.from}; key check ${check} matches)` })));
+  });
+  if (r) {
+    await refresh();
+    say(`Imported ${r.length} account(s).`);
+  }
+}
+
+byId('import-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const field = byId<HTMLTextAreaElement>('import-text');
+  const text = field.value;
+  field.value = ''; // cleared once read
+  if (!text.trim()) return showError(new TokenError('BAD_INPUT', 'paste an export or a list of otpauth:// links first'));
+  void importFrom(text, 'the pasted text');
+});
+
+byId<HTMLInputElement>('import-qr').addEventListener('change', async (ev) => {
+  const input = ev.target as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = '';
+  if (!file) return;
+  try {
+    const { decodeQrImage } = await import('./qr-image.ts');
+    await importFrom(await decodeQrImage(file), file.name);
+  } catch (e) {
+    showError(e);
+  }
+});
+
 // --- enrollment (AWS and other setup pages) -------------------------------
 let enrollStop: AbortController | null = null;
 byId('enroll-form').addEventListener('submit', async (ev) => {

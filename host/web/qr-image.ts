@@ -4,7 +4,8 @@
 import { TokenError } from '../lib/errors.ts';
 import { jsQR, whyNotOtpauth } from '../lib/qr-text.ts';
 
-export async function readOtpauthFromImage(file: File): Promise<string> {
+/** The text of the first QR code in an image file, whatever it holds. */
+export async function decodeQrImage(file: File): Promise<string> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);
@@ -21,7 +22,13 @@ export async function readOtpauthFromImage(file: File): Promise<string> {
   img.data.fill(0); // the image shows the seed
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   if (!found) throw new TokenError('BAD_INPUT', `no QR code found in ${file.name}`);
-  const why = whyNotOtpauth(found.data);
+  return found.data;
+}
+
+/** The otpauth:// URI in a QR code image, or a BAD_INPUT error saying what the code holds instead. */
+export async function readOtpauthFromImage(file: File): Promise<string> {
+  const text = await decodeQrImage(file);
+  const why = whyNotOtpauth(text);
   if (why) throw new TokenError('BAD_INPUT', `${file.name}: ${why}`);
-  return found.data.trim();
+  return text.trim();
 }
