@@ -5,7 +5,7 @@
 // "browser" field would), and keeps the first load at most 100 KB of
 // JavaScript gzipped: the simulator, QR decoding and the like are split out
 // and load when used.
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -77,6 +77,24 @@ export function webBuildOptions(outdir: string, entryPoints = [join(ROOT, 'host/
   };
 }
 
+/** Node's globals: code that uses them builds fine for a browser and fails there at run time. */
+const NODE_GLOBALS = /\b(Buffer|process|__dirname|__filename|setImmediate)\b/;
+
+/** Throws naming the first source file that uses a Node global in what the page loads. */
+export function checkNoNodeGlobals(meta: Metafile): void {
+  for (const [out, o] of Object.entries(meta.outputs)) {
+    if (!out.endsWith('.js')) continue;
+    for (const input of Object.keys(o.inputs)) {
+      if (input.includes('node_modules/')) continue; // libraries guard their own feature tests (typeof process)
+      const path = input.startsWith('browser-form:') ? null : resolve(ROOT, input);
+      if (!path || !existsSync(path)) continue;
+      const code = readFileSync(path, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '').replace(/'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, "''");
+      const m = NODE_GLOBALS.exec(code.replace(/\bimport type[^;]*;|:\s*Buffer\b/g, ''));
+      if (m) throw new Error(`the web page may not use Node's global '${m[1]}' (in ${relative(ROOT, path)})`);
+    }
+  }
+}
+
 export interface WebSize {
   /** main.js plus the chunks it imports statically. */
   firstLoadFiles: string[];
@@ -102,7 +120,14 @@ export async function buildWeb(outdir = 'dist/web'): Promise<WebSize> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const result = await build(webBuildOptions(outdir));
+  checkNoNodeGlobals(result.metafile!);
   for (const f of ['index.html', 'style.css', 'favicon.svg']) copyFileSync(join(ROOT, 'host/web', f), join(outdir, f));
+  // The Espruino bundles the page can flash (built just before by build.ts), served beside it.
+  const bundles = join(ROOT, 'dist/espruino');
+  if (existsSync(bundles)) {
+    mkdirSync(join(outdir, 'firmware'), { recursive: true });
+    for (const f of readdirSync(bundles).filter((n) => n.endsWith('.js'))) copyFileSync(join(bundles, f), join(outdir, 'firmware', f));
+  }
   const size = firstLoad(result.metafile!, outdir);
   if (size.firstLoadGzip > FIRST_LOAD_BUDGET_GZIP) {
     throw new Error(`the web page's first load is ${size.firstLoadGzip} B of JavaScript gzipped, over the ${FIRST_LOAD_BUDGET_GZIP} B budget: load more of it when used`);

@@ -372,6 +372,39 @@ usbButton.addEventListener('click', async () => {
   await connect(webSerialTransport(port), 'USB token');
 });
 
+// --- flashing an Espruino board -------------------------------------------
+const flashDetails = byId<HTMLDetailsElement>('flash');
+flashDetails.addEventListener('toggle', async () => {
+  const select = byId<HTMLSelectElement>('flash-board');
+  if (!flashDetails.open || select.options.length) return;
+  const { espruinoBoards } = await import('./flash-panel.ts');
+  select.replaceChildren(...espruinoBoards().map((b) => el('option', { text: b.name, attrs: { value: b.id } })));
+});
+byId('flash-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  if (!serial) return showError(new TokenError('TRANSPORT', 'this browser has no Web Serial: flash with the command line (totp-token flash)'));
+  const bar = byId<HTMLProgressElement>('flash-progress');
+  const line = byId('flash-status');
+  show(errorBox, false);
+  show(bar, true);
+  document.body.classList.add('busy');
+  try {
+    const { flashFromPage } = await import('./flash-panel.ts');
+    const r = await flashFromPage(serial, byId<HTMLSelectElement>('flash-board').value, (p) => {
+      bar.value = p.done / Math.max(1, p.total);
+      line.textContent = `${p.phase === 'write' ? 'Writing' : 'Reading back'}: ${p.done} of ${p.total} bytes`;
+    });
+    line.textContent =
+      `Flashed ${r.bytes} bytes to Espruino ${r.espruino.version} (${r.espruino.board}) and verified in ${r.seconds} s; ${r.keptFiles} token file(s) kept. ` +
+      (r.started ? `The token started (firmware ${r.started.firmware}): connect it over USB.` : 'The token did not answer yet: reset the board, then connect it over USB.');
+  } catch (e) {
+    line.textContent = '';
+    showError(e);
+  } finally {
+    document.body.classList.remove('busy');
+  }
+});
+
 byId('connect-sim').addEventListener('click', async () => {
   const canvas = byId<HTMLCanvasElement>('screen');
   if (!simulator) {

@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_CSP, serveWeb } from '../../host/cli/web-server.ts';
 import type { WebServer } from '../../host/cli/web-server.ts';
-import { buildWeb, FIRST_LOAD_BUDGET_GZIP, webBuildOptions } from '../../host/tools/build-web.ts';
+import { buildWeb, checkNoNodeGlobals, FIRST_LOAD_BUDGET_GZIP, webBuildOptions } from '../../host/tools/build-web.ts';
 import type { WebSize } from '../../host/tools/build-web.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -42,6 +42,14 @@ describe('web build', () => {
     const entry = join(dir, 'bad-entry.ts');
     writeFileSync(entry, `import { tcpTransport } from ${JSON.stringify(join(ROOT, 'host/lib/transport/tcp.ts'))};\nconsole.log(tcpTransport);\n`);
     await expect(build({ ...webBuildOptions(join(dir, 'bad'), [entry]), write: false })).rejects.toThrow(/may not import Node module 'node:net' \(imported by host\/lib\/transport\/tcp\.ts\)/);
+  });
+
+  it("fails when code the page uses relies on Node's globals (Buffer, process), naming the file", async () => {
+    // Such code bundles fine for a browser and breaks there at run time (the flasher once used Buffer).
+    const entry = join(dir, 'uses-buffer.ts');
+    writeFileSync(entry, `export const bytes = (s: string) => Buffer.from(s, 'latin1');\n`);
+    const r = await build({ ...webBuildOptions(join(dir, 'bad2'), [entry]), write: false });
+    expect(() => checkNoNodeGlobals(r.metafile!)).toThrow(/may not use Node's global 'Buffer' \(in .*uses-buffer\.ts\)/);
   });
 
   it('serves the built files with the CSP header, and nothing outside the folder', async () => {

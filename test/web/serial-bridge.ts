@@ -6,14 +6,17 @@
 // errors with a NetworkError DOMException; §"disconnect" event on the port and
 // on navigator.serial). Its bytes cross a WebSocket, served on the page's own
 // origin (so the page's CSP, connect-src 'self', stays as shipped), to the
-// simulator's TCP port. Tests pull the cable by dropping the WebSocket.
-import { connect } from 'node:net';
-import type { Socket } from 'node:net';
+// device: the simulator's TCP port, or the fake Espruino REPL's pty. Tests
+// pull the cable by dropping the WebSocket.
 import type { Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import type { WebSocket as NodeWebSocket } from 'ws';
+import { createTransport } from '../../host/lib/transport/index.ts';
+import type { Transport } from '../../host/lib/transport/index.ts';
 
 export interface SerialBridge {
+  /** Where the next opened port leads: the simulator's tcp:// address or a pty path (the fake Espruino REPL). */
+  target: string;
   /** The open bridged connections (one per open port). */
   live(): number;
   /** Pull the cable: every bridged connection drops at once. */
@@ -21,40 +24,43 @@ export interface SerialBridge {
   close(): void;
 }
 
-export function bridgeSerialToTcp(server: Server, tcpAddress: string): SerialBridge {
-  const m = /^tcp:\/\/127\.0\.0\.1:(\d+)$/.exec(tcpAddress);
-  if (!m) throw new Error(`not a simulator TCP address: ${tcpAddress}`);
+/** The Node end uses host/lib's own transports (TCP or serialport on a pty) to reach the device. */
+export function bridgeSerial(server: Server, target: string): SerialBridge {
   const wss = new WebSocketServer({ noServer: true });
-  const pairs = new Set<{ ws: NodeWebSocket; tcp: Socket }>();
-  server.on('upgrade', (req, socket, head) => {
-    if (req.url !== '/serial-bridge') return socket.destroy();
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const tcp = connect({ host: '127.0.0.1', port: Number(m[1]) });
-      const pair = { ws, tcp };
-      pairs.add(pair);
-      const end = () => {
-        pairs.delete(pair);
-        tcp.destroy();
-        ws.terminate();
-      };
-      tcp.on('data', (d) => ws.send(d));
-      ws.on('message', (d) => tcp.write(d as Buffer));
-      tcp.on('close', end);
-      tcp.on('error', end);
-      ws.on('close', end);
-    });
-  });
-  return {
+  const pairs = new Set<{ ws: NodeWebSocket; device: Transport }>();
+  const bridge: SerialBridge = {
+    target,
     live: () => pairs.size,
     pull: () => {
       for (const p of pairs) {
         p.ws.terminate();
-        p.tcp.destroy();
+        void p.device.close();
       }
       pairs.clear();
     },
     close: () => wss.close(),
   };
+  server.on('upgrade', (req, socket, head) => {
+    if (req.url !== '/serial-bridge') return socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const device = createTransport(bridge.target);
+      const pair = { ws, device };
+      const end = () => {
+        if (!pairs.delete(pair)) return;
+        void device.close();
+        ws.terminate();
+      };
+      device.onData((chunk) => ws.send(Buffer.from(chunk, 'latin1')));
+      device.onClose(end);
+      ws.on('close', end);
+      // Bytes the page sends before the device side is open wait for it, in order.
+      const ready = device.open();
+      pairs.add(pair);
+      ws.on('message', (d) => void ready.then(() => device.write((d as Buffer).toString('latin1'))).catch(end));
+      ready.catch(end);
+    });
+  });
+  return bridge;
 }
 
 /** Runs in the page before its own scripts (puppeteer's evaluateOnNewDocument). */

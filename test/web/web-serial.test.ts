@@ -3,9 +3,9 @@
 // a WebSocket to the simulator's TCP port. Add (a bare base32 key), list,
 // time sync, a code with a press on the token, a cable pulled while the token
 // waits (a clear error; nothing removed), and a token with a USB password.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
@@ -14,12 +14,15 @@ import { TokenClient } from '../../host/lib/client.ts';
 import { openTransport } from '../../host/lib/transport/index.ts';
 import { randomBytes } from 'node:crypto';
 import { base32Decode, base32Encode } from '../../protocol/base32.ts';
+import { EspruinoVm } from '../espruino/harness.ts';
+import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { hasChromium, screenshot, startWebRig } from './browser.ts';
 import type { WebRig } from './browser.ts';
-import { bridgeSerialToTcp, injectFakeSerial } from './serial-bridge.ts';
+import { bridgeSerial, injectFakeSerial } from './serial-bridge.ts';
 import type { SerialBridge } from './serial-bridge.ts';
 
+const ROOT = resolve(import.meta.dirname, '../..');
 const KEY = 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U';
 const rows = (page: Page) => page.$$eval('#accounts li', (lis) => lis.map((li) => li.textContent ?? ''));
 // Really on screen (checkVisibility: not hidden itself nor inside anything hidden).
@@ -47,7 +50,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     stateDir = mkdtempSync(join(tmpdir(), 'totp-web-sim-'));
     sim = await startSimToken({ stateDir, link: 'tcp', presenceTimeoutMs: 20000 });
     rig = await startWebRig();
-    bridge = bridgeSerialToTcp(rig.web.server, sim.address);
+    bridge = bridgeSerial(rig.web.server, sim.address);
     page = await rig.newPage(1024);
     await page.evaluateOnNewDocument('globalThis.__name = (f) => f;'); // esbuild's keepNames helper, for the injected function
     await page.evaluateOnNewDocument(injectFakeSerial, 0x0483, 0x5740);
@@ -183,4 +186,49 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 2, { timeout: 15000 });
     expect(await text(page, '#accounts')).toContain('AWS');
   }, 100000);
+
+  it('flashes an Espruino board through its REPL: progress shown, read back, the token started', async () => {
+    const replDir = mkdtempSync(join(tmpdir(), 'totp-web-repl-'));
+    const ticks: NodeJS.Timeout[] = [];
+    const repl = await startFakeEspruinoRepl({
+      linkPath: join(replDir, 'tty'),
+      board: 'PICO_R1_3',
+      onLoad: (files, link) => {
+        // load() boots what was written, on the Espruino harness (test/espruino/harness.ts).
+        const vm = new EspruinoVm({ font6x8: false, flash: { files, nowMs: Date.now(), rtcOffsetS: 0 }, onWrite: (_d, t) => link.write(t) });
+        vm.boot(files.get('.bootcde')!);
+        link.onData((chunk) => vm.send(chunk, 'USB'));
+        ticks.push(setInterval(() => vm.advance(100), 100));
+      },
+    });
+    try {
+      bridge.target = repl.address;
+      await page.click('#disconnect');
+      await visible(page, '#connect');
+      await page.click('#flash summary');
+      await page.waitForFunction(() => document.querySelectorAll('#flash-board option').length > 0);
+      await page.select('#flash-board', 'espruino-pico-ssd1306');
+      // Progress seen: the bar moves through the write and the read-back.
+      await page.evaluate(() => {
+        const w = window as unknown as { __progress: string[] };
+        w.__progress = [];
+        new MutationObserver(() => w.__progress.push(document.getElementById('flash-status')!.textContent!)).observe(document.getElementById('flash-status')!, { childList: true, characterData: true, subtree: true });
+      });
+      await page.click('#flash-form button[type=submit]');
+      await page.waitForFunction(() => /^Flashed|^$/.test(document.getElementById('flash-status')!.textContent!) && !document.body.classList.contains('busy'), { timeout: 60000 });
+      const status = await text(page, '#flash-status');
+      expect(status, await text(page, '#error')).toMatch(/^Flashed \d+ bytes to Espruino .* \(PICO_R1_3\) and verified/);
+      const progress = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
+      expect(progress.some((p) => /^Writing: \d+ of \d+ bytes/.test(p))).toBe(true);
+      expect(progress.some((p) => /^Reading back: \d+ of \d+ bytes/.test(p))).toBe(true);
+      expect(repl.files.get('.bootcde')).toBe(readFileSync(join(ROOT, 'dist/espruino/espruino-pico-ssd1306.js'), 'latin1'));
+      expect(status).toMatch(/The token started/);
+      await screenshot(page, 'flash-desktop');
+    } finally {
+      ticks.forEach(clearInterval);
+      bridge.pull();
+      await repl.close();
+      rmSync(replDir, { recursive: true, force: true });
+    }
+  }, 90000);
 });

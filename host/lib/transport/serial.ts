@@ -3,7 +3,8 @@
 // imported only when a port is actually opened: `totp-token --version` and
 // the tcp path never pay for it.
 import type { Transport } from './transport.ts';
-import { fromBuffer, toBuffer, TransportError } from './transport.ts';
+import { fromBuffer, toBuffer } from './node-bytes.ts';
+import { TransportError } from './transport.ts';
 
 type SerialPortClass = typeof import('serialport').SerialPort;
 type SerialPortInstance = InstanceType<SerialPortClass>;
