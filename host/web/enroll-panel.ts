@@ -34,6 +34,7 @@ export async function runEnroll(client: TokenClient, input: EnrollInput, log: HT
   const onEvent = (e: EnrollEvent): void => {
     prompt(e.kind === 'press' ? { action: e.text, timeoutS: e.timeoutS } : null);
     if (e.kind === 'press') return;
+    if (e.kind !== 'tick') tick = null; // each countdown gets its own line, after what it counts down to
     if (e.kind === 'code') {
       const li = line('code', '');
       li.append(el('span', { text: `Code ${e.index}` }), el('strong', { className: 'digits', text: e.code }));

@@ -337,6 +337,14 @@ byId('sync').addEventListener('click', async () => {
   say(`Clock synced (round trip ${r.roundTripMs} ms; ${was}).`);
 });
 
+byId('wipe').addEventListener('click', async () => {
+  const ok = await run('Wiping every account', (c) => c.wipe(onWaiting).then(() => true));
+  if (ok) {
+    await refresh();
+    say('Every account was erased from the token.');
+  }
+});
+
 byId('unlock-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const pw = byId<HTMLInputElement>('password');
@@ -369,6 +377,8 @@ usbButton.addEventListener('click', async () => {
     say('No port chosen.');
     return;
   }
+  show(byId('sim'), false);
+  tokenSection.classList.remove('with-sim');
   await connect(webSerialTransport(port), 'USB token');
 });
 
@@ -412,6 +422,7 @@ byId('connect-sim').addEventListener('click', async () => {
     simulator = startSimulator(canvas, (action) => canvas.setAttribute('aria-label', action ? `Token display asks: ${action}` : 'Token display'));
   }
   show(byId('sim'), true);
+  tokenSection.classList.add('with-sim');
   const ok = await connect(simulator.connect(), 'Try-it token (in this page)');
   if (!ok || byId('sim').dataset.provisioned) return;
   // Provision it like `npm start`: the demo key, then the clock.

@@ -203,4 +203,15 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     await screenshot(page, 'accounts-360');
     expect(rig.problems).toEqual([]);
   }, 30000);
+
+  it('wipes every account after the on-screen confirm', async () => {
+    await page.setViewport({ width: 1024, height: 900 });
+    await page.click('#wipe');
+    await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
+    expect(await page.$eval('#prompt-text', (e) => e.textContent)).toMatch(/^Press the button on your token to confirm: .*5.* \(within \d+ s\)$/);
+    await page.click('#press-confirm');
+    await waitRows(page, 0);
+    expect(await page.$eval('#no-accounts', (e) => (e as HTMLElement).checkVisibility())).toBe(true);
+    expect(readLabel(await canvasFramebuffer(page))).toBe('No accounts');
+  }, 30000);
 });
