@@ -269,6 +269,27 @@ qrInput.addEventListener('change', async () => {
   }
 });
 
+// The camera, where the browser has one (checked without loading the scanner).
+const scanButton = byId<HTMLButtonElement>('scan');
+show(scanButton, !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia));
+let scanStop: AbortController | null = null;
+scanButton.addEventListener('click', async () => {
+  show(errorBox, false);
+  scanStop = new AbortController();
+  show(byId('scanner'), true);
+  const note = byId('scan-note');
+  try {
+    const { scanOtpauth } = await import('./camera-qr.ts');
+    const uri = await scanOtpauth(byId<HTMLVideoElement>('camera'), scanStop.signal, (why) => (note.textContent = `${why}; still scanning`));
+    show(byId('scanner'), false);
+    await addFrom(uri);
+  } catch (e) {
+    show(byId('scanner'), false);
+    if (!(e instanceof TokenError && e.code === 'INTERRUPTED')) showError(e);
+  }
+});
+byId('scan-stop').addEventListener('click', () => scanStop?.abort());
+
 // --- importing many (Google Authenticator export, otpauth:// lists) ------
 async function importFrom(text: string, source: string): Promise<void> {
   const log = byId('import-log');

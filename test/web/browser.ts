@@ -26,7 +26,8 @@ export interface WebRig {
   close(): Promise<void>;
 }
 
-export async function startWebRig(): Promise<WebRig> {
+/** extraArgs: more Chromium switches (the try-it test adds a fake camera). */
+export async function startWebRig(extraArgs: string[] = []): Promise<WebRig> {
   const dir = mkdtempSync(join(tmpdir(), 'totp-web-'));
   await buildWeb(dir);
   const web = await serveWeb(dir);
@@ -34,7 +35,7 @@ export async function startWebRig(): Promise<WebRig> {
     executablePath: CHROMIUM,
     headless: true,
     // Root in CI containers has no user namespaces for Chromium's sandbox.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', ...extraArgs],
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
   const problems: string[] = [];

@@ -17,6 +17,7 @@ import { migrationPayload, migrationUri } from '../enroll/helpers/protobuf-encod
 import { readCode, readLabel } from '../helpers/ocr.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { canvasFramebuffer, hasChromium, screenshot, startWebRig } from './browser.ts';
+import { writeQrY4m } from './fake-camera.ts';
 import type { WebRig } from './browser.ts';
 
 const DEMO_SECRET = base32Decode('GEZDGNBVGY3DQOJQGEZDGNBVGY3DQOJQ');
@@ -24,6 +25,9 @@ const PASTED_B32 = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const PASTED_URI = `otpauth://totp/Example:bob@example.com?secret=${PASTED_B32}&issuer=Example`;
 const QR_B32 = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
 const QR_URI = `otpauth://totp/Shop:carol?secret=${QR_B32}&issuer=Shop&algorithm=SHA256&digits=8`;
+
+const CAMERA_B32 = 'ONSWG4TFOQYTEMZUGU3DOOBZGA';
+const CAMERA_URI = `otpauth://totp/Camera:dave?secret=${CAMERA_B32}&issuer=Camera`;
 
 const rows = (page: Page) => page.$$eval('#accounts li', (lis) => lis.map((li) => li.textContent ?? ''));
 const idle = (page: Page) => page.waitForFunction(() => !document.body.classList.contains('busy'));
@@ -75,9 +79,11 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
   let dir: string;
 
   beforeAll(async () => {
-    rig = await startWebRig();
-    page = await rig.newPage(1024);
     dir = mkdtempSync(join(tmpdir(), 'totp-web-qr-'));
+    // The camera shows a setup QR code (and the permission prompt is answered yes).
+    await writeQrY4m(join(dir, 'camera.y4m'), CAMERA_URI);
+    rig = await startWebRig(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${join(dir, 'camera.y4m')}`]);
+    page = await rig.newPage(1024);
   }, 60000);
 
   afterAll(async () => {
@@ -117,6 +123,18 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     expect(list[2]).toContain('SHA256, 8 digits');
     await page.click('#press-next');
     await readCanvasCode(page, base32Decode(QR_B32), 8, 'SHA256', 'Shop', 'carol');
+  }, 30000);
+
+  it('adds an account from the camera', async () => {
+    await page.click('#scan');
+    const list = await waitRows(page, 4);
+    expect(list[3]).toContain('dave');
+    expect(await page.$eval('#scanner', (e) => (e as HTMLElement).checkVisibility())).toBe(false);
+    expect(await page.$eval('#camera', (v) => (v as HTMLVideoElement).srcObject)).toBeNull(); // camera released
+    await page.click('#accounts li:nth-child(4) button.danger');
+    await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
+    await page.click('#press-confirm');
+    await waitRows(page, 3);
   }, 30000);
 
   it('refuses a QR image that holds a web link, saying so', async () => {
