@@ -94,7 +94,10 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
   it('starts the try-it token with the demo key and shows its code on the canvas', async () => {
     await page.goto(rig.web.url);
     await screenshot(page, 'landing-desktop');
-    await page.click('#connect-sim');
+    // By keyboard: the first Tab stop is "Try it", Enter starts it.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('connect-sim');
+    await page.keyboard.press('Enter');
     expect(await waitRows(page, 1)).toEqual([expect.stringContaining('Demo')]);
     await page.waitForFunction(() => /account\(s\)/.test(document.getElementById('status')!.textContent!));
     await readCanvasCode(page, DEMO_SECRET, 6, 'SHA1', 'Demo', 'alice@demo');
