@@ -366,6 +366,25 @@ byId('wipe').addEventListener('click', async () => {
   }
 });
 
+byId('password-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const a = byId<HTMLInputElement>('new-password');
+  const b = byId<HTMLInputElement>('new-password-2');
+  const password = a.value;
+  const again = b.value;
+  a.value = '';
+  b.value = '';
+  if (!password) return showError(new TokenError('BAD_INPUT', 'empty password'));
+  if (password !== again) return showError(new TokenError('BAD_INPUT', 'the two passwords differ; nothing was changed'));
+  const ok = await run('Setting the USB password', (c) => c.setPassword(password, onWaiting).then(() => true));
+  if (ok) say('USB password set: from the next connection on, the token asks for it.');
+});
+
+byId('clear-password').addEventListener('click', async () => {
+  const ok = await run('Removing the USB password', (c) => c.clearPassword(onWaiting).then(() => true));
+  if (ok) say('USB password removed.');
+});
+
 byId('unlock-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const pw = byId<HTMLInputElement>('password');

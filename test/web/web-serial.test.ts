@@ -10,8 +10,6 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
-import { TokenClient } from '../../host/lib/client.ts';
-import { openTransport } from '../../host/lib/transport/index.ts';
 import { randomBytes } from 'node:crypto';
 import { base32Decode, base32Encode } from '../../protocol/base32.ts';
 import { EspruinoVm } from '../espruino/harness.ts';
@@ -118,14 +116,18 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
   }, 30000);
 
   it('a locked token asks for its USB password; a wrong one is refused, the right one unlocks', async () => {
-    // Set the password from Node through the CLI's library, pressing the token's button.
-    const client = new TokenClient(await openTransport(sim.address));
-    await client.hello();
-    const setting = client.setPassword('open sesame');
-    await waitPending(sim);
+    // Set from the page (PBKDF2 in the page, the token's button pressed).
+    await connectUsb();
+    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1);
+    await page.click('#usb-password summary');
+    await page.type('#new-password', 'open sesame');
+    await page.type('#new-password-2', 'open sesame');
+    await page.click('#password-form button[type=submit]');
+    expect(await waitPending(sim)).toMatch(/password/i);
     sim.press('confirm');
-    await setting;
-    await client.close();
+    await page.waitForFunction(() => /^USB password set/.test(document.getElementById('status')!.textContent!), { timeout: 30000 });
+    expect(await page.$eval('#new-password', (e) => (e as HTMLInputElement).value)).toBe('');
+    await page.click('#disconnect');
 
     await connectUsb();
     await visible(page, '#unlock-form');
@@ -148,6 +150,17 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     expect(await waitPending(sim)).toContain('web@example');
     sim.press('confirm');
     await page.waitForSelector('#accounts li .digits');
+
+    // Removed from the page (the token confirms); the next connection needs none.
+    await page.$eval('#usb-password', (d) => ((d as HTMLDetailsElement).open = true)); // still open from setting it
+    await page.click('#clear-password');
+    expect(await waitPending(sim)).toMatch(/password/i);
+    sim.press('confirm');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent === 'USB password removed.');
+    await page.click('#disconnect');
+    await connectUsb();
+    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1);
+    expect(await page.$eval('#unlock-form', (e) => (e as HTMLElement).checkVisibility())).toBe(false);
     expect(rig.problems).toEqual([]);
   }, 60000);
 
