@@ -222,6 +222,9 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'accounts-360');
+    // Each account's three actions fit on one line.
+    const tops = await page.$$eval('#accounts li .actions', (rows) => rows.map((r) => new Set([...r.querySelectorAll('button')].map((b) => b.offsetTop)).size));
+    expect(tops.every((n) => n === 1)).toBe(true);
     expect(rig.problems).toEqual([]);
   }, 30000);
 
