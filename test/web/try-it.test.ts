@@ -225,6 +225,8 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     // Each account's three actions fit on one line.
     const tops = await page.$$eval('#accounts li .actions', (rows) => rows.map((r) => new Set([...r.querySelectorAll('button')].map((b) => b.offsetTop)).size));
     expect(tops.every((n) => n === 1)).toBe(true);
+    // Nothing kept in the browser's storage (the try-it token lives in memory only).
+    expect(await page.evaluate(() => [localStorage.length, sessionStorage.length])).toEqual([0, 0]);
     expect(rig.problems).toEqual([]);
   }, 30000);
 
