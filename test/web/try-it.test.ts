@@ -240,4 +240,26 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     expect(await page.$eval('#no-accounts', (e) => (e as HTMLElement).checkVisibility())).toBe(true);
     expect(readLabel(await canvasFramebuffer(page))).toBe('No accounts');
   }, 30000);
+
+  it('its Content-Security-Policy refuses injected inline script and third-party loads', async () => {
+    const violated = await page.evaluate(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const seen: string[] = [];
+          document.addEventListener('securitypolicyviolation', (e) => {
+            // The header and the page's meta tag each report (both policies apply).
+            if (seen.indexOf(e.effectiveDirective) < 0) seen.push(e.effectiveDirective);
+            if (seen.length === 2) resolve(seen);
+          });
+          const s = document.createElement('script');
+          s.textContent = '(window as any).__injected = 1'.replace(' as any', '');
+          document.body.appendChild(s);
+          const img = document.createElement('img');
+          img.src = 'https://example.com/pixel.png';
+          document.body.appendChild(img);
+        }),
+    );
+    expect(violated.sort()).toEqual(['img-src', 'script-src-elem']);
+    expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
+  }, 30000);
 });
