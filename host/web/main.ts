@@ -93,6 +93,7 @@ async function connect(transport: Transport, what: string): Promise<boolean> {
   const t = watchClose(transport, (err) => {
     if (!client) return;
     client = null;
+    document.body.classList.remove('wide');
     show(tokenSection, false);
     show(connectSection, true);
     if (err) showError(new TokenError('DISCONNECTED', `the link to ${transport.address} closed`));
@@ -121,7 +122,8 @@ async function connect(transport: Transport, what: string): Promise<boolean> {
   showInfo(info);
   show(byId('unlock-form'), info.locked);
   show(byId('unlocked'), !info.locked);
-  if (!info.locked) await refresh();
+  if (info.locked) byId('password').focus();
+  else await refresh();
   say(`Connected to ${transport.address}.`);
   return true;
 }
@@ -130,6 +132,7 @@ async function disconnect(): Promise<void> {
   const c = client;
   client = null;
   await c?.close().catch(() => {});
+  document.body.classList.remove('wide');
   show(tokenSection, false);
   show(connectSection, true);
   say('Disconnected.');
@@ -419,6 +422,7 @@ usbButton.addEventListener('click', async () => {
   }
   show(byId('sim'), false);
   tokenSection.classList.remove('with-sim');
+  document.body.classList.remove('wide');
   await connect(webSerialTransport(port), 'USB token');
 });
 
@@ -463,6 +467,7 @@ byId('connect-sim').addEventListener('click', async () => {
   }
   show(byId('sim'), true);
   tokenSection.classList.add('with-sim');
+  document.body.classList.add('wide');
   const ok = await connect(simulator.connect(), 'Try-it token (in this page)');
   if (!ok || byId('sim').dataset.provisioned) return;
   // Provision it like `npm start`: the demo key, then the clock.
