@@ -262,4 +262,15 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     expect(violated.sort()).toEqual(['img-src', 'script-src-elem']);
     expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
   }, 30000);
+
+  it('says what to use where the browser has no Web Serial (Firefox, Safari), and still offers the try-it token', async () => {
+    const other = await rig.newPage(360);
+    await other.evaluateOnNewDocument(() => Object.defineProperty(Navigator.prototype, 'serial', { get: () => undefined, configurable: true }));
+    await other.goto(rig.web.url);
+    expect(await other.$eval('#connect-usb', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    expect(await other.$eval('#no-serial', (e) => (e as HTMLElement).checkVisibility())).toBe(true);
+    expect(await other.$eval('#connect-sim', (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    await screenshot(other, 'landing-no-serial-360');
+    await other.close();
+  }, 30000);
 });
