@@ -99,21 +99,35 @@ export interface WebSize {
   /** main.js plus the chunks it imports statically. */
   firstLoadFiles: string[];
   firstLoadGzip: number;
+  /** What each part loaded when used (the worker, QR decoding, the flasher...) adds to the first load, gzipped. */
+  lazy: { name: string; gzip: number }[];
 }
 
-/** What the browser fetches before the page works: the entry and its static imports. */
+/** The output files an output needs: itself and its static imports, transitively. */
+function closure(meta: Metafile, out: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(out)) return seen;
+  seen.add(out);
+  for (const imp of meta.outputs[out]?.imports ?? []) if (imp.kind === 'import-statement' && !imp.external) closure(meta, imp.path, seen);
+  return seen;
+}
+
+const gzipOf = (files: Iterable<string>): number => {
+  let n = 0;
+  for (const f of files) n += gzipSync(readFileSync(f), { level: 9 }).length;
+  return n;
+};
+
+/** What the browser fetches before the page works (the entry and its static imports), and what each lazily loaded part adds. */
 export function firstLoad(meta: Metafile, outdir: string, entry = 'main.js'): WebSize {
-  const seen = new Set<string>();
   const key = (f: string) => relative(process.cwd(), join(outdir, f));
-  const walk = (out: string): void => {
-    if (seen.has(out)) return;
-    seen.add(out);
-    for (const imp of meta.outputs[out]?.imports ?? []) if (imp.kind === 'import-statement' && !imp.external) walk(imp.path);
-  };
-  walk(key(entry));
-  let gz = 0;
-  for (const f of seen) gz += gzipSync(readFileSync(f), { level: 9 }).length;
-  return { firstLoadFiles: [...seen], firstLoadGzip: gz };
+  const first = closure(meta, key(entry));
+  const lazy: WebSize['lazy'] = [];
+  for (const [out, o] of Object.entries(meta.outputs)) {
+    if (!o.entryPoint || first.has(out) || !out.endsWith('.js')) continue;
+    const extra = [...closure(meta, out)].filter((f) => !first.has(f));
+    lazy.push({ name: out.split('/').pop()!.replace(/-[A-Z0-9]{8}\.js$/, '.js'), gzip: gzipOf(extra) });
+  }
+  return { firstLoadFiles: [...first], firstLoadGzip: gzipOf(first), lazy };
 }
 
 export async function buildWeb(outdir = 'dist/web'): Promise<WebSize> {
