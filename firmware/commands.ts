@@ -148,6 +148,13 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return f;
   }
 
+  const storage = ports.storage as CheckedStorage;
+  // Damage a locked host could not be told of. Every UNLOCK, right or wrong,
+  // rewrites the password record (its failure count), which leaves two good
+  // copies and so clears its health: noted first, it is told with the next
+  // info all the same.
+  let untold = 0;
+
   /** What HELLO tells an open session, and UNLOCK once it opened one. */
   function info(f: Fields): Fields {
     f.algorithms = algorithmMask(board.algorithms);
@@ -155,7 +162,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     f.slotsFree = board.maxAccounts - store.list().length;
     f.maxBody = MAX_BODY;
     f.type = TYPE_HOTP; // the highest account type this firmware holds
-    f.storageHealth = (ports.storage as CheckedStorage).health();
+    f.storageHealth = Math.max(untold, storage.health());
+    untold = 0;
     return clockFields(f);
   }
 
@@ -281,6 +289,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       store.commit([]);
       for (let i = 0; i < old.length; i++) old[i].secret.fill(0);
       access.clear(); // back to a factory-fresh token
+      untold = 0;
       onChange();
       return {};
     });
@@ -301,6 +310,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     if (command === COMMANDS.CODE) return code(fields);
     if (command === COMMANDS.WIPE) return wipe();
     if (command === COMMANDS.UNLOCK) {
+      untold = Math.max(untold, storage.health());
       access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
       return { fields: info({}) };
     }

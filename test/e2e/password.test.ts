@@ -1,6 +1,8 @@
 // The USB password through the real CLI: set it (with the button), then the
 // token answers only `info` until a session proves the password; wrong ones fail.
 import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { base32Encode } from '../../protocol/base32.ts';
 import { cliForSuite, listNames, runCli, runWithPress, seeds, startSim } from './harness.ts';
@@ -52,5 +54,27 @@ describe('USB password', () => {
     const wiped = await runWithPress(cli, sim, ['wipe', '--yes', '--port', sim.address]);
     expect(wiped.code, wiped.stderr).toBe(0);
     expect(await listNames(cli, sim.address)).toEqual([]); // no password asked any more
+  });
+});
+
+describe('USB password over damaged storage', () => {
+  it('a lost copy of the password record: the CLI unlocks and then warns (a locked HELLO holds storage health back)', async () => {
+    const first = await startSim();
+    let again: Sim | undefined;
+    try {
+      const set = await runWithPress(cli, first, ['password', 'set', '--password-stdin', '--port', first.address], { input: 'damaged-flash\n' });
+      expect(set.code, set.stderr).toBe(0);
+      await first.close();
+      const copies = readdirSync(join(first.stateDir, 'storage')).filter((f) => f.startsWith('tt.access.'));
+      expect(copies.length).toBe(2);
+      rmSync(join(first.stateDir, 'storage', copies[0]));
+      again = await startSim({ stateDir: first.stateDir });
+      const listed = await runCli(cli, ['list', '--port', again.address], { env: { TOTP_TOKEN_PASSWORD: 'damaged-flash' } });
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stderr).toMatch(/storage was damaged; it recovered the previous copy/);
+    } finally {
+      await first.close().catch(() => {});
+      await again?.close();
+    }
   });
 });
