@@ -180,7 +180,7 @@ describe('TokenClient over a mock transport', () => {
       { timeoutMs: 3000 },
     );
     await client.hello();
-    expect(await client.code('a')).toEqual({ code: '123456', secondsLeft: 9 });
+    expect(await client.code('a')).toEqual({ code: '123456', type: 'totp', secondsLeft: 9 }); // no type field on the wire: TOTP
     expect(requests.filter((r) => r.command === COMMANDS.PING).every((r) => Buffer.from(r.fields.session as Uint8Array).equals(Buffer.from(session)))).toBe(true);
     expect((await rejection(client.code('a'))).code).toBe('SESSION_ENDED'); // the next ping is refused: another host said HELLO
     await client.close();
