@@ -70,6 +70,19 @@ describe.each(targetKinds())('confirmations on %s', (kind) => {
     await a.close();
   });
 
+  it('an HOTP code request shows its name quoted and escaped too: a trailing space or a byte the font lacks shows', async () => {
+    const a = await provision(target, []);
+    const names = ['vpn', 'vpn ', 'vpn\x80', 'vpn\\x80'];
+    for (const name of names) {
+      const r = await a.send(CMD.ADD, [[TAG.name, name], [TAG.algorithm, 1], [TAG.digits, 6], [TAG.secret, seed(20, name)], [TAG.type, 1], [TAG.counter, 0]]);
+      expect(r?.status, name).toBe(STATUS.OK);
+    }
+    const shown: string[] = [];
+    for (const name of names) shown.push((await confirmScreen(a, CMD.CODE, [[TAG.name, name], [TAG.type, 1]])).screen);
+    expect(new Set(shown).size).toBe(names.length);
+    await a.close();
+  });
+
   it('quotes in names cannot forge a rename text', async () => {
     const a = await provision(target, ['bank', 'bank" to "x']);
     const one = await confirmScreen(a, CMD.RENAME, [[TAG.name, 'bank'], [TAG.newName, 'x" to "work']]);
