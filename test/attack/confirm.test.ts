@@ -1,7 +1,7 @@
 // Point 2 of issue 14: a confirmation a host cannot swap or disguise.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CMD, provision, seed, STATUS, TAG, text } from './attacker.ts';
-import type { Attacker, Target } from './attacker.ts';
+import type { Attacker, FieldList, Target } from './attacker.ts';
 import { startTarget, targetKinds } from './targets.ts';
 
 describe.each(targetKinds())('confirmations on %s', (kind) => {
@@ -45,7 +45,7 @@ describe.each(targetKinds())('confirmations on %s', (kind) => {
     await a.close();
   });
 
-  async function confirmScreen(a: Attacker, command: number, fields: [number, string][]): Promise<{ screen: string; action: string }> {
+  async function confirmScreen(a: Attacker, command: number, fields: FieldList): Promise<{ screen: string; action: string }> {
     const r = await a.send(command, fields);
     expect(r?.status).toBe(STATUS.WAITING);
     const screen = await target.screen();
