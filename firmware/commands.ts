@@ -273,7 +273,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const account = mustFind(fields);
     if (account.type) {
       hostKnowsHotp(fields);
-      return confirmFirst('send next HOTP code: ' + account.name, () => nextHotp(account));
+      return confirmFirst('send next HOTP code: ' + quote(account.name), () => nextHotp(account));
     }
     if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, say('clock not set; run: totp-token time sync'));
     return confirmFirst('send code: ' + quote(account.name), () => {

@@ -7,7 +7,7 @@
 // accounts were stored and which were not.
 import { utf8Encode } from '../../../protocol/bytes.ts';
 import type { Algorithm } from '../../../protocol/hash.ts';
-import { FIELDS, MAX_ISSUER, MAX_NAME, MAX_SECRET } from '../../../protocol/messages.ts';
+import { FIELDS, MAX_ISSUER, MAX_NAME, MAX_SECRET, MIN_SECRET } from '../../../protocol/messages.ts';
 import { TokenError } from '../errors.ts';
 import { escapeText } from '../text.ts';
 import type { ImportedAccount } from './source.ts';
@@ -65,7 +65,8 @@ export async function planImport(client: ImportClient, accounts: ImportedAccount
     const name = planned[i];
     if (o.type === 'hotp' && !hotp) problems.push(`${who}: an HOTP (counter) key, and this build of totp-token cannot send HOTP accounts to a token yet`);
     if (info.algorithms.indexOf(o.algorithm) < 0) problems.push(`${who}: ${o.algorithm}, which board '${info.board}' cannot compute`);
-    if (o.secret.length > MAX_SECRET) problems.push(`${who}: a ${o.secret.length}-byte key; the token takes at most ${MAX_SECRET}`);
+    // The token refuses a seed under 80 bits (wire-protocol.md, Key check): found here, before any account is sent.
+    if (o.secret.length < MIN_SECRET || o.secret.length > MAX_SECRET) problems.push(`${who}: the key is ${o.secret.length} bytes; the token takes ${MIN_SECRET} to ${MAX_SECRET} bytes (80 bits at least)`);
     if (bytes(name) > MAX_NAME) problems.push(`${who}: the name is ${bytes(name)} bytes; the token keeps at most ${MAX_NAME}`);
     if (bytes(o.issuer) > MAX_ISSUER) problems.push(`${who}: the issuer is ${bytes(o.issuer)} bytes; the token keeps at most ${MAX_ISSUER}`);
     if (existing.has(name)) problems.push(`${who}: the token already has an account named '${escapeText(name)}' (rename or remove it first)`);

@@ -5,6 +5,7 @@
 import { toHex } from '../../../protocol/bytes.ts';
 import type { Algorithm } from '../../../protocol/hash.ts';
 import { keyCheckValue } from '../../../protocol/keycheck.ts';
+import { MAX_SECRET, MIN_SECRET } from '../../../protocol/messages.ts';
 import { secondsLeft, totp } from '../../../protocol/totp.ts';
 import { TokenError } from '../../../host/lib/errors.ts';
 import { nodeHashes } from '../../../host/lib/hashes/node-hashes.ts';
@@ -63,6 +64,10 @@ export class FakeToken {
     if (a.type === 'hotp' && !this.hotp) {
       a.secret.fill(0);
       throw new TokenError('BAD_INPUT', 'this token does not hold HOTP accounts (firmware too old)');
+    }
+    if (a.secret.length < MIN_SECRET || a.secret.length > MAX_SECRET) {
+      a.secret.fill(0);
+      throw new TokenError('BAD_INPUT', `the key is ${a.secret.length} bytes`); // as TokenClient.add refuses it (host/lib/client.ts)
     }
     if (this.accounts.has(a.name)) throw new TokenError('DUPLICATE_NAME', `an account named '${a.name}' exists`);
     if (this.accounts.size >= this.slots) throw new TokenError('STORAGE_FULL', 'all slots used');
