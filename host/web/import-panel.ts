@@ -8,7 +8,7 @@ import { TokenError } from '../lib/errors.ts';
 import { classifyText } from '../lib/import/classify.ts';
 import { parseMigrationUri } from '../lib/import/migration.ts';
 import type { ImportedAccount } from '../lib/import/source.ts';
-import type { ImportClient, PlannedAccount } from '../lib/import/to-token.ts';
+import type { PlannedAccount } from '../lib/import/to-token.ts';
 import { importToToken } from '../lib/import/to-token.ts';
 import { parseUriList } from '../lib/import/uri-list.ts';
 
@@ -31,12 +31,6 @@ export function accountsFromText(text: string, source: string): { accounts: Impo
  * token with a USB password locks.
  */
 export function importAll(client: TokenClient, accounts: ImportedAccount[], onAdded: (p: PlannedAccount, check: string) => void): Promise<PlannedAccount[]> {
-  const info = client.info;
-  if (!info) throw new TokenError('BAD_REPLY', 'not connected: no HELLO yet');
-  const c: ImportClient = {
-    hello: async () => ({ board: info.board, algorithms: info.algorithms, slotsFree: info.slotsTotal - (await client.list()).length }),
-    list: () => client.list(),
-    add: (a) => client.add(a),
-  };
-  return importToToken(c, accounts, onAdded);
+  if (!client.info) throw new TokenError('BAD_REPLY', 'not connected: no HELLO yet');
+  return importToToken(client, accounts, onAdded);
 }

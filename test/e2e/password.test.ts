@@ -42,10 +42,20 @@ describe('USB password', () => {
     expect(JSON.parse(right.stdout).accounts.map((a: { name: string }) => a.name)).toEqual(['kept']);
   });
 
+  it('import works in an unlocked session: its plan never says HELLO again (which would lock the token)', async () => {
+    const seed = new Uint8Array(randomBytes(20));
+    seeds.push(seed);
+    const uri = `otpauth://totp/Example:imported?secret=${base32Encode(seed)}&issuer=Example\n`;
+    const r = await runCli(cli, ['import', '-', '--port', sim.address], { input: uri, env: { TOTP_TOKEN_PASSWORD: 'hunter22-long' } });
+    expect(r.code, r.stderr).toBe(0);
+    const listed = await runCli(cli, ['list', '--json', '--port', sim.address], { env: { TOTP_TOKEN_PASSWORD: 'hunter22-long' } });
+    expect(JSON.parse(listed.stdout).accounts.map((a: { name: string }) => a.name)).toEqual(['kept', 'imported']);
+  });
+
   it('clear needs the password and the button', async () => {
     const cleared = await runWithPress(cli, sim, ['password', 'clear', '--port', sim.address], { env: { TOTP_TOKEN_PASSWORD: 'hunter22-long' } });
     expect(cleared.code, cleared.stderr).toBe(0);
-    expect(await listNames(cli, sim.address)).toEqual(['kept']);
+    expect(await listNames(cli, sim.address)).toEqual(['kept', 'imported']);
   });
 
   it('a forgotten password: wipe needs no password, only the button, and leaves a fresh token', async () => {

@@ -13,7 +13,8 @@ import { escapeText } from '../text.ts';
 import type { ImportedAccount } from './source.ts';
 
 export interface ImportClient {
-  hello(): Promise<{ board: string; algorithms: Algorithm[]; slotsFree: number }>;
+  /** The open session's board and algorithms: never a new HELLO, which would start a new session (locked, on a token with a USB password). */
+  sessionInfo(): Promise<{ board: string; algorithms: Algorithm[]; slotsTotal: number }>;
   list(): Promise<{ name: string }[]>;
   add(account: { name: string; issuer: string; algorithm: Algorithm; digits: number; period: number; type?: 'totp' | 'hotp'; counter?: number; secret: Uint8Array }): Promise<{ check: string }>;
 }
@@ -54,8 +55,10 @@ function names(accounts: ImportedAccount[]): string[] {
 /** Check every account against the token before anything is sent; returns the plan or one error listing every problem. */
 export async function planImport(client: ImportClient, accounts: ImportedAccount[], opts: PlanOptions = {}): Promise<PlannedAccount[]> {
   const hotp = opts.hotp ?? HOST_SENDS_HOTP;
-  const info = await client.hello();
-  const existing = new Set((await client.list()).map((a) => a.name));
+  const info = await client.sessionInfo();
+  const listed = await client.list();
+  const existing = new Set(listed.map((a) => a.name));
+  const slotsFree = info.slotsTotal - listed.length;
   const planned = names(accounts);
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -73,7 +76,7 @@ export async function planImport(client: ImportClient, accounts: ImportedAccount
     else if (seen.has(name)) problems.push(`${who}: a second account named '${escapeText(name)}'`);
     seen.add(name);
   });
-  if (accounts.length > info.slotsFree) problems.push(`${accounts.length} accounts but only ${info.slotsFree} free slots on the token`);
+  if (accounts.length > slotsFree) problems.push(`${accounts.length} accounts but only ${slotsFree} free slots on the token`);
   if (problems.length > 0) {
     throw new TokenError('BAD_INPUT', `nothing was imported:\n  ${problems.join('\n  ')}`);
   }

@@ -114,6 +114,11 @@ export class FakeFleetToken extends FakeToken {
   /** Resolve hello after this many ms of real time, so ports overlap. */
   helloDelayMs = 5;
 
+  /** As TokenClient.sessionInfo: this session's facts, without a new HELLO. */
+  async sessionInfo(): Promise<{ board: string; algorithms: Algorithm[]; slotsTotal: number }> {
+    return { board: this.board, algorithms: this.algorithms, slotsTotal: this.slots };
+  }
+
   async hello(): Promise<{ board: string; algorithms: Algorithm[]; slotsFree: number; clock: { set: boolean } }> {
     await new Promise((r) => setTimeout(r, this.helloDelayMs));
     return { board: this.board, algorithms: this.algorithms, slotsFree: this.slots - this.accounts.size, clock: { set: this.clockSet } };
