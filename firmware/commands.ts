@@ -149,6 +149,13 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return f;
   }
 
+  const storage = ports.storage as CheckedStorage;
+  // Damage a locked host could not be told of. Every UNLOCK, right or wrong,
+  // rewrites the password record (its failure count), which leaves two good
+  // copies and so clears its health: noted first, it is told with the next
+  // info all the same.
+  let untold = 0;
+
   /** What HELLO tells an open session, and UNLOCK once it opened one. */
   function info(f: Fields): Fields {
     f.algorithms = algorithmMask(board.algorithms);
@@ -156,7 +163,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     f.slotsFree = board.maxAccounts - store.list().length;
     f.maxBody = MAX_BODY;
     f.type = TYPE_HOTP; // the highest account type this firmware holds
-    f.storageHealth = (ports.storage as CheckedStorage).health();
+    f.storageHealth = Math.max(untold, storage.health());
+    untold = 0;
     return clockFields(f);
   }
 
@@ -266,7 +274,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const account = mustFind(fields);
     if (account.type) {
       hostKnowsHotp(fields);
-      return confirmFirst('send next HOTP code: ' + account.name, () => nextHotp(account));
+      return confirmFirst('send next HOTP code: ' + quote(account.name), () => nextHotp(account));
     }
     if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, say('clock not set; run: totp-token time sync'));
     return confirmFirst('send code: ' + quote(account.name), () => {
@@ -282,6 +290,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       store.commit([]);
       for (const a of old) wipeBytes(a.secret);
       access.clear(); // back to a factory-fresh token
+      untold = 0;
       onChange();
       return {};
     });
@@ -304,6 +313,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   byCommand[COMMANDS.CODE] = code;
   byCommand[COMMANDS.WIPE] = wipe;
   byCommand[COMMANDS.UNLOCK] = (fields: Fields) => {
+    untold = Math.max(untold, storage.health());
     access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
     return { fields: info({}) };
   };

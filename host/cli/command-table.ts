@@ -26,6 +26,7 @@ export const COMMANDS: [name: string, load: () => Promise<CommandModule>][] = [
   ['enroll', () => import('./commands/enroll.ts')],
   ['import', () => import('./commands/import.ts')],
   ['fleet', () => import('./commands/fleet.ts')],
+  ['web', () => import('./commands/web.ts')],
 ];
 
 /**

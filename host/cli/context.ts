@@ -92,8 +92,9 @@ export async function withClient<T>(opts: CommonOptions, out: Output, fn: (clien
   try {
     const info = await client.hello();
     if (info.protocol !== 1) throw new TokenError('BAD_REPLY', `the token speaks protocol ${info.protocol}; this CLI speaks 1: update one of them`);
-    if (info.storageHealth) out.note(STORAGE_WARNING[info.storageHealth] ?? STORAGE_WARNING[2]);
     if (info.locked && unlock) await client.unlock(await accessPassword(out));
+    // After the unlock: a locked token tells its storage health only then (client.info fills in).
+    if (info.storageHealth) out.note(STORAGE_WARNING[info.storageHealth] ?? STORAGE_WARNING[2]);
     return await fn(client);
   } finally {
     process.off('SIGINT', onSigint);

@@ -1,7 +1,7 @@
 // The host side of the USB password (firmware/access.ts): derive the key with
 // PBKDF2-SHA256 from the password and the token's salt, answer the token's
 // per-session challenge with HMAC-SHA1. The password never crosses the wire.
-import { createHmac, pbkdf2Sync } from 'node:crypto';
+import { hmacSha1, pbkdf2Sha256 } from './access-crypto.ts';
 import { TokenError } from './errors.ts';
 
 export const ACCESS_KEY_BYTES = 32;
@@ -19,9 +19,9 @@ export function deriveAccessKey(password: string, salt: Uint8Array, iterations: 
     throw new TokenError('BAD_REPLY', `the token asks for ${iterations} PBKDF2 iterations; this host accepts ${MIN_PBKDF2_ITERATIONS} to ${MAX_PBKDF2_ITERATIONS}`);
   }
   if (salt.length < 16) throw new TokenError('BAD_REPLY', `the token's salt is ${salt.length} bytes; at least 16 are needed`);
-  return new Uint8Array(pbkdf2Sync(password.normalize('NFC'), salt, iterations, ACCESS_KEY_BYTES, 'sha256'));
+  return pbkdf2Sha256(password.normalize('NFC'), salt, iterations, ACCESS_KEY_BYTES);
 }
 
 export function answerChallenge(key: Uint8Array, challenge: Uint8Array): Uint8Array {
-  return new Uint8Array(createHmac('sha1', key).update(challenge).digest());
+  return hmacSha1(key, challenge);
 }

@@ -156,6 +156,15 @@ export class TokenClient {
    * had waiting for the button). A locked token tells only protocol,
    * firmware and board until unlock(), which fills in the rest.
    */
+  /**
+   * This session's device info: the last HELLO's (and UNLOCK's), or a HELLO
+   * when none was said yet. Never a second HELLO in an open session: that
+   * starts a new one, which a token with a USB password locks.
+   */
+  async sessionInfo(): Promise<DeviceInfo> {
+    return this.info ?? this.hello();
+  }
+
   async hello(): Promise<DeviceInfo> {
     const f = await this.request(COMMANDS.HELLO, {});
     const locked = num(f, 'locked') === 1;

@@ -8,24 +8,14 @@
 // an unknown token is shown as such, never as some other message.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from '../../protocol/crc32.ts';
-import { say } from '../../protocol/say.ts';
+import { decodeDeviceText, tokenOf } from './device-text-decode.ts';
 import { packageRoot } from './flash/firmware-bundle.ts';
 
-const START = '\x1e';
-const SEP = '\x1f';
-const END = '\x1d';
+export { tokenOf } from './device-text-decode.ts';
 
 /** A say( call and its template, a quoted string literal ('...' or "..."). */
 const SAY_CALL = /\bsay\(\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")/g;
 const ANY_SAY = /\bsay\(/g;
-
-/** The token of a template: 24 bits of its CRC-32, in base 36 (at most 5 characters). */
-export function tokenOf(template: string): string {
-  const bytes = new Uint8Array(template.length);
-  for (let i = 0; i < template.length; i++) bytes[i] = template.charCodeAt(i) & 255;
-  return (crc32(bytes) >>> 8).toString(36);
-}
 
 /** The runtime text of a quoted literal's body; only the escapes templates need. */
 function unquote(body: string, where: string): string {
@@ -113,34 +103,8 @@ function packageTable(): Map<string, string> {
 
 /**
  * A device message in words: tokens replaced by their templates with the
- * values filled in (tokens may nest inside values). Plain text passes through.
- * A token this host does not know shows as "device message #<token> (values)".
+ * values filled in. Without a table, this package's own sources are read.
  */
 export function deviceText(message: string, table: Map<string, string> = packageTable()): string {
-  if (message.indexOf(START) < 0) return message;
-  let i = 0;
-  function parseValue(stopAt: string): string {
-    let out = '';
-    while (i < message.length && stopAt.indexOf(message[i]) < 0) {
-      if (message[i] === START) out += parseToken();
-      else out += message[i++];
-    }
-    return out;
-  }
-  function parseToken(): string {
-    i++; // START
-    let token = '';
-    while (i < message.length && message[i] !== SEP && message[i] !== END) token += message[i++];
-    const values: string[] = [];
-    while (i < message.length && message[i] === SEP) {
-      i++;
-      values.push(parseValue(SEP + END));
-    }
-    if (message[i] === END) i++;
-    const template = table.get(token);
-    if (template === undefined) return `device message #${token}` + (values.length ? ` (${values.join(', ')})` : '');
-    return say(template, values[0], values[1], values[2]);
-  }
-  // Control characters from a device never reach the terminal.
-  return parseValue('').replace(/[\x00-\x1f\x7f]/g, '?');
+  return decodeDeviceText(message, table);
 }

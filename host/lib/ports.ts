@@ -1,6 +1,7 @@
 // Finding a token among the serial ports: SerialPort.list() with the
 // failures it has in practice (no udevadm in containers, no permissions)
 // turned into a warning and whatever could be listed.
+import { USB_VENDORS } from '../../boards/usb-ids.ts';
 import { TokenError } from './errors.ts';
 import { loadSerialPort } from './transport/serial.ts';
 
@@ -14,17 +15,8 @@ export interface PortEntry {
   likelyBoard: string;
 }
 
-/** USB vendor ids of the boards and USB-serial chips the token runs on. */
-const KNOWN_VENDORS: Record<string, string> = {
-  '0483': 'STMicroelectronics (Espruino Pico/Wifi)',
-  '303a': 'Espressif (ESP32-S2/S3/C3 USB)',
-  '10c4': 'Silicon Labs CP210x USB-serial',
-  '1a86': 'WCH CH340 USB-serial',
-  '0403': 'FTDI USB-serial',
-  '2e8a': 'Raspberry Pi (RP2040)',
-  '239a': 'Adafruit',
-  '1915': 'Nordic Semiconductor (nRF52)',
-};
+/** USB vendor ids of the boards and USB-serial chips the token runs on (boards/usb-ids.ts). */
+const KNOWN_VENDORS = USB_VENDORS;
 
 export interface PortListing {
   ports: PortEntry[];

@@ -15,3 +15,4 @@ if (process.argv.includes('--verbose')) {
   for (const s of sizes) console.log(`${s.file}\t${s.bytes} bytes`);
   await printEspruinoSizeReport(console.log);
 }
+if (existsSync('host/web/main.ts')) console.log(`web: first load ${(await (await import('./build-web.ts')).buildWeb('dist/web')).firstLoadGzip} B of JavaScript gzipped (budget 102400)`);

@@ -12,7 +12,7 @@ export const TAG = {
   code: 11, secondsLeft: 12, message: 13, firmware: 14, board: 15, algorithms: 16, slotsTotal: 17, slotsFree: 18,
   clock: 19, protocol: 20, maxBody: 21, account: 22, timeoutS: 23, action: 24, start: 25, total: 26, next: 27,
   syncedAtMs: 28, driftCentiPpm: 29, errorMs: 30, challenge: 31, response: 32, salt: 33, locked: 34, accessKey: 35,
-  iterations: 36, session: 43,
+  iterations: 36, type: 37, counter: 38, session: 43,
 } as const;
 
 /** Commands (wire-protocol.md, "Commands"). */

@@ -1,7 +1,7 @@
 // Point 2 of issue 14: a confirmation a host cannot swap or disguise.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CMD, provision, seed, STATUS, TAG, text } from './attacker.ts';
-import type { Attacker, Target } from './attacker.ts';
+import type { Attacker, FieldList, Target } from './attacker.ts';
 import { startTarget, targetKinds } from './targets.ts';
 
 describe.each(targetKinds())('confirmations on %s', (kind) => {
@@ -45,7 +45,7 @@ describe.each(targetKinds())('confirmations on %s', (kind) => {
     await a.close();
   });
 
-  async function confirmScreen(a: Attacker, command: number, fields: [number, string][]): Promise<{ screen: string; action: string }> {
+  async function confirmScreen(a: Attacker, command: number, fields: FieldList): Promise<{ screen: string; action: string }> {
     const r = await a.send(command, fields);
     expect(r?.status).toBe(STATUS.WAITING);
     const screen = await target.screen();
@@ -67,6 +67,19 @@ describe.each(targetKinds())('confirmations on %s', (kind) => {
     expect((await a.send(CMD.ADD, [[TAG.name, 'bank\\x80'], [TAG.secret, seed(20, 'evil2')]]))?.status).toBe(STATUS.OK);
     const typed = await confirmScreen(a, CMD.CODE, [[TAG.name, 'bank\\x80']]);
     expect(typed.screen).not.toBe(fake.screen);
+    await a.close();
+  });
+
+  it('an HOTP code request shows its name quoted and escaped too: a trailing space or a byte the font lacks shows', async () => {
+    const a = await provision(target, []);
+    const names = ['vpn', 'vpn ', 'vpn\x80', 'vpn\\x80'];
+    for (const name of names) {
+      const r = await a.send(CMD.ADD, [[TAG.name, name], [TAG.algorithm, 1], [TAG.digits, 6], [TAG.secret, seed(20, name)], [TAG.type, 1], [TAG.counter, 0]]);
+      expect(r?.status, name).toBe(STATUS.OK);
+    }
+    const shown: string[] = [];
+    for (const name of names) shown.push((await confirmScreen(a, CMD.CODE, [[TAG.name, name], [TAG.type, 1]])).screen);
+    expect(new Set(shown).size).toBe(names.length);
     await a.close();
   });
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS, ERRORS, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
 import { fakeToken, SteppedStorage } from '../helpers/fake-ports.ts';
 import type { FakeToken } from '../helpers/fake-ports.ts';
+import { readMessageLine } from '../helpers/ocr.ts';
 import { accountsPayload, good, legacyAccountsSlot } from './storage-records.ts';
 import type { RawAccount } from './storage-records.ts';
 
@@ -72,9 +73,12 @@ describe('attack: crafted or damaged password records', () => {
       const [hello] = t.send(COMMANDS.HELLO, {});
       expect(hello.status, String(hello.fields.message)).toBe(STATUS_OK);
       expect(hello.fields.locked).toBe(1); // a damaged record never opens the token
+      expect(hello.fields.storageHealth).toBeUndefined(); // a locked HELLO tells only what unlocking needs...
+      t.app.render();
+      const screen = [0, 1, 2, 3, 4, 5].map((line) => readMessageLine(t.fb, line)).join('|');
+      expect(screen).toContain('storage!'); // ...the person at the device is told, and can WIPE
       expect(t.send(COMMANDS.LIST, {})[0].status).toBe(ERRORS.LOCKED);
       wipeWorks(t);
-      expect(hello.fields.storageHealth).toBe(2);
     });
   }
 

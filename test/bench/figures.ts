@@ -17,6 +17,7 @@ export const FIGURE_MODULES = [
   './figures-link.ts',
   './xs-figures.ts',
   './figures-cli.ts',
+  './figures-web.ts',
 ];
 
 export const README_START = '<!-- bench-figures:start (written by `npm run bench -- --write-readme`) -->';

@@ -1,6 +1,8 @@
 // The USB password through the real CLI: set it (with the button), then the
 // token answers only `info` until a session proves the password; wrong ones fail.
 import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { base32Encode } from '../../protocol/base32.ts';
 import { cliForSuite, listNames, runCli, runWithPress, seeds, startSim } from './harness.ts';
@@ -40,10 +42,20 @@ describe('USB password', () => {
     expect(JSON.parse(right.stdout).accounts.map((a: { name: string }) => a.name)).toEqual(['kept']);
   });
 
+  it('import works in an unlocked session: its plan never says HELLO again (which would lock the token)', async () => {
+    const seed = new Uint8Array(randomBytes(20));
+    seeds.push(seed);
+    const uri = `otpauth://totp/Example:imported?secret=${base32Encode(seed)}&issuer=Example\n`;
+    const r = await runCli(cli, ['import', '-', '--port', sim.address], { input: uri, env: { TOTP_TOKEN_PASSWORD: 'hunter22-long' } });
+    expect(r.code, r.stderr).toBe(0);
+    const listed = await runCli(cli, ['list', '--json', '--port', sim.address], { env: { TOTP_TOKEN_PASSWORD: 'hunter22-long' } });
+    expect(JSON.parse(listed.stdout).accounts.map((a: { name: string }) => a.name)).toEqual(['kept', 'imported']);
+  });
+
   it('clear needs the password and the button', async () => {
     const cleared = await runWithPress(cli, sim, ['password', 'clear', '--port', sim.address], { env: { TOTP_TOKEN_PASSWORD: 'hunter22-long' } });
     expect(cleared.code, cleared.stderr).toBe(0);
-    expect(await listNames(cli, sim.address)).toEqual(['kept']);
+    expect(await listNames(cli, sim.address)).toEqual(['kept', 'imported']);
   });
 
   it('a forgotten password: wipe needs no password, only the button, and leaves a fresh token', async () => {
@@ -52,5 +64,27 @@ describe('USB password', () => {
     const wiped = await runWithPress(cli, sim, ['wipe', '--yes', '--port', sim.address]);
     expect(wiped.code, wiped.stderr).toBe(0);
     expect(await listNames(cli, sim.address)).toEqual([]); // no password asked any more
+  });
+});
+
+describe('USB password over damaged storage', () => {
+  it('a lost copy of the password record: the CLI unlocks and then warns (a locked HELLO holds storage health back)', async () => {
+    const first = await startSim();
+    let again: Sim | undefined;
+    try {
+      const set = await runWithPress(cli, first, ['password', 'set', '--password-stdin', '--port', first.address], { input: 'damaged-flash\n' });
+      expect(set.code, set.stderr).toBe(0);
+      await first.close();
+      const copies = readdirSync(join(first.stateDir, 'storage')).filter((f) => f.startsWith('tt.access.'));
+      expect(copies.length).toBe(2);
+      rmSync(join(first.stateDir, 'storage', copies[0]));
+      again = await startSim({ stateDir: first.stateDir });
+      const listed = await runCli(cli, ['list', '--port', again.address], { env: { TOTP_TOKEN_PASSWORD: 'damaged-flash' } });
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stderr).toMatch(/storage was damaged; it recovered the previous copy/);
+    } finally {
+      await first.close().catch(() => {});
+      await again?.close();
+    }
   });
 });

@@ -111,6 +111,15 @@ describe('import: onto the token', () => {
     await expect(importToToken(small, accounts(), () => {})).rejects.toThrow(/3 accounts but only 2 free slots/);
   });
 
+  it('a key under 80 bits (the token takes 10 to 64 bytes) refuses the whole import before anything is sent', async () => {
+    const t = token();
+    const list = accounts();
+    list.push({ from: 'entry 4', otp: { ...list[0].otp, type: 'hotp', account: 'short', secret: seed(8, 4), counter: 1 } });
+    const err = (await importToToken(t, list, () => {}, { hotp: true }).catch((e: Error) => e)) as Error;
+    expect(err.message).toMatch(/^nothing was imported:\n  entry 4 \(GitHub: short\): the key is 8 bytes; the token takes 10 to 64 bytes \(80 bits at least\)$/);
+    expect(t.accounts.size).toBe(0);
+  });
+
   it('says which accounts were stored when the link fails midway', async () => {
     const t = token();
     t.failAfterAdds = 1;

@@ -9,66 +9,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { espruinoEsp32Ssd1306 } from '../../boards/espruino-esp32-ssd1306.ts';
 import { espruinoPicoSsd1306 } from '../../boards/espruino-pico-ssd1306.ts';
 import type { EspruinoBoardProfile } from '../../boards/espruino-profile.ts';
-import { createFrameReader, encodeFrame } from '../../protocol/frame.ts';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
-import { COMMANDS, decodeReply, encodeRequest, ERRORS, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
-import type { Reply } from '../../protocol/messages.ts';
+import { COMMANDS, ERRORS, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
 import type { Fields } from '../../protocol/tlv.ts';
 import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { bundleEntry, EspruinoVm, newFlash, WITHHELD } from './harness.ts';
+import { talk } from './host-link.ts';
 import type { BootOptions } from './harness.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 7);
 
-/** A booted token and a way to talk to it over its link device. */
-/**
- * A host on the board's link: says HELLO first and carries its session id
- * (wire-protocol.md "Sessions"); after a press it pings, as host/lib/link.ts
- * does, to collect the outcome the token holds for its session.
- */
-function talk(vm: EspruinoVm, device: string) {
-  const replies: Reply[] = [];
-  let seen = 0;
-  let session: Uint8Array | undefined;
-  const reader = createFrameReader(
-    '<',
-    (b) => {
-      const r = decodeReply(b);
-      if (r.status === STATUS_OK && r.fields.session instanceof Uint8Array) session = r.fields.session;
-      if (r.id !== PING_ID || r.status !== STATUS_OK) replies.push(r);
-    },
-    () => replies.push({ id: -1, status: -1, fields: {} }),
-  );
-  let id = 1;
-  const drain = () => {
-    const text = vm.written[device] ?? '';
-    reader.push(text.slice(seen));
-    seen = text.length;
-  };
-  const t = {
-    replies,
-    send(command: number, fields: Fields): Reply[] {
-      const from = replies.length;
-      vm.send(encodeFrame('>', encodeRequest({ id: id++, command, fields: command === COMMANDS.HELLO || !session ? fields : { ...fields, session } })), device);
-      drain();
-      return replies.slice(from);
-    },
-    after(fn: () => void): Reply[] {
-      const from = replies.length;
-      fn();
-      if (session) vm.send(encodeFrame('>', encodeRequest({ id: PING_ID, command: COMMANDS.PING, fields: { session } })), device);
-      drain();
-      return replies.slice(from);
-    },
-  };
-  t.send(COMMANDS.HELLO, {});
-  replies.length = 0;
-  return t;
-}
-
-const PING_ID = 255;
 const seed20 = new Uint8Array(20).map((_, i) => i + 1);
 const seed64 = new Uint8Array(64).map((_, i) => 255 - i);
 

@@ -77,7 +77,7 @@ describe('HOTP accounts on the token', () => {
     for (const v of RFC.valid) {
       const [w] = t.send(COMMANDS.CODE, { name: 'rfc', ...KNOWS });
       expect(w.status).toBe(STATUS_WAITING);
-      expect(w.fields.action).toBe('send next HOTP code: rfc');
+      expect(w.fields.action).toBe('send next HOTP code: "rfc"');
       const [r] = t.press('confirm');
       expect(r.status).toBe(STATUS_OK);
       expect(r.fields).toMatchObject({ code: v.code, counter: v.counter, type: TYPE_HOTP });

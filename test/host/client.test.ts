@@ -1,7 +1,7 @@
 import { describeClock } from '../../host/cli/commands/time.ts';
 import { describe, expect, it } from 'vitest';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
-import { COMMANDS, ERRORS, STATUS_WAITING } from '../../protocol/messages.ts';
+import { COMMANDS, ERRORS, STATUS_WAITING, TYPE_HOTP } from '../../protocol/messages.ts';
 import { TokenClient } from '../../host/lib/client.ts';
 import type { Waiting } from '../../host/lib/client.ts';
 import { TokenError } from '../../host/lib/errors.ts';
@@ -154,13 +154,13 @@ describe('TokenClient over a mock transport', () => {
     const salt = new Uint8Array(16).fill(3);
     const { client, requests } = await connected((req) => {
       if (req.command === COMMANDS.HELLO) return [{ fields: { protocol: 1, firmware: '1', board: 'b', locked: 1, salt, iterations: 10000, challenge: new Uint8Array(16).fill(4), session } }];
-      if (req.command === COMMANDS.UNLOCK) return [{ fields: { algorithms: 1, slotsTotal: 32, slotsFree: 30, clock: 1, timeMs: 1_800_000_000_000, maxBody: 600 } }];
+      if (req.command === COMMANDS.UNLOCK) return [{ fields: { algorithms: 1, slotsTotal: 32, slotsFree: 30, clock: 1, timeMs: 1_800_000_000_000, maxBody: 600, type: TYPE_HOTP } }];
       return [{ fields: { account: [], total: 0 } }];
     });
     const info = await client.hello();
-    expect(info).toMatchObject({ locked: true, board: 'b', slotsTotal: 0 });
+    expect(info).toMatchObject({ locked: true, board: 'b', slotsTotal: 0, hotp: false });
     await client.unlock('pw');
-    expect(client.info).toMatchObject({ locked: false, algorithms: ['SHA1'], slotsTotal: 32, slotsFree: 30, clock: { set: true } });
+    expect(client.info).toMatchObject({ locked: false, algorithms: ['SHA1'], slotsTotal: 32, slotsFree: 30, clock: { set: true }, hotp: true }); // HOTP support too comes with UNLOCK
     await client.list();
     expect(requests.map((r) => r.command)).toEqual([COMMANDS.HELLO, COMMANDS.UNLOCK, COMMANDS.LIST]);
     expect(requests[0].fields.session).toBeUndefined();
@@ -180,7 +180,7 @@ describe('TokenClient over a mock transport', () => {
       { timeoutMs: 3000 },
     );
     await client.hello();
-    expect(await client.code('a')).toEqual({ code: '123456', secondsLeft: 9 });
+    expect(await client.code('a')).toEqual({ code: '123456', type: 'totp', secondsLeft: 9 }); // no type field on the wire: TOTP
     expect(requests.filter((r) => r.command === COMMANDS.PING).every((r) => Buffer.from(r.fields.session as Uint8Array).equals(Buffer.from(session)))).toBe(true);
     expect((await rejection(client.code('a'))).code).toBe('SESSION_ENDED'); // the next ping is refused: another host said HELLO
     await client.close();

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFrameReader, encodeFrame } from '../../protocol/frame.ts';
-import { COMMANDS, decodeReply, encodeRequest, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
-import type { Reply } from '../../protocol/messages.ts';
+import { SETTLE_MS } from '../../firmware/presence.ts';
+import { COMMANDS, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
 import type { Fields } from '../../protocol/tlv.ts';
 import { deriveAccessKey } from '../../host/lib/access.ts';
 import { TokenClient } from '../../host/lib/client.ts';
@@ -21,6 +20,7 @@ import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { bundleEntry, EspruinoVm, newFlash } from '../espruino/harness.ts';
+import { hostOn } from '../espruino/harness-host.ts';
 import { FIXTURE } from './fixture-spec.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')).files as Record<string, string>;
@@ -51,13 +51,13 @@ describe('upgrade from firmware 0.1 storage (aa03bcd): the simulator', () => {
     for (let boot = 0; boot < 2; boot++) {
       const { sim, client, info } = await session(stateDir);
       expect(info.locked, `boot ${boot}`).toBe(true);
-      expect(info.storageHealth, `boot ${boot}`).toBe(0);
-      expect(info.clock.set, `boot ${boot}`).toBe(true);
-      await client.unlock(FIXTURE.password);
+      await client.unlock(FIXTURE.password); // fills in what a locked HELLO held back
+      expect(client.info!.storageHealth, `boot ${boot}`).toBe(0);
+      expect(client.info!.clock.set, `boot ${boot}`).toBe(true);
       const accounts = await client.list();
       expect(accounts.map((a) => [a.name, a.issuer, a.algorithm, a.digits, a.period])).toEqual(FIXTURE.accounts.map((a) => [a.name, a.issuer, a.algorithm, a.digits, a.period]));
       for (const a of FIXTURE.accounts) {
-        const got = await client.code(a.name, () => setTimeout(() => sim.press('confirm'), 5));
+        const got = await client.code(a.name, () => setTimeout(() => sim.press('confirm'), SETTLE_MS + 100)); // real time: the settle time passes first
         expect(got.code, a.name).toBe(expectedCode(a, LATER));
       }
       await client.close();
@@ -75,35 +75,25 @@ describe('upgrade from firmware 0.1 storage (aa03bcd): the ESP32 Espruino bundle
     for (const [name, text] of Object.entries(fixture('espruino.json'))) flash.files.set(name, text);
     for (let boot = 0; boot < 2; boot++) {
       const vm = new EspruinoVm({ flash, font6x8: true }).boot(code);
-      const replies: Reply[] = [];
-      const reader = createFrameReader('<', (b) => replies.push(decodeReply(b)), () => replies.push({ id: -1, status: -1, fields: {} }));
-      let seen = 0;
-      let id = 1;
-      const drain = () => {
-        reader.push(vm.written.Serial1.slice(seen));
-        seen = vm.written.Serial1.length;
-        return replies[replies.length - 1];
-      };
-      const send = (command: number, fields: Fields) => {
-        vm.send(encodeFrame('>', encodeRequest({ id: id++, command, fields })), 'Serial1');
-        return drain();
-      };
+      const host = hostOn(vm, 'Serial1'); // sessions, settle time, pings (harness-host.ts)
+      const send = (command: number, fields: Fields) => host.send(command, fields)!;
       const hello = send(COMMANDS.HELLO, {});
       expect(hello.status).toBe(STATUS_OK);
       expect(hello.fields.locked, `boot ${boot}`).toBe(1);
-      expect(hello.fields.storageHealth, `boot ${boot}`).toBe(0);
-      expect(hello.fields.clock, `boot ${boot}`).toBe(1);
       const key = deriveAccessKey(FIXTURE.password, hello.fields.salt as Uint8Array, hello.fields.iterations as number);
       const response = new Uint8Array(createHmac('sha1', key).update(hello.fields.challenge as Uint8Array).digest());
-      expect(send(COMMANDS.UNLOCK, { response }).status, `boot ${boot}`).toBe(STATUS_OK);
+      const unlocked = send(COMMANDS.UNLOCK, { response });
+      expect(unlocked.status, `boot ${boot}`).toBe(STATUS_OK);
+      // What a locked HELLO held back comes with UNLOCK's reply.
+      expect(unlocked.fields.storageHealth, `boot ${boot}`).toBe(0);
+      expect(unlocked.fields.clock, `boot ${boot}`).toBe(1);
       const list = send(COMMANDS.LIST, {});
       expect((list.fields.account as Fields[]).map((a) => a.name)).toEqual(FIXTURE.accounts.map((a) => a.name));
       for (const a of FIXTURE.accounts) {
         expect(send(COMMANDS.CODE, { name: a.name }).status).toBe(STATUS_WAITING);
-        vm.press('D13', 1500);
-        const done = drain();
-        expect(done.status, a.name).toBe(STATUS_OK);
-        expect(done.fields.code, a.name).toBe(expectedCode(a, vm.flash.nowMs));
+        const done = host.confirm('D13');
+        expect(done?.status, a.name).toBe(STATUS_OK);
+        expect(done?.fields.code, a.name).toBe(expectedCode(a, vm.flash.nowMs));
       }
       expect(vm.errors).toEqual([]);
     }

@@ -5,6 +5,7 @@
 // Files the token keeps (tt.*: accounts, clock, password) are left alone
 // unless `wipe`; their contents are never read. No dependency on the
 // `espruino` CLI, which ignores ptys and hangs on small uploads.
+import { base64Decode, base64Encode } from '../../../protocol/base64.ts';
 import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../../../protocol/frame.ts';
 import { COMMANDS, decodeReply, encodeRequest } from '../../../protocol/messages.ts';
 import type { Reply } from '../../../protocol/messages.ts';
@@ -138,10 +139,10 @@ export async function flashEspruino(transport: Transport, code: Uint8Array, opts
     timeout * 2,
   );
 
-  const buf = Buffer.from(code.buffer, code.byteOffset, code.length);
+  const buf = code;
   let chunks = 0;
   for (let off = 0; off < total; off += chunk) {
-    const part = buf.subarray(off, Math.min(total, off + chunk)).toString('base64');
+    const part = base64Encode(buf.subarray(off, Math.min(total, off + chunk)));
     const size = off === 0 ? ',' + total : '';
     // Four times the usual wait: a write may make Storage compact the flash first, which takes seconds.
     const ok = await repl.command(`print("TT"+"W",${S}.write("${BOOT_FILE}",atob("${part}"),${off}${size}),${off})`, 'TTW', timeout * 4);
@@ -157,8 +158,8 @@ export async function flashEspruino(transport: Transport, code: Uint8Array, opts
     const n = Math.min(chunk, total - off);
     const line = await repl.command(`print("TT"+"R",${off},btoa(${S}.read("${BOOT_FILE}",${off},${n})))`, 'TTR', timeout);
     const m = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(line.trim());
-    const back = m && Number(m[1]) === off ? Buffer.from(m[2], 'base64') : null;
-    if (!back || !back.equals(buf.subarray(off, off + n))) {
+    const back = m && Number(m[1]) === off ? base64Decode(m[2]) : null;
+    if (!back || firstDifference(back, buf.subarray(off, off + n)) !== n || back.length !== n) {
       const where = back ? firstDifference(back, buf.subarray(off, off + n)) : 0;
       throw new TokenError('FLASH_VERIFY', `verification failed: bytes at ${off + where} differ from what was written (read back ${back ? back.length : 0} of ${n}); nothing was started, flash again`);
     }
@@ -189,7 +190,7 @@ export async function flashEspruino(transport: Transport, code: Uint8Array, opts
   };
 }
 
-function firstDifference(a: Buffer, b: Buffer): number {
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return i;

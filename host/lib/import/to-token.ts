@@ -7,13 +7,14 @@
 // accounts were stored and which were not.
 import { utf8Encode } from '../../../protocol/bytes.ts';
 import type { Algorithm } from '../../../protocol/hash.ts';
-import { FIELDS, MAX_ISSUER, MAX_NAME, MAX_SECRET } from '../../../protocol/messages.ts';
+import { FIELDS, MAX_ISSUER, MAX_NAME, MAX_SECRET, MIN_SECRET } from '../../../protocol/messages.ts';
 import { TokenError } from '../errors.ts';
 import { escapeText } from '../text.ts';
 import type { ImportedAccount } from './source.ts';
 
 export interface ImportClient {
-  hello(): Promise<{ board: string; algorithms: Algorithm[]; slotsFree: number }>;
+  /** The open session's board and algorithms: never a new HELLO, which would start a new session (locked, on a token with a USB password). */
+  sessionInfo(): Promise<{ board: string; algorithms: Algorithm[]; slotsTotal: number }>;
   list(): Promise<{ name: string }[]>;
   add(account: { name: string; issuer: string; algorithm: Algorithm; digits: number; period: number; type?: 'totp' | 'hotp'; counter?: number; secret: Uint8Array }): Promise<{ check: string }>;
 }
@@ -54,8 +55,10 @@ function names(accounts: ImportedAccount[]): string[] {
 /** Check every account against the token before anything is sent; returns the plan or one error listing every problem. */
 export async function planImport(client: ImportClient, accounts: ImportedAccount[], opts: PlanOptions = {}): Promise<PlannedAccount[]> {
   const hotp = opts.hotp ?? HOST_SENDS_HOTP;
-  const info = await client.hello();
-  const existing = new Set((await client.list()).map((a) => a.name));
+  const info = await client.sessionInfo();
+  const listed = await client.list();
+  const existing = new Set(listed.map((a) => a.name));
+  const slotsFree = info.slotsTotal - listed.length;
   const planned = names(accounts);
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -65,14 +68,15 @@ export async function planImport(client: ImportClient, accounts: ImportedAccount
     const name = planned[i];
     if (o.type === 'hotp' && !hotp) problems.push(`${who}: an HOTP (counter) key, and this build of totp-token cannot send HOTP accounts to a token yet`);
     if (info.algorithms.indexOf(o.algorithm) < 0) problems.push(`${who}: ${o.algorithm}, which board '${info.board}' cannot compute`);
-    if (o.secret.length > MAX_SECRET) problems.push(`${who}: a ${o.secret.length}-byte key; the token takes at most ${MAX_SECRET}`);
+    // The token refuses a seed under 80 bits (wire-protocol.md, Key check): found here, before any account is sent.
+    if (o.secret.length < MIN_SECRET || o.secret.length > MAX_SECRET) problems.push(`${who}: the key is ${o.secret.length} bytes; the token takes ${MIN_SECRET} to ${MAX_SECRET} bytes (80 bits at least)`);
     if (bytes(name) > MAX_NAME) problems.push(`${who}: the name is ${bytes(name)} bytes; the token keeps at most ${MAX_NAME}`);
     if (bytes(o.issuer) > MAX_ISSUER) problems.push(`${who}: the issuer is ${bytes(o.issuer)} bytes; the token keeps at most ${MAX_ISSUER}`);
     if (existing.has(name)) problems.push(`${who}: the token already has an account named '${escapeText(name)}' (rename or remove it first)`);
     else if (seen.has(name)) problems.push(`${who}: a second account named '${escapeText(name)}'`);
     seen.add(name);
   });
-  if (accounts.length > info.slotsFree) problems.push(`${accounts.length} accounts but only ${info.slotsFree} free slots on the token`);
+  if (accounts.length > slotsFree) problems.push(`${accounts.length} accounts but only ${slotsFree} free slots on the token`);
   if (problems.length > 0) {
     throw new TokenError('BAD_INPUT', `nothing was imported:\n  ${problems.join('\n  ')}`);
   }

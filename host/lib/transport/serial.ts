@@ -8,7 +8,8 @@
 import type { SerialPortStream } from '@serialport/stream';
 import type { AutoDetectTypes, OpenOptionsFromBinding, PortInfo } from '@serialport/bindings-cpp';
 import type { Transport } from './transport.ts';
-import { fromBuffer, toBuffer, TransportError } from './transport.ts';
+import { fromBuffer, toBuffer } from './node-bytes.ts';
+import { TransportError } from './transport.ts';
 
 /** What `SerialPort` from the serialport package offers that we use: list the ports, open one. */
 export interface SerialApi {

@@ -4,7 +4,8 @@
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Transport } from './transport.ts';
-import { fromBuffer, toBuffer, TransportError } from './transport.ts';
+import { fromBuffer, toBuffer } from './node-bytes.ts';
+import { TransportError } from './transport.ts';
 
 export function parseTcpAddress(spec: string): { host: string; port: number } {
   const m = /^tcp:\/\/([^:/]+):(\d{1,5})\/?$/.exec(spec);

@@ -26,7 +26,3 @@ export class TransportError extends Error {
     this.name = 'TransportError';
   }
 }
-
-/** Byte string <-> Buffer: latin1 maps chars 0..255 to bytes one to one. */
-export const toBuffer = (data: string): Buffer => Buffer.from(data, 'latin1');
-export const fromBuffer = (buf: Buffer): string => buf.toString('latin1');

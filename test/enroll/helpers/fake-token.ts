@@ -5,6 +5,7 @@
 import { toHex } from '../../../protocol/bytes.ts';
 import type { Algorithm } from '../../../protocol/hash.ts';
 import { keyCheckValue } from '../../../protocol/keycheck.ts';
+import { MAX_SECRET, MIN_SECRET } from '../../../protocol/messages.ts';
 import { secondsLeft, totp } from '../../../protocol/totp.ts';
 import { TokenError } from '../../../host/lib/errors.ts';
 import { nodeHashes } from '../../../host/lib/hashes/node-hashes.ts';
@@ -64,6 +65,10 @@ export class FakeToken {
       a.secret.fill(0);
       throw new TokenError('BAD_INPUT', 'this token does not hold HOTP accounts (firmware too old)');
     }
+    if (a.secret.length < MIN_SECRET || a.secret.length > MAX_SECRET) {
+      a.secret.fill(0);
+      throw new TokenError('BAD_INPUT', `the key is ${a.secret.length} bytes`); // as TokenClient.add refuses it (host/lib/client.ts)
+    }
     if (this.accounts.has(a.name)) throw new TokenError('DUPLICATE_NAME', `an account named '${a.name}' exists`);
     if (this.accounts.size >= this.slots) throw new TokenError('STORAGE_FULL', 'all slots used');
     this.accounts.set(a.name, { secret: new Uint8Array(a.secret), algorithm: a.algorithm, digits: a.digits, period: a.period, issuer: a.issuer, type: a.type ?? 'totp', counter: a.counter ?? 0 });
@@ -108,6 +113,11 @@ export class FakeFleetToken extends FakeToken {
   synced = 0;
   /** Resolve hello after this many ms of real time, so ports overlap. */
   helloDelayMs = 5;
+
+  /** As TokenClient.sessionInfo: this session's facts, without a new HELLO. */
+  async sessionInfo(): Promise<{ board: string; algorithms: Algorithm[]; slotsTotal: number }> {
+    return { board: this.board, algorithms: this.algorithms, slotsTotal: this.slots };
+  }
 
   async hello(): Promise<{ board: string; algorithms: Algorithm[]; slotsFree: number; clock: { set: boolean } }> {
     await new Promise((r) => setTimeout(r, this.helloDelayMs));
