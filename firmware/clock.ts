@@ -161,6 +161,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   }
   learn();
 
+  /** Also: there is a record (s is set). */
   function rawValid(): boolean {
     // The raw clock lost power if it is behind the anchor or reports itself unset.
     return !!s && s.ns > 0 && raw.isSet() && raw.nowMs() >= s.ra;
@@ -183,13 +184,13 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   }
 
   function nowMs(): number {
-    if (!s || !rawValid()) return raw.nowMs();
-    return predict([s.ta, s.ua], uNow(s));
+    if (!rawValid()) return raw.nowMs();
+    return predict([s!.ta, s!.ua], uNow(s!));
   }
 
   function ownMs(): number {
-    if (!s || !rawValid() || s.tu === undefined) return nowMs();
-    return predict([s.tt as number, s.tu], uNow(s));
+    if (!rawValid() || s!.tu === undefined) return nowMs();
+    return predict([s!.tt as number, s!.tu], uNow(s!));
   }
 
   function save(): void {
@@ -201,9 +202,9 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   }
 
   function needsConfirm(trueMs: number): boolean {
-    if (!s || !rawValid() || s.tu === undefined) return false;
+    if (!rawValid() || s!.tu === undefined) return false;
     const step = trueMs - ownMs();
-    const allowance = FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow(s) - s.tu);
+    const allowance = FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow(s!) - s!.tu!);
     return step > allowance || step < -allowance;
   }
 
@@ -275,7 +276,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     const st: ClockStatus = {
       syncedAtMs: s ? s.ta : 0,
       driftPpm: Math.round(rate[0] * 100) / 100,
-      errorMs: set && s ? Math.min(1e12, Math.round(bound(s.ea, uNow(s) - s.ua))) : 0,
+      errorMs: set ? Math.min(1e12, Math.round(bound(s!.ea, uNow(s!) - s!.ua))) : 0,
     };
     if (s && s.sx) {
       st.suspectAtMs = s.sx[0];
