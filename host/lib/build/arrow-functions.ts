@@ -49,7 +49,7 @@ export function arrowifySource(source: string, fileName: string): string {
     if (usesOwnBinding(d.body!)) continue;
     const fnKeyword = d.getChildren(sf).find((c) => c.kind === ts.SyntaxKind.FunctionKeyword)!;
     // `function f<T>(a): R {` -> `const f = <T>(a): R => {`, and a `;` after the body.
-    edits.push({ at: fnKeyword.getStart(sf), end: d.name!.getEnd(), text: 'const ' + name + ' =' });
+    edits.push({ at: fnKeyword.getStart(sf), end: d.name!.getEnd(), text: 'const ' + name + ' = ' });
     edits.push({ at: d.body!.getStart(sf), end: d.body!.getStart(sf), text: '=> ' });
     edits.push({ at: d.body!.getEnd(), end: d.body!.getEnd(), text: ';' });
   }
