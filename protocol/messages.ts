@@ -26,7 +26,7 @@ function fieldTable(table: { [key: string]: string }, after: number): FieldSpec[
   const specs: FieldSpec[] = [];
   for (let i = 0; i < keys.length; i++) {
     const t = table[keys[i]];
-    specs.push({ tag: after + i + 1, key: keys[i], type: t[0] as FieldType, max: Number(t.substring(1)) });
+    specs.push({ tag: after + i + 1, key: keys[i], type: t[0] as FieldType, max: +t.slice(1) });
   }
   return specs;
 }
