@@ -4,6 +4,9 @@
 // button to hold). Prints `HOTP <counter> <code>` for each CODE reply,
 // `PRESS <stored counter>` after a press on the account's screen, and
 // `RESTART <stored counter>` after a second app opens the same Storage.
+// It speaks sessions as a host does (wire-protocol.md "Sessions"): HELLO,
+// the session id on every request, the settle time passed (the timeouts the
+// app set run before a press: time went by), a PING to collect the outcome.
 // Espruino subset.
 import { startToken } from '../../firmware/app.ts';
 import type { ButtonRole, Ports } from '../../firmware/ports.ts';
@@ -23,13 +26,16 @@ function boot() {
   let feed: (chunk: string) => void = () => {};
   let press: (role: ButtonRole) => void = () => {};
   const replies: Reply[] = [];
+  const timeouts: (() => void)[] = [];
+  let session: Uint8Array | undefined;
   const reader = createFrameReader('<', (b) => replies.push(decodeReply(b)), () => print('BAD FRAME'));
   const ports: Ports = {
     serial: { write: (t: string) => reader.push(t), onData: (h: (chunk: string) => void) => (feed = h) },
     canvas: { width: 128, height: 64, cellW: 6, cellH: 8, clear: () => {}, text: () => {}, fillRect: () => {}, flip: () => {} },
     storage: espruinoStorage(),
     clock: { nowMs: () => 0, setMs: () => {}, isSet: () => false },
-    timers: { setInterval: () => 0, setTimeout: () => 0, clearTimeout: () => {} }, // no timers: the script must end
+    // No timers left behind (the script must end): timeouts wait in a list and run when a press says time went by.
+    timers: { setInterval: () => 0, setTimeout: (fn: () => void) => timeouts.push(fn), clearTimeout: () => {} },
     hashes: espruinoNativeHashes(['SHA1']),
     onButton: (h: (role: ButtonRole) => void) => (press = h),
     random: (n: number) => new Uint8Array(n),
@@ -37,15 +43,20 @@ function boot() {
   };
   startToken(ports, 'Press');
   let id = 1;
+  function send(command: number, fields: Fields): Reply {
+    const from = replies.length;
+    if (session) fields.session = session;
+    feed(encodeFrame('>', encodeRequest({ id: id++, command: command, fields: fields })));
+    return replies[from];
+  }
+  session = send(COMMANDS.HELLO, {}).fields.session as Uint8Array;
   return {
-    send(command: number, fields: Fields): Reply {
-      const from = replies.length;
-      feed(encodeFrame('>', encodeRequest({ id: id++, command: command, fields: fields })));
-      return replies[from];
-    },
+    send: send,
     press(): Reply {
+      while (timeouts.length) (timeouts.shift() as () => void)(); // the settle time went by
       const from = replies.length;
       press('confirm');
+      send(COMMANDS.PING, {}); // the outcome is held for the session's next frame
       return replies[from];
     },
   };

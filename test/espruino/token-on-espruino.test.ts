@@ -17,6 +17,7 @@ import { flashEspruino } from '../../host/lib/flash/espruino-flash.ts';
 import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
 import type { Transport } from '../../host/lib/transport/index.ts';
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import { createFrameReader, encodeFrame } from '../../protocol/frame.ts';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
 import { COMMANDS, decodeReply, encodeRequest, ERRORS, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
@@ -57,11 +58,25 @@ async function startInterpreter(dir: string): Promise<{ proc: ChildProcessWithou
   };
 }
 
-/** Frames over a transport that is already open. */
+/**
+ * Frames over a transport that is already open, spoken as a host does
+ * (wire-protocol.md "Sessions"): the session id of the last HELLO goes with
+ * every other request, and while a confirmation's outcome is awaited the host
+ * pings (the token holds the outcome for the session's next frame).
+ */
 function frames(t: Transport) {
   const replies: Reply[] = [];
   let raw = '';
-  const reader = createFrameReader('<', (b) => replies.push(decodeReply(b)), () => replies.push({ id: -1, status: -1, fields: {} }));
+  let session: Uint8Array | undefined;
+  const reader = createFrameReader(
+    '<',
+    (b) => {
+      const r = decodeReply(b);
+      if (r.fields.session instanceof Uint8Array) session = r.fields.session;
+      replies.push(r);
+    },
+    () => replies.push({ id: -1, status: -1, fields: {} }),
+  );
   t.onData((d) => {
     raw += d;
     reader.push(d);
@@ -71,7 +86,8 @@ function frames(t: Transport) {
     raw: () => raw,
     async send(command: number, fields: Fields, timeoutMs = 5000): Promise<Reply> {
       const want = id++ % 200 || 1;
-      await t.write(encodeFrame('>', encodeRequest({ id: want, command, fields })));
+      const all = command === COMMANDS.HELLO || !session ? fields : { ...fields, session };
+      await t.write(encodeFrame('>', encodeRequest({ id: want, command, fields: all })));
       for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(10)) {
         const r = replies.find((x) => x.id === want);
         if (r) return r;
@@ -80,9 +96,14 @@ function frames(t: Transport) {
     },
     /** The next reply to request `id` that is not a WAITING one (a confirmed action's result). */
     async reply(id: number, timeoutMs = 5000): Promise<Reply> {
+      let pinged = 0;
       for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(10)) {
         const r = replies.find((x) => x.id === id && x.status !== STATUS_WAITING);
         if (r) return r;
+        if (session && Date.now() - pinged > 500) {
+          pinged = Date.now();
+          await t.write(encodeFrame('>', encodeRequest({ id: 250, command: COMMANDS.PING, fields: { session } })));
+        }
       }
       throw new Error(`no final reply to request ${id} within ${timeoutMs} ms; received: ${JSON.stringify(raw.slice(-300))}`);
     },
@@ -187,6 +208,7 @@ describe.skipIf(!ESPRUINO_BIN || !hasSocat())('the firmware on the real Espruino
     try {
       const f = frames(t);
       await sleep(1500);
+      expect((await f.send(COMMANDS.HELLO, {})).status).toBe(STATUS_OK);
       // Every algorithm with every digit count; each algorithm with every period and three key sizes.
       const matrix = [
         ['SHA1', 6, 30, 10], ['SHA1', 7, 60, 20], ['SHA1', 8, 15, 64],
@@ -198,7 +220,7 @@ describe.skipIf(!ESPRUINO_BIN || !hasSocat())('the firmware on the real Espruino
       // last one's release would end in that release and read as a short press.
       let released = 0;
       const press = async () => {
-        await sleep(Math.max(0, released - Date.now()));
+        await sleep(Math.max(SETTLE_MS, released - Date.now())); // a press counts once the request has been on screen for the settle time
         released = Date.now() + 3000;
         await t.write('?press\n');
       };
