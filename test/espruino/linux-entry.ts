@@ -40,22 +40,28 @@ const board: EspruinoBoardProfile = Object.assign({}, esp32, {
   buttons: [{ role: 'next+confirm', pin: 'D13', activeLow: false }],
 }) as EspruinoBoardProfile;
 
-let line = '';
+let buf = '';
 USB.on('data', (chunk: string) => {
-  line = (line + chunk).slice(-8);
-  // Dispatched on the letter after '?': two similar string literals compared
-  // here misbehaved once flashed over the REPL on the Linux build (2v29+; not
-  // isolated: each answered the other's line), while one compare of
-  // character codes does not.
-  const q = line.lastIndexOf('?');
-  if (q < 0 || line.charCodeAt(line.length - 1) !== 10) return;
-  const letter = line.charCodeAt(q + 1);
-  line = '';
-  if (letter === 109) {
-    const m = process.memory(); // ?mem
-    USB.write('#mem ' + m.usage + ' ' + m.total + '\n');
-  } else if (letter === 112) {
-    press(2500); // ?press
+  // Whole lines only, each on its own: a frame line from the host (a ping)
+  // may arrive in the same chunk as a '?' line, before or after it.
+  buf = (buf + chunk).slice(-400);
+  let nl = buf.indexOf('\n');
+  while (nl >= 0) {
+    const line = buf.substring(0, nl);
+    buf = buf.substring(nl + 1);
+    nl = buf.indexOf('\n');
+    // Dispatched on the letter after '?': two similar string literals compared
+    // here misbehaved once flashed over the REPL on the Linux build (2v29+; not
+    // isolated: each answered the other's line), while one compare of
+    // character codes does not.
+    if (line.charCodeAt(0) !== 63) continue;
+    const letter = line.charCodeAt(1);
+    if (letter === 109) {
+      const m = process.memory(); // ?mem
+      USB.write('#mem ' + m.usage + ' ' + m.total + '\n');
+    } else if (letter === 112) {
+      press(2500); // ?press
+    }
   }
 });
 
