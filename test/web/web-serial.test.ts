@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
 import { randomBytes } from 'node:crypto';
 import { base32Decode, base32Encode } from '../../protocol/base32.ts';
@@ -30,6 +31,12 @@ const text = (page: Page, sel: string) => page.$eval(sel, (e) => e.textContent ?
 async function waitPending(sim: SimToken): Promise<string> {
   for (let i = 0; i < 100 && !sim.app.pendingAction(); i++) await new Promise((r) => setTimeout(r, 50));
   return sim.app.pendingAction() ?? '';
+}
+
+/** A finger on the token's button once its display has shown the request for the settle time (a press sooner does not count, firmware/presence.ts). */
+async function pressWhenSettled(sim: SimToken): Promise<void> {
+  await new Promise((r) => setTimeout(r, SETTLE_MS + 150));
+  sim.press('confirm');
 }
 
 describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (headless Chromium)', () => {
@@ -88,7 +95,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     expect(await waitPending(sim)).toContain('web@example');
     await visible(page, '#prompt');
     const t0 = Math.floor(sim.clock.nowMs() / 1000);
-    sim.press('confirm');
+    await pressWhenSettled(sim);
     await page.waitForSelector('#accounts li .digits');
     const t1 = Math.floor(sim.clock.nowMs() / 1000);
     const shown = await text(page, '#accounts li .digits');
@@ -124,7 +131,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await page.type('#new-password-2', 'open sesame');
     await page.click('#password-form button[type=submit]');
     expect(await waitPending(sim)).toMatch(/password/i);
-    sim.press('confirm');
+    await pressWhenSettled(sim);
     await page.waitForFunction(() => /^USB password set/.test(document.getElementById('status')!.textContent!), { timeout: 30000 });
     expect(await page.$eval('#new-password', (e) => (e as HTMLInputElement).value)).toBe('');
     await page.click('#disconnect');
@@ -148,14 +155,14 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     // The session stays unlocked for what follows (the page must not say HELLO again: that re-locks).
     await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
     expect(await waitPending(sim)).toContain('web@example');
-    sim.press('confirm');
+    await pressWhenSettled(sim);
     await page.waitForSelector('#accounts li .digits');
 
     // Removed from the page (the token confirms); the next connection needs none.
     await page.$eval('#usb-password', (d) => ((d as HTMLDetailsElement).open = true)); // still open from setting it
     await page.click('#clear-password');
     expect(await waitPending(sim)).toMatch(/password/i);
-    sim.press('confirm');
+    await pressWhenSettled(sim);
     await page.waitForFunction(() => document.getElementById('status')!.textContent === 'USB password removed.');
     await page.click('#disconnect');
     await connectUsb();
