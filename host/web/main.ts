@@ -138,16 +138,30 @@ async function disconnect(): Promise<void> {
   say('Disconnected.');
 }
 
+/** What `totp-token info` says of the token's storage (host/cli/commands/info.ts). */
+const STORAGE = ['ok', 'damaged: recovered the previous copy, so the latest change may be missing', 'damaged: nothing recovered; add the accounts again, or wipe to start afresh'];
+
 function showInfo(info: DeviceInfo): void {
+  // A locked token's HELLO tells only what unlocking needs; the rest comes with UNLOCK's reply.
+  if (info.locked) {
+    const rows: [string, string][] = [
+      ['Board', info.board],
+      ['Firmware', info.firmware],
+      ['USB password', 'set: unlock to see the rest'],
+    ];
+    byId('info').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+    return;
+  }
   const clock = info.clock.set ? (info.clock.errorMs !== undefined ? `set (within ${Math.round(info.clock.errorMs)} ms)` : 'set') : 'not set: no codes until synced';
   const rows: [string, string][] = [
     ['Board', info.board],
     ['Firmware', info.firmware],
-    ['Accounts', `${info.slotsTotal - info.slotsFree} of ${info.slotsTotal}`],
+    ['Accounts', `${info.slotsTotal - info.slotsFree} of ${info.slotsTotal} (${info.hotp ? 'TOTP, HOTP' : 'TOTP only'})`],
     ['Clock', clock],
     ['Algorithms', info.algorithms.join(', ')],
+    ['Storage', STORAGE[info.storageHealth] ?? 'damaged'],
   ];
-  byId('info').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+  byId('info').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v, className: k === 'Storage' && info.storageHealth ? 'warn' : '' })]));
 }
 
 // --- accounts ------------------------------------------------------------
@@ -163,6 +177,8 @@ async function refresh(): Promise<void> {
 }
 
 const label = (a: AccountInfo) => (a.issuer ? `${a.issuer}: ${a.name}` : a.name);
+/** As `totp-token list`: HOTP has no period, it shows the counter the next code uses. */
+const details = (a: AccountInfo) => (a.type === 'hotp' ? `HOTP, ${a.algorithm}, ${a.digits} digits, counter ${a.counter}` : `${a.algorithm}, ${a.digits} digits, ${a.period} s`);
 
 function renderAccounts(list: AccountInfo[]): void {
   const ul = byId('accounts');
@@ -176,13 +192,18 @@ function accountRow(a: AccountInfo): HTMLLIElement {
   const renameBtn = el('button', { text: 'Rename', attrs: { type: 'button' } });
   const removeBtn = el('button', { text: 'Remove', className: 'danger', attrs: { type: 'button' } });
   const li = el('li', { className: 'account' }, [
-    el('div', { className: 'who' }, [el('strong', { text: a.issuer || a.name }), a.issuer ? el('span', { text: a.name }) : null, el('small', { text: `${a.algorithm}, ${a.digits} digits, ${a.period} s` })]),
+    el('div', { className: 'who' }, [el('strong', { text: a.issuer || a.name }), a.issuer ? el('span', { text: a.name }) : null, el('small', { text: details(a) })]),
     codeOut,
     el('div', { className: 'actions' }, [codeBtn, renameBtn, removeBtn]),
   ]);
   codeBtn.addEventListener('click', async () => {
     const r = await run(`Asking for the code of ${label(a)}`, (c) => c.code(a.name, onWaiting));
-    if (r) showCode(codeOut, r.code, r.secondsLeft);
+    if (r && r.type === 'hotp') {
+      // No expiry by time: used up once entered. The token already holds the next counter.
+      codeOut.replaceChildren(el('span', { className: 'digits', text: r.code }), el('small', { text: ` counter ${r.counter}` }));
+      a.counter = r.counter! + 1;
+      li.querySelector('.who small')!.textContent = details(a);
+    } else if (r) showCode(codeOut, r.code, r.secondsLeft);
     say(r ? `Code for ${label(a)}.` : '');
   });
   renameBtn.addEventListener('click', () => li.replaceWith(renameRow(a)));

@@ -16,7 +16,7 @@ import { drawCode } from '../../firmware/ui/screen.ts';
 import { SETTLE_MS } from '../../firmware/presence.ts';
 import { migrationPayload, migrationUri } from '../enroll/helpers/protobuf-encode.ts';
 import { readCode, readLabel } from '../helpers/ocr.ts';
-import { otplibTotp } from '../helpers/providers.ts';
+import { otplibHotp, otplibTotp } from '../helpers/providers.ts';
 import { canvasFramebuffer, hasChromium, screenshot, startWebRig } from './browser.ts';
 import { writeQrY4m } from './fake-camera.ts';
 import type { WebRig } from './browser.ts';
@@ -29,6 +29,9 @@ const QR_URI = `otpauth://totp/Shop:carol?secret=${QR_B32}&issuer=Shop&algorithm
 
 const CAMERA_B32 = 'ONSWG4TFOQYTEMZUGU3DOOBZGA';
 const CAMERA_URI = `otpauth://totp/Camera:dave?secret=${CAMERA_B32}&issuer=Camera`;
+
+const HOTP_B32 = 'GEZDGNBVGY3DQOJQGEZDGNBVGY3DQOJQ';
+const HOTP_URI = `otpauth://hotp/Counter:erin?secret=${HOTP_B32}&issuer=Counter&counter=5`;
 
 const rows = (page: Page) => page.$$eval('#accounts li', (lis) => lis.map((li) => li.textContent ?? ''));
 const idle = (page: Page) => page.waitForFunction(() => !document.body.classList.contains('busy'));
@@ -251,6 +254,21 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     await waitRows(page, 0);
     expect(await page.$eval('#no-accounts', (e) => (e as HTMLElement).checkVisibility())).toBe(true);
     expect(readLabel(await canvasFramebuffer(page))).toBe('No accounts');
+  }, 30000);
+
+  it('an HOTP account: its counter in the row, and its next code after the press, as `totp-token list` and `code` say', async () => {
+    await page.type('#key', HOTP_URI);
+    await page.click('#add-form button[type=submit]');
+    expect((await waitRows(page, 1))[0]).toContain('HOTP, SHA1, 6 digits, counter 5');
+    expect(await page.$eval('#info', (e) => e.textContent)).toMatch(/TOTP, HOTP.*Storageok/);
+    await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
+    await pressConfirm(page);
+    await page.waitForSelector('#accounts li:nth-child(1) .digits');
+    expect(await page.$eval('#accounts li:nth-child(1) .digits', (e) => e.textContent)).toBe(otplibHotp(base32Decode(HOTP_B32), 5, 6, 'SHA1'));
+    await idle(page);
+    // No countdown to 'expired' for a code that does not expire by time; the row now tells the token's next counter.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(await page.$eval('#accounts li:nth-child(1)', (e) => e.textContent)).toMatch(/counter 6.*\d{6} counter 5/);
   }, 30000);
 
   it('its Content-Security-Policy refuses injected inline script and third-party loads', async () => {

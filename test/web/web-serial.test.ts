@@ -139,6 +139,9 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await connectUsb();
     await visible(page, '#unlock-form');
     expect(await page.$eval('#unlocked', (e) => (e as HTMLElement).hidden)).toBe(true);
+    // A locked HELLO tells only what unlocking needs: no made-up counts or clock.
+    expect(await text(page, '#info')).toMatch(/USB passwordset: unlock to see the rest/);
+    expect(await text(page, '#info')).not.toMatch(/Accounts|Clock/);
     await screenshot(page, 'usb-locked-desktop');
     await page.type('#password', 'open says me');
     await page.click('#unlock-form button[type=submit]');
@@ -152,6 +155,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await page.click('#unlock-form button[type=submit]');
     await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1, { timeout: 30000 });
     expect(await page.$eval('#password', (e) => (e as HTMLInputElement).value)).toBe('');
+    expect(await text(page, '#info')).toMatch(/Accounts1 of \d+.*Clockset.*Storageok/); // what UNLOCK's reply brought
     // The session stays unlocked for what follows (the page must not say HELLO again: that re-locks).
     await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
     expect(await waitPending(sim)).toContain('web@example');
