@@ -68,6 +68,15 @@ async function run<T>(what: string, fn: (c: TokenClient) => Promise<T>): Promise
     return out;
   } catch (e) {
     say('');
+    if (sessionGone(e)) {
+      // Unlike a CLI command, the page keeps one session open; once the token
+      // ended it (reset with the port still open, another host's HELLO, or
+      // the page silent too long) every further request would be refused.
+      // Only a new connection (a new HELLO, and the password again) helps.
+      showError(new TokenError('SESSION_ENDED', 'the token ended this session (it restarted, another host connected, or the page was silent too long): connect again'));
+      await disconnect();
+      return undefined;
+    }
     showError(e);
     return undefined;
   } finally {
@@ -76,6 +85,8 @@ async function run<T>(what: string, fn: (c: TokenClient) => Promise<T>): Promise
     document.body.classList.remove('busy');
   }
 }
+
+const sessionGone = (e: unknown) => e instanceof TokenError && (e.code === 'SESSION_ENDED' || e.code === 'NO_SESSION');
 
 // --- connecting ------------------------------------------------------------
 /** The link's own close handler stays (it fails the request in flight); this one also updates the page. */

@@ -13,6 +13,8 @@ import { SETTLE_MS } from '../../firmware/presence.ts';
 import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
 import { randomBytes } from 'node:crypto';
 import { base32Decode, base32Encode } from '../../protocol/base32.ts';
+import { encodeFrame, REQUEST_MARKER } from '../../protocol/frame.ts';
+import { COMMANDS, encodeRequest } from '../../protocol/messages.ts';
 import { EspruinoVm } from '../espruino/harness.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
 import { otplibTotp } from '../helpers/providers.ts';
@@ -101,6 +103,19 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     const shown = await text(page, '#accounts li .digits');
     const secret = base32Decode(KEY);
     expect([otplibTotp(secret, t0, 6, 30, 'SHA1'), otplibTotp(secret, t1, 6, 30, 'SHA1')]).toContain(shown);
+  }, 30000);
+
+  it('a session the token ended while the port stayed open (a reset, another host): a clear error, the page back at Connect; connecting again works', async () => {
+    // Someone else's HELLO on the line ends the page's session at the token, as a board reset does.
+    bridge.inject(encodeFrame(REQUEST_MARKER, encodeRequest({ id: 200, command: COMMANDS.HELLO, fields: {} })));
+    await new Promise((r) => setTimeout(r, 1500)); // a keepalive ping hears NO_SESSION meanwhile
+    await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
+    await visible(page, '#error');
+    expect(await text(page, '#error')).toMatch(/the token ended this session.*connect again/);
+    await visible(page, '#connect');
+    expect(sim.app.pendingAction()).toBeNull(); // nothing was asked of the token outside a session
+    await connectUsb();
+    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1);
   }, 30000);
 
   it('a cable pulled while the token waits: a clear error, the page back at Connect, nothing removed', async () => {
