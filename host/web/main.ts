@@ -19,6 +19,10 @@ import type { TrySimulator } from './sim/simulator.ts';
 let client: TokenClient | null = null;
 let simulator: TrySimulator | null = null;
 let busy = false;
+/** The connected token has a USB password: every new session it starts is locked. */
+let passwordSet = false;
+/** The user pressed Cancel on the prompt during the request now running. */
+let cancelled = false;
 
 const status = byId('status');
 const errorBox = byId('error');
@@ -53,7 +57,10 @@ function hidePrompt(): void {
   window.clearInterval(promptTimer);
   show(prompt, false);
 }
-byId('prompt-cancel').addEventListener('click', () => void client?.interrupt().catch(showError));
+byId('prompt-cancel').addEventListener('click', () => {
+  cancelled = true;
+  void client?.interrupt().catch(showError);
+});
 
 /** Run one request: buttons off meanwhile, errors shown, the prompt gone after. */
 async function run<T>(what: string, fn: (c: TokenClient) => Promise<T>): Promise<T | undefined> {
@@ -63,6 +70,7 @@ async function run<T>(what: string, fn: (c: TokenClient) => Promise<T>): Promise
   document.body.classList.add('busy');
   show(errorBox, false);
   say(`${what}...`);
+  cancelled = false;
   try {
     const out = await fn(client);
     return out;
@@ -74,6 +82,13 @@ async function run<T>(what: string, fn: (c: TokenClient) => Promise<T>): Promise
       // the page silent too long) every further request would be refused.
       // Only a new connection (a new HELLO, and the password again) helps.
       showError(new TokenError('SESSION_ENDED', 'the token ended this session (it restarted, another host connected, or the page was silent too long): connect again'));
+      await disconnect();
+      return undefined;
+    }
+    if ((cancelled && passwordSet) || (e instanceof TokenError && e.code === 'LOCKED')) {
+      // Cancel drops the request by a new session (HostLink.interrupt), and a
+      // token with a USB password locks every new one: unlock it again.
+      showError(new TokenError('LOCKED', `${cancelled ? 'cancelled; ' : ''}the token locked this session (it has a USB password): connect again and unlock`));
       await disconnect();
       return undefined;
     }
@@ -131,6 +146,7 @@ async function connect(transport: Transport, what: string): Promise<boolean> {
   show(tokenSection, true);
   byId('link-name').textContent = what;
   showInfo(info);
+  passwordSet = info.locked;
   show(byId('unlock-form'), info.locked);
   show(byId('unlocked'), !info.locked);
   if (info.locked) byId('password').focus();
@@ -412,12 +428,18 @@ byId('password-form').addEventListener('submit', async (ev) => {
   if (!password) return showError(new TokenError('BAD_INPUT', 'empty password'));
   if (password !== again) return showError(new TokenError('BAD_INPUT', 'the two passwords differ; nothing was changed'));
   const ok = await run('Setting the USB password', (c) => c.setPassword(password, onWaiting).then(() => true));
-  if (ok) say('USB password set: from the next connection on, the token asks for it.');
+  if (ok) {
+    passwordSet = true;
+    say('USB password set: from the next connection on, the token asks for it.');
+  }
 });
 
 byId('clear-password').addEventListener('click', async () => {
   const ok = await run('Removing the USB password', (c) => c.clearPassword(onWaiting).then(() => true));
-  if (ok) say('USB password removed.');
+  if (ok) {
+    passwordSet = false;
+    say('USB password removed.');
+  }
 });
 
 byId('unlock-form').addEventListener('submit', async (ev) => {

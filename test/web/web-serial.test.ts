@@ -177,6 +177,20 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await pressWhenSettled(sim);
     await page.waitForSelector('#accounts li .digits');
 
+    // Cancel on the page: the token drops the request by a new session, which its password locks.
+    await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
+    expect(await waitPending(sim)).toContain('web@example');
+    await visible(page, '#prompt');
+    await page.click('#prompt-cancel');
+    await visible(page, '#connect');
+    expect(await text(page, '#error')).toMatch(/cancelled.*connect again and unlock/);
+    expect(sim.app.pendingAction()).toBeNull();
+    await connectUsb();
+    await visible(page, '#unlock-form');
+    await page.type('#password', 'open sesame');
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1, { timeout: 30000 });
+
     // Removed from the page (the token confirms); the next connection needs none.
     await page.$eval('#usb-password', (d) => ((d as HTMLDetailsElement).open = true)); // still open from setting it
     await page.click('#clear-password');
