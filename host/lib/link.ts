@@ -62,7 +62,7 @@ export class HostLink {
   /** Ids of pings sent, and of a HELLO sent to cancel (interrupt). */
   private pings = new Set<number>();
   private cancelId = -1;
-  private keepalive: NodeJS.Timeout;
+  private keepalive: ReturnType<typeof setInterval>;
   private readonly opts: Required<Omit<LinkOptions, 'onWaiting' | 'traceReceived'>> & LinkOptions;
 
   constructor(
@@ -80,7 +80,10 @@ export class HostLink {
       reader.push(chunk);
     });
     this.keepalive = setInterval(() => this.ping(), KEEPALIVE_MS);
-    this.keepalive.unref();
+    // Node: the pings alone must not keep a finished CLI alive. A browser's
+    // setInterval returns a number, with no unref (the web page runs this too).
+    const timer = this.keepalive as { unref?: () => void };
+    if (typeof timer.unref === 'function') timer.unref();
     transport.onClose(() => {
       this.closed = true;
       clearInterval(this.keepalive);

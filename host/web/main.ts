@@ -19,6 +19,10 @@ import type { TrySimulator } from './sim/simulator.ts';
 let client: TokenClient | null = null;
 let simulator: TrySimulator | null = null;
 let busy = false;
+/** The connected token has a USB password: every new session it starts is locked. */
+let passwordSet = false;
+/** The user pressed Cancel on the prompt during the request now running. */
+let cancelled = false;
 
 const status = byId('status');
 const errorBox = byId('error');
@@ -53,7 +57,10 @@ function hidePrompt(): void {
   window.clearInterval(promptTimer);
   show(prompt, false);
 }
-byId('prompt-cancel').addEventListener('click', () => void client?.interrupt().catch(showError));
+byId('prompt-cancel').addEventListener('click', () => {
+  cancelled = true;
+  void client?.interrupt().catch(showError);
+});
 
 /** Run one request: buttons off meanwhile, errors shown, the prompt gone after. */
 async function run<T>(what: string, fn: (c: TokenClient) => Promise<T>): Promise<T | undefined> {
@@ -63,11 +70,28 @@ async function run<T>(what: string, fn: (c: TokenClient) => Promise<T>): Promise
   document.body.classList.add('busy');
   show(errorBox, false);
   say(`${what}...`);
+  cancelled = false;
   try {
     const out = await fn(client);
     return out;
   } catch (e) {
     say('');
+    if (sessionGone(e)) {
+      // Unlike a CLI command, the page keeps one session open; once the token
+      // ended it (reset with the port still open, another host's HELLO, or
+      // the page silent too long) every further request would be refused.
+      // Only a new connection (a new HELLO, and the password again) helps.
+      showError(new TokenError('SESSION_ENDED', 'the token ended this session (it restarted, another host connected, or the page was silent too long): connect again'));
+      await disconnect();
+      return undefined;
+    }
+    if ((cancelled && passwordSet) || (e instanceof TokenError && e.code === 'LOCKED')) {
+      // Cancel drops the request by a new session (HostLink.interrupt), and a
+      // token with a USB password locks every new one: unlock it again.
+      showError(new TokenError('LOCKED', `${cancelled ? 'cancelled; ' : ''}the token locked this session (it has a USB password): connect again and unlock`));
+      await disconnect();
+      return undefined;
+    }
     showError(e);
     return undefined;
   } finally {
@@ -76,6 +100,8 @@ async function run<T>(what: string, fn: (c: TokenClient) => Promise<T>): Promise
     document.body.classList.remove('busy');
   }
 }
+
+const sessionGone = (e: unknown) => e instanceof TokenError && (e.code === 'SESSION_ENDED' || e.code === 'NO_SESSION');
 
 // --- connecting ------------------------------------------------------------
 /** The link's own close handler stays (it fails the request in flight); this one also updates the page. */
@@ -120,6 +146,7 @@ async function connect(transport: Transport, what: string): Promise<boolean> {
   show(tokenSection, true);
   byId('link-name').textContent = what;
   showInfo(info);
+  passwordSet = info.locked;
   show(byId('unlock-form'), info.locked);
   show(byId('unlocked'), !info.locked);
   if (info.locked) byId('password').focus();
@@ -138,16 +165,30 @@ async function disconnect(): Promise<void> {
   say('Disconnected.');
 }
 
+/** What `totp-token info` says of the token's storage (host/cli/commands/info.ts). */
+const STORAGE = ['ok', 'damaged: recovered the previous copy, so the latest change may be missing', 'damaged: nothing recovered; add the accounts again, or wipe to start afresh'];
+
 function showInfo(info: DeviceInfo): void {
+  // A locked token's HELLO tells only what unlocking needs; the rest comes with UNLOCK's reply.
+  if (info.locked) {
+    const rows: [string, string][] = [
+      ['Board', info.board],
+      ['Firmware', info.firmware],
+      ['USB password', 'set: unlock to see the rest'],
+    ];
+    byId('info').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+    return;
+  }
   const clock = info.clock.set ? (info.clock.errorMs !== undefined ? `set (within ${Math.round(info.clock.errorMs)} ms)` : 'set') : 'not set: no codes until synced';
   const rows: [string, string][] = [
     ['Board', info.board],
     ['Firmware', info.firmware],
-    ['Accounts', `${info.slotsTotal - info.slotsFree} of ${info.slotsTotal}`],
+    ['Accounts', `${info.slotsTotal - info.slotsFree} of ${info.slotsTotal} (${info.hotp ? 'TOTP, HOTP' : 'TOTP only'})`],
     ['Clock', clock],
     ['Algorithms', info.algorithms.join(', ')],
+    ['Storage', STORAGE[info.storageHealth] ?? 'damaged'],
   ];
-  byId('info').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+  byId('info').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v, className: k === 'Storage' && info.storageHealth ? 'warn' : '' })]));
 }
 
 // --- accounts ------------------------------------------------------------
@@ -163,6 +204,8 @@ async function refresh(): Promise<void> {
 }
 
 const label = (a: AccountInfo) => (a.issuer ? `${a.issuer}: ${a.name}` : a.name);
+/** As `totp-token list`: HOTP has no period, it shows the counter the next code uses. */
+const details = (a: AccountInfo) => (a.type === 'hotp' ? `HOTP, ${a.algorithm}, ${a.digits} digits, counter ${a.counter}` : `${a.algorithm}, ${a.digits} digits, ${a.period} s`);
 
 function renderAccounts(list: AccountInfo[]): void {
   const ul = byId('accounts');
@@ -176,13 +219,18 @@ function accountRow(a: AccountInfo): HTMLLIElement {
   const renameBtn = el('button', { text: 'Rename', attrs: { type: 'button' } });
   const removeBtn = el('button', { text: 'Remove', className: 'danger', attrs: { type: 'button' } });
   const li = el('li', { className: 'account' }, [
-    el('div', { className: 'who' }, [el('strong', { text: a.issuer || a.name }), a.issuer ? el('span', { text: a.name }) : null, el('small', { text: `${a.algorithm}, ${a.digits} digits, ${a.period} s` })]),
+    el('div', { className: 'who' }, [el('strong', { text: a.issuer || a.name }), a.issuer ? el('span', { text: a.name }) : null, el('small', { text: details(a) })]),
     codeOut,
     el('div', { className: 'actions' }, [codeBtn, renameBtn, removeBtn]),
   ]);
   codeBtn.addEventListener('click', async () => {
     const r = await run(`Asking for the code of ${label(a)}`, (c) => c.code(a.name, onWaiting));
-    if (r) showCode(codeOut, r.code, r.secondsLeft);
+    if (r && r.type === 'hotp') {
+      // No expiry by time: used up once entered. The token already holds the next counter.
+      codeOut.replaceChildren(el('span', { className: 'digits', text: r.code }), el('small', { text: ` counter ${r.counter}` }));
+      a.counter = r.counter! + 1;
+      li.querySelector('.who small')!.textContent = details(a);
+    } else if (r) showCode(codeOut, r.code, r.secondsLeft);
     say(r ? `Code for ${label(a)}.` : '');
   });
   renameBtn.addEventListener('click', () => li.replaceWith(renameRow(a)));
@@ -380,12 +428,18 @@ byId('password-form').addEventListener('submit', async (ev) => {
   if (!password) return showError(new TokenError('BAD_INPUT', 'empty password'));
   if (password !== again) return showError(new TokenError('BAD_INPUT', 'the two passwords differ; nothing was changed'));
   const ok = await run('Setting the USB password', (c) => c.setPassword(password, onWaiting).then(() => true));
-  if (ok) say('USB password set: from the next connection on, the token asks for it.');
+  if (ok) {
+    passwordSet = true;
+    say('USB password set: from the next connection on, the token asks for it.');
+  }
 });
 
 byId('clear-password').addEventListener('click', async () => {
   const ok = await run('Removing the USB password', (c) => c.clearPassword(onWaiting).then(() => true));
-  if (ok) say('USB password removed.');
+  if (ok) {
+    passwordSet = false;
+    say('USB password removed.');
+  }
 });
 
 byId('unlock-form').addEventListener('submit', async (ev) => {

@@ -21,6 +21,8 @@ export interface SerialBridge {
   live(): number;
   /** Pull the cable: every bridged connection drops at once. */
   pull(): void;
+  /** Bytes to the device on every open connection that the page did not send (as what a board reset leaves: the port open, the token's session gone). */
+  inject(data: string): void;
   close(): void;
 }
 
@@ -37,6 +39,9 @@ export function bridgeSerial(server: Server, target: string): SerialBridge {
         void p.device.close();
       }
       pairs.clear();
+    },
+    inject: (data) => {
+      for (const p of pairs) void p.device.write(data);
     },
     close: () => wss.close(),
   };

@@ -13,9 +13,10 @@ import { base32Decode } from '../../protocol/base32.ts';
 import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
 import type { Framebuffer } from '../../firmware/ui/framebuffer.ts';
 import { drawCode } from '../../firmware/ui/screen.ts';
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import { migrationPayload, migrationUri } from '../enroll/helpers/protobuf-encode.ts';
 import { readCode, readLabel } from '../helpers/ocr.ts';
-import { otplibTotp } from '../helpers/providers.ts';
+import { otplibHotp, otplibTotp } from '../helpers/providers.ts';
 import { canvasFramebuffer, hasChromium, screenshot, startWebRig } from './browser.ts';
 import { writeQrY4m } from './fake-camera.ts';
 import type { WebRig } from './browser.ts';
@@ -29,8 +30,22 @@ const QR_URI = `otpauth://totp/Shop:carol?secret=${QR_B32}&issuer=Shop&algorithm
 const CAMERA_B32 = 'ONSWG4TFOQYTEMZUGU3DOOBZGA';
 const CAMERA_URI = `otpauth://totp/Camera:dave?secret=${CAMERA_B32}&issuer=Camera`;
 
+const HOTP_B32 = 'GEZDGNBVGY3DQOJQGEZDGNBVGY3DQOJQ';
+const HOTP_URI = `otpauth://hotp/Counter:erin?secret=${HOTP_B32}&issuer=Counter&counter=5`;
+
 const rows = (page: Page) => page.$$eval('#accounts li', (lis) => lis.map((li) => li.textContent ?? ''));
 const idle = (page: Page) => page.waitForFunction(() => !document.body.classList.contains('busy'));
+
+/**
+ * A finger on the on-screen Confirm: once the page shows the CLI's prompt and
+ * the token's display has shown the request for its settle time (a press
+ * sooner does not count, firmware/presence.ts), as no person presses sooner.
+ */
+async function pressConfirm(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
+  await new Promise((r) => setTimeout(r, SETTLE_MS + 150));
+  await page.click('#press-confirm');
+}
 
 async function waitRows(page: Page, n: number): Promise<string[]> {
   await page
@@ -136,7 +151,7 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     expect(await page.$eval('#camera', (v) => (v as HTMLVideoElement).srcObject)).toBeNull(); // camera released
     await page.click('#accounts li:nth-child(4) button.danger');
     await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
-    await page.click('#press-confirm');
+    await pressConfirm(page);
     await waitRows(page, 3);
   }, 30000);
 
@@ -153,10 +168,10 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
   it('shows a code after the on-screen button is pressed, with the CLI prompt and a countdown', async () => {
     await page.click('#accounts li:nth-child(2) button:nth-of-type(1)');
     await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
-    expect(await page.$eval('#prompt-text', (e) => e.textContent)).toMatch(/^Press the button on your token to confirm: .*bob@example\.com \(within \d+ s\)$/);
+    expect(await page.$eval('#prompt-text', (e) => e.textContent)).toMatch(/^Press the button on your token to confirm: send code: "bob@example\.com" \(within \d+ s\)$/);
     await screenshot(page, 'press-prompt-desktop');
     const t0 = Math.floor(Date.now() / 1000);
-    await page.click('#press-confirm');
+    await pressConfirm(page);
     await page.waitForSelector('#accounts li:nth-child(2) .digits');
     const t1 = Math.floor(Date.now() / 1000);
     const shown = await page.$eval('#accounts li:nth-child(2) .digits', (e) => e.textContent);
@@ -173,7 +188,7 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
     expect(await page.$eval('#prompt-text', (e) => e.textContent)).toContain('carol-work');
-    await page.click('#press-confirm');
+    await pressConfirm(page);
     expect((await waitRows(page, 3))[2]).toContain('carol-work');
 
     // Remove: first cancelled on the token (Next), then confirmed.
@@ -185,7 +200,7 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     expect(await rows(page)).toHaveLength(3);
     await page.click('#accounts li:nth-child(1) button.danger');
     await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
-    await page.click('#press-confirm');
+    await pressConfirm(page);
     const left = await waitRows(page, 2);
     expect(left.join('|')).not.toContain('Demo');
     await screenshot(page, 'accounts-desktop');
@@ -193,7 +208,7 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
 
   it('imports a list of otpauth:// links, then a Google Authenticator export from its QR image', async () => {
     await page.click('#import summary');
-    await page.type('#import-text', 'otpauth://totp/Alpha:one?secret=GEZDGNBVGY3DQOJQ&issuer=Alpha\n# a comment\notpauth://totp/Beta:two?secret=MZXW6YTBOI======&issuer=Beta');
+    await page.type('#import-text', 'otpauth://totp/Alpha:one?secret=GEZDGNBVGY3DQOJQ&issuer=Alpha\n# a comment\notpauth://totp/Beta:two?secret=MZXW6YTBOIWXI53P&issuer=Beta');
     await page.click('#import-form button[type=submit]');
     expect(await page.$eval('#import-text', (e) => (e as HTMLTextAreaElement).value)).toBe('');
     const after = await waitRows(page, 4);
@@ -235,10 +250,25 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     await page.click('#wipe');
     await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
     expect(await page.$eval('#prompt-text', (e) => e.textContent)).toMatch(/^Press the button on your token to confirm: .*5.* \(within \d+ s\)$/);
-    await page.click('#press-confirm');
+    await pressConfirm(page);
     await waitRows(page, 0);
     expect(await page.$eval('#no-accounts', (e) => (e as HTMLElement).checkVisibility())).toBe(true);
     expect(readLabel(await canvasFramebuffer(page))).toBe('No accounts');
+  }, 30000);
+
+  it('an HOTP account: its counter in the row, and its next code after the press, as `totp-token list` and `code` say', async () => {
+    await page.type('#key', HOTP_URI);
+    await page.click('#add-form button[type=submit]');
+    expect((await waitRows(page, 1))[0]).toContain('HOTP, SHA1, 6 digits, counter 5');
+    expect(await page.$eval('#info', (e) => e.textContent)).toMatch(/TOTP, HOTP.*Storageok/);
+    await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
+    await pressConfirm(page);
+    await page.waitForSelector('#accounts li:nth-child(1) .digits');
+    expect(await page.$eval('#accounts li:nth-child(1) .digits', (e) => e.textContent)).toBe(otplibHotp(base32Decode(HOTP_B32), 5, 6, 'SHA1'));
+    await idle(page);
+    // No countdown to 'expired' for a code that does not expire by time; the row now tells the token's next counter.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(await page.$eval('#accounts li:nth-child(1)', (e) => e.textContent)).toMatch(/counter 6.*\d{6} counter 5/);
   }, 30000);
 
   it('its Content-Security-Policy refuses injected inline script and third-party loads', async () => {

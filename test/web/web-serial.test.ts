@@ -9,9 +9,12 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
 import { randomBytes } from 'node:crypto';
 import { base32Decode, base32Encode } from '../../protocol/base32.ts';
+import { encodeFrame, REQUEST_MARKER } from '../../protocol/frame.ts';
+import { COMMANDS, encodeRequest } from '../../protocol/messages.ts';
 import { EspruinoVm } from '../espruino/harness.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
 import { otplibTotp } from '../helpers/providers.ts';
@@ -30,6 +33,12 @@ const text = (page: Page, sel: string) => page.$eval(sel, (e) => e.textContent ?
 async function waitPending(sim: SimToken): Promise<string> {
   for (let i = 0; i < 100 && !sim.app.pendingAction(); i++) await new Promise((r) => setTimeout(r, 50));
   return sim.app.pendingAction() ?? '';
+}
+
+/** A finger on the token's button once its display has shown the request for the settle time (a press sooner does not count, firmware/presence.ts). */
+async function pressWhenSettled(sim: SimToken): Promise<void> {
+  await new Promise((r) => setTimeout(r, SETTLE_MS + 150));
+  sim.press('confirm');
 }
 
 describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (headless Chromium)', () => {
@@ -88,12 +97,25 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     expect(await waitPending(sim)).toContain('web@example');
     await visible(page, '#prompt');
     const t0 = Math.floor(sim.clock.nowMs() / 1000);
-    sim.press('confirm');
+    await pressWhenSettled(sim);
     await page.waitForSelector('#accounts li .digits');
     const t1 = Math.floor(sim.clock.nowMs() / 1000);
     const shown = await text(page, '#accounts li .digits');
     const secret = base32Decode(KEY);
     expect([otplibTotp(secret, t0, 6, 30, 'SHA1'), otplibTotp(secret, t1, 6, 30, 'SHA1')]).toContain(shown);
+  }, 30000);
+
+  it('a session the token ended while the port stayed open (a reset, another host): a clear error, the page back at Connect; connecting again works', async () => {
+    // Someone else's HELLO on the line ends the page's session at the token, as a board reset does.
+    bridge.inject(encodeFrame(REQUEST_MARKER, encodeRequest({ id: 200, command: COMMANDS.HELLO, fields: {} })));
+    await new Promise((r) => setTimeout(r, 1500)); // a keepalive ping hears NO_SESSION meanwhile
+    await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
+    await visible(page, '#error');
+    expect(await text(page, '#error')).toMatch(/the token ended this session.*connect again/);
+    await visible(page, '#connect');
+    expect(sim.app.pendingAction()).toBeNull(); // nothing was asked of the token outside a session
+    await connectUsb();
+    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1);
   }, 30000);
 
   it('a cable pulled while the token waits: a clear error, the page back at Connect, nothing removed', async () => {
@@ -124,7 +146,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await page.type('#new-password-2', 'open sesame');
     await page.click('#password-form button[type=submit]');
     expect(await waitPending(sim)).toMatch(/password/i);
-    sim.press('confirm');
+    await pressWhenSettled(sim);
     await page.waitForFunction(() => /^USB password set/.test(document.getElementById('status')!.textContent!), { timeout: 30000 });
     expect(await page.$eval('#new-password', (e) => (e as HTMLInputElement).value)).toBe('');
     await page.click('#disconnect');
@@ -132,6 +154,9 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await connectUsb();
     await visible(page, '#unlock-form');
     expect(await page.$eval('#unlocked', (e) => (e as HTMLElement).hidden)).toBe(true);
+    // A locked HELLO tells only what unlocking needs: no made-up counts or clock.
+    expect(await text(page, '#info')).toMatch(/USB passwordset: unlock to see the rest/);
+    expect(await text(page, '#info')).not.toMatch(/Accounts|Clock/);
     await screenshot(page, 'usb-locked-desktop');
     await page.type('#password', 'open says me');
     await page.click('#unlock-form button[type=submit]');
@@ -145,17 +170,32 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await page.click('#unlock-form button[type=submit]');
     await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1, { timeout: 30000 });
     expect(await page.$eval('#password', (e) => (e as HTMLInputElement).value)).toBe('');
+    expect(await text(page, '#info')).toMatch(/Accounts1 of \d+.*Clockset.*Storageok/); // what UNLOCK's reply brought
     // The session stays unlocked for what follows (the page must not say HELLO again: that re-locks).
     await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
     expect(await waitPending(sim)).toContain('web@example');
-    sim.press('confirm');
+    await pressWhenSettled(sim);
     await page.waitForSelector('#accounts li .digits');
+
+    // Cancel on the page: the token drops the request by a new session, which its password locks.
+    await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
+    expect(await waitPending(sim)).toContain('web@example');
+    await visible(page, '#prompt');
+    await page.click('#prompt-cancel');
+    await visible(page, '#connect');
+    expect(await text(page, '#error')).toMatch(/cancelled.*connect again and unlock/);
+    expect(sim.app.pendingAction()).toBeNull();
+    await connectUsb();
+    await visible(page, '#unlock-form');
+    await page.type('#password', 'open sesame');
+    await page.click('#unlock-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1, { timeout: 30000 });
 
     // Removed from the page (the token confirms); the next connection needs none.
     await page.$eval('#usb-password', (d) => ((d as HTMLDetailsElement).open = true)); // still open from setting it
     await page.click('#clear-password');
     expect(await waitPending(sim)).toMatch(/password/i);
-    sim.press('confirm');
+    await pressWhenSettled(sim);
     await page.waitForFunction(() => document.getElementById('status')!.textContent === 'USB password removed.');
     await page.click('#disconnect');
     await connectUsb();
