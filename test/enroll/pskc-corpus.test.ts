@@ -24,7 +24,7 @@ import { TokenClient } from '../../host/lib/client.ts';
 import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
 import { readImport } from '../../host/lib/import/source.ts';
 import type { ImportSet } from '../../host/lib/import/source.ts';
-import { HOST_SENDS_HOTP, importToToken } from '../../host/lib/import/to-token.ts';
+import { importToToken } from '../../host/lib/import/to-token.ts';
 import { openTransport } from '../../host/lib/transport/index.ts';
 import { MAX_COUNTER } from '../../protocol/hotp.ts';
 import { MIN_SECRET } from '../../protocol/messages.ts';
@@ -256,7 +256,7 @@ describe.skipIf(!python)('python-pskc corpus: same keys, or refused with the rig
 
   /** Files intoSim saw refused whole for a key under 80 bits. */
   const refusedShort: string[] = [];
-  async function intoSim(entries: { file: string; attempt: Attempt; keys: PyKey[] }[], hotp: boolean): Promise<void> {
+  async function intoSim(entries: { file: string; attempt: Attempt; keys: PyKey[] }[]): Promise<void> {
     const hashes = nodeHashes();
     for (const { file, attempt, keys } of entries) {
       const sim = await startSimToken({ stateDir: mkdtempSync(join(dir, 'sim-')), link: 'tcp', tcpPort: 0, presenceTimeoutMs: 1000 });
@@ -267,12 +267,12 @@ describe.skipIf(!python)('python-pskc corpus: same keys, or refused with the rig
         const checks: string[] = [];
         if (keys.some((k) => Buffer.from(k.secret as string, 'hex').length < MIN_SECRET)) {
           // A key under 80 bits the token refuses (wire-protocol.md, Key check): the whole file, before anything is stored.
-          await expect(importToToken(client, set.accounts, () => {}, { hotp }), file).rejects.toThrow(/^nothing was imported:\n.*the key is \d+ bytes; the token takes 10 to 64 bytes/);
+          await expect(importToToken(client, set.accounts, () => {}), file).rejects.toThrow(/^nothing was imported:\n.*the key is \d+ bytes; the token takes 10 to 64 bytes/);
           expect(await client.list(), file).toEqual([]);
           refusedShort.push(relative(corpus, file));
           continue;
         }
-        await importToToken(client, set.accounts, (_p, check) => checks.push(check), { hotp });
+        await importToToken(client, set.accounts, (_p, check) => checks.push(check));
         const want = keys.map((k) => Buffer.from(keyCheckValue(hashes[expectedAccount(k).algorithm as 'SHA1']!, Buffer.from(k.secret as string, 'hex'))).toString('hex'));
         expect(checks.sort(), file).toEqual(want.sort());
         const listed = await client.list();
@@ -288,7 +288,7 @@ describe.skipIf(!python)('python-pskc corpus: same keys, or refused with the rig
 
   it('TOTP files go onto a simulator token: every key check matches python-pskc\'s secret', async () => {
     expect(totpFiles.length).toBeGreaterThan(3);
-    await intoSim(totpFiles, false);
+    await intoSim(totpFiles);
   }, 120_000);
 
   it('the CLI itself: --key-file (hex, never on argv) and --password-stdin, dry run in JSON', () => {
@@ -309,10 +309,9 @@ describe.skipIf(!python)('python-pskc corpus: same keys, or refused with the rig
     expect(JSON.parse(pbe.stdout).accounts).toHaveLength(1);
   }, 120_000);
 
-  // Passes once the host sends account types (the HOTP wire fields, tag 37/38) and the simulator holds HOTP.
-  it.skipIf(!HOST_SENDS_HOTP)('HOTP and mixed files go onto a simulator token whole: key checks and counters match (a file with a key under 80 bits is refused whole)', async () => {
+  it('HOTP and mixed files go onto a simulator token whole: key checks and counters match (a file with a key under 80 bits is refused whole)', async () => {
     expect(hotpFiles.length).toBeGreaterThan(5);
-    await intoSim(hotpFiles, true);
+    await intoSim(hotpFiles);
     console.log(`PSKC corpus onto the simulator: ${hotpFiles.length - refusedShort.length} HOTP/mixed files whole; refused whole for a key under 80 bits: ${refusedShort.join(', ')}`);
     expect(hotpFiles.length - refusedShort.length).toBeGreaterThan(5);
   }, 120_000);
