@@ -62,7 +62,7 @@ export class HostLink {
   /** Ids of pings sent, and of a HELLO sent to cancel (interrupt). */
   private pings = new Set<number>();
   private cancelId = -1;
-  private keepalive: NodeJS.Timeout;
+  private keepalive: ReturnType<typeof setInterval>;
   private readonly opts: Required<Omit<LinkOptions, 'onWaiting' | 'traceReceived'>> & LinkOptions;
 
   constructor(
@@ -80,7 +80,8 @@ export class HostLink {
       reader.push(chunk);
     });
     this.keepalive = setInterval(() => this.ping(), KEEPALIVE_MS);
-    this.keepalive.unref();
+    // Node: the keepalive alone does not hold the process open. A browser's timer id is a number, without unref.
+    (this.keepalive as { unref?: () => void }).unref?.();
     transport.onClose(() => {
       this.closed = true;
       clearInterval(this.keepalive);
