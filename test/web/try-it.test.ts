@@ -20,7 +20,7 @@ import { canvasFramebuffer, hasChromium, screenshot, startWebRig } from './brows
 import { writeQrY4m } from './fake-camera.ts';
 import type { WebRig } from './browser.ts';
 
-const DEMO_SECRET = base32Decode('GEZDGNBVGY3DQOJQGEZDGNBVGY3DQOJQ');
+const DEMO_SECRET = new TextEncoder().encode('12345678901234567890'); // RFC 6238 appendix B's SHA1 key, which the demo says it holds
 const PASTED_B32 = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const PASTED_URI = `otpauth://totp/Example:bob@example.com?secret=${PASTED_B32}&issuer=Example`;
 const QR_B32 = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';

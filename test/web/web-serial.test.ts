@@ -12,7 +12,7 @@ import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
 import { randomBytes } from 'node:crypto';
 import { base32Decode, base32Encode } from '../../protocol/base32.ts';
-import { EspruinoVm } from '../espruino/harness.ts';
+import { bootOnLoad } from '../espruino/harness.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { hasChromium, screenshot, startWebRig } from './browser.ts';
@@ -206,13 +206,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     const repl = await startFakeEspruinoRepl({
       linkPath: join(replDir, 'tty'),
       board: 'PICO_R1_3',
-      onLoad: (files, link) => {
-        // load() boots what was written, on the Espruino harness (test/espruino/harness.ts).
-        const vm = new EspruinoVm({ font6x8: false, flash: { files, nowMs: Date.now(), rtcOffsetS: 0 }, onWrite: (_d, t) => link.write(t) });
-        vm.boot(files.get('.bootcde')!);
-        link.onData((chunk) => vm.send(chunk, 'USB'));
-        ticks.push(setInterval(() => vm.advance(100), 100));
-      },
+      onLoad: bootOnLoad(ticks), // load() boots what was written, on the Espruino harness
     });
     try {
       bridge.target = repl.address;
