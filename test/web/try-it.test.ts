@@ -10,6 +10,7 @@ import QRCode from 'qrcode';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode } from '../../protocol/base32.ts';
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
 import type { Framebuffer } from '../../firmware/ui/framebuffer.ts';
 import { drawCode } from '../../firmware/ui/screen.ts';
@@ -31,6 +32,12 @@ const CAMERA_URI = `otpauth://totp/Camera:dave?secret=${CAMERA_B32}&issuer=Camer
 
 const rows = (page: Page) => page.$$eval('#accounts li', (lis) => lis.map((li) => li.textContent ?? ''));
 const idle = (page: Page) => page.waitForFunction(() => !document.body.classList.contains('busy'));
+
+/** A person at the token: a press counts once the request has been on screen SETTLE_MS (firmware/presence.ts). */
+async function pressAfterSettle(page: Page, button: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, SETTLE_MS + 100));
+  await page.click(button);
+}
 
 async function waitRows(page: Page, n: number): Promise<string[]> {
   await page
@@ -136,7 +143,7 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     expect(await page.$eval('#camera', (v) => (v as HTMLVideoElement).srcObject)).toBeNull(); // camera released
     await page.click('#accounts li:nth-child(4) button.danger');
     await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
-    await page.click('#press-confirm');
+    await pressAfterSettle(page, '#press-confirm');
     await waitRows(page, 3);
   }, 30000);
 
@@ -153,10 +160,10 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
   it('shows a code after the on-screen button is pressed, with the CLI prompt and a countdown', async () => {
     await page.click('#accounts li:nth-child(2) button:nth-of-type(1)');
     await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
-    expect(await page.$eval('#prompt-text', (e) => e.textContent)).toMatch(/^Press the button on your token to confirm: .*bob@example\.com \(within \d+ s\)$/);
+    expect(await page.$eval('#prompt-text', (e) => e.textContent)).toMatch(/^Press the button on your token to confirm: .*"bob@example\.com" \(within \d+ s\)$/);
     await screenshot(page, 'press-prompt-desktop');
     const t0 = Math.floor(Date.now() / 1000);
-    await page.click('#press-confirm');
+    await pressAfterSettle(page, '#press-confirm');
     await page.waitForSelector('#accounts li:nth-child(2) .digits');
     const t1 = Math.floor(Date.now() / 1000);
     const shown = await page.$eval('#accounts li:nth-child(2) .digits', (e) => e.textContent);
@@ -173,19 +180,19 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
     expect(await page.$eval('#prompt-text', (e) => e.textContent)).toContain('carol-work');
-    await page.click('#press-confirm');
+    await pressAfterSettle(page, '#press-confirm');
     expect((await waitRows(page, 3))[2]).toContain('carol-work');
 
     // Remove: first cancelled on the token (Next), then confirmed.
     await page.click('#accounts li:nth-child(1) button.danger');
     await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
-    await page.click('#press-next');
+    await pressAfterSettle(page, '#press-next');
     await page.waitForFunction(() => document.getElementById('error')!.checkVisibility());
     expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/^not confirmed on the token; nothing was done/);
     expect(await rows(page)).toHaveLength(3);
     await page.click('#accounts li:nth-child(1) button.danger');
     await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
-    await page.click('#press-confirm');
+    await pressAfterSettle(page, '#press-confirm');
     const left = await waitRows(page, 2);
     expect(left.join('|')).not.toContain('Demo');
     await screenshot(page, 'accounts-desktop');
@@ -193,7 +200,7 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
 
   it('imports a list of otpauth:// links, then a Google Authenticator export from its QR image', async () => {
     await page.click('#import summary');
-    await page.type('#import-text', 'otpauth://totp/Alpha:one?secret=GEZDGNBVGY3DQOJQ&issuer=Alpha\n# a comment\notpauth://totp/Beta:two?secret=MZXW6YTBOI======&issuer=Beta');
+    await page.type('#import-text', 'otpauth://totp/Alpha:one?secret=GEZDGNBVGY3DQOJQ&issuer=Alpha\n# a comment\notpauth://totp/Beta:two?secret=MZXW6YTBOJRGC6TROV4A====&issuer=Beta');
     await page.click('#import-form button[type=submit]');
     expect(await page.$eval('#import-text', (e) => (e as HTMLTextAreaElement).value)).toBe('');
     const after = await waitRows(page, 4);
@@ -235,7 +242,7 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     await page.click('#wipe');
     await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
     expect(await page.$eval('#prompt-text', (e) => e.textContent)).toMatch(/^Press the button on your token to confirm: .*5.* \(within \d+ s\)$/);
-    await page.click('#press-confirm');
+    await pressAfterSettle(page, '#press-confirm');
     await waitRows(page, 0);
     expect(await page.$eval('#no-accounts', (e) => (e as HTMLElement).checkVisibility())).toBe(true);
     expect(readLabel(await canvasFramebuffer(page))).toBe('No accounts');

@@ -12,6 +12,7 @@ import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
 import { randomBytes } from 'node:crypto';
 import { base32Decode, base32Encode } from '../../protocol/base32.ts';
+import { SETTLE_MS } from '../../firmware/presence.ts';
 import { bootOnLoad } from '../espruino/harness.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
 import { otplibTotp } from '../helpers/providers.ts';
@@ -88,6 +89,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     expect(await waitPending(sim)).toContain('web@example');
     await visible(page, '#prompt');
     const t0 = Math.floor(sim.clock.nowMs() / 1000);
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 100)); // a press counts once the request has been on screen this long
     sim.press('confirm');
     await page.waitForSelector('#accounts li .digits');
     const t1 = Math.floor(sim.clock.nowMs() / 1000);
@@ -106,6 +108,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     // The token dropped the request with its link; a late press removes nothing.
     for (let i = 0; i < 50 && sim.app.pendingAction(); i++) await new Promise((r) => setTimeout(r, 50));
     expect(sim.app.pendingAction()).toBeNull();
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 100)); // a press counts once the request has been on screen this long
     sim.press('confirm');
     await screenshot(page, 'usb-unplugged-desktop');
     await connectUsb();
@@ -124,6 +127,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await page.type('#new-password-2', 'open sesame');
     await page.click('#password-form button[type=submit]');
     expect(await waitPending(sim)).toMatch(/password/i);
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 100)); // a press counts once the request has been on screen this long
     sim.press('confirm');
     await page.waitForFunction(() => /^USB password set/.test(document.getElementById('status')!.textContent!), { timeout: 30000 });
     expect(await page.$eval('#new-password', (e) => (e as HTMLInputElement).value)).toBe('');
@@ -148,6 +152,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     // The session stays unlocked for what follows (the page must not say HELLO again: that re-locks).
     await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
     expect(await waitPending(sim)).toContain('web@example');
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 100)); // a press counts once the request has been on screen this long
     sim.press('confirm');
     await page.waitForSelector('#accounts li .digits');
 
@@ -155,6 +160,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await page.$eval('#usb-password', (d) => ((d as HTMLDetailsElement).open = true)); // still open from setting it
     await page.click('#clear-password');
     expect(await waitPending(sim)).toMatch(/password/i);
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 100)); // a press counts once the request has been on screen this long
     sim.press('confirm');
     await page.waitForFunction(() => document.getElementById('status')!.textContent === 'USB password removed.');
     await page.click('#disconnect');
