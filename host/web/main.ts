@@ -1,9 +1,9 @@
 // The totp-token web page: host/lib's client over a Web Serial port or over a
 // MessagePort to the try-it token in a worker. One request at a time; every
 // one that needs the token's button shows the same prompt and countdown as
-// the CLI; errors read as the CLI's (host/cli/exit-codes.ts's describeError).
+// the CLI; errors read as the CLI's (host/lib/error-text.ts's explainError, which the CLI uses too).
 // Key inputs are cleared as soon as their value is read.
-import { describeError } from '../cli/exit-codes.ts';
+import { explainError } from '../lib/error-text.ts';
 import { TokenClient } from '../lib/client.ts';
 import type { AccountInfo, DeviceInfo, Waiting } from '../lib/client.ts';
 import { DEMO_URI } from '../lib/demo-key.ts';
@@ -36,7 +36,7 @@ function say(text: string): void {
 }
 
 function showError(e: unknown): void {
-  errorBox.textContent = describeError(e).message;
+  errorBox.textContent = explainError(e).message;
   show(errorBox, true);
 }
 

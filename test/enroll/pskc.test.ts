@@ -66,9 +66,23 @@ describe('PSKC reader (RFC 6030)', () => {
     expect(() => readPskc(xml, { password: 'qwerty' })).toThrow(/MAC check of key 1 of 1 \(Id '123456'\) Secret failed/);
   });
 
-  it('refuses CBC values without a MAC, DOCTYPEs, broken XML and keys it cannot use, naming the key', () => {
+  it('reads CBC values without a MAC as python-pskc does, with a warning; a bad padding is still a wrong password', () => {
     const noMac = fixture('rfc6030-figure7.pskcxml').replace(/<pskc:ValueMAC>[^<]*<\/pskc:ValueMAC>/, '');
-    expect(() => readPskc(noMac, { password: 'qwerty' })).toThrow(/without a ValueMAC/);
+    const warnings: string[] = [];
+    const [k] = readPskc(noMac, { password: 'qwerty', source: 'nomac.pskcxml', onWarning: (w) => warnings.push(w) });
+    expect(Buffer.from(k.otp.secret).toString('ascii')).toBe('12345678901234567890'); // RFC 6030 figure 7's seed
+    expect(warnings).toEqual([expect.stringMatching(/^nomac\.pskcxml: .*without a MAC.*a wrong password or key cannot be detected.*verify a code/)]);
+    // With a MAC there is nothing to warn about.
+    const withMac: string[] = [];
+    readPskc(fixture('rfc6030-figure7.pskcxml'), { password: 'qwerty', onWarning: (w) => withMac.push(w) });
+    expect(withMac).toEqual([]);
+    // 'qwertz' derives a key under which the PKCS#7 padding is bad: refused as a wrong password, nothing read.
+    const bad: string[] = [];
+    expect(() => readPskc(noMac, { password: 'qwertz', onWarning: (w) => bad.push(w) })).toThrow(/wrong password or key \(key 1 of 1 .*Secret does not decrypt\)/);
+    expect(bad).toEqual([]);
+  });
+
+  it('refuses DOCTYPEs, broken XML and keys it cannot use, naming the key', () => {
     expect(() => readPskc('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><KeyContainer/>')).toThrow(/DOCTYPE/);
     expect(() => readPskc('<KeyContainer><KeyPackage></KeyContainer>')).toThrow(/not well-formed XML/);
     expect(() => readPskc('<foo/>')).toThrow(/no <KeyContainer>/);

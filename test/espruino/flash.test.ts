@@ -17,7 +17,7 @@ import { createTransport } from '../../host/lib/transport/index.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
 import type { FakeRepl, FakeReplOptions } from '../helpers/fake-espruino-repl.ts';
 import { ensureCli, runCli } from '../e2e/harness.ts';
-import { bundleEntry, EspruinoVm } from './harness.ts';
+import { bootOnLoad, bundleEntry } from './harness.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tt-flash-'));
@@ -39,12 +39,7 @@ async function fakePico(extra: Partial<FakeReplOptions> = {}): Promise<FakeRepl>
   const repl = await startFakeEspruinoRepl({
     linkPath: join(dir, `tty${n++}`),
     board: 'PICO_R1_3',
-    onLoad: (files, link) => {
-      const vm = new EspruinoVm({ font6x8: false, flash: { files, nowMs: Date.now(), rtcOffsetS: 0 }, onWrite: (_d, t) => link.write(t) });
-      vm.boot(files.get('.bootcde')!);
-      link.onData((chunk) => vm.send(chunk, 'USB'));
-      ticks.push(setInterval(() => vm.advance(100), 100));
-    },
+    onLoad: bootOnLoad(ticks),
     ...extra,
   });
   closers.push(async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import { zlibCrc32 } from '../helpers/zlib-crc.ts';
 import { buildFirmwareBundle } from '../../host/lib/build/esbuild-firmware.ts';
+import type { FakeReplOptions } from '../helpers/fake-espruino-repl.ts';
 
 /** Built-ins Espruino does not have (DESIGN.md, "Facts measured"); they are undefined in the context. */
 export const WITHHELD = [
@@ -384,3 +385,17 @@ const WITHHOLD_PRELUDE = `
   g.Array = new Proxy(Array, { get: function (t, k) { return k === 'prototype' ? {} : t[k]; } });
 })();
 `;
+
+/**
+ * A fake Pico REPL's onLoad (test/helpers/fake-espruino-repl.ts): load() boots
+ * the written .bootcde here, its USB on the REPL's link, its clock ticking
+ * every 100 ms (each interval pushed to `ticks`, for the caller to clear).
+ */
+export function bootOnLoad(ticks: ReturnType<typeof setInterval>[]): NonNullable<FakeReplOptions['onLoad']> {
+  return (files, link) => {
+    const vm = new EspruinoVm({ font6x8: false, flash: { files, nowMs: Date.now(), rtcOffsetS: 0 }, onWrite: (_d, t) => link.write(t) });
+    vm.boot(files.get('.bootcde')!);
+    link.onData((chunk) => vm.send(chunk, 'USB'));
+    ticks.push(setInterval(() => vm.advance(100), 100));
+  };
+}

@@ -9,13 +9,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { espruinoEsp32Ssd1306 } from '../../boards/espruino-esp32-ssd1306.ts';
 import { espruinoPicoSsd1306 } from '../../boards/espruino-pico-ssd1306.ts';
 import type { EspruinoBoardProfile } from '../../boards/espruino-profile.ts';
-import { SETTLE_MS } from '../../firmware/presence.ts';
 import { COMMANDS, STATUS_OK, STATUS_WAITING, TYPE_HOTP } from '../../protocol/messages.ts';
 import type { Fields } from '../../protocol/tlv.ts';
 import { ascii, otplibHotp } from '../helpers/providers.ts';
 import { loadVectors } from '../helpers/vectors.ts';
 import { bundleEntry, EspruinoVm, newFlash } from './harness.ts';
-import { talk } from './host-link.ts';
+import { hostOn } from './harness-host.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const RFC = loadVectors<{ secret_ascii: string; valid: { counter: number; code: string }[] }>('rfc4226-hotp.json');
@@ -34,15 +33,13 @@ for (const board of [espruinoPicoSsd1306, espruinoEsp32Ssd1306] as EspruinoBoard
 
     it('gives RFC 4226 appendix D codes through CODE after a long press, equal to otplib, clock never set', () => {
       const vm = boot();
-      const t = talk(vm, device);
-      expect(t.send(COMMANDS.HELLO, {})[0].fields).toMatchObject({ type: TYPE_HOTP, clock: 0 });
-      const [added] = t.send(COMMANDS.ADD, { name: 'rfc', algorithm: 1, digits: 6, secret: ascii(RFC.secret_ascii), type: TYPE_HOTP, counter: 0 });
+      const t = hostOn(vm, device);
+      expect(t.send(COMMANDS.HELLO, {})!.fields).toMatchObject({ type: TYPE_HOTP, clock: 0 });
+      const added = t.send(COMMANDS.ADD, { name: 'rfc', algorithm: 1, digits: 6, secret: ascii(RFC.secret_ascii), type: TYPE_HOTP, counter: 0 })!;
       expect(added.status, String(added.fields.message)).toBe(STATUS_OK);
       for (const v of RFC.valid) {
-        const [waiting] = t.send(COMMANDS.CODE, { name: 'rfc', type: TYPE_HOTP });
-        expect(waiting.status).toBe(STATUS_WAITING);
-        vm.advance(SETTLE_MS); // a press counts once the request has been on screen this long
-        const [done] = t.after(() => vm.press(button, 1200));
+        expect(t.send(COMMANDS.CODE, { name: 'rfc', type: TYPE_HOTP })!.status).toBe(STATUS_WAITING);
+        const done = t.confirm(button, 1200)!; // pressed after the settle time, collected by a ping
         expect(done.status).toBe(STATUS_OK);
         expect(done.fields).toMatchObject({ code: v.code, counter: v.counter });
         expect(done.fields.code).toBe(otplibHotp(ascii(RFC.secret_ascii), v.counter, 6, 'SHA1'));
@@ -53,21 +50,22 @@ for (const board of [espruinoPicoSsd1306, espruinoEsp32Ssd1306] as EspruinoBoard
     it('the idle screen says how; a long press shows the next code; the counter survives a reboot', () => {
       const flash = newFlash(T0);
       const vm = boot(flash);
-      const t = talk(vm, device);
+      const t = hostOn(vm, device);
+      t.send(COMMANDS.HELLO, {});
       t.send(COMMANDS.TIME_SET, { timeMs: T0 });
       t.send(COMMANDS.ADD, { name: 'vpn', issuer: 'VPN', algorithm: 1, digits: 6, secret: ascii(RFC.secret_ascii), type: TYPE_HOTP, counter: 5 });
       vm.advance(1000);
       expect(vm.screen.slice(0, 3)).toEqual(['HOTP VPN', board.espruino.confirmHint, 'for the next code']);
       vm.press(button, 1200);
       expect(vm.screen).toContain(RFC.valid[5].code);
-      const [list] = t.send(COMMANDS.LIST, { type: TYPE_HOTP });
+      const list = t.send(COMMANDS.LIST, { type: TYPE_HOTP })!;
       expect((list.fields.account as Fields[])[0].counter).toBe(6);
       const again = boot(flash);
-      const t2 = talk(again, device);
-      expect((t2.send(COMMANDS.LIST, { type: TYPE_HOTP })[0].fields.account as Fields[])[0].counter).toBe(6);
+      const t2 = hostOn(again, device);
+      t2.send(COMMANDS.HELLO, {});
+      expect((t2.send(COMMANDS.LIST, { type: TYPE_HOTP })!.fields.account as Fields[])[0].counter).toBe(6);
       t2.send(COMMANDS.CODE, { name: 'vpn', type: TYPE_HOTP });
-      again.advance(SETTLE_MS);
-      expect(t2.after(() => again.press(button, 1200))[0].fields.code).toBe(RFC.valid[6].code);
+      expect(t2.confirm(button, 1200)!.fields.code).toBe(RFC.valid[6].code);
       expect(vm.errors.concat(again.errors)).toEqual([]);
     });
   });

@@ -41,6 +41,19 @@ function violations(layer: string, allowed: string[]): string[] {
   return bad;
 }
 
+/** Relative imports of the files under `layer` that resolve into the folder `into`. */
+function violationsInto(layer: string, into: string): string[] {
+  const bad: string[] = [];
+  for (const file of sourceFiles(join(ROOT, layer))) {
+    for (const spec of importSpecifiers(readFileSync(file, 'utf8'))) {
+      if (!spec.startsWith('.')) continue;
+      const target = relative(join(ROOT, into), resolve(dirname(file), spec));
+      if (!target.startsWith('..') && !target.startsWith('/')) bad.push(`${relative(ROOT, file)} imports ${spec}`);
+    }
+  }
+  return bad;
+}
+
 describe('import direction between layers', () => {
   it('finds every kind of import (so the checks below can fail)', () => {
     const src = `import a from '../x.ts';\nimport type { B } from "../y.ts";\nexport { c } from '../z.ts';\nimport '../side.ts';\nconst d = await import('../lazy.ts');\nconst e = require('../cjs.js');\nimport {\n  f,\n} from '../multi.ts';`;
@@ -57,5 +70,11 @@ describe('import direction between layers', () => {
 
   it('boards/ never imports host/', () => {
     expect(violations('boards', ['protocol', 'firmware', 'boards'])).toEqual([]);
+  });
+
+  it('host/lib and host/web never import host/cli (the CLI sits on top; shared words live in host/lib)', () => {
+    const intoCli = (layer: string) => violationsInto(layer, 'host/cli');
+    expect(intoCli('host/lib')).toEqual([]);
+    expect(intoCli('host/web')).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { base32Decode, base32Encode } from '../../protocol/base32.ts';
 import { encodeFrame, REQUEST_MARKER } from '../../protocol/frame.ts';
 import { COMMANDS, encodeRequest } from '../../protocol/messages.ts';
-import { EspruinoVm } from '../espruino/harness.ts';
+import { bootOnLoad } from '../espruino/harness.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { hasChromium, screenshot, startWebRig } from './browser.ts';
@@ -128,6 +128,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     // The token dropped the request with its link; a late press removes nothing.
     for (let i = 0; i < 50 && sim.app.pendingAction(); i++) await new Promise((r) => setTimeout(r, 50));
     expect(sim.app.pendingAction()).toBeNull();
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 100)); // a press counts once the request has been on screen this long
     sim.press('confirm');
     await screenshot(page, 'usb-unplugged-desktop');
     await connectUsb();
@@ -246,13 +247,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     const repl = await startFakeEspruinoRepl({
       linkPath: join(replDir, 'tty'),
       board: 'PICO_R1_3',
-      onLoad: (files, link) => {
-        // load() boots what was written, on the Espruino harness (test/espruino/harness.ts).
-        const vm = new EspruinoVm({ font6x8: false, flash: { files, nowMs: Date.now(), rtcOffsetS: 0 }, onWrite: (_d, t) => link.write(t) });
-        vm.boot(files.get('.bootcde')!);
-        link.onData((chunk) => vm.send(chunk, 'USB'));
-        ticks.push(setInterval(() => vm.advance(100), 100));
-      },
+      onLoad: bootOnLoad(ticks), // load() boots what was written, on the Espruino harness
     });
     try {
       bridge.target = repl.address;

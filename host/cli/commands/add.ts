@@ -1,5 +1,6 @@
 // totp-token add: decode a key (URI, QR, prompt or stdin), send it once,
 // and check the token stored exactly that key (key check).
+import { escapeText } from '../../lib/text.ts';
 import type { Command } from 'commander';
 import { action, withClient, withDevice } from '../context.ts';
 import type { CommonOptions } from '../context.ts';
@@ -17,7 +18,7 @@ export function register(program: Command): void {
       const account = await readKey(opts, out); // decoded before touching the device: bad input changes nothing
       const { secret, ...summary } = account;
       const { check } = await withClient(opts, out, (client) => client.add({ ...summary, secret }));
-      const label = summary.issuer ? `${summary.issuer}: ${summary.name}` : summary.name;
+      const label = escapeText(summary.issuer ? `${summary.issuer}: ${summary.name}` : summary.name);
       const kind = summary.type === 'hotp' ? `HOTP, counter ${summary.counter}` : `${summary.period} s`;
       out.result(`added ${label} (${summary.algorithm}, ${summary.digits} digits, ${kind}); the token holds the same key (key check ${check})`, {
         added: accountJson(summary),

@@ -6,14 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { TokenClient } from '../../lib/client.ts';
+import { DEMO_URI } from '../../lib/demo-key.ts';
 import { accountFromUri } from '../../lib/key-input.ts';
 import { openTransport } from '../../lib/transport/index.ts';
 import { action, pressPrompt, withJson } from '../context.ts';
 import type { Output } from '../context.ts';
 import { keyboard, shownLine, showLive } from '../sim-view.ts';
-
-// RFC 6238's published SHA1 test key: public, so a demo can hold it.
-const DEMO_URI = 'otpauth://totp/Demo:alice@demo?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Demo';
 
 async function runDemo(out: Output, once: boolean): Promise<void> {
   const { startSimToken } = await import('../../../firmware/ports/node/sim-token.ts');

@@ -4,6 +4,7 @@
 // `--resync` gives two fresh codes from an account already on the token.
 // `--iam --user <name>` does it all through AWS's API for an IAM user
 // (host/lib/aws/iam-mfa.ts): the key goes from AWS to the token unseen.
+import { escapeText } from '../../lib/text.ts';
 import type { Command } from 'commander';
 import { parseAlgorithm } from '../../../protocol/hash.ts';
 import { checkIamTarget, enrollIamVirtualMfa, iamFromSdk } from '../../lib/aws/iam-mfa.ts';
@@ -181,7 +182,7 @@ export function register(program: Command): void {
       for (const w of warnings) out.warn(w);
       const service = opts.service ?? (opts.aws ? 'AWS' : otp.issuer || 'service');
       const r = await withClient(opts, out, (client) => enrollAccount(otp, service, flow(client)));
-      const label = r.issuer ? `${r.issuer}: ${r.name}` : r.name;
+      const label = escapeText(r.issuer ? `${r.issuer}: ${r.name}` : r.name);
       out.result(
         opts.display ? `enrolled ${label} (key check ${r.check})` : `enrolled ${label} (key check ${r.check}); codes ${r.code1} ${r.code2}`,
         { name: r.name, issuer: r.issuer, check: r.check, alreadyStored: r.alreadyStored, code1: r.code1, code2: r.code2, submitByMs: r.submitByMs },

@@ -1,5 +1,6 @@
 // totp-token flash: install the token firmware on an Espruino board over its
 // REPL. Progress on stderr; --json prints the summary on stdout.
+import { escapeText } from '../../lib/text.ts';
 import type { Command } from 'commander';
 import { espruinoTarget } from '../../../boards/espruino-profile.ts';
 import { moddableTarget } from '../../../boards/moddable-profile.ts';
@@ -70,9 +71,9 @@ export function register(program: Command): void {
         if (!r.started) out.warn('the bundle is written and verified, but the token did not answer after load(): unplug and replug the board');
         out.result(
           [
-            `flashed and verified ${r.bytes} bytes (${r.chunks} chunks) on Espruino ${r.espruino.version} (${r.espruino.board}) in ${r.seconds} s`,
+            `flashed and verified ${r.bytes} bytes (${r.chunks} chunks) on Espruino ${escapeText(r.espruino.version)} (${escapeText(r.espruino.board)}) in ${r.seconds} s`,
             r.wiped ? 'stored accounts, clock and password: erased' : `stored token files kept: ${r.keptFiles}`,
-            r.started ? `token running: ${r.started.board}, firmware ${r.started.firmware}` : 'token not confirmed running',
+            r.started ? `token running: ${escapeText(r.started.board)}, firmware ${escapeText(r.started.firmware)}` : 'token not confirmed running',
           ],
           { board: board.id, port, bundle: bundle.file, bundleOrigin: bundle.origin, ...r },
         );

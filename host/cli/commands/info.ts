@@ -1,4 +1,5 @@
 // totp-token info: what the token is and can do (HELLO).
+import { escapeText } from '../../lib/text.ts';
 import type { Command } from 'commander';
 import { action, withClient, withDevice } from '../context.ts';
 import type { CommonOptions } from '../context.ts';
@@ -8,10 +9,11 @@ export function register(program: Command): void {
   withDevice(program.command('info').description('show firmware, board, capabilities, free slots and clock state')).action(
     action(async (out, opts: CommonOptions) => {
       const info = await withClient(opts, out, (client) => Promise.resolve(client.info!));
+      // Board and firmware names come from the device: escaped, so they cannot forge a line.
       out.result(
         [
-          `board      ${info.board}`,
-          `firmware   ${info.firmware} (protocol ${info.protocol})`,
+          `board      ${escapeText(info.board)}`,
+          `firmware   ${escapeText(info.firmware)} (protocol ${info.protocol})`,
           `algorithms ${info.algorithms.join(', ')}`,
           `accounts   ${info.hotp ? 'TOTP, HOTP' : 'TOTP only (firmware before HOTP)'}`,
           `slots      ${info.slotsFree} free of ${info.slotsTotal}`,

@@ -1,4 +1,5 @@
 // totp-token rename <name> <new>: change an account's name (and issuer).
+import { escapeText } from '../../lib/text.ts';
 import type { Command } from 'commander';
 import { action, withClient, withDevice } from '../context.ts';
 import type { CommonOptions } from '../context.ts';
@@ -13,7 +14,7 @@ export function register(program: Command): void {
   withDevice(cmd).action(
     action(async (out, name: string, newName: string, opts: CommonOptions & { issuer?: string }) => {
       const account = await withClient(opts, out, (client) => client.rename(name, newName, opts.issuer));
-      out.result(`renamed ${name} to ${account.issuer ? `${account.issuer}: ` : ''}${account.name}`, { renamed: name, account });
+      out.result(`renamed ${escapeText(name)} to ${escapeText(account.issuer ? `${account.issuer}: ${account.name}` : account.name)}`, { renamed: name, account });
     }),
   );
 }

@@ -30,7 +30,6 @@ import type { Algorithm, Hash, HashSet } from '../../../protocol/hash.ts';
 import { keyCheckValue } from '../../../protocol/keycheck.ts';
 import { TokenError } from '../errors.ts';
 import { buildEntraCsv, entraIncompatibility, writeEntraCsvFile } from '../export/entra-csv.ts';
-import { HOST_SENDS_HOTP } from '../import/to-token.ts';
 import type { EntraRow } from '../export/entra-csv.ts';
 import { buildPskc, writePskcFile } from '../export/pskc.ts';
 import type { PskcEntry, PskcWriteOptions } from '../export/pskc.ts';
@@ -104,7 +103,6 @@ export function checkSpec(spec: FleetSpec): void {
     throw new TokenError('BAD_INPUT', 'with several accounts per token the name template needs {k}, so the names differ');
   }
   if (/[,"\s]/.test(spec.serialPrefix)) throw new TokenError('BAD_INPUT', 'the serial prefix may not hold spaces, commas or quotes');
-  if (spec.type === 'hotp' && !HOST_SENDS_HOTP) throw new TokenError('BAD_INPUT', 'this build of totp-token cannot send HOTP accounts to a token yet');
 }
 
 /** The account as the files describe it: HOTP accounts start at counter 0. */

@@ -110,6 +110,8 @@ export interface PskcReadOptions {
   source?: string;
   /** "Today", for policy dates (tests). */
   now?: Date;
+  /** Told what the user should know about a file that was read (once each): CBC values without a MAC. */
+  onWarning?: (message: string) => void;
 }
 
 type Node = { [key: string]: unknown };
@@ -238,6 +240,8 @@ interface Crypto {
   macAlgorithm: string;
   macKey: Uint8Array | null;
   macKeyValue: { algorithm: string; uri: string; data: Uint8Array } | null;
+  /** A CBC value without a MAC was read: a wrong key went undetected unless its padding was bad. */
+  unmaced: boolean;
 }
 
 export type PskcProtection = 'password' | 'key' | 'private-key' | null;
@@ -257,7 +261,7 @@ function protection(container: Node): PskcProtection {
 }
 
 function setUpCrypto(container: Node, opts: PskcReadOptions, source: string): Crypto {
-  const crypto: Crypto = { algorithm: '', algorithmUri: '', key: null, noKey: '', iv: null, macAlgorithm: '', macKey: null, macKeyValue: null };
+  const crypto: Crypto = { algorithm: '', algorithmUri: '', key: null, noKey: '', iv: null, macAlgorithm: '', macKey: null, macKeyValue: null, unmaced: false };
   const ek = encryptionInfo(container);
   if (ek) {
     crypto.algorithmUri = attr(ek, 'Algorithm', 'algorithm');
@@ -359,13 +363,13 @@ function macKeyOf(crypto: Crypto, source: string): Uint8Array | null {
 function openValue(crypto: Crypto, v: Encrypted, what: string, source: string): Uint8Array {
   const name = v.algorithm || crypto.algorithm;
   const plain = decryptWith(crypto, v, what, source); // first: a missing key or an unsupported cipher is the better reason
-  if (v.mac === null && !isKeyWrap(name) && !isAsymmetric(name)) {
-    // Without a MAC a wrong password still decrypts to garbage about 1 time in 256 (valid padding): that would
-    // put a wrong seed on the token silently. Key wrap and RSA-OAEP carry their own integrity checks.
-    plain.fill(0);
-    bad(source, `${what} is encrypted in CBC mode without a ValueMAC, so a wrong password or key cannot be told from a right one (RFC 6030 §6.1.1 requires the MAC); python-pskc would read it, this tool refuses to risk a wrong seed`);
+  if (v.mac === null) {
+    // Read as python-pskc reads it (the padding, checked in decrypt, is all that catches a wrong key). A wrong
+    // password still yields garbage about 1 time in 256, so the user is warned to verify a code; key wrap and
+    // RSA-OAEP carry their own integrity checks.
+    if (!isKeyWrap(name) && !isAsymmetric(name)) crypto.unmaced = true;
+    return plain;
   }
-  if (v.mac === null) return plain;
   const hash = hmacHash(crypto.macAlgorithm);
   if (!hash) {
     plain.fill(0);
@@ -531,6 +535,9 @@ export function readPskcRaw(xml: string, opts: PskcReadOptions = {}): PskcRawKey
     for (const pkg of findAll(container, 'KeyPackage', 'Device')) for (const key of findAll(pkg, 'Key', 'Secret')) pairs.push([pkg, key]);
     if (pairs.length === 0) bad(source, 'the file holds no keys');
     pairs.forEach(([pkg, key], i) => out.push(readRawKey(pkg, key, i, pairs.length, crypto, source)));
+    if (crypto.unmaced) {
+      opts.onWarning?.(`${source}: the values are encrypted without a MAC (ValueMAC, which RFC 6030 §6.1.1 requires), so a wrong password or key cannot be detected: verify a code from each account after import`);
+    }
     return out;
   } catch (e) {
     for (const k of out) k.secret?.fill(0);

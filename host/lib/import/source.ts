@@ -69,12 +69,13 @@ export async function readImportText(text: string, source: string, opts: ImportO
     const preSharedKey = need === 'key' && opts.preSharedKey ? await opts.preSharedKey() : undefined;
     const privateKeyPem = need === 'private-key' && opts.privateKeyPem ? await opts.privateKeyPem() : undefined;
     let keys;
+    const notes: string[] = [];
     try {
-      keys = readPskc(text, { password, preSharedKey, privateKeyPem, source });
+      keys = readPskc(text, { password, preSharedKey, privateKeyPem, source, onWarning: (w) => notes.push(w) });
     } finally {
       preSharedKey?.fill(0);
     }
-    return { kind: 'pskc', accounts: keys.map((k, i) => ({ otp: k.otp, from: `key ${i + 1}${k.keyId ? ` (${k.keyId})` : ''}` })), notes: [] };
+    return { kind: 'pskc', accounts: keys.map((k, i) => ({ otp: k.otp, from: `key ${i + 1}${k.keyId ? ` (${k.keyId})` : ''}` })), notes };
   }
   return fromText(text, source);
 }

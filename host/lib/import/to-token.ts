@@ -7,7 +7,7 @@
 // accounts were stored and which were not.
 import { utf8Encode } from '../../../protocol/bytes.ts';
 import type { Algorithm } from '../../../protocol/hash.ts';
-import { FIELDS, MAX_ISSUER, MAX_NAME, MAX_SECRET, MIN_SECRET } from '../../../protocol/messages.ts';
+import { MAX_ISSUER, MAX_NAME, MAX_SECRET, MIN_SECRET } from '../../../protocol/messages.ts';
 import { TokenError } from '../errors.ts';
 import { escapeText } from '../text.ts';
 import type { ImportedAccount } from './source.ts';
@@ -33,18 +33,6 @@ export interface PlannedAccount {
 
 const bytes = (s: string): number => utf8Encode(s).length;
 
-/**
- * Whether this host's wire protocol carries an account type (tag 37, reserved
- * for HOTP). A host without it would send an HOTP seed as a plain ADD, which a
- * token stores as TOTP: a wrong account, silently. So HOTP is refused then.
- */
-export const HOST_SENDS_HOTP = FIELDS.some((f) => f.tag === 37);
-
-export interface PlanOptions {
-  /** Tests with a fake client that takes HOTP set this; default HOST_SENDS_HOTP. */
-  hotp?: boolean;
-}
-
 /** Token names for the accounts: the account name, with the issuer added where two would clash. */
 function names(accounts: ImportedAccount[]): string[] {
   const count = new Map<string, number>();
@@ -53,8 +41,7 @@ function names(accounts: ImportedAccount[]): string[] {
 }
 
 /** Check every account against the token before anything is sent; returns the plan or one error listing every problem. */
-export async function planImport(client: ImportClient, accounts: ImportedAccount[], opts: PlanOptions = {}): Promise<PlannedAccount[]> {
-  const hotp = opts.hotp ?? HOST_SENDS_HOTP;
+export async function planImport(client: ImportClient, accounts: ImportedAccount[]): Promise<PlannedAccount[]> {
   const info = await client.sessionInfo();
   const listed = await client.list();
   const existing = new Set(listed.map((a) => a.name));
@@ -66,7 +53,6 @@ export async function planImport(client: ImportClient, accounts: ImportedAccount
     const o = a.otp;
     const who = `${a.from} (${escapeText(o.issuer ? o.issuer + ': ' : '')}${escapeText(o.account)})`;
     const name = planned[i];
-    if (o.type === 'hotp' && !hotp) problems.push(`${who}: an HOTP (counter) key, and this build of totp-token cannot send HOTP accounts to a token yet`);
     if (info.algorithms.indexOf(o.algorithm) < 0) problems.push(`${who}: ${o.algorithm}, which board '${info.board}' cannot compute`);
     // The token refuses a seed under 80 bits (wire-protocol.md, Key check): found here, before any account is sent.
     if (o.secret.length < MIN_SECRET || o.secret.length > MAX_SECRET) problems.push(`${who}: the key is ${o.secret.length} bytes; the token takes ${MIN_SECRET} to ${MAX_SECRET} bytes (80 bits at least)`);
@@ -84,10 +70,10 @@ export async function planImport(client: ImportClient, accounts: ImportedAccount
 }
 
 /** Check, then add every account. Seeds are wiped as they are sent (and all of them on any failure). */
-export async function importToToken(client: ImportClient, accounts: ImportedAccount[], onAdded: (p: PlannedAccount, check: string) => void, opts: PlanOptions = {}): Promise<PlannedAccount[]> {
+export async function importToToken(client: ImportClient, accounts: ImportedAccount[], onAdded: (p: PlannedAccount, check: string) => void): Promise<PlannedAccount[]> {
   const added: PlannedAccount[] = [];
   try {
-    const plan = await planImport(client, accounts, opts);
+    const plan = await planImport(client, accounts);
     const order = plan.map((_, i) => i).sort((x, y) => (plan[x].type === 'hotp' ? 0 : 1) - (plan[y].type === 'hotp' ? 0 : 1) || x - y);
     for (const i of order) {
       const p = plan[i];

@@ -56,14 +56,14 @@ export class FakeToken {
   offsetMs = 0;
   clockSet = true;
   slots = 32;
-  /** False models firmware before HOTP (protocol/wire-protocol.md: an ADD with an account type it does not know is refused whole). */
+  /** False models firmware before HOTP: its HELLO has no `type`, so TokenClient.add refuses HOTP before sending (host/lib/client.ts, UNSUPPORTED_TYPE). */
   hotp = true;
   constructor(readonly clock: VirtualClock) {}
 
   async add(a: { name: string; issuer: string; algorithm: Algorithm; digits: number; period: number; type?: 'totp' | 'hotp'; counter?: number; secret: Uint8Array }): Promise<{ check: string }> {
     if (a.type === 'hotp' && !this.hotp) {
       a.secret.fill(0);
-      throw new TokenError('BAD_INPUT', 'this token does not hold HOTP accounts (firmware too old)');
+      throw new TokenError('UNSUPPORTED_TYPE', `the firmware on 'fake-board' (fake) predates HOTP accounts: update it (totp-token flash) to add HOTP keys`); // TokenClient.add's words
     }
     if (a.secret.length < MIN_SECRET || a.secret.length > MAX_SECRET) {
       a.secret.fill(0);

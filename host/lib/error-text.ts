@@ -1,0 +1,49 @@
+// What the user reads for an error, in one place for every front end (the CLI
+// adds exit codes in host/cli/exit-codes.ts; the web page shows the text).
+// Messages come from our code or the device's, never with a seed in them.
+import { isCodedError } from '../../protocol/errors.ts';
+
+const same = (detail: string) => detail;
+
+/** What to say per code; `detail` is the error's own message (often the device's). */
+const SAY: Record<string, (detail: string) => string> = {
+  // The link.
+  DISCONNECTED: (d) => `${d} (was the token unplugged?)`,
+  TIMEOUT: (d) => `${d}: is it a totp-token, and is no other program using the port?`,
+  // The device's answers.
+  NOT_FOUND: (d) => `${d} on the token (see: totp-token list)`,
+  PRESENCE_TIMEOUT: (d) => `nobody pressed the button on the token in time; nothing was done (${d})`,
+  PRESENCE_DENIED: (d) => `not confirmed on the token; nothing was done (${d})`,
+  DUPLICATE_NAME: (d) => `${d}; choose another --name, or remove the old one first`,
+  STORAGE_FULL: (d) => `no space left on the token for accounts: ${d}`,
+  CLOCK_NOT_SET: () => "the token's clock is not set, so it shows no codes; run: totp-token time sync",
+  BUSY: (d) => `the token is busy: ${d}`,
+};
+
+/** Device faults that mean a bug or a mismatched firmware rather than a user mistake. */
+const DEVICE_FAULTS = ['BAD_FRAME', 'FRAME_TOO_LONG', 'BAD_VERSION', 'UNKNOWN_COMMAND', 'BAD_REQUEST', 'STORAGE_FAILED', 'INTERNAL', 'BAD_REPLY'];
+
+export function isDeviceFault(code: string): boolean {
+  return DEVICE_FAULTS.indexOf(code) >= 0 || /^ERROR_\d+$/.test(code);
+}
+
+/** Codec errors from protocol/ (BASE32_CHAR, OTPAUTH_PARAM, ...): about the user's input. */
+export function isInputCodecError(code: string): boolean {
+  return /^(BASE32|OTPAUTH|BAD_ARGUMENT|BAD_LENGTH|BAD_UTF8)/.test(code);
+}
+
+export interface ErrorText {
+  code: string;
+  message: string;
+}
+
+/** An error as the user should read it. */
+export function explainError(e: unknown): ErrorText {
+  if (isCodedError(e)) {
+    const code = e.code;
+    const say = SAY[code] ?? same;
+    if (!SAY[code] && isDeviceFault(code)) return { code, message: `the token refused the request: ${e.message}` };
+    return { code, message: say(e.message) };
+  }
+  return { code: 'FAILURE', message: e instanceof Error ? e.message : String(e) };
+}
