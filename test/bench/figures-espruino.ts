@@ -40,7 +40,7 @@ export async function printFigures(section: (title: string) => void, figure: Fig
     if (board.runtime !== 'espruino' || !board.firmwareEntry) continue;
     const r = await espruinoBundleReport(join(root, board.firmwareEntry));
     console.log(`${board.id}: ${r.bytes} bytes, ${ESPRUINO_BUDGET_BYTES - r.bytes} under the ${ESPRUINO_BUDGET_BYTES}-byte budget`);
-    figure(`Espruino bundle, ${board.id}`, `${r.bytes.toLocaleString('en')} B (${(ESPRUINO_BUDGET_BYTES - r.bytes).toLocaleString('en')} B under the 16,384 B budget)`);
+    figure(`Espruino bundle, ${board.id}`, `${r.bytes.toLocaleString('en')} B (${(ESPRUINO_BUDGET_BYTES - r.bytes).toLocaleString('en')} B under the ${ESPRUINO_BUDGET_BYTES.toLocaleString('en')} B budget)`);
     if (board.id === 'espruino-esp32-ssd1306') for (const line of formatModuleBytes(r.modules)) console.log('  ' + line);
   }
   const aw = authentiwatchPrelude();
