@@ -4,14 +4,12 @@
 // recorded UNLOCK answer replays after any reboot, and every fresh token has
 // the same salt. The firmware runs in the real XS engine (test/xs/moddable-harness.ts).
 import { createHmac, pbkdf2Sync } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ModdableBoardProfile } from '../../boards/moddable-profile.ts';
 import { moddableEsp32Ssd1306 } from '../../boards/moddable-esp32-ssd1306.ts';
 import { moddablePicoSsd1306 } from '../../boards/moddable-pico-ssd1306.ts';
 import { COMMANDS, ERRORS, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
-import { buildXsFirmware, startXsToken } from '../xs/moddable-harness.ts';
-import type { XsFirmware, XsToken } from '../xs/moddable-harness.ts';
-import type { ShimConfig } from '../xs/shims/config.ts';
+import { xsSuite } from '../xs/moddable-harness.ts';
 
 const BOARDS: ModdableBoardProfile[] = [moddablePicoSsd1306, moddableEsp32Ssd1306];
 const T0 = 1767225600000;
@@ -20,20 +18,7 @@ const deriveKey = (password: string, salt: Uint8Array, iterations: number) => ne
 const answer = (key: Uint8Array, challenge: Uint8Array) => new Uint8Array(createHmac('sha1', key).update(challenge).digest());
 
 describe.each(BOARDS)('$id: salts and challenges come from the hardware, not an unseeded rand()', (board) => {
-  let firmware: XsFirmware;
-  let tokens: XsToken[] = [];
-  beforeAll(async () => {
-    firmware = await buildXsFirmware(board);
-  }, 120000);
-  afterEach(async () => {
-    await Promise.all(tokens.map((t) => t.close()));
-    tokens = [];
-  });
-  async function start(config: Partial<ShimConfig> = {}): Promise<XsToken> {
-    const t = await startXsToken(board, firmware, { bootTimeMs: T0, ...config });
-    tokens.push(t);
-    return t;
-  }
+  const start = xsSuite(board, { bootTimeMs: T0 });
 
   it('two fresh tokens offer different salts', async () => {
     const salts = new Set<string>();

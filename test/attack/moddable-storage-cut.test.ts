@@ -7,11 +7,11 @@
 // (test/xs/shims/preference.ts, flash.ts), tearing the erase or page write the
 // cut hits. A token must come back with the old account set or the new one,
 // whichever flash operation the cut hits.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { moddablePicoSsd1306 } from '../../boards/moddable-pico-ssd1306.ts';
 import { COMMANDS, STATUS_OK } from '../../protocol/messages.ts';
-import { buildXsFirmware, startXsToken } from '../xs/moddable-harness.ts';
-import type { XsFirmware, XsToken } from '../xs/moddable-harness.ts';
+import { xsSuite } from '../xs/moddable-harness.ts';
+import type { XsToken } from '../xs/moddable-harness.ts';
 import type { ShimConfig } from '../xs/shims/config.ts';
 
 const board = moddablePicoSsd1306;
@@ -22,20 +22,7 @@ const account = (i: number) => ({ name: `root-${i}@example.com`, issuer: 'Amazon
 const signedFirst = (flash: ShimConfig['flash']) => !!flash && (flash[PREFERENCE_SECTOR_0] ?? '').startsWith(SIGNED);
 
 describe('moddable-pico-ssd1306: a power cut in any flash operation of an ADD keeps the old set or the new', () => {
-  let firmware: XsFirmware;
-  let tokens: XsToken[] = [];
-  beforeAll(async () => {
-    firmware = await buildXsFirmware(board);
-  }, 120000);
-  afterEach(async () => {
-    await Promise.all(tokens.map((t) => t.close()));
-    tokens = [];
-  });
-  async function start(config: Partial<ShimConfig>): Promise<XsToken> {
-    const t = await startXsToken(board, firmware, { bootTimeMs: T0, ...config });
-    tokens.push(t);
-    return t;
-  }
+  const start = xsSuite(board, { bootTimeMs: T0 });
   async function names(t: XsToken): Promise<string[]> {
     const [list] = await t.send(COMMANDS.LIST, {});
     expect(list!.status).toBe(STATUS_OK);
@@ -74,7 +61,6 @@ describe('moddable-pico-ssd1306: a power cut in any flash operation of an ADD ke
       const got = (await names(after)).join(',');
       if (got !== old.join(',') && got !== fresh.join(',')) lost.push(`cut in flash operation ${from + cut + 1}: ${got.split(',').filter(Boolean).length} accounts`);
       await Promise.all([cutOff.close(), after.close()]);
-      tokens = tokens.filter((x) => x !== cutOff && x !== after);
     }
     expect(lost, `adding account ${target + 1}`).toEqual([]);
   }, 600000);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { afterEach, beforeAll } from 'vitest';
 import type { Plugin } from 'esbuild';
 import { buildModdableBundle, MODDABLE_MODULES } from '../../host/lib/moddable/bundle.ts';
 import type { ModdableBoardProfile } from '../../boards/moddable-profile.ts';
@@ -293,5 +294,31 @@ export function canvasOnPanel(board: ModdableBoardProfile): { left: number; top:
     scale: c.scale,
     width: c.width,
     height: c.height,
+  };
+}
+
+/**
+ * One board's tokens for a suite: builds its firmware once (beforeAll) and
+ * closes every token `start` made after each test. `base` goes into every
+ * start's shim config, before the start's own. Closing a token twice is a no-op.
+ */
+export function xsSuite(board: ModdableBoardProfile, base: Partial<ShimConfig> = {}): (config?: Partial<ShimConfig>, opts?: XsTokenOptions) => Promise<XsToken> {
+  let firmware: XsFirmware;
+  let tokens: XsToken[] = [];
+  beforeAll(async () => {
+    firmware = await buildXsFirmware(board);
+  }, 120000);
+  afterEach(async () => {
+    await Promise.all(tokens.map((t) => t.close()));
+    tokens = [];
+  });
+  return async (config = {}, opts = {}) => {
+    const t = await startXsToken(board, firmware, { ...base, ...config }, opts);
+    // A test may close a token early (power-cut loops start hundreds); afterEach closes the rest once.
+    const close = t.close.bind(t);
+    let closing: Promise<void> | null = null;
+    t.close = () => (closing ??= close());
+    tokens.push(t);
+    return t;
   };
 }

@@ -7,15 +7,15 @@
 // of that first start loses nothing.
 import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { moddablePicoSsd1306 as board } from '../../boards/moddable-pico-ssd1306.ts';
 import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
 import type { Algorithm } from '../../protocol/hash.ts';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
 import { ALGORITHM_NAMES, COMMANDS, STATUS_OK } from '../../protocol/messages.ts';
 import { otplibTotp } from '../helpers/providers.ts';
-import { buildXsFirmware, startXsToken } from './moddable-harness.ts';
-import type { XsFirmware, XsToken, XsTokenOptions } from './moddable-harness.ts';
+import { xsSuite } from './moddable-harness.ts';
+import type { XsToken } from './moddable-harness.ts';
 import type { ShimConfig } from './shims/config.ts';
 
 interface Fixture {
@@ -28,20 +28,7 @@ interface Fixture {
 const fixture: Fixture = JSON.parse(readFileSync(new URL('./fixtures/pico-aa03bcd-records.json', import.meta.url), 'utf8'));
 const LATER = fixture.syncedAtMs + 3600000; // the board's RTC kept running while it was flashed
 
-let firmware: XsFirmware;
-let tokens: XsToken[] = [];
-beforeAll(async () => {
-  firmware = await buildXsFirmware(board);
-}, 120000);
-afterEach(async () => {
-  await Promise.all(tokens.map((t) => t.close()));
-  tokens = [];
-});
-async function start(config: Partial<ShimConfig>, opts: XsTokenOptions = {}): Promise<XsToken> {
-  const t = await startXsToken(board, firmware, { bootTimeMs: LATER, ...config }, opts);
-  tokens.push(t);
-  return t;
-}
+const start = xsSuite(board, { bootTimeMs: LATER });
 
 /** Everything the old token held, checked through the protocol only. */
 async function expectOldData(t: XsToken): Promise<void> {
@@ -97,7 +84,6 @@ describe('moddable-pico-ssd1306: firmware aa03bcd\'s Preference records after th
       const again = await start({ ...(await cutOff.persisted()) });
       await expectOldData(again);
       await Promise.all([cutOff.close(), again.close()]);
-      tokens = tokens.filter((x) => x !== cutOff && x !== again);
     }
   }, 600000);
 });
