@@ -73,6 +73,7 @@ async function probeToken(transport: Transport, repl: EspruinoRepl, timeoutMs: n
     reader.push(text.slice(seen));
     seen = text.length;
   }
+  reader.push(repl.pending().slice(seen)); // what came in the last wait
   return reply;
 }
 
@@ -93,7 +94,8 @@ export async function identifyEspruino(transport: Transport, repl: EspruinoRepl,
   const m = answer === null ? null : /^(\S+) (\S+)/.exec(answer);
   if (!m) {
     const seen = before + repl.pending();
-    const token = await probeToken(transport, repl, 2000);
+    // The whole timeout, not less: a loaded host (or board) answered HELLO just after 2 s here.
+    const token = await probeToken(transport, repl, timeout);
     if (token && token.status === 0) {
       const f = token.fields;
       throw new TokenError(
