@@ -155,12 +155,15 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   // from the learned one: a crystal's parabola 3 °C below its turnover moves
   // 2.4 ppm for 6 °C colder, and the worst of 1,000 simulated runs of weeks-long
   // weather (σ 3 °C) averaged 4.4 ppm over 180 days. The error the token
-  // states allows for all of it within a week; whether a sync disagrees is
-  // judged against what is typical (the allowance grows over 50 days), or a
-  // host 3 s off would pass. An RC oscillator's are far larger (tens of ppm
-  // per degree): both scale with the board's typical drift.
+  // states allows for all of it within a week; whether a sync disagrees, and
+  // how far a sync may move the clock without the button, is judged against
+  // what is typical (3 ppm, reached over a month), or a host 3 s off would
+  // pass. An RC oscillator's are far larger (tens of ppm per degree): both
+  // scale with the board's typical drift.
   const dailyPpm = Math.max(5, typicalDriftPpm / 60);
-  const wanderPpm = Math.max(5, typicalDriftPpm / 25);
+  // [ppm, ms until reached]: the stated allowance, and the typical one.
+  const wander = [Math.max(5, typicalDriftPpm / 25), 7 * DAY_MS];
+  const typicalWander = [Math.max(3, typicalDriftPpm / 25), 30 * DAY_MS];
   let s: State | null = null;
   try {
     s = readRecord(storage.read(KEY));
@@ -195,7 +198,8 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   /** Error bound `dt` ms after a time setting whose own error was `e` ms; the typical error if `typical`. */
   function bound(e: number, dt: number, typical?: boolean): number {
     const t = dt < 0 ? -dt : dt;
-    return e + (t * (rate[1] + wanderPpm * Math.min(1, t / ((typical ? 50 : 7) * DAY_MS))) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
+    const w = typical ? typicalWander : wander;
+    return e + (t * (rate[1] + w[0] * Math.min(1, t / w[1])) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
   }
 
   function nowMs(): number {
@@ -219,7 +223,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   function needsConfirm(trueMs: number): boolean {
     if (!rawValid() || s!.tu === undefined) return false;
     const step = trueMs - ownMs();
-    const allowance = FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow(s!) - s!.tu!);
+    const allowance = FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow(s!) - s!.tu!, true);
     return step > allowance || step < -allowance;
   }
 
