@@ -8,7 +8,7 @@ import { createTokenClock, MAX_PLAUSIBLE_PPM } from '../../firmware/clock.ts';
 import { driftingClock } from '../helpers/drifting-clock.ts';
 import { fakeToken, SteppedStorage } from '../helpers/fake-ports.ts';
 import { readText } from '../helpers/ocr.ts';
-import { COMMANDS } from '../../protocol/messages.ts';
+import { COMMANDS, HOST_CLOCK_UNSYNCED } from '../../protocol/messages.ts';
 import { CLOCK_SCENARIOS, runScenario, scenarioFigures } from '../bench/figures-clock.ts';
 import type { ClockScenario, RunResult } from '../bench/figures-clock.ts';
 
@@ -278,6 +278,16 @@ describe('drift-corrected clock: anchors, suspects and storage', () => {
 });
 
 describe('one error model for HELLO, TIME_GET and the display', () => {
+  it('TIME_SET with hostClock 2 (the host says its clock is unsynchronized) teaches no rate; without it, the same sync does', () => {
+    for (const hostClock of [HOST_CLOCK_UNSYNCED, undefined]) {
+      const t = fakeToken({ typicalDriftPpm: 20 }); // synced at its start
+      const start = t.clock.now;
+      t.clock.now += 7 * DAY * (1 + 20e-6); // a week of a raw clock 20 ppm fast
+      const [r] = t.send(COMMANDS.TIME_SET, { timeMs: start + 7 * DAY, roundTripMs: 20, ...(hostClock ? { hostClock } : {}) });
+      expect(r.fields.driftCentiPpm, String(hostClock)).toBe(hostClock ? 0 : 2000);
+    }
+  });
+
   it('HELLO and TIME_GET state the clock model\'s error, and the display warns past 5 s of it', () => {
     const t = fakeToken({ typicalDriftPpm: 20 }); // synced once: no rate yet, so the error grows at twice 20 ppm and more
     t.send(COMMANDS.ADD, { name: 'a', issuer: '', algorithm: 1, digits: 6, period: 30, secret: new Uint8Array(20).fill(1) });
