@@ -255,6 +255,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       const b = bound(o.ea, u - o.ua);
       const off = trueMs - own;
       an = o.an;
+      if (unverified) sp = o.sp; // a host that cannot vouch for its clock settles no suspect
       if (ms <= 1 && ms < m) {
         // Agrees with the suspect: the older anchors' time was off by the suspect's
         // offset. Their rate stands (shifted, they line up with the new time), so two
@@ -262,11 +263,9 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         const d = (o.sx as number[])[1];
         an = o.an.map((x) => [x[0] + d, x[1], x[2]]).concat([o.sp as number[], a]);
       } else if (m <= 1) {
-        // Agrees with the anchors (a held suspect, if any, was wrong and is dropped,
-        // unless this host could not vouch for its clock). One close after the last
-        // replaces it if it is as good, so the anchors stay spread: a burst of syncs
-        // cannot push out the long baseline the rate stands on.
-        if (unverified) sp = o.sp;
+        // Agrees with the anchors (a held suspect, if any, was wrong and is dropped).
+        // One close after the last replaces it if it is as good, so the anchors stay
+        // spread: a burst of syncs cannot push out the long baseline the rate stands on.
         if ((trueMs - last[0]) * ANCHORS >= last[0] - o.an[0][0]) an = an.concat([a]);
         else if (e <= last[2]) an = an.slice(0, -1).concat([a]);
       } else {
@@ -280,11 +279,15 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       // within half the gap of whichever was right (a bad host costs half its
       // offset, a wrong model half its error, until the next sync settles it).
       if (!confirmed && (unverified || sp === a)) {
-        const lo = Math.max(-b, off - e);
-        const hi = Math.min(b, off + e);
-        const half = off / 2;
-        t = own + (sp !== a && lo <= hi ? (lo + hi) / 2 : half);
-        ea = sp !== a && lo <= hi ? (hi - lo) / 2 : (half < 0 ? -half : half) + (b > e ? b : e);
+        let lo = Math.max(-b, off - e);
+        let hi = Math.min(b, off + e);
+        if (sp === a || lo > hi) {
+          hi = (off < 0 ? -off : off) / 2 + (b > e ? b : e);
+          lo = off / 2 - hi;
+          hi += off / 2;
+        }
+        t = own + (lo + hi) / 2;
+        ea = (hi - lo) / 2;
       }
       if (!confirmed) {
         tu = o.tu;
