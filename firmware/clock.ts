@@ -287,7 +287,8 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
           hi += off / 2;
         }
         t = own + (lo + hi) / 2;
-        ea = (hi - lo) / 2;
+        // Two claims that barely overlap are no surer than the surer one alone.
+        ea = Math.max((hi - lo) / 2, Math.min(b, e));
       }
       if (!confirmed) {
         tu = o.tu;
