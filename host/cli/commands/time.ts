@@ -34,7 +34,7 @@ export function register(program: Command): void {
       const lines = [`token clock set to ${r.clock.timeMs !== undefined ? iso(r.clock.timeMs) : 'host time'} (${was}; round trip ${r.roundTripMs} ms)`];
       // The token held this sync out of its rate estimate: it disagreed with the syncs before.
       if (r.clock.suspectAtMs !== undefined && r.clock.suspectAtMs === r.clock.syncedAtMs && r.clock.suspectMs !== undefined) {
-        lines.push(`note: this time is ${seconds(Math.abs(r.clock.suspectMs))} ${r.clock.suspectMs >= 0 ? 'ahead of' : 'behind'} what the token's earlier syncs predict; it keeps its learned rate until another sync agrees. Is this computer's clock right?`);
+        lines.push(`note: this time is ${seconds(Math.abs(r.clock.suspectMs))} ${r.clock.suspectMs >= 0 ? 'ahead of' : 'behind'} what the token's earlier syncs predict; the token moved its clock half way and keeps its learned rate until another sync settles which was right. Is this computer's clock right?`);
       }
       // One sync from a clock a few seconds off looks to the token like a different oscillator rate.
       if (hostClock === 'unsynced') {
