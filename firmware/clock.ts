@@ -23,6 +23,13 @@ const ANCHORS = 6;
  * so syncs at different hours disagree by that much).
  */
 const SYNC_BASE_MS = 90;
+/**
+ * A sync's error when the host says its own clock is not synchronized (wire
+ * field hostClock): a PC clock left to itself drifts 1-2 s a day (20 ppm), so a
+ * month unsynchronized. Such a sync never sets the time beyond the token's own
+ * error bound and teaches a rate only where that is loose (an RC board).
+ */
+const UNVERIFIED_MS = 60000;
 /** Round trip assumed when the host does not say (hosts before this field). */
 const DEFAULT_RTT_MS = 100;
 /** A rate is used when its uncertainty is below the board's typical drift / this. */
@@ -54,8 +61,11 @@ export interface TokenClock extends Clock {
    * and allowed only as far as the clock's own error estimate.
    */
   needsConfirm(trueMs: number): boolean;
-  /** A sync; `confirmed` (the button was pressed) makes it the new trusted anchor; `roundTripMs` as the host measured it. */
-  sync(trueMs: number, confirmed: boolean, roundTripMs?: number): void;
+  /**
+   * A sync; `confirmed` (the button was pressed) makes it the new trusted anchor; `roundTripMs` as the host measured it;
+   * `unverified`: the host says its own clock is not synchronized.
+   */
+  sync(trueMs: number, confirmed: boolean, roundTripMs?: number, unverified?: boolean): void;
 }
 
 /**
@@ -140,12 +150,20 @@ function fit(an: number[][]): number[] {
 export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: number): TokenClock {
   const maxLearnablePpm = Math.min(MAX_PLAUSIBLE_PPM, 2 * typicalDriftPpm + 100);
   // What the anchors cannot follow, ppm: a daily cycle (day and night: at most
-  // its amplitude times a day over pi of offset), and weeks-long temperature
-  // changes (weather, seasons, ageing) that move the rate away from the
-  // learned one over about a month. An RC oscillator's are far larger
-  // (tens of ppm per degree): both scale with the board's typical drift.
+  // its amplitude times a day over pi of offset), and temperature changes
+  // over days and weeks (weather, seasons, ageing) that move the rate away
+  // from the learned one: a crystal's parabola 3 °C below its turnover moves
+  // 2.4 ppm for 6 °C colder, and the worst of 1,000 simulated runs of weeks-long
+  // weather (σ 3 °C) averaged 4.4 ppm over 180 days. The error the token
+  // states allows for all of it within a week; whether a sync disagrees, and
+  // how far a sync may move the clock without the button, is judged against
+  // what is typical (3 ppm, reached over a month), or a host 3 s off would
+  // pass. An RC oscillator's are far larger (tens of ppm per degree): both
+  // scale with the board's typical drift.
   const dailyPpm = Math.max(5, typicalDriftPpm / 60);
-  const wanderPpm = Math.max(3, typicalDriftPpm / 25);
+  // [ppm, ms until reached]: the stated allowance, and the typical one.
+  const wander = [Math.max(5, typicalDriftPpm / 25), 7 * DAY_MS];
+  const typicalWander = [Math.max(3, typicalDriftPpm / 25), 30 * DAY_MS];
   let s: State | null = null;
   try {
     s = readRecord(storage.read(KEY));
@@ -177,10 +195,11 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     return from[0] + (u - from[1]) / (1 + rate[0] / 1e6);
   }
 
-  /** Error bound `dt` ms after a time setting whose own error was `e` ms. */
-  function bound(e: number, dt: number): number {
+  /** Error bound `dt` ms after a time setting whose own error was `e` ms; the typical error if `typical`. */
+  function bound(e: number, dt: number, typical?: boolean): number {
     const t = dt < 0 ? -dt : dt;
-    return e + (t * (rate[1] + wanderPpm * Math.min(1, t / (30 * DAY_MS))) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
+    const w = typical ? typicalWander : wander;
+    return e + (t * (rate[1] + w[0] * Math.min(1, t / w[1])) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
   }
 
   function nowMs(): number {
@@ -204,21 +223,22 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   function needsConfirm(trueMs: number): boolean {
     if (!rawValid() || s!.tu === undefined) return false;
     const step = trueMs - ownMs();
-    const allowance = FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow(s!) - s!.tu!);
+    const allowance = FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow(s!) - s!.tu!, true);
     return step > allowance || step < -allowance;
   }
 
   /** How far a sync at [true, U] with error `e` is from a model running from anchor `a`: 1 is the edge of agreement. */
   function misfit(a: number[], t: number, u: number, e: number): number {
     const off = t - predict(a, u);
-    return (off < 0 ? -off : off) / (2 * (bound(a[2], u - a[1]) + e));
+    return (off < 0 ? -off : off) / (2 * (bound(a[2], u - a[1], true) + e));
   }
 
-  function sync(trueMs: number, confirmed: boolean, roundTripMs?: number): void {
-    const e = SYNC_BASE_MS + (roundTripMs === undefined ? DEFAULT_RTT_MS : roundTripMs) / 2;
+  function sync(trueMs: number, confirmed: boolean, roundTripMs?: number, unverified?: boolean): void {
+    const e = unverified ? UNVERIFIED_MS : SYNC_BASE_MS + (roundTripMs === undefined ? DEFAULT_RTT_MS : roundTripMs) / 2;
     const o = s;
     let u = trueMs; // U starts afresh where the raw clock lost its continuity
     let an: number[][] = [[u, u, e]];
+    let t = trueMs;
     let ea = e;
     let sp: number[] | undefined;
     let sx = o ? o.sx : undefined;
@@ -229,26 +249,46 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       const a = [trueMs, u, e];
       const last = o.an[o.an.length - 1];
       const m = misfit(last, trueMs, u, e);
-      const ms = o.sp ? misfit(o.sp, trueMs, u, e) : 2;
+      const ms = o.sp && !unverified ? misfit(o.sp, trueMs, u, e) : 2;
+      // The token's own time and its error bound, and the host's offset from it.
+      const own = nowMs();
+      const b = bound(o.ea, u - o.ua);
+      const off = trueMs - own;
+      an = o.an;
+      if (unverified) sp = o.sp; // a host that cannot vouch for its clock settles no suspect
       if (ms <= 1 && ms < m) {
         // Agrees with the suspect: the older anchors' time was off by the suspect's
         // offset. Their rate stands (shifted, they line up with the new time), so two
         // syncs that agree with each other cannot wipe out what the rate stands on.
-        const off = (o.sx as number[])[1];
-        an = o.an.map((x) => [x[0] + off, x[1], x[2]]).concat([o.sp as number[], a]);
+        const d = (o.sx as number[])[1];
+        an = o.an.map((x) => [x[0] + d, x[1], x[2]]).concat([o.sp as number[], a]);
       } else if (m <= 1) {
-        // Agrees with the anchors (a held suspect, if any, was wrong and is dropped). One
-        // close after the last replaces it, so the anchors stay spread: a burst of syncs
-        // cannot push out the long baseline the rate stands on.
-        an = (trueMs - last[0]) * ANCHORS < last[0] - o.an[0][0] ? o.an.slice(0, -1) : o.an;
-        an = an.concat([a]);
+        // Agrees with the anchors (a held suspect, if any, was wrong and is dropped).
+        // One close after the last replaces it if it is as good, so the anchors stay
+        // spread: a burst of syncs cannot push out the long baseline the rate stands on.
+        if ((trueMs - last[0]) * ANCHORS >= last[0] - o.an[0][0]) an = an.concat([a]);
+        else if (e <= last[2]) an = an.slice(0, -1).concat([a]);
       } else {
-        // Inconsistent: the time is the host's, the rate stays what the anchors say.
-        an = o.an;
-        sp = a;
-        const off = trueMs - predict(last, u);
-        sx = [trueMs, off];
-        ea = e + (off < 0 ? -off : off);
+        // Inconsistent: held out of the fit (a verified host's as the suspect), reported.
+        if (!unverified) sp = a;
+        sx = [trueMs, trueMs - predict(last, u)];
+      }
+      // The time. A verified host that agrees sets it. Otherwise the token's own
+      // [-b, b] and the host's [off - e, off + e] are two claims. Where both can be
+      // right (an unverified host), their overlap. Where they disagree, half way:
+      // within half the gap of whichever was right (a bad host costs half its
+      // offset, a wrong model half its error, until the next sync settles it).
+      if (!confirmed && (unverified || sp === a)) {
+        let lo = Math.max(-b, off - e);
+        let hi = Math.min(b, off + e);
+        if (sp === a || lo > hi) {
+          hi = (off < 0 ? -off : off) / 2 + (b > e ? b : e);
+          lo = off / 2 - hi;
+          hi += off / 2;
+        }
+        t = own + (lo + hi) / 2;
+        // Two claims that barely overlap are no surer than the surer one alone.
+        ea = Math.max((hi - lo) / 2, Math.min(b, e));
       }
       if (!confirmed) {
         tu = o.tu;
@@ -258,15 +298,15 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       // Power was lost: the time is gone but the oscillator is the same. The
       // rate learned so far stays, as a virtual anchor as far back as gives it
       // the uncertainty it had.
-      const b = (2e6 * e * Math.SQRT2) / rate[1];
-      an = [[trueMs - b, u - b * (1 + rate[0] / 1e6), e], an[0]];
+      const v = (2e6 * e * Math.SQRT2) / rate[1];
+      an = [[trueMs - v, u - v * (1 + rate[0] / 1e6), e], an[0]];
     }
     if (tu === undefined) {
       tu = u;
-      tt = trueMs;
+      tt = t;
     }
-    raw.setMs(trueMs);
-    s = { ra: raw.nowMs(), ua: u, ta: trueMs, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt };
+    raw.setMs(t);
+    s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt };
     learn();
     save();
   }

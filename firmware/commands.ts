@@ -1,7 +1,7 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
 import { wipe as wipeBytes } from '../protocol/bytes.ts';
-import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_SECRET, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_SECRET, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP, HOST_CLOCK_UNSYNCED } from '../protocol/messages.ts';
 import { hotpChecked, MAX_COUNTER } from '../protocol/hotp.ts';
 import { quote } from './ui/screen.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
@@ -179,7 +179,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const ms = required(fields.timeMs, 'timeMs') as number;
     if (ms < EARLIEST_VALID_MS || ms >= LATEST_VALID_MS) badRequest(say('time % ms is outside 2024..2200', ms));
     const apply = (confirmed: boolean): Fields => {
-      clock.sync(ms, confirmed, fields.roundTripMs as number | undefined);
+      clock.sync(ms, confirmed, fields.roundTripMs as number | undefined, fields.hostClock === HOST_CLOCK_UNSYNCED);
       onChange();
       return clockFields({});
     };

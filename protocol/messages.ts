@@ -51,6 +51,7 @@ export const FIELDS: FieldSpec[] = fieldTable({
   storageHealth: 'u1', // 39: 0 ok, 1 recovered from an older generation, 2 lost
   roundTripMs: 'u2', suspectAtMs: 'u7', suspectMs: 's7', // 40-42: clock
   session: 'b8', // 43: sessions (wire-protocol.md "Sessions")
+  hostClock: 'u1', // 44: TIME_SET: the host's own clock, HOST_CLOCK_*
 }, 0);
 
 
@@ -74,6 +75,10 @@ export const COMMANDS = {
   CLEAR_PASSWORD: 13,
   PING: 14,
 };
+
+/** TIME_SET's hostClock: the host's OS says its clock is synchronized (NTP), or says it is not; absent or 0: it cannot tell. */
+export const HOST_CLOCK_SYNCED = 1;
+export const HOST_CLOCK_UNSYNCED = 2;
 
 export const STATUS_OK = 0;
 export const STATUS_WAITING = 0x80;

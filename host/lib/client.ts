@@ -6,7 +6,8 @@ import { answerChallenge, deriveAccessKey } from './access.ts';
 import { equalBytes, toHex, wipe } from '../../protocol/bytes.ts';
 import type { Algorithm, HashSet } from '../../protocol/hash.ts';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
-import { ALGORITHM_IDS, ALGORITHM_NAMES, CLOCK_SET, COMMANDS, MAX_ISSUER, MAX_NAME, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../../protocol/messages.ts';
+import { ALGORITHM_IDS, ALGORITHM_NAMES, CLOCK_SET, COMMANDS, HOST_CLOCK_SYNCED, HOST_CLOCK_UNSYNCED, MAX_ISSUER, MAX_NAME, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../../protocol/messages.ts';
+import type { HostClockState } from './host-clock.ts';
 import { MAX_COUNTER } from '../../protocol/hotp.ts';
 import type { Fields } from '../../protocol/tlv.ts';
 import { TokenError } from './errors.ts';
@@ -235,11 +236,13 @@ export class TokenClient {
 
   /**
    * Set the device clock; a step beyond the clock's own error estimate (plus 30 s) waits for the button.
-   * `roundTripMs`: the round trip measured just before, which tells the device how much to trust this sync.
+   * `roundTripMs`: the round trip measured just before, which tells the device how much to trust this sync;
+   * `hostClock`: what this computer's OS says of its own clock (host-clock.ts): an unsynchronized one teaches the token no rate.
    */
-  async timeSet(timeMs: number, onWaiting?: (w: Waiting) => void, roundTripMs?: number): Promise<ClockInfo> {
+  async timeSet(timeMs: number, onWaiting?: (w: Waiting) => void, roundTripMs?: number, hostClock?: HostClockState): Promise<ClockInfo> {
     const fields: Fields = { timeMs: Math.round(timeMs) };
     if (roundTripMs !== undefined) fields.roundTripMs = Math.min(65535, Math.max(0, Math.round(roundTripMs)));
+    if (hostClock === 'synced' || hostClock === 'unsynced') fields.hostClock = hostClock === 'synced' ? HOST_CLOCK_SYNCED : HOST_CLOCK_UNSYNCED;
     return clockFrom(await this.request(COMMANDS.TIME_SET, fields, onWaiting));
   }
 
@@ -248,14 +251,14 @@ export class TokenClient {
    * TIME_SET then carries the time the device will read it at, i.e. now plus
    * half a round trip (the midpoint of the exchange).
    */
-  async syncTime(now: () => number = Date.now, onWaiting?: (w: Waiting) => void): Promise<TimeSync> {
+  async syncTime(now: () => number = Date.now, onWaiting?: (w: Waiting) => void, hostClock?: HostClockState): Promise<TimeSync> {
     const t0 = now();
     const before = await this.timeGet();
     const t1 = now();
     const roundTripMs = t1 - t0;
     const result: TimeSync = { roundTripMs, clock: before };
     if (before.set && before.timeMs !== undefined) result.offsetBeforeMs = Math.round(before.timeMs - (t0 + roundTripMs / 2));
-    result.clock = await this.timeSet(now() + roundTripMs / 2, onWaiting, roundTripMs);
+    result.clock = await this.timeSet(now() + roundTripMs / 2, onWaiting, roundTripMs, hostClock);
     return result;
   }
 

@@ -6,7 +6,8 @@
 // rate correction (set at each sync, no rate), and how the worst true error
 // compares with the error the token stated at that moment (status().errorMs).
 import { createTokenClock } from '../../firmware/clock.ts';
-import { driftingClock, hostSync, seeded } from '../helpers/drifting-clock.ts';
+import { CRYSTAL_PPM_PER_C2, driftingClock, hostSync, RC_PPM_PER_C, seeded, STM32F401_SENSOR } from '../helpers/drifting-clock.ts';
+import type { Clock } from '../../firmware/ports.ts';
 import type { OscillatorSpec } from '../helpers/drifting-clock.ts';
 import { SteppedStorage } from '../helpers/fake-ports.ts';
 
@@ -19,6 +20,8 @@ export interface SyncStep {
   atMs: number;
   /** How far the syncing host's clock is off. */
   hostOffsetMs?: number;
+  /** The host says its own clock is not synchronized (TIME_SET's hostClock, HOST_CLOCK_UNSYNCED). */
+  unverified?: boolean;
 }
 
 export interface ClockScenario {
@@ -42,8 +45,18 @@ export const CLOCK_SCENARIOS: ClockScenario[] = [
   { name: '20 ppm crystal, syncs d0+d7, then 180 d', oscillator: crystal20, typicalPpm: 20, syncs: weekPair, afterMs: 180 * DAY },
   { name: '5,000 ppm RC, syncs d0+d7, then 7 d', oscillator: rc5000, typicalPpm: 5000, syncs: weekPair, afterMs: 7 * DAY },
   {
-    name: '20 ppm, d7 sync from a host 3 s off, then 180 d', oscillator: crystal20, typicalPpm: 20, afterMs: 180 * DAY,
+    // Indistinguishable from a crystal 5 ppm off its learned rate (test/firmware/clock-drift.test.ts proves it):
+    // a host that says its clock is synchronized but is 3 s off cannot be caught with one anchor before it.
+    name: '20 ppm, d7 sync from a host 3 s off claiming sync, then 180 d', oscillator: crystal20, typicalPpm: 20, afterMs: 180 * DAY,
     syncs: () => [{ atMs: 0 }, { atMs: 7 * DAY, hostOffsetMs: 3000 }],
+  },
+  {
+    name: '20 ppm, d7 sync from a host 3 s off saying unsynchronized, then 180 d', oscillator: crystal20, typicalPpm: 20, afterMs: 180 * DAY,
+    syncs: () => [{ atMs: 0 }, { atMs: 7 * DAY, hostOffsetMs: 3000, unverified: true }],
+  },
+  {
+    name: '...then a good sync d14: after d14, 180 d', oscillator: crystal20, typicalPpm: 20, afterMs: 180 * DAY,
+    syncs: () => [{ atMs: 0 }, { atMs: 7 * DAY, hostOffsetMs: 3000, unverified: true }, { atMs: 14 * DAY }],
   },
   {
     name: '20 ppm, d0+d7, d14 from a host 3 s off: after d14, 180 d', oscillator: crystal20, typicalPpm: 20, afterMs: 180 * DAY,
@@ -54,8 +67,12 @@ export const CLOCK_SCENARIOS: ClockScenario[] = [
     syncs: () => [{ atMs: 0 }, { atMs: 7 * DAY }, { atMs: 14 * DAY, hostOffsetMs: 3000 }, { atMs: 21 * DAY }],
   },
   {
-    name: '5,000 ppm, d7 sync from a host 3 s off, then 7 d', oscillator: rc5000, typicalPpm: 5000, afterMs: 7 * DAY,
+    name: '5,000 ppm, d7 sync from a host 3 s off claiming sync, then 7 d', oscillator: rc5000, typicalPpm: 5000, afterMs: 7 * DAY,
     syncs: () => [{ atMs: 0 }, { atMs: 7 * DAY, hostOffsetMs: 3000 }],
+  },
+  {
+    name: '5,000 ppm, d7 sync from a host 3 s off saying unsynchronized, then 7 d', oscillator: rc5000, typicalPpm: 5000, afterMs: 7 * DAY,
+    syncs: () => [{ atMs: 0 }, { atMs: 7 * DAY, hostOffsetMs: 3000, unverified: true }],
   },
   {
     name: '20 ppm, syncs 61 min apart, then 30 d', oscillator: crystal20, typicalPpm: 20, afterMs: 30 * DAY,
@@ -84,11 +101,31 @@ export interface RunResult {
   overclaimMs: number;
 }
 
+/**
+ * The rate (ppm) a temperature compensator would predict from the on-die
+ * sensor's reading (DriftingClock.sensorC): it is taken off the raw clock
+ * every 10 minutes before firmware/clock.ts sees it. Not in the firmware: the
+ * bench's what-if of what such a compensator could give.
+ */
+export type Compensator = (sensorC: number) => number;
+
 /** One run of a scenario with one seed; checks the clock hourly. */
-export function runScenario(sc: ClockScenario, seed: number): RunResult {
+export function runScenario(sc: ClockScenario, seed: number, compensate?: Compensator): RunResult {
   const rand = seeded(seed * 7919 + 13);
   const raw = driftingClock(START, sc.oscillator(rand), seed);
-  const clock = createTokenClock(raw, new SteppedStorage(), sc.typicalPpm);
+  let corr = 0; // ms the compensator took off since the raw clock was last set
+  const seen: Clock = compensate ? { nowMs: () => raw.nowMs() - corr, setMs: (ms) => ((corr = 0), raw.setMs(ms)), isSet: raw.isSet } : raw;
+  const advance = (ms: number) => {
+    while (compensate && ms > 0) {
+      const step = Math.min(ms, 600000);
+      const ppm = compensate(raw.sensorC());
+      raw.advance(step);
+      corr += (step * ppm) / 1e6;
+      ms -= step;
+    }
+    if (!compensate) raw.advance(ms);
+  };
+  const clock = createTokenClock(seen, new SteppedStorage(), sc.typicalPpm);
   const syncs = sc.syncs(rand);
   const from = sc.measureFrom ?? syncs.length - 1;
   const endMs = START + syncs[syncs.length - 1].atMs + sc.afterMs;
@@ -98,15 +135,15 @@ export function runScenario(sc: ClockScenario, seed: number): RunResult {
   let plainRaw = 0; // the raw clock and the time it was set to, without a rate
   let plainSet = 0;
   for (let i = 0; i < syncs.length; i++) {
-    raw.advance(START + syncs[i].atMs - raw.trueMs);
+    advance(START + syncs[i].atMs - raw.trueMs);
     const s = hostSync(raw, rand, syncs[i].hostOffsetMs ?? 0);
-    clock.sync(s.timeMs, false, s.roundTripMs);
+    clock.sync(s.timeMs, false, s.roundTripMs, syncs[i].unverified);
     plainRaw = raw.nowMs();
     plainSet = s.timeMs;
     if (i < from) continue;
     const until = i + 1 < syncs.length ? START + syncs[i + 1].atMs : endMs;
     while (raw.trueMs < until) {
-      raw.advance(Math.min(HOUR, until - raw.trueMs));
+      advance(Math.min(HOUR, until - raw.trueMs));
       const err = Math.abs(clock.nowMs() - raw.trueMs);
       worst = Math.max(worst, err);
       uncorrected = Math.max(uncorrected, Math.abs(plainSet + raw.nowMs() - plainRaw - raw.trueMs));
@@ -129,9 +166,9 @@ export interface ScenarioFigures {
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 
-export function scenarioFigures(sc: ClockScenario, seeds: number): ScenarioFigures {
+export function scenarioFigures(sc: ClockScenario, seeds: number, compensate?: Compensator): ScenarioFigures {
   const runs: RunResult[] = [];
-  for (let seed = 1; seed <= seeds; seed++) runs.push(runScenario(sc, seed));
+  for (let seed = 1; seed <= seeds; seed++) runs.push(runScenario(sc, seed, compensate));
   const worst = runs.map((r) => r.worstMs).sort((a, b) => a - b);
   const plain = runs.map((r) => r.uncorrectedMs).sort((a, b) => a - b);
   return {
@@ -156,6 +193,36 @@ export function formatDriftFigures(rows: ScenarioFigures[]): string[] {
   return out;
 }
 
+/**
+ * What-if: an ideal temperature compensator (not in the firmware) under the
+ * sensor of drifting-clock.ts. The RC's on the same die as the sensor (the
+ * Espruino Pico's LSI): its offset and self-heating cancel, only the
+ * coefficient it assumes matters. A tuning fork beside the die: the turnover
+ * (25 °C here, datasheets say ±5 °C) and the sensor's offset and self-heating
+ * must be known; a reading `deltaC` off costs what these rows show.
+ */
+export function compensationWhatIf(seeds = 100): ScenarioFigures[] {
+  const find = (prefix: string) => CLOCK_SCENARIOS.find((x) => x.name.startsWith(prefix)) as ClockScenario;
+  const rows: ScenarioFigures[] = [];
+  const rc = find('5,000 ppm RC, syncs d0+d7');
+  rows.push({ ...scenarioFigures(rc, seeds), name: rc.name + ', no compensation' });
+  for (const k of [1, 0.7, 1.3, 1.6]) {
+    rows.push({ ...scenarioFigures(rc, seeds, (c) => RC_PPM_PER_C * k * (c - 22)), name: `${rc.name}, die sensor, coefficient assumed ${Math.round(k * 100)}% of the real one` });
+  }
+  for (const prefix of ['20 ppm, seasons', '20 ppm, weeks-long weather']) {
+    const sc = find(prefix);
+    rows.push({ ...scenarioFigures(sc, seeds), name: sc.name + ', no compensation' });
+    for (const deltaC of [0, 1, 5]) {
+      const fork = (c: number) => {
+        const t = c - STM32F401_SENSOR.selfHeatC - 25; // the compensator's idea of the crystal's distance from turnover: deltaC off
+        return CRYSTAL_PPM_PER_C2 * (t * t - 9);
+      };
+      rows.push({ ...scenarioFigures({ ...sc, oscillator: (r) => ({ ...sc.oscillator(r), sensor: { ...STM32F401_SENSOR, offsetC: deltaC } }) }, seeds, fork), name: `${sc.name}, parabola compensated, reading ${deltaC} °C off` });
+    }
+  }
+  return rows;
+}
+
 /** The bench's clock section (test/bench/figures.ts); README gets the headline scenarios. */
 export function printFigures(section: (title: string) => void, figure: (name: string, value: string) => void): void {
   section('clock: worst error per run over 200 seeds (test/helpers/drifting-clock.ts)');
@@ -163,9 +230,13 @@ export function printFigures(section: (title: string) => void, figure: (name: st
   for (const line of formatDriftFigures(rows)) console.log(line);
   const s = (ms: number) => (ms / 1000).toFixed(2);
   for (const r of rows) figure(`clock, ${r.name}: worst error median / p95 / max`, `${s(r.medianMs)} / ${s(r.p95Ms)} / ${s(r.maxMs)} s (uncorrected ${s(r.uncorrectedMedianMs)} s)`);
+  // Printed only: not the firmware's figures.
+  section('clock what-if: an ideal temperature compensator outside the firmware, 100 seeds (figures-clock.ts compensationWhatIf)');
+  for (const line of formatDriftFigures(compensationWhatIf(100))) console.log(line);
 }
 
-// `npx tsx test/bench/figures-clock.ts [seeds]` prints the table alone.
+// `npx tsx test/bench/figures-clock.ts [seeds] [--what-if]` prints the table alone (or the what-if).
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const line of formatDriftFigures(driftFigures(Number(process.argv[2]) || 200))) console.log(line);
+  const seeds = Number(process.argv[2]) || 200;
+  for (const line of formatDriftFigures(process.argv.includes('--what-if') ? compensationWhatIf(seeds) : driftFigures(seeds))) console.log(line);
 }

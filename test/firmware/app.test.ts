@@ -190,7 +190,7 @@ describe('token app commands', () => {
     const [far] = t.send(COMMANDS.TIME_SET, { timeMs: 1767225600000 + 86400000 * 30 });
     expect(far.status).toBe(STATUS_WAITING);
     expect(t.press('next')[0].status).toBe(ERRORS.PRESENCE_DENIED);
-    expect(t.clock.now).toBe(1767225600000 + 20000);
+    expect(t.clock.now).toBe(1767225600000 + 10000); // the 20 s step disagreed with the sync just before: half way (firmware/clock.ts)
     expect(t.send(COMMANDS.TIME_SET, { timeMs: 1000 })[0].status).toBe(ERRORS.BAD_REQUEST);
   });
 

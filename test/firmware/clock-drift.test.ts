@@ -8,13 +8,15 @@ import { createTokenClock, MAX_PLAUSIBLE_PPM } from '../../firmware/clock.ts';
 import { driftingClock } from '../helpers/drifting-clock.ts';
 import { fakeToken, SteppedStorage } from '../helpers/fake-ports.ts';
 import { readText } from '../helpers/ocr.ts';
-import { COMMANDS } from '../../protocol/messages.ts';
+import { COMMANDS, HOST_CLOCK_UNSYNCED } from '../../protocol/messages.ts';
 import { CLOCK_SCENARIOS, runScenario, scenarioFigures } from '../bench/figures-clock.ts';
 import type { ClockScenario, RunResult } from '../bench/figures-clock.ts';
 
 const DAY = 86400000;
 const START = 1767225600000;
 const SEEDS = 40;
+/** Runs of months of simulated time: seconds each on a loaded machine (a limit, not a timing). */
+const SLOW = 120000;
 
 const scenario = (prefix: string): ClockScenario => {
   const sc = CLOCK_SCENARIOS.find((s) => s.name.startsWith(prefix));
@@ -30,7 +32,7 @@ describe('drift-corrected clock: the goals of issue 15', () => {
     expect(f.maxMs).toBeLessThanOrEqual(3000);
     expect(f.uncorrectedMedianMs).toBeGreaterThan(100000); // 20 ppm is 1.7 s a day: the correction matters
     expect(f.overclaimRuns).toBe(0);
-  });
+  }, SLOW);
 
   it('5,000 ppm RC, two syncs a week apart: within the daily temperature swing over 7 days, error never understated', () => {
     // The model's RC swings ±1.5 °C a day at 50 ppm/°C: about ±1 s of offset no sync can learn.
@@ -40,34 +42,63 @@ describe('drift-corrected clock: the goals of issue 15', () => {
     // Without the RC's temperature coefficient (the issue's own model) the goal of 2 s holds.
     const plain = { ...scenario('5,000 ppm RC, syncs d0+d7'), oscillator: (r: () => number) => ({ ppm: r() < 0.5 ? 5000 : -5000, kind: 'rc' as const, rcPpmPerC: 0 }) };
     expect(scenarioFigures(plain, SEEDS).maxMs).toBeLessThanOrEqual(2000);
-  });
+  }, SLOW);
 
-  it('one sync from a host 3 s off costs its own offset, and the next good sync restores the rate', () => {
+  it('one sync from a host 3 s off costs at most half its offset (4 s at any later time), and the next good sync restores the rate', () => {
     const base = runs(scenario('20 ppm crystal, syncs d0+d7'));
     const bad = runs(scenario('20 ppm, d0+d7, d14 from a host 3 s off'));
     const month = runs({ ...scenario('20 ppm, d0+d7, d14 from a host 3 s off'), afterMs: 30 * DAY });
     const healed = runs(scenario('...then a good sync d21'));
     for (let i = 0; i < SEEDS; i++) {
-      // 3 s, the sync's USB and host error, and the drift the same seed has without the bad sync.
-      expect(bad[i].worstMs).toBeLessThanOrEqual(3000 + 150 + base[i].worstMs);
+      // Half way between host and model: half the 3 s, plus the drift the same seed has without the bad sync.
+      expect(bad[i].worstMs).toBeLessThanOrEqual(1500 + 150 + base[i].worstMs);
+      expect(bad[i].worstMs).toBeLessThanOrEqual(4000);
       expect(month[i].worstMs).toBeLessThanOrEqual(4000);
       expect(healed[i].worstMs).toBeLessThan(2000);
       expect(bad[i].overclaimMs).toBeLessThanOrEqual(0); // the stated error includes the disagreement
     }
-  });
+  }, SLOW);
 
   it('two syncs an hour apart on a crystal board are never worse than no correction over 30 days', () => {
     for (const r of runs(scenario('20 ppm, syncs 61 min apart'))) {
       expect(r.worstMs).toBeLessThanOrEqual(r.uncorrectedMs + 1);
       expect(r.overclaimMs).toBeLessThanOrEqual(0);
     }
-  });
+  }, SLOW);
 
-  it('states an error that holds at another hour of day and through seasons', () => {
-    for (const name of ['20 ppm, second sync at another hour', '20 ppm, seasons']) {
-      expect(scenarioFigures(scenario(name), SEEDS).overclaimRuns, name).toBe(0);
+  it('states an error that holds in every scenario a token can know about (all but a host lying that its clock is synchronized)', () => {
+    // Weeks-long weather overclaimed in 10 of 200 runs, a host saying it is unsynchronized in all of them, before the fix.
+    for (const sc of CLOCK_SCENARIOS) {
+      if (sc.name.includes('claiming sync')) continue; // cannot be caught: see the next test
+      expect(scenarioFigures(sc, SEEDS).overclaimRuns, sc.name).toBe(0);
     }
-  });
+  }, SLOW);
+
+  it('cannot catch a host that claims a synchronized clock but is 3 s off, with one anchor before it: a twin world gives the token the same inputs', () => {
+    // World A: a 20 ppm crystal, synced at d0, then at d7 by a host 3 s ahead that says its clock is right.
+    // World B: a 15.04 ppm crystal (as plausible on a 20 ppm board) and two right hosts, the second one 3 s later.
+    // The raw clock reads the same at both second syncs and the hosts send the same time: every input is equal,
+    // so any clock shows the same time for the same raw reading, and the two truths drift 4.96 ppm apart.
+    const week = 7 * DAY;
+    const rB = (week * 20 - 3000 * 1e6) / (week + 3000); // ppm: (7 d + 3 s)(1 + rB) = 7 d (1 + 20 ppm)
+    const worlds = [driftingClock(START, 20), driftingClock(START, rB)];
+    const clocks = worlds.map((raw) => createTokenClock(raw, new SteppedStorage(), 20));
+    worlds.forEach((raw, i) => {
+      clocks[i].sync(raw.trueMs, false, 40);
+      raw.advance(week + (i === 1 ? 3000 : 0));
+      clocks[i].sync(START + week + 3000, false, 40);
+    });
+    expect(worlds[1].nowMs()).toBeCloseTo(worlds[0].nowMs(), 3);
+    // 180 days on in A; B to the same raw reading.
+    worlds[0].advance(180 * DAY);
+    worlds[1].advance((worlds[0].nowMs() - worlds[1].nowMs()) / (1 + rB / 1e6));
+    expect(Math.abs(worlds[1].nowMs() - worlds[0].nowMs())).toBeLessThan(10); // float steps
+    expect(Math.abs(clocks[1].nowMs() - clocks[0].nowMs())).toBeLessThan(50); // the token cannot tell the worlds apart
+    const gap = Math.abs(worlds[0].trueMs - worlds[1].trueMs);
+    expect(gap).toBeGreaterThan(75000);
+    // So one of the two is at least half of that off, whatever the clock does; B is a board with right hosts.
+    expect(Math.max(Math.abs(clocks[0].nowMs() - worlds[0].trueMs), Math.abs(clocks[1].nowMs() - worlds[1].trueMs))).toBeGreaterThanOrEqual(gap / 2);
+  }, SLOW);
 });
 
 describe('drift-corrected clock: anchors, suspects and storage', () => {
@@ -101,7 +132,8 @@ describe('drift-corrected clock: anchors, suspects and storage', () => {
     expect(st.suspectMs).toBeGreaterThan(2800);
     expect(st.driftPpm).toBe(learned); // the rate is not taught by the suspect sync
     expect(st.errorMs).toBeGreaterThanOrEqual(3000); // ...and the stated error admits it
-    expect(clock.nowMs() - raw.trueMs).toBeCloseTo(3000, -2); // the host set the time
+    // Host or model is wrong: half way, within 1.5 s of either, and the stated error covers both.
+    expect(clock.nowMs() - raw.trueMs).toBeCloseTo(1500, -2);
     raw.advance(7 * DAY);
     sync(clock, raw);
     expect(clock.status().driftPpm).toBeCloseTo(learned, 1);
@@ -123,6 +155,27 @@ describe('drift-corrected clock: anchors, suspects and storage', () => {
     expect(clock.status().driftPpm).toBeCloseTo(20, 0);
     raw.advance(60 * DAY);
     expect(Math.abs(clock.nowMs() - raw.trueMs)).toBeLessThan(1000);
+  });
+
+  it('takes no rate from a host that says its clock is unsynchronized, and keeps its time within its own error bound', () => {
+    const raw = driftingClock(START, 20);
+    const clock = createTokenClock(raw, new SteppedStorage(), 20);
+    sync(clock, raw);
+    raw.advance(7 * DAY);
+    const own = clock.nowMs();
+    const bound = clock.status().errorMs;
+    clock.sync(raw.trueMs + 3000, false, 40, true); // 3 s off and says so
+    expect(clock.status().driftPpm).toBe(0); // a crystal learns nothing from it
+    expect(Math.abs(clock.nowMs() - own)).toBeLessThanOrEqual(bound); // never moved beyond the token's own bound
+    expect(clock.status().errorMs).toBeGreaterThanOrEqual(Math.abs(clock.nowMs() - raw.trueMs));
+    raw.advance(7 * DAY);
+    sync(clock, raw); // a synchronized host: now the rate
+    expect(clock.status().driftPpm).toBeCloseTo(20, 0);
+    // A trained clock is not moved by an unsynchronized host 3 s off, nor taught by it.
+    raw.advance(7 * DAY);
+    clock.sync(raw.trueMs + 3000, false, 40, true);
+    expect(Math.abs(clock.nowMs() - raw.trueMs)).toBeLessThan(500);
+    expect(clock.status().driftPpm).toBeCloseTo(20, 0);
   });
 
   it('learns no rate the board cannot have (a nudged sync must not teach the clock to run fast)', () => {
@@ -225,6 +278,16 @@ describe('drift-corrected clock: anchors, suspects and storage', () => {
 });
 
 describe('one error model for HELLO, TIME_GET and the display', () => {
+  it('TIME_SET with hostClock 2 (the host says its clock is unsynchronized) teaches no rate; without it, the same sync does', () => {
+    for (const hostClock of [HOST_CLOCK_UNSYNCED, undefined]) {
+      const t = fakeToken({ typicalDriftPpm: 20 }); // synced at its start
+      const start = t.clock.now;
+      t.clock.now += 7 * DAY * (1 + 20e-6); // a week of a raw clock 20 ppm fast
+      const [r] = t.send(COMMANDS.TIME_SET, { timeMs: start + 7 * DAY, roundTripMs: 20, ...(hostClock ? { hostClock } : {}) });
+      expect(r.fields.driftCentiPpm, String(hostClock)).toBe(hostClock ? 0 : 2000);
+    }
+  });
+
   it('HELLO and TIME_GET state the clock model\'s error, and the display warns past 5 s of it', () => {
     const t = fakeToken({ typicalDriftPpm: 20 }); // synced once: no rate yet, so the error grows at twice 20 ppm and more
     t.send(COMMANDS.ADD, { name: 'a', issuer: '', algorithm: 1, digits: 6, period: 30, secret: new Uint8Array(20).fill(1) });

@@ -42,7 +42,36 @@ export interface OscillatorSpec {
   weatherDays?: number;
   /** RC oscillator temperature coefficient, ppm/°C (default RC_PPM_PER_C). */
   rcPpmPerC?: number;
+  /** The on-die temperature sensor (sensorC()); default STM32F401_SENSOR with no offset. */
+  sensor?: SensorSpec;
 }
+
+/**
+ * An on-die temperature sensor as the firmware would read it. Modelled on the
+ * Espruino Pico's STM32F401 as Espruino reads it (targets/stm32/jshardware.c
+ * jshReadTemperature: ((V_TEMP_25 - vSense) / V_TEMP_SLOPE) + 25 with the
+ * typical V25 0.76 V and 2.5 mV/°C of targets/stm32/stm32_compat.h, vSense
+ * scaled by the typical 1.21 V internal reference): the real V25 and
+ * reference differ from chip to chip, so the reading is off by a fixed amount
+ * (RM0368, "Temperature sensor": the offset varies up to 45 °C from chip to
+ * chip, the sensor suits variations rather than absolute temperatures); one
+ * 12-bit conversion at 3.3 V is 0.8 mV, 0.32 °C; and the die runs warmer than
+ * the board by what the chip dissipates (tens of mW through a package of tens
+ * of °C/W: a few °C), which an oscillator on the same die shares and a crystal
+ * beside it does not.
+ */
+export interface SensorSpec {
+  /** Fixed reading error, °C (chip-to-chip offset and reference error). */
+  offsetC: number;
+  /** Noise of one reading, °C (standard deviation). */
+  noiseC: number;
+  /** Quantisation step, °C. */
+  stepC: number;
+  /** Die above board temperature, °C. */
+  selfHeatC: number;
+}
+
+export const STM32F401_SENSOR: SensorSpec = { offsetC: 0, noiseC: 0.3, stepC: 0.32, selfHeatC: 3 };
 
 export interface DriftingClock extends Clock {
   /** True (reference) time in ms. */
@@ -51,8 +80,10 @@ export interface DriftingClock extends Clock {
   powerLoss(): void;
   /** The instantaneous rate error at the current time, ppm (for checks). */
   ratePpm(): number;
-  /** The board temperature now, °C (what an on-die sensor would read). */
+  /** The board temperature now, °C. */
   temperatureC(): number;
+  /** What the on-die sensor reads now, °C (see SensorSpec). */
+  sensorC(): number;
 }
 
 /** mulberry32: a small seeded generator so every run is reproducible. */
@@ -123,6 +154,9 @@ export function driftingClock(startTrueMs: number, spec: number | OscillatorSpec
     return r;
   };
 
+  const sensor = s.sensor ?? STM32F401_SENSOR;
+  const sensorRand = seeded(seed ^ 0x5e5); // its own stream: reading the sensor changes nothing else
+
   let rawMs = startTrueMs;
   let rawSet = false;
   const c: DriftingClock = {
@@ -152,6 +186,10 @@ export function driftingClock(startTrueMs: number, spec: number | OscillatorSpec
     },
     ratePpm: () => rate(c.trueMs / 1000 - start),
     temperatureC: () => temperature(c.trueMs / 1000 - start),
+    sensorC: () => {
+      const v = temperature(c.trueMs / 1000 - start) + sensor.selfHeatC + sensor.offsetC + sensor.noiseC * gaussian(sensorRand);
+      return Math.round(v / sensor.stepC) * sensor.stepC;
+    },
   };
   return c;
 }

@@ -1,7 +1,7 @@
 import { describeClock } from '../../host/cli/commands/time.ts';
 import { describe, expect, it } from 'vitest';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
-import { COMMANDS, ERRORS, STATUS_WAITING, TYPE_HOTP } from '../../protocol/messages.ts';
+import { COMMANDS, ERRORS, HOST_CLOCK_SYNCED, HOST_CLOCK_UNSYNCED, STATUS_WAITING, TYPE_HOTP } from '../../protocol/messages.ts';
 import { TokenClient } from '../../host/lib/client.ts';
 import type { Waiting } from '../../host/lib/client.ts';
 import { TokenError } from '../../host/lib/errors.ts';
@@ -218,6 +218,14 @@ describe('TokenClient over a mock transport', () => {
     expect(r.offsetBeforeMs).toBe(1500);
     expect(requests[1].fields.timeMs).toBe(1_800_000_000_040 + 20);
     expect(requests[1].fields.roundTripMs).toBe(40); // tells the device how much to trust this sync
+  });
+
+  it('tells the token whether this computer says its clock is synchronized, and nothing when it cannot tell', async () => {
+    const { client, requests } = await connected((req) => [{ fields: { clock: 1, timeMs: req.fields.timeMs ?? 1_800_000_000_000 } }]);
+    await client.syncTime(Date.now, undefined, 'unsynced');
+    await client.syncTime(Date.now, undefined, 'synced');
+    await client.syncTime(Date.now, undefined, 'unknown');
+    expect(requests.filter((r) => r.command === COMMANDS.TIME_SET).map((r) => r.fields.hostClock)).toEqual([HOST_CLOCK_UNSYNCED, HOST_CLOCK_SYNCED, undefined]);
   });
 
   it('reads the last inconsistent sync and time show names it', async () => {

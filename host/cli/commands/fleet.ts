@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { parseAlgorithm } from '../../../protocol/hash.ts';
 import { TokenClient } from '../../lib/client.ts';
 import { TokenError } from '../../lib/errors.ts';
+import { hostClockState } from '../../lib/host-clock.ts';
 import { DEFAULT_SPEC, checkRegistrationFiles, provisionFleet, writeRegistrationFiles } from '../../lib/fleet/fleet.ts';
 import type { FleetClient } from '../../lib/fleet/fleet.ts';
 import type { FleetSpec } from '../../lib/fleet/state.ts';
@@ -66,7 +67,7 @@ async function connect(port: string): Promise<FleetClient> {
       info = client.info ?? info;
     }
     // A second HELLO would lock the session again: hand out the one we have.
-    return { hello: async () => info, add: (a) => client.add(a), keyCheck: (n) => client.keyCheck(n), syncTime: () => client.syncTime(), close: () => client.close() };
+    return { hello: async () => info, add: (a) => client.add(a), keyCheck: (n) => client.keyCheck(n), syncTime: async () => client.syncTime(Date.now, undefined, await hostClockState(process.platform)), close: () => client.close() };
   } catch (e) {
     await client.close().catch(() => {});
     throw e;

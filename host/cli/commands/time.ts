@@ -1,6 +1,7 @@
 // totp-token time sync | time show: the token's clock against this computer's UTC.
 import type { Command } from 'commander';
 import type { ClockInfo } from '../../lib/client.ts';
+import { hostClockState } from '../../lib/host-clock.ts';
 import { action, withClient, withDevice } from '../context.ts';
 import type { CommonOptions } from '../context.ts';
 
@@ -27,14 +28,19 @@ export function register(program: Command): void {
 
   withDevice(time.command('sync').description("set the token's clock to this computer's UTC time")).action(
     action(async (out, opts: CommonOptions) => {
-      const r = await withClient(opts, out, (client) => client.syncTime());
+      const hostClock = await hostClockState(process.platform);
+      const r = await withClient(opts, out, (client) => client.syncTime(Date.now, undefined, hostClock));
       const was = r.offsetBeforeMs === undefined ? 'it was not set' : `it was ${seconds(Math.abs(r.offsetBeforeMs))} ${r.offsetBeforeMs >= 0 ? 'ahead' : 'behind'}`;
       const lines = [`token clock set to ${r.clock.timeMs !== undefined ? iso(r.clock.timeMs) : 'host time'} (${was}; round trip ${r.roundTripMs} ms)`];
       // The token held this sync out of its rate estimate: it disagreed with the syncs before.
       if (r.clock.suspectAtMs !== undefined && r.clock.suspectAtMs === r.clock.syncedAtMs && r.clock.suspectMs !== undefined) {
-        lines.push(`note: this time is ${seconds(Math.abs(r.clock.suspectMs))} ${r.clock.suspectMs >= 0 ? 'ahead of' : 'behind'} what the token's earlier syncs predict; it keeps its learned rate until another sync agrees. Is this computer's clock right?`);
+        lines.push(`note: this time is ${seconds(Math.abs(r.clock.suspectMs))} ${r.clock.suspectMs >= 0 ? 'ahead of' : 'behind'} what the token's earlier syncs predict; the token moved its clock half way and keeps its learned rate until another sync settles which was right. Is this computer's clock right?`);
       }
-      out.result(lines, r);
+      // One sync from a clock a few seconds off looks to the token like a different oscillator rate.
+      if (hostClock === 'unsynced') {
+        lines.push("note: this computer's clock is not synchronized (NTP), so the token took its time only within its own error estimate and learned no rate from it (tokens before this check learn from it as from any sync). Sync from a computer whose clock is synchronized.");
+      }
+      out.result(lines, { ...r, hostClock });
     }),
   );
 
