@@ -11,6 +11,7 @@ import { arrowifySource } from './arrow-functions.ts';
 import { minify as terserMinify } from 'terser';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { bytesPerModule } from './size-report.ts';
+import { FULL_TOKEN_FORM, pretokenise } from '../flash/espruino-tokens.ts';
 import type { ModuleBytes } from './size-report.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -250,4 +251,20 @@ export async function buildFirmwareBundle(entry: string, outfile: string, minify
   const code = await espruinoBundle(entry, minify);
   writeFileSync(outfile, code);
   return Buffer.byteLength(code);
+}
+
+/**
+ * The bytes a board stores for a shipped (minified) bundle: the flasher
+ * pretokenises it for an Espruino that reads tokens (2v26..2v29: keywords
+ * and operators as one byte, raw strings and ints; host/lib/flash/espruino-tokens.ts).
+ * The budget counts these bytes. `text` is the bundle as a byte string (its UTF-8 bytes, one char each).
+ */
+export function espruinoStoredForm(text: string): string {
+  return pretokenise(text, FULL_TOKEN_FORM);
+}
+
+/** A shipped bundle's size as text (dist/espruino/<board>.js) and as stored on a board. */
+export async function espruinoBundleSizes(entry: string): Promise<{ textBytes: number; storedBytes: number }> {
+  const text = Buffer.from(await espruinoBundle(entry, true), 'utf8').toString('latin1');
+  return { textBytes: text.length, storedBytes: espruinoStoredForm(text).length };
 }
