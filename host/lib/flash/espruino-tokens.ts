@@ -351,7 +351,7 @@ export const FULL_TOKEN_FORM: TokenForm = { strings: true, ints: true };
 const PROPERTY_KEY_BEFORE = new Set([123, 44]); // `{` or `,` then `word:` is an object key
 const FOLD_MINUS_AFTER = new Set([44, 40, 58, 63, 61]); // EspruinoTools: after , ( : ? =
 
-/** terser's quoting (lib/output.js make_string), so the detokenised text is the minified text again. */
+/** terser's quoting (lib/output.js make_string), so the detokenised text is the minified text again; bytes from 0x7F escaped. */
 export function quoteString(s: string): string {
   let dq = 0;
   let sq = 0;
@@ -369,7 +369,9 @@ export function quoteString(s: string): string {
       default: return /[0-9]/.test(s[i + 1] ?? '') ? '\\x00' : '\\0';
     }
   });
-  return dq > sq ? "'" + body.replace(/'/g, "\\'") + "'" : '"' + body.replace(/"/g, '\\"') + '"';
+  // Bytes from 0x7F as \xHH: a raw string holds bytes, and text keeps them bytes only escaped (see the header).
+  const bytes = body.replace(/[\x7f-\xff]/g, (ch) => '\\x' + ch.charCodeAt(0).toString(16).padStart(2, '0'));
+  return dq > sq ? "'" + bytes.replace(/'/g, "\\'") + "'" : '"' + bytes.replace(/"/g, '\\"') + '"';
 }
 
 interface Piece {
@@ -379,8 +381,17 @@ interface Piece {
   tk: number;
 }
 
+/** JavaScript operators Espruino 2v29 lexes as two (jslGetNextToken has no case for them). */
+const JS_ONLY_OPERATORS = ['?.', '**', '**=', '...', '&&=', '||=', '??='];
+
 /** Whether `a` then `b` (both text) lex as the same two tokens with no space between. */
 function joinsCleanly(a: Piece, b: Piece, before: number): boolean {
+  // Word chars on both sides always get a space: `0in` lexes in Espruino, but JavaScript forbids it.
+  if (/[\w$]$/.test(a.bytes) && /^[\w$]/.test(b.bytes)) return false;
+  // Nor may two operators make one Espruino lacks (`||` `=` is not `||=`): the text stays JavaScript.
+  for (const op of JS_ONLY_OPERATORS) {
+    for (let k = 1; k < op.length; k++) if (a.bytes.endsWith(op.slice(0, k)) && b.bytes.startsWith(op.slice(k))) return false;
+  }
   try {
     const ta = lexEspruino(a.bytes, before);
     const tb = lexEspruino(b.bytes, ta.length ? ta[ta.length - 1].tk : before);
