@@ -262,9 +262,3 @@ export async function buildFirmwareBundle(entry: string, outfile: string, minify
 export function espruinoStoredForm(text: string): string {
   return pretokenise(text, FULL_TOKEN_FORM);
 }
-
-/** A shipped bundle's size as text (dist/espruino/<board>.js) and as stored on a board. */
-export async function espruinoBundleSizes(entry: string): Promise<{ textBytes: number; storedBytes: number }> {
-  const text = Buffer.from(await espruinoBundle(entry, true), 'utf8').toString('latin1');
-  return { textBytes: text.length, storedBytes: espruinoStoredForm(text).length };
-}
