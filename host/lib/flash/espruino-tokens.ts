@@ -11,7 +11,11 @@
 // _jslNewTokenisedStringFromLexer, built unless ESPR_NO_PRETOKENISE) and as
 // the Web IDE / BangleApps loader upload them (github.com/espruino/EspruinoTools
 // plugins/pretokenise.js: tokenise(), including its `-N` folding and its
-// version gates). Deliberate differences, each on the safe side:
+// version gates). Both boards read tokens: reading them is not under
+// ESPR_NO_PRETOKENISE (Espruino commit f80bc1b92: "pretokenised code can be
+// executed, it's just not tokenised in Espruino"), which only SAVE_ON_FLASH
+// builds set (src/jsutils.h), and neither boards/PICO_R1_3.py nor
+// boards/ESP32.py does. Deliberate differences, each on the safe side:
 // - a reserved word used as a property name (`.catch`, `{default:`) stays text:
 //   pretokenised, those tripped older parsers (Espruino issues #1868, #2047);
 // - a string stays text unless Espruino reads it as the same bytes on every
@@ -22,6 +26,8 @@
 //   text): Espruino's lexer reads NUL at a token's start as the end of the
 //   code, and the Linux build reads a script file as a C string;
 // - an int is raw only where that is no longer than its digits;
+// - one rewrite beyond tokens: terser's `!0` / `!1` are stored as the one-byte
+//   `true` / `false` (the same value; not before `.`, `[` or `(`);
 // - the result is lexed again and must give the text's tokens, or it throws.
 // No Node imports: the CLI and the web page flash with it.
 
@@ -431,6 +437,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /** A token's kind and value, for comparing the stored form with the text (a `-N` folded into a raw int compares as `-` then N). */
 function meaning(src: string, t: EspruinoToken): string[] {
   if (t.tk === LEX.STR) return ['S' + t.value];
+  if (t.tk === LEX.R_TRUE || t.tk === LEX.R_FALSE) return ['C33', t.tk === LEX.R_TRUE ? 'I0' : 'I1']; // `!0` is stored as `true`
   if (t.tk === LEX.INT) {
     const v = Number(t.value);
     return v < 0 ? ['C45', 'I' + -v] : ['I' + v];
@@ -459,6 +466,11 @@ export function pretokenise(text: string, form: TokenForm = FULL_TOKEN_FORM): st
       const propertyName = word && ((prev && prev.tk === 46) || (next && next.tk === 58 && prev && PROPERTY_KEY_BEFORE.has(prev.tk)));
       if (propertyName) piece(src, true, t.tk);
       else piece(String.fromCharCode(t.tk), false, t.tk);
+    } else if (t.tk === 33 && next && next.tk === LEX.INT && !next.raw && (text.slice(next.start, next.end) === '0' || text.slice(next.start, next.end) === '1') && !(toks[i + 2] && [46, 91, 40].includes(toks[i + 2].tk))) {
+      // terser writes true and false as `!0` and `!1`: two bytes stored, the keyword one (not before `.`, `[` or `(`).
+      piece(String.fromCharCode(next.value === '0' ? LEX.R_TRUE : LEX.R_FALSE), false, next.value === '0' ? LEX.R_TRUE : LEX.R_FALSE);
+      expected.push(...meaning(text, next));
+      i++;
     } else if (t.tk === LEX.INT && form.ints && Math.abs(Number(t.value)) <= 32767 && rawInt(Number(t.value)).length <= (t.raw ? 9 : src.length) && !rawInt(Number(t.value)).includes('\0')) {
       // Only where no longer than the digits: `7` is one byte as text, two raw (Espruino stores every int raw, for speed).
       piece(rawInt(Number(t.value)), false, t.tk);
