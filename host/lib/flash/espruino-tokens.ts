@@ -385,6 +385,8 @@ interface Piece {
   /** Text that may run into its neighbour (a token byte never does). */
   textual: boolean;
   tk: number;
+  /** Where its token starts in the text (for bytes per source module). */
+  from: number;
 }
 
 /** JavaScript operators Espruino 2v29 lexes as two (jslGetNextToken has no case for them). */
@@ -408,15 +410,16 @@ function joinsCleanly(a: Piece, b: Piece, before: number): boolean {
   }
 }
 
-/** Pieces joined, a space only where two texts would run together. */
-function join(pieces: Piece[]): string {
+/** Pieces joined, a space only where two texts would run together; `cost` gets each piece's bytes (and its space) at its token's start. */
+function join(pieces: Piece[], cost?: number[]): string {
   let out = '';
   let before: number = LEX.EOF;
   for (let i = 0; i < pieces.length; i++) {
     const prev = pieces[i - 1];
     const cur = pieces[i];
-    if (prev && prev.textual && cur.textual && !joinsCleanly(prev, cur, before)) out += ' ';
-    out += cur.bytes;
+    const space = prev && prev.textual && cur.textual && !joinsCleanly(prev, cur, before) ? ' ' : '';
+    out += space + cur.bytes;
+    if (cost) cost[cur.from] = (cost[cur.from] ?? 0) + space.length + cur.bytes.length;
     if (prev) before = prev.tk;
   }
   return out;
@@ -449,14 +452,18 @@ function meaning(src: string, t: EspruinoToken): string[] {
 /**
  * The stored form of `text` (a byte string, as the file's bytes) for an
  * Espruino that reads `form`. Throws if the result would not lex as the text.
+ * `cost`, if given, gets the stored bytes of each token at the text offset
+ * where the token starts (the size report's bytes per module as stored).
  */
-export function pretokenise(text: string, form: TokenForm = FULL_TOKEN_FORM): string {
+export function pretokenise(text: string, form: TokenForm = FULL_TOKEN_FORM, cost?: number[]): string {
   const toks = lexEspruino(text);
   const pieces: Piece[] = [];
   const expected: string[] = []; // what the stored form must lex as: the text's tokens, atob("...") folds aside
-  const piece = (bytes: string, textual: boolean, tk: number) => pieces.push({ bytes, textual, tk });
+  let from = 0;
+  const piece = (bytes: string, textual: boolean, tk: number) => pieces.push({ bytes, textual, tk, from });
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
+    from = t.start;
     const src = text.slice(t.start, t.end);
     const prev = toks[i - 1];
     const next = toks[i + 1];
@@ -491,6 +498,7 @@ export function pretokenise(text: string, form: TokenForm = FULL_TOKEN_FORM): st
         if (!tokBefore || tokBefore.tk !== 46) {
           value = globalThis.atob(value);
           pieces.length = last - 2;
+          from = toks[i - 2].start;
           expected.splice(expected.length - 3, 3, 'S' + value);
           i++; // the `)`
         }
@@ -501,7 +509,7 @@ export function pretokenise(text: string, form: TokenForm = FULL_TOKEN_FORM): st
       piece(t.raw ? (t.tk === LEX.STR ? quoteString(t.value!) : String(t.value)) : src, true, t.tk);
     }
   }
-  const stored = join(pieces);
+  const stored = join(pieces, cost);
   const got = lexEspruino(stored).flatMap((t) => meaning(stored, t));
   if (got.join('\n') !== expected.join('\n')) throw new Error('pretokenise: the stored form would not lex as the text does (a bug in the pretokeniser)');
   return stored;
@@ -511,8 +519,8 @@ export function pretokenise(text: string, form: TokenForm = FULL_TOKEN_FORM): st
 export function detokenise(stored: string): string {
   const pieces: Piece[] = lexEspruino(stored).map((t) => {
     const word = tokenText(t.tk);
-    if (t.raw) return { bytes: t.tk === LEX.STR ? quoteString(t.value!) : t.value!, textual: true, tk: t.tk };
-    return { bytes: word !== undefined && stored.charCodeAt(t.start) >= 128 ? word : stored.slice(t.start, t.end), textual: true, tk: t.tk };
+    if (t.raw) return { bytes: t.tk === LEX.STR ? quoteString(t.value!) : t.value!, textual: true, tk: t.tk, from: t.start };
+    return { bytes: word !== undefined && stored.charCodeAt(t.start) >= 128 ? word : stored.slice(t.start, t.end), textual: true, tk: t.tk, from: t.start };
   });
   return join(pieces);
 }
