@@ -13,7 +13,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { BOARDS } from '../../boards/index.ts';
 import { buildFirmwareBundle } from '../../host/lib/build/esbuild-firmware.ts';
-import { detokenise, FULL_TOKEN_FORM, LEX, lexEspruino, pretokenise, tokenFormFor } from '../../host/lib/flash/espruino-tokens.ts';
+import { detokenise, FULL_TOKEN_FORM, LEX, lexEspruino, pretokenise, tokenFormFor, tokenMeanings } from '../../host/lib/flash/espruino-tokens.ts';
 import { ESPRUINO_BIN, ESPRUINO_SKIP_REASON, runOnEspruino } from '../helpers/espruino-bin.ts';
 import { untokenise } from '../helpers/espruino-untokenise.ts';
 
@@ -135,6 +135,25 @@ describe('pretokenised Espruino code', () => {
 });
 
 describe.skipIf(!ESPRUINO_BIN)('pretokenised code on the real Espruino interpreter', () => {
+  it('reads the shipped bundle token for token as Espruino\'s own tokeniser does (the code it stores for a function with E.setFlags({pretokenise:1}))', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tt-pretok-own-'));
+    const out = join(dir, 'bundle.js');
+    await buildFirmwareBundle(join(root, 'firmware/ports/espruino/esp32-ssd1306.ts'), out, true);
+    const text = readFileSync(out, 'latin1');
+    // jsparse.c stores a function's body through jslNewTokenisedStringFromLexer when the flag is set; "\xFFcod" is that code.
+    const script = join(dir, 'own.js');
+    writeFileSync(script, `E.setFlags({pretokenise:1});function f(){${text}}\nprint("OWN",btoa(f["\\xFFcod"]));`, 'latin1');
+    const stdout = runOnEspruino(script).stdout;
+    const own = /OWN ([A-Za-z0-9+/=]+)/.exec(stdout);
+    expect(own, stdout.slice(-500)).not.toBeNull();
+    const espruinos = Buffer.from(own![1], 'base64').toString('latin1');
+    expect(espruinos.length).toBeLessThan(text.length);
+    // Espruino's lexer and this module's read the same tokens: the same kinds and values, in order.
+    const ours = pretokenise(text);
+    expect(tokenMeanings(espruinos)).toEqual(tokenMeanings(ours));
+    console.info(`the ESP32 bundle: ${text.length} bytes text, ${espruinos.length} as Espruino 2v29 tokenises it, ${ours.length} as the flasher stores it`);
+  }, 60_000);
+
   it('prints what the text prints: raw ints at every width, raw strings of 8 and 16 bits, atob, regexes, reserved property names', () => {
     if (!ESPRUINO_BIN) console.warn(ESPRUINO_SKIP_REASON);
     const long = 'x'.repeat(300);

@@ -449,6 +449,11 @@ function meaning(src: string, t: EspruinoToken): string[] {
   return ['C' + t.tk];
 }
 
+/** What Espruino reads from `code` (text or stored), token by token: kinds and values (`true` counted as `!0`, `-5` as `-` then 5). */
+export function tokenMeanings(code: string): string[] {
+  return lexEspruino(code).flatMap((t) => meaning(code, t));
+}
+
 /**
  * The stored form of `text` (a byte string, as the file's bytes) for an
  * Espruino that reads `form`. Throws if the result would not lex as the text.
