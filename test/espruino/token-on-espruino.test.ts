@@ -29,6 +29,7 @@ import type { Fields } from '../../protocol/tlv.ts';
 import { ESPRUINO_BIN, ESPRUINO_SKIP_REASON, runOnEspruino } from '../helpers/espruino-bin.ts';
 import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
 import { bundleEntry } from './harness.ts';
+import { espruinoStoredForm } from '../../host/lib/build/esbuild-firmware.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -262,7 +263,7 @@ describe.skipIf(!ESPRUINO_BIN || !hasSocat())('the firmware on the real Espruino
 
   it('computes otplib\'s codes with the native SHA1/SHA256 and the pure SHA1 (and prints the time per code)', async () => {
     const bundle = join(dir, 'bench.js');
-    writeFileSync(bundle, await bundleEntry(join(here, 'code-bench-entry.ts')), 'latin1');
+    writeFileSync(bundle, espruinoStoredForm(await bundleEntry(join(here, 'code-bench-entry.ts'))), 'latin1'); // pretokenised, as stored
     const { stdout } = runOnEspruino(bundle);
     const ms: Record<string, number> = {};
     const codes: Record<string, string> = {};
@@ -284,7 +285,7 @@ describe.skipIf(!ESPRUINO_BIN)('the SSD1306 canvas on the real interpreter', () 
   it('sends the panel the same pixels as the shared framebuffer (bit 0 = top row of a page)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tt-espruino-panel-'));
     const bundle = join(dir, 'display.js');
-    writeFileSync(bundle, await bundleEntry(join(here, 'display-entry.ts')), 'latin1');
+    writeFileSync(bundle, espruinoStoredForm(await bundleEntry(join(here, 'display-entry.ts'))), 'latin1'); // pretokenised, as stored
     const { stdout } = runOnEspruino(bundle);
     const panels: Record<string, { bytes: Buffer; cellW: number; cellH: number }> = {};
     for (const m of stdout.matchAll(/PANEL (\w+) ([0-9a-f]*) (\d+)x(\d+)/g)) panels[m[1]] = { bytes: Buffer.from(m[2], 'hex'), cellW: Number(m[3]), cellH: Number(m[4]) };
