@@ -400,6 +400,8 @@ function joinsCleanly(a: Piece, b: Piece, before: number): boolean {
   for (const op of JS_ONLY_OPERATORS) {
     for (let k = 1; k < op.length; k++) if (a.bytes.endsWith(op.slice(0, k)) && b.bytes.startsWith(op.slice(k))) return false;
   }
+  // Only operator chars, word chars and `.` can run into a neighbour (a bracket, quote or separator never does).
+  if (!/[!%&*+\-/<=>?^|.\w$]$/.test(a.bytes) || !/^[!%&*+\-/<=>?^|.\w$]/.test(b.bytes)) return true;
   try {
     const ta = lexEspruino(a.bytes, before);
     const tb = lexEspruino(b.bytes, ta.length ? ta[ta.length - 1].tk : before);
