@@ -31,7 +31,7 @@ let n = 0;
 beforeAll(async () => {
   code = await bundleEntry(root + pico.firmwareEntry!);
   stored = Buffer.from(storedForm(Buffer.from(code, 'latin1'), '2v29').stored).toString('latin1');
-}, 30_000);
+}, 60_000); // a build and a pretokenisation, under load
 
 afterEach(async () => {
   while (closers.length) await closers.pop()!();
