@@ -12,7 +12,7 @@ async function buildCli(): Promise<void> {
 await buildCli();
 const sizes = await buildAllFirmware('dist');
 if (process.argv.includes('--verbose')) {
-  for (const s of sizes) console.log(`${s.file}\t${s.bytes} bytes`);
+  for (const s of sizes) console.log(`${s.file}\t${s.bytes} bytes` + (s.storedBytes === undefined ? '' : ` (text); ${s.storedBytes} bytes as stored on the board (pretokenised)`));
   await printEspruinoSizeReport(console.log);
 }
 if (existsSync('host/web/main.ts')) console.log(`web: first load ${(await (await import('./build-web.ts')).buildWeb('dist/web')).firstLoadGzip} B of JavaScript gzipped (budget 102400)`);

@@ -81,7 +81,7 @@ for (const board of [espruinoPicoSsd1306, espruinoEsp32Ssd1306] as EspruinoBoard
 
     beforeAll(async () => {
       code = await bundleEntry(root + board.firmwareEntry!);
-    });
+    }, 60_000); // a build under load can take more than the default 10 s
 
     it('sends its error text tokenized, and the host reads the simulator\'s words', () => {
       const sim = fakeToken();

@@ -11,7 +11,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { espruinoPicoSsd1306 as pico } from '../../boards/espruino-pico-ssd1306.ts';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import { hasSocat, openPtyLink } from '../../firmware/ports/node/serial-links.ts';
-import { flashEspruino } from '../../host/lib/flash/espruino-flash.ts';
+import { flashEspruino, storedForm } from '../../host/lib/flash/espruino-flash.ts';
+import { LEX, lexEspruino } from '../../host/lib/flash/espruino-tokens.ts';
 import type { FlashOptions, FlashProgress } from '../../host/lib/flash/espruino-flash.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
@@ -22,12 +23,15 @@ import { bootOnLoad, bundleEntry } from './harness.ts';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tt-flash-'));
 let code = '';
+/** What the flasher stores for a 2v29 Espruino: the bundle pretokenised. */
+let stored = '';
 const closers: (() => Promise<void>)[] = [];
 let n = 0;
 
 beforeAll(async () => {
   code = await bundleEntry(root + pico.firmwareEntry!);
-}, 30_000);
+  stored = Buffer.from(storedForm(Buffer.from(code, 'latin1'), '2v29').stored).toString('latin1');
+}, 60_000); // a build and a pretokenisation, under load
 
 afterEach(async () => {
   while (closers.length) await closers.pop()!();
@@ -97,17 +101,46 @@ describe.skipIf(!hasSocat())('flash over the Espruino REPL protocol on a pty', (
     const repl = await fakePico({ files });
     const progress: FlashProgress[] = [];
     const r = await flash(repl.address, code, { onProgress: (p) => progress.push(p) });
-    expect(files.get('.bootcde')).toBe(code);
+    // Stored pretokenised for this 2v29: smaller than the text, with token bytes, and no NUL byte.
+    expect(files.get('.bootcde')).toBe(stored);
+    expect(stored.length).toBeLessThan(code.length * 0.92);
+    expect(stored).toMatch(/[\x8a-\xd5]/);
+    expect(stored).not.toMatch(/\0/);
     expect(files.get('tt.acc.0')).toBe('stored-accounts-record');
     expect(files.has('.varimage') || files.has('.bootrst')).toBe(false);
-    expect(r).toMatchObject({ espruino: { version: '2v29', board: 'PICO_R1_3' }, bytes: code.length, verified: true, wiped: false, keptFiles: 1 });
-    expect(r.chunks).toBe(Math.ceil(code.length / 512));
+    expect(r).toMatchObject({ espruino: { version: '2v29', board: 'PICO_R1_3' }, bytes: stored.length, textBytes: code.length, form: 'tokens', verified: true, wiped: false, keptFiles: 1 });
+    expect(r.chunks).toBe(Math.ceil(stored.length / 512));
     expect(r.started).toEqual({ board: pico.id, firmware: expect.any(String) });
     const last = (phase: string) => progress.filter((p) => p.phase === phase).pop();
-    expect(last('write')).toEqual({ phase: 'write', done: code.length, total: code.length });
-    expect(last('verify')).toEqual({ phase: 'verify', done: code.length, total: code.length });
+    expect(last('write')).toEqual({ phase: 'write', done: stored.length, total: stored.length });
+    expect(last('verify')).toEqual({ phase: 'verify', done: stored.length, total: stored.length });
     // Every line was sent with echo off, and no line read a token file.
     expect(repl.lines.some((l) => /tt\.acc/.test(l))).toBe(false);
+  }, 60_000);
+
+  it('stores plain text on an Espruino whose token table it has not checked, and says why', async () => {
+    const repl = await fakePico({ version: '2v30' });
+    const r = await flash(repl.address, code);
+    expect(repl.files.get('.bootcde')).toBe(code);
+    expect(r).toMatchObject({ form: 'text', bytes: code.length, textBytes: code.length, started: { board: pico.id } });
+    expect(r.note).toMatch(/stored as text: Espruino 2v30 is newer than 2v29, the last version whose token table \(src\/jslex\.h\) this flasher was checked against/);
+  }, 60_000);
+
+  it('writes a bundle given pretokenised back out as text for an Espruino that reads no raw strings, and keywords only from 2v14', async () => {
+    const old = await fakePico({ version: '2v12' });
+    const r = await flash(old.address, stored, { startTimeoutMs: 0 });
+    const text = old.files.get('.bootcde')!;
+    expect(r.form).toBe('text');
+    expect(text).not.toMatch(/[\x80-\xff]/);
+    // The same tokens as the bundle, written out as text (strings may be quoted differently; `!0`/`!1` are stored as true/false).
+    const bool: { [tk: number]: string[] } = { [LEX.R_TRUE]: ['33 !', '129 0'], [LEX.R_FALSE]: ['33 !', '129 1'] };
+    const kinds = (s: string) => lexEspruino(s).flatMap((t) => bool[t.tk] ?? [[t.tk, t.value ?? s.slice(t.start, t.end)].join(' ')]);
+    expect(kinds(text)).toEqual(kinds(code));
+    // 2v22: keywords and raw strings, but no raw ints (those came in 2v26).
+    const mid = await fakePico({ version: '2v22' });
+    await flash(mid.address, code, { startTimeoutMs: 0 });
+    expect(mid.files.get('.bootcde')).not.toMatch(/[\xd3-\xd5]/);
+    expect(mid.files.get('.bootcde')).toMatch(/[\x8a-\xc6]/);
   }, 60_000);
 
   it('--wipe erases the token files', async () => {
@@ -164,7 +197,7 @@ describe.skipIf(!hasSocat())('totp-token flash (the CLI)', () => {
     expect(r.stderr).toMatch(/writing +\[#{20}\] 100%/);
     expect(r.stderr).toMatch(/verifying \[#{20}\] 100%/);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ board: pico.id, bytes: code.length, verified: true, started: { board: pico.id } });
+    expect(JSON.parse(r.stdout)).toMatchObject({ board: pico.id, bytes: stored.length, textBytes: code.length, form: 'tokens', verified: true, started: { board: pico.id } });
   }, 60_000);
 
   it('uses the built dist/espruino bundle and refuses a non-Espruino port with exit code 1', async () => {

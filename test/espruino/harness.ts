@@ -10,6 +10,7 @@ import vm from 'node:vm';
 import { zlibCrc32 } from '../helpers/zlib-crc.ts';
 import { buildFirmwareBundle } from '../../host/lib/build/esbuild-firmware.ts';
 import type { FakeReplOptions } from '../helpers/fake-espruino-repl.ts';
+import { untokenise } from '../helpers/espruino-untokenise.ts';
 
 /** Built-ins Espruino does not have (DESIGN.md, "Facts measured"); they are undefined in the context. */
 export const WITHHELD = [
@@ -390,11 +391,14 @@ const WITHHOLD_PRELUDE = `
  * A fake Pico REPL's onLoad (test/helpers/fake-espruino-repl.ts): load() boots
  * the written .bootcde here, its USB on the REPL's link, its clock ticking
  * every 100 ms (each interval pushed to `ticks`, for the caller to clear).
+ * The flasher stores a bundle pretokenised for the fake's 2v29, which
+ * Espruino's lexer reads as it is; Node does not, so it is written back out
+ * as text first (espruino-untokenise.ts, after Espruino's own printer).
  */
 export function bootOnLoad(ticks: ReturnType<typeof setInterval>[]): NonNullable<FakeReplOptions['onLoad']> {
   return (files, link) => {
     const vm = new EspruinoVm({ font6x8: false, flash: { files, nowMs: Date.now(), rtcOffsetS: 0 }, onWrite: (_d, t) => link.write(t) });
-    vm.boot(files.get('.bootcde')!);
+    vm.boot(untokenise(files.get('.bootcde')!));
     link.onData((chunk) => vm.send(chunk, 'USB'));
     ticks.push(setInterval(() => vm.advance(100), 100));
   };

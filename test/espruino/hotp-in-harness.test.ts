@@ -29,7 +29,7 @@ for (const board of [espruinoPicoSsd1306, espruinoEsp32Ssd1306] as EspruinoBoard
 
     beforeAll(async () => {
       code = await bundleEntry(root + board.firmwareEntry!);
-    });
+    }, 60_000); // a build under load can take more than the default 10 s
 
     it('gives RFC 4226 appendix D codes through CODE after a long press, equal to otplib, clock never set', () => {
       const vm = boot();

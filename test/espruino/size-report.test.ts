@@ -1,10 +1,11 @@
 // The per-module size report (host/lib/build/size-report.ts) accounts for
-// every byte of the shipped bundle, and the bundle it measures is the shipped one.
+// every byte of the shipped bundle, as text and as stored, and the bundle it
+// measures is the shipped one.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { espruinoBundle, espruinoBundleReport } from '../../host/lib/build/esbuild-firmware.ts';
+import { espruinoBundle, espruinoBundleReport, espruinoStoredForm } from '../../host/lib/build/esbuild-firmware.ts';
 import { unshortenedNames } from '../../host/lib/build/size-report.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,7 +13,8 @@ const entry = join(root, 'firmware/ports/espruino/esp32-ssd1306.ts');
 
 describe('Espruino size report', () => {
   it('charges every byte of the shipped bundle to a source module', async () => {
-    const shipped = Buffer.byteLength(await espruinoBundle(entry, true));
+    const code = await espruinoBundle(entry, true);
+    const shipped = Buffer.byteLength(code);
     const r = await espruinoBundleReport(entry);
     expect(r.bytes).toBe(shipped);
     expect(r.modules.reduce((s, m) => s + m.bytes, 0)).toBe(shipped);
@@ -20,6 +22,12 @@ describe('Espruino size report', () => {
     const glue = r.modules.find((m) => m.module === '(glue)')?.bytes ?? 0;
     expect(glue).toBeLessThan(shipped / 50);
     expect(r.modules.map((m) => m.module)).toContain('firmware/ports/espruino/native-hmac.ts');
+    // As stored (pretokenised): every stored byte charged too, and the total is what the flasher writes.
+    const stored = espruinoStoredForm(Buffer.from(code, 'utf8').toString('latin1')).length;
+    expect(r.storedBytes).toBe(stored);
+    expect(r.storedModules!.reduce((s, m) => s + m.bytes, 0)).toBe(stored);
+    const hmac = (rows: { module: string; bytes: number }[]) => rows.find((m) => m.module === 'firmware/ports/espruino/native-hmac.ts')!.bytes;
+    expect(hmac(r.storedModules!)).toBeLessThan(hmac(r.modules));
   }, 60_000); // two builds; slower under load
 
   it('names the property names a bundle keeps whole that no built-in has', () => {

@@ -32,7 +32,7 @@ for (const board of [espruinoPicoSsd1306, espruinoEsp32Ssd1306] as EspruinoBoard
 
     beforeAll(async () => {
       code = await bundleEntry(root + board.firmwareEntry!);
-    });
+    }, 60_000); // a build under load (four suites at once on two cores) can take more than the default 10 s
 
     it('runs with the withheld built-ins really missing', () => {
       const vm = new EspruinoVm(bootOpts());

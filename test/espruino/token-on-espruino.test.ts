@@ -1,7 +1,8 @@
 // The firmware on the real Espruino interpreter (its Linux build), when
 // ESPRUINO_BIN names one: the ESP32 board's bundle in its Linux variant
 // (linux-entry.ts) is flashed by the real flasher through the interpreter's
-// own REPL on a pty, boots with load(), and answers protocol frames; after a
+// own REPL on a pty (stored pretokenised, as for any 2v26..2v29 board),
+// boots with load(), and answers protocol frames; after a
 // restart it boots from its Storage with 20 accounts (memory figure), and a
 // bench gives the time per code with the native SHA1.
 import { spawn } from 'node:child_process';
@@ -28,6 +29,7 @@ import type { Fields } from '../../protocol/tlv.ts';
 import { ESPRUINO_BIN, ESPRUINO_SKIP_REASON, runOnEspruino } from '../helpers/espruino-bin.ts';
 import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
 import { bundleEntry } from './harness.ts';
+import { espruinoStoredForm } from '../../host/lib/build/esbuild-firmware.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -148,8 +150,10 @@ describe.skipIf(!ESPRUINO_BIN || !hasSocat())('the firmware on the real Espruino
     await t.open();
     try {
       const r = await flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { firmwareBoards: ['LINUX'], startTimeoutMs: 15000 });
-      expect(r).toMatchObject({ espruino: { board: 'LINUX' }, verified: true, started: { board: 'espruino-esp32-ssd1306' } });
-      figures.push(`flash over the real REPL: ${r.bytes} bytes in ${r.seconds} s`);
+      // What ships: the flasher stores the bundle pretokenised for this 2v29, and the interpreter runs that.
+      expect(r).toMatchObject({ espruino: { board: 'LINUX' }, form: 'tokens', textBytes: Buffer.byteLength(code, 'latin1'), verified: true, started: { board: 'espruino-esp32-ssd1306' } });
+      expect(r.bytes).toBeLessThan(r.textBytes);
+      figures.push(`flash over the real REPL: ${r.bytes} bytes stored (pretokenised from ${r.textBytes} bytes of text) in ${r.seconds} s`);
       const f = frames(t);
       const hello = await f.send(COMMANDS.HELLO, {});
       expect(hello.fields).toMatchObject({ board: 'espruino-esp32-ssd1306', algorithms: 7, slotsFree: 32 });
@@ -259,7 +263,7 @@ describe.skipIf(!ESPRUINO_BIN || !hasSocat())('the firmware on the real Espruino
 
   it('computes otplib\'s codes with the native SHA1/SHA256 and the pure SHA1 (and prints the time per code)', async () => {
     const bundle = join(dir, 'bench.js');
-    writeFileSync(bundle, await bundleEntry(join(here, 'code-bench-entry.ts')), 'latin1');
+    writeFileSync(bundle, espruinoStoredForm(await bundleEntry(join(here, 'code-bench-entry.ts'))), 'latin1'); // pretokenised, as stored
     const { stdout } = runOnEspruino(bundle);
     const ms: Record<string, number> = {};
     const codes: Record<string, string> = {};
@@ -281,7 +285,7 @@ describe.skipIf(!ESPRUINO_BIN)('the SSD1306 canvas on the real interpreter', () 
   it('sends the panel the same pixels as the shared framebuffer (bit 0 = top row of a page)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tt-espruino-panel-'));
     const bundle = join(dir, 'display.js');
-    writeFileSync(bundle, await bundleEntry(join(here, 'display-entry.ts')), 'latin1');
+    writeFileSync(bundle, espruinoStoredForm(await bundleEntry(join(here, 'display-entry.ts'))), 'latin1'); // pretokenised, as stored
     const { stdout } = runOnEspruino(bundle);
     const panels: Record<string, { bytes: Buffer; cellW: number; cellH: number }> = {};
     for (const m of stdout.matchAll(/PANEL (\w+) ([0-9a-f]*) (\d+)x(\d+)/g)) panels[m[1]] = { bytes: Buffer.from(m[2], 'hex'), cellW: Number(m[3]), cellH: Number(m[4]) };

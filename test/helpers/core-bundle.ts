@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
-import { espruinoBuildOptions, firmwareBuildOptions, squeezeForEspruino } from '../../host/lib/build/esbuild-firmware.ts';
+import { espruinoBuildOptions, espruinoStoredForm, firmwareBuildOptions, squeezeForEspruino } from '../../host/lib/build/esbuild-firmware.ts';
 
 function referenceHotp(key: Buffer, counter: number, digits: number): string {
   const msg = Buffer.alloc(8);
@@ -20,7 +20,8 @@ function referenceHotp(key: Buffer, counter: number, digits: number): string {
 /**
  * `espruino`: through the shipped Espruino pipeline (esbuild with the Espruino
  * plugin - twins, tokenized text, shortened property names, short built-ins -
- * then terser), so the vectors run on the code a board gets. `plain`: esbuild
+ * then terser, then pretokenised as the flasher stores it on a 2v29 board), so
+ * the vectors run on the code a board gets. `plain`: esbuild
  * alone (XS, whose bundles are ES modules built by host/lib/moddable/bundle.ts).
  */
 export async function bundleCoreVectors(entry: string, pipeline: 'espruino' | 'plain' = 'plain'): Promise<string> {
@@ -38,6 +39,7 @@ export async function bundleCoreVectors(entry: string, pipeline: 'espruino' | 'p
   }
   const options = espruinoBuildOptions(entry, outfile, true);
   const r = await build({ ...options, define: { ...options.define, ...define }, write: false });
-  writeFileSync(outfile, await squeezeForEspruino(r.outputFiles[0].text));
+  const text = Buffer.from(await squeezeForEspruino(r.outputFiles[0].text), 'utf8').toString('latin1');
+  writeFileSync(outfile, espruinoStoredForm(text), 'latin1');
   return outfile;
 }

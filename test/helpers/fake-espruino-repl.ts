@@ -4,8 +4,12 @@
 // in a node:vm sandbox that has only what the flasher uses - Storage with
 // Espruino's rules (a file is created whole at offset 0, later writes go to
 // erased bytes only), print, atob/btoa, process.env, load() - so anything
-// else fails as on a device with "Uncaught ReferenceError". Test hooks:
-// corrupt the bytes stored by one write, and run the stored boot code on load().
+// else fails as on a device with "Uncaught ReferenceError". Storage keeps
+// bytes (binary strings, as the flasher's atob("...") writes them), so the
+// pretokenised form the flasher stores for the `version` it reports (2v29 by
+// default: tokens; see host/lib/flash/espruino-tokens.ts) is kept as sent.
+// Test hooks: corrupt the bytes stored by one write, and run the stored boot
+// code on load().
 import vm from 'node:vm';
 import { openPtyLink } from '../../firmware/ports/node/serial-links.ts';
 import type { SimLink } from '../../firmware/ports/node/serial-links.ts';

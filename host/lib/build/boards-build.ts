@@ -1,7 +1,7 @@
 // Builds one firmware bundle per board profile that has a firmware entry.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFirmwareBundle, espruinoBundle, espruinoBundleReport } from './esbuild-firmware.ts';
+import { buildFirmwareBundle, espruinoBundle, espruinoBundleReport, espruinoStoredForm } from './esbuild-firmware.ts';
 import { formatModuleBytes, unshortenedNames } from './size-report.ts';
 import { buildModdableBundle } from '../moddable/bundle.ts';
 import { BOARDS } from '../../../boards/index.ts';
@@ -9,7 +9,10 @@ import { BOARDS } from '../../../boards/index.ts';
 export interface BundleSize {
   board: string;
   file: string;
+  /** The file's bytes (text; for Espruino the minified bundle). */
   bytes: number;
+  /** Espruino: the bytes a board stores (the flasher pretokenises the text for 2v26..2v29). */
+  storedBytes?: number;
 }
 
 export async function buildAllFirmware(outDir: string): Promise<BundleSize[]> {
@@ -20,13 +23,17 @@ export async function buildAllFirmware(outDir: string): Promise<BundleSize[]> {
     mkdirSync(dir, { recursive: true });
     const file = join(dir, board.id + '.js');
     const bundle = board.runtime === 'xs' ? buildModdableBundle : buildFirmwareBundle; // Moddable apps are ES modules
-    sizes.push({ board: board.id, file, bytes: await bundle(board.firmwareEntry, file, true) });
+    const bytes = await bundle(board.firmwareEntry, file, true);
+    const storedBytes = board.runtime === 'espruino' ? espruinoStoredForm(readFileSync(file, 'latin1')).length : undefined;
+    sizes.push({ board: board.id, file, bytes, ...(storedBytes === undefined ? {} : { storedBytes }) });
   }
   return sizes;
 }
 
 /**
- * The Espruino budget per board (test/espruino/bundle-size.test.ts fails past it).
+ * The Espruino budget per board, in bytes as stored on the board (what the
+ * flasher writes: the minified text pretokenised, espruinoStoredForm), which
+ * test/espruino/bundle-size.test.ts checks.
  * 16 KB (issue 4) until HOTP accounts, host sessions, two checked generations of
  * every record and the uncertainty-aware clock model landed together (20,645 B),
  * then cut to 18,888 B; raised to 19 KB so that those protections ship. Getting
@@ -39,8 +46,9 @@ export async function printEspruinoSizeReport(print: (line: string) => void): Pr
   for (const board of BOARDS) {
     if (board.runtime !== 'espruino' || !board.firmwareEntry) continue;
     const r = await espruinoBundleReport(board.firmwareEntry);
-    print(`${board.id}: ${r.bytes} bytes, ${ESPRUINO_BUDGET_BYTES - r.bytes} under the ${ESPRUINO_BUDGET_BYTES}-byte budget; per module after terser:`);
-    for (const line of formatModuleBytes(r.modules)) print('  ' + line);
+    const stored = r.storedBytes;
+    print(`${board.id}: ${r.bytes} bytes minified text, ${stored} bytes as stored on the board (pretokenised), ${ESPRUINO_BUDGET_BYTES - stored} under the ${ESPRUINO_BUDGET_BYTES}-byte budget; per module after terser, as text and as stored:`);
+    for (const line of formatModuleBytes(r.modules, r.storedModules)) print('  ' + line);
     const names = unshortenedNames(await espruinoBundle(board.firmwareEntry, true));
     print(`  property names kept whole that are not a built-in's (shorten them in ESPRUINO_INTERNAL_PROPS unless stored or used as strings): ${names.map((n) => `${n.name} x${n.uses}`).join(', ') || 'none'}`);
   }

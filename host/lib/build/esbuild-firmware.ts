@@ -11,6 +11,7 @@ import { arrowifySource } from './arrow-functions.ts';
 import { minify as terserMinify } from 'terser';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { bytesPerModule } from './size-report.ts';
+import { FULL_TOKEN_FORM, pretokenise } from '../flash/espruino-tokens.ts';
 import type { ModuleBytes } from './size-report.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -236,13 +237,31 @@ export async function espruinoBundle(entry: string, minify: boolean): Promise<st
   return minify ? squeezeForEspruino(code) : code;
 }
 
-/** The shipped bundle's bytes per source module (see size-report.ts); the code is the same as espruinoBundle's. */
-export async function espruinoBundleReport(entry: string): Promise<{ bytes: number; modules: ModuleBytes[] }> {
+/**
+ * The shipped bundle's bytes per source module (see size-report.ts), as text
+ * and as stored on a board (each token's stored bytes charged where it
+ * starts; only for an ASCII bundle, where text offsets are byte offsets); the
+ * code is the same as espruinoBundle's.
+ */
+export async function espruinoBundleReport(entry: string): Promise<{ bytes: number; modules: ModuleBytes[]; storedBytes: number; storedModules?: ModuleBytes[] }> {
   const result = await build({ ...espruinoBuildOptions(entry, join(repoRoot, 'bundle.js'), true), write: false, sourcemap: 'external' });
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))!.text;
   const out = await squeezeForEspruino(js, map, true);
-  return { bytes: Buffer.byteLength(out.code), modules: bytesPerModule(out.code, JSON.parse(out.map), repoRoot) };
+  const cost: number[] = [];
+  const storedBytes = pretokenise(Buffer.from(out.code, 'utf8').toString('latin1'), FULL_TOKEN_FORM, cost).length;
+  const ascii = !/[^\x00-\x7f]/.test(out.code);
+  const weigh = (a: number, b: number) => {
+    let n = 0;
+    for (let i = a; i < b; i++) n += cost[i] ?? 0;
+    return n;
+  };
+  return {
+    bytes: Buffer.byteLength(out.code),
+    modules: bytesPerModule(out.code, JSON.parse(out.map), repoRoot),
+    storedBytes,
+    ...(ascii ? { storedModules: bytesPerModule(out.code, JSON.parse(out.map), repoRoot, weigh) } : {}),
+  };
 }
 
 /** Build one Espruino firmware bundle (esbuild, then terser when minifying); returns its size in bytes. */
@@ -250,4 +269,14 @@ export async function buildFirmwareBundle(entry: string, outfile: string, minify
   const code = await espruinoBundle(entry, minify);
   writeFileSync(outfile, code);
   return Buffer.byteLength(code);
+}
+
+/**
+ * The bytes a board stores for a shipped (minified) bundle: the flasher
+ * pretokenises it for an Espruino that reads tokens (2v26..2v29: keywords
+ * and operators as one byte, raw strings and ints; host/lib/flash/espruino-tokens.ts).
+ * The budget counts these bytes. `text` is the bundle as a byte string (its UTF-8 bytes, one char each).
+ */
+export function espruinoStoredForm(text: string): string {
+  return pretokenise(text, FULL_TOKEN_FORM);
 }

@@ -41,35 +41,53 @@ function decodeLine(line: string, state: { source: number }): [number, number][]
   return out;
 }
 
-/** Bytes of `code` per source file of `map` (a Source Map v3 object), largest first. */
-export function bytesPerModule(code: string, map: { sources: string[]; mappings: string }, root: string): ModuleBytes[] {
+/**
+ * Bytes of `code` per source file of `map` (a Source Map v3 object), largest
+ * first. `weigh(start, end)` gives the bytes of code.slice(start, end)
+ * (default: its UTF-8 bytes; the stored form's bytes for the report as stored).
+ */
+export function bytesPerModule(
+  code: string,
+  map: { sources: string[]; mappings: string },
+  root: string,
+  weigh: (start: number, end: number) => number = (a, b) => Buffer.byteLength(code.slice(a, b)),
+): ModuleBytes[] {
   const totals = new Map<string, number>();
   const add = (name: string, n: number) => totals.set(name, (totals.get(name) ?? 0) + n);
   const lines = code.split('\n');
+  const lineStart: number[] = [];
+  for (let i = 0, at = 0; i < lines.length; at += lines[i].length + 1, i++) lineStart.push(at);
   const state = { source: 0 };
-  map.mappings.split(';').forEach((mapLine, i) => {
+  const mapLines = map.mappings.split(';');
+  mapLines.forEach((mapLine, i) => {
     const text = lines[i] ?? '';
+    const o = lineStart[i] ?? code.length;
     const segs = decodeLine(mapLine, state);
     let last = 0;
     segs.forEach(([col, src], j) => {
-      if (j === 0 && col > 0) add('(glue)', Buffer.byteLength(text.slice(0, col)));
+      if (j === 0 && col > 0) add('(glue)', weigh(o, o + col));
       const end = j + 1 < segs.length ? segs[j + 1][0] : text.length;
-      add(src < 0 ? '(glue)' : relative(root, map.sources[src]).replace(/^(\.\.\/)+/, ''), Buffer.byteLength(text.slice(col, end)));
+      add(src < 0 ? '(glue)' : relative(root, map.sources[src]).replace(/^(\.\.\/)+/, ''), weigh(o + col, o + end));
       last = end;
     });
-    if (segs.length === 0) add('(glue)', Buffer.byteLength(text));
-    else if (last < text.length) add('(glue)', Buffer.byteLength(text.slice(last)));
+    if (segs.length === 0) add('(glue)', weigh(o, o + text.length));
+    else if (last < text.length) add('(glue)', weigh(o + last, o + text.length));
   });
-  for (let i = map.mappings.split(';').length; i < lines.length; i++) add('(glue)', Buffer.byteLength(lines[i]));
-  const newlines = lines.length - 1;
-  if (newlines) add('(glue)', newlines);
+  for (let i = mapLines.length; i < lines.length; i++) add('(glue)', weigh(lineStart[i], lineStart[i] + lines[i].length));
+  for (let i = 0; i < lines.length - 1; i++) add('(glue)', weigh(lineStart[i] + lines[i].length, lineStart[i] + lines[i].length + 1)); // the newlines
   return [...totals].map(([module, bytes]) => ({ module, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
-/** The report's lines: one per module, then the total. */
-export function formatModuleBytes(rows: ModuleBytes[]): string[] {
+/** The report's lines: one per module, then the total; with `stored` (bytes per module as stored), both columns. */
+export function formatModuleBytes(rows: ModuleBytes[], stored?: ModuleBytes[]): string[] {
   const total = rows.reduce((s, r) => s + r.bytes, 0);
-  return rows.map((r) => `${String(r.bytes).padStart(6)}  ${((100 * r.bytes) / total).toFixed(1).padStart(5)}%  ${r.module}`).concat(`${String(total).padStart(6)}  total`);
+  if (!stored) return rows.map((r) => `${String(r.bytes).padStart(6)}  ${((100 * r.bytes) / total).toFixed(1).padStart(5)}%  ${r.module}`).concat(`${String(total).padStart(6)}  total`);
+  const of = new Map(stored.map((r) => [r.module, r.bytes]));
+  const storedTotal = stored.reduce((s, r) => s + r.bytes, 0);
+  const row = (text: number, st: number, pct: string, name: string) => `${String(text).padStart(6)}  ${String(st).padStart(6)}  ${pct.padStart(5)}  ${name}`;
+  return ['  text  stored  share  module (share of the stored bytes)']
+    .concat(rows.map((r) => row(r.bytes, of.get(r.module) ?? 0, ((100 * (of.get(r.module) ?? 0)) / storedTotal).toFixed(1) + '%', r.module)))
+    .concat(row(total, storedTotal, '', 'total'));
 }
 
 /**

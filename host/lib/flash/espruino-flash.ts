@@ -12,6 +12,7 @@ import type { Reply } from '../../../protocol/messages.ts';
 import { TokenError } from '../errors.ts';
 import type { Transport } from '../transport/transport.ts';
 import { CTRL_C, EspruinoRepl, excerpt } from './espruino-repl.ts';
+import { detokenise, lexEspruino, pretokenise, tokenFormFor, tokenText } from './espruino-tokens.ts';
 
 /** Bytes per Storage.write line (684 base64 characters): well inside any board's input buffer. */
 export const CHUNK_BYTES = 512;
@@ -37,11 +38,19 @@ export interface FlashOptions {
   /** How long to wait for the token's HELLO after load() (default 8 s; 0 skips the check). */
   startTimeoutMs?: number;
   chunkBytes?: number;
+  /** Store the bundle as text even where the board's Espruino reads tokens. */
+  plainText?: boolean;
 }
 
 export interface FlashResult {
   espruino: { version: string; board: string };
+  /** Bytes written to the board (and read back): the stored form. */
   bytes: number;
+  /** The bundle's bytes as text (what was given). */
+  textBytes: number;
+  /** 'tokens': pretokenised for this Espruino (espruino-tokens.ts); 'text': as given, for the reason in `note`. */
+  form: 'tokens' | 'text';
+  note?: string;
   chunks: number;
   verified: true;
   wiped: boolean;
@@ -123,14 +132,42 @@ export async function identifyEspruino(transport: Transport, repl: EspruinoRepl,
   return found;
 }
 
-export async function flashEspruino(transport: Transport, code: Uint8Array, opts: FlashOptions = {}): Promise<FlashResult> {
+/** Bytes as a byte string (one char per byte), without Buffer (the web page flashes too). */
+function byteString(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return s;
+}
+
+/**
+ * What to store for an Espruino of `version`: the bundle pretokenised in the
+ * form that version reads (espruino-tokens.ts tokenFormFor), or, where the
+ * tokens might differ (a version not checked) or `plainText` is asked, the
+ * text - a bundle given already tokenised is written back out as text then.
+ */
+export function storedForm(code: Uint8Array, version: string, plainText = false): { stored: Uint8Array; form: 'tokens' | 'text'; note?: string } {
+  const text = byteString(code);
+  const gate = plainText ? { form: null, reason: 'plain text was asked for' } : tokenFormFor(version);
+  const asBytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+  try {
+    if (gate.form) return { stored: asBytes(pretokenise(text, gate.form)), form: 'tokens' };
+    const tokenised = lexEspruino(text).some((t) => t.raw || (text.charCodeAt(t.start) >= 128 && tokenText(t.tk) !== undefined));
+    return { stored: tokenised ? asBytes(detokenise(text)) : code, form: 'text', note: `stored as text: ${gate.reason}` };
+  } catch (e) {
+    throw new TokenError('BAD_INPUT', `the firmware bundle is not JavaScript Espruino can read: ${(e as Error).message}`);
+  }
+}
+
+export async function flashEspruino(transport: Transport, bundle: Uint8Array, opts: FlashOptions = {}): Promise<FlashResult> {
   const started = Date.now();
   const timeout = opts.timeoutMs ?? 5000;
   const chunk = opts.chunkBytes ?? CHUNK_BYTES;
-  const total = code.length;
-  if (total === 0) throw new TokenError('BAD_INPUT', 'the firmware bundle is empty');
+  if (bundle.length === 0) throw new TokenError('BAD_INPUT', 'the firmware bundle is empty');
   const repl = new EspruinoRepl(transport);
   const espruino = await identifyEspruino(transport, repl, opts);
+  // The form this board's Espruino reads, decided before anything is erased.
+  const { stored: code, form, note } = storedForm(bundle, espruino.version, opts.plainText);
+  const total = code.length;
 
   // Saved state or reset code would run instead of (or besides) the token:
   // drop them, and the old token, before writing. The token's own tt.* files stay unless wiping.
@@ -183,6 +220,9 @@ export async function flashEspruino(transport: Transport, code: Uint8Array, opts
   return {
     espruino,
     bytes: total,
+    textBytes: bundle.length,
+    form,
+    ...(note ? { note } : {}),
     chunks,
     verified: true,
     wiped: !!opts.wipe,
