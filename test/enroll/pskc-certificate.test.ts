@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readPskc } from '../../host/lib/import/pskc.ts';
+import { readPskc } from '../../host/lib/import/pskc-node.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'pskc-cert-'));
@@ -43,20 +43,20 @@ function oaepFile(publicKey: string, secret: Buffer): string {
 describe('PSKC encrypted to a certificate', () => {
   const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 
-  it('RSA-OAEP: read with the private key; a wrong private key is a wrong key; none asks for --private-key', () => {
+  it('RSA-OAEP: read with the private key; a wrong private key is a wrong key; none asks for --private-key', async () => {
     const right = pair();
     const wrong = pair();
     const secret = Buffer.from('12345678901234567890');
     const xml = oaepFile(right.publicKey, secret);
-    const [k] = readPskc(xml, { privateKeyPem: right.privateKey });
+    const [k] = await readPskc(xml, { privateKeyPem: right.privateKey });
     expect(Buffer.from(k.otp.secret)).toEqual(secret);
     expect(k.otp).toMatchObject({ type: 'totp', account: '987654321', issuer: 'Example-Issuer', period: 30 });
-    expect(() => readPskc(xml, { privateKeyPem: wrong.privateKey })).toThrow(/wrong password or key/);
-    expect(() => readPskc(xml)).toThrow(/encrypted to a certificate .*--private-key/);
-    expect(() => readPskc(xml, { preSharedKey: new Uint8Array(16) })).toThrow(/--private-key/);
+    await expect(readPskc(xml, { privateKeyPem: wrong.privateKey })).rejects.toThrow(/wrong password or key/);
+    await expect(readPskc(xml)).rejects.toThrow(/encrypted to a certificate .*--private-key/);
+    await expect(readPskc(xml, { preSharedKey: new Uint8Array(16) })).rejects.toThrow(/--private-key/);
   });
 
-  it('through the CLI: --private-key FILE.pem', () => {
+  it('through the CLI: --private-key FILE.pem', async () => {
     const { publicKey, privateKey } = pair();
     const file = join(dir, 'oaep.pskcxml');
     const pem = join(dir, 'key.pem');
