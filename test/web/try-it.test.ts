@@ -37,15 +37,19 @@ const rows = (page: Page) => page.$$eval('#accounts li', (lis) => lis.map((li) =
 const idle = (page: Page) => page.waitForFunction(() => !document.body.classList.contains('busy'));
 
 /**
- * A finger on the on-screen Confirm: once the page shows the CLI's prompt and
- * the token's display has shown the request for its settle time (a press
- * sooner does not count, firmware/presence.ts), as no person presses sooner.
+ * A finger on the on-screen Confirm: once the page shows the CLI's prompt, the
+ * token's display shows the request, and the page marks Confirm ready (after
+ * the token's settle time: a press sooner does not count, firmware/presence.ts).
  */
 async function pressConfirm(page: Page): Promise<void> {
   await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
-  await new Promise((r) => setTimeout(r, SETTLE_MS + 150));
+  await displayAsks(page);
+  await page.waitForFunction(() => document.getElementById('press-confirm')!.getAttribute('aria-disabled') === 'false');
   await page.click('#press-confirm');
 }
+
+/** The try-it token's display shows a request (the page labels the canvas with it). */
+const displayAsks = (page: Page) => page.waitForFunction(() => /^Token display asks: /.test(document.getElementById('screen')!.getAttribute('aria-label') ?? ''));
 
 async function waitRows(page: Page, n: number): Promise<string[]> {
   await page
@@ -177,6 +181,23 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     const shown = await page.$eval('#accounts li:nth-child(2) .digits', (e) => e.textContent);
     expect(codesAround(base32Decode(PASTED_B32), 6, 'SHA1', t0, t1)).toContain(shown);
     expect(await page.$eval('#prompt', (e) => (e as HTMLElement).hidden)).toBe(true);
+  }, 30000);
+
+  it("marks the on-screen Confirm not ready until the token's settle time has passed; a press then confirms", async () => {
+    // The token ignores a press before its screen has shown the request for SETTLE_MS; the page says so instead of sending it.
+    await idle(page);
+    await page.click('#accounts li:nth-child(2) button:nth-of-type(1)');
+    await displayAsks(page);
+    expect(await page.$eval('#press-confirm', (b) => b.getAttribute('aria-disabled'))).toBe('true');
+    await page.click('#press-confirm'); // too early: nothing is sent, the request still waits
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('press-confirm'); // still focusable (aria-disabled, not disabled)
+    expect(await page.$eval('#prompt', (e) => (e as HTMLElement).checkVisibility())).toBe(true);
+    await screenshot(page, 'confirm-not-ready-desktop');
+    await page.waitForFunction(() => document.getElementById('press-confirm')!.getAttribute('aria-disabled') === 'false');
+    await page.click('#press-confirm');
+    await page.waitForFunction(() => document.getElementById('prompt')!.hidden);
+    await page.waitForSelector('#accounts li:nth-child(2) .digits');
+    expect(await page.$eval('#press-confirm', (b) => b.getAttribute('aria-disabled'))).toBe('false'); // nothing asked: ready again
   }, 30000);
 
   it('renames and removes with on-screen presses; Next cancels, as on the token', async () => {
