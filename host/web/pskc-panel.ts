@@ -4,7 +4,7 @@
 // instead of node:crypto. Loaded only when a PSKC file is chosen: the XML
 // parser and the ciphers stay out of the first load.
 import { keyFromFile } from '../lib/import/key-file.ts';
-import { pskcNeedsPassword } from '../lib/import/pskc.ts';
+import { pskcCheckCiphers, pskcNeedsPassword } from '../lib/import/pskc.ts';
 import type { PskcProtection } from '../lib/import/pskc.ts';
 import { webPskcCrypto } from '../lib/import/pskc-crypto-web.ts';
 import { readPskcImport } from '../lib/import/pskc-source.ts';
@@ -17,9 +17,15 @@ export interface PskcInputs {
   privateKeyPem?: string;
 }
 
-/** What the file needs before it can be read (the page shows that field only), or an error saying what is wrong with it. */
+/**
+ * What the file needs before it can be read (the page shows that field only),
+ * or an error saying what is wrong with it: also a cipher the page lacks
+ * (Camellia), before the user looks for a password or key it could not use.
+ */
 export function pskcNeeds(text: string, source: string): PskcProtection {
-  return pskcNeedsPassword(text, source);
+  const need = pskcNeedsPassword(text, source);
+  pskcCheckCiphers(webPskcCrypto, text, source);
+  return need;
 }
 
 /** The file's accounts, read exactly as the CLI reads it; the key file's bytes are wiped. */

@@ -146,7 +146,7 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
         if (CAMELLIA.test(file)) {
           // The page has no Camellia: it must refuse, naming it and the CLI command, and read nothing
           // (with no key given too: asking for a key it cannot use would be no help).
-          if (!('error' in web) || !/encrypted with Camellia \((kw-)?camellia\d+(-cbc)?\), which the page cannot decrypt.*totp-token import/.test(web.error)) failures.push(`${label}: the page did not refuse Camellia as it should: ${JSON.stringify(web).slice(0, 300)}`);
+          if (!('error' in web) || !/encrypted with Camellia \((kw-)?camellia\d+(-cbc)?\), which this page cannot decrypt: .*totp-token import FILE/.test(web.error)) failures.push(`${label}: the page did not refuse Camellia as it should: ${JSON.stringify(web).slice(0, 300)}`);
           else camellia.push(file);
           continue;
         }
@@ -185,6 +185,14 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
       outcomes.push('error' in cli ? cli.code : `${cli.accounts.length} account(s)`);
     }
     expect(outcomes).toEqual(['1 account(s)', 'PSKC_WRONG_PASSWORD', 'BAD_INPUT', '1 account(s)', 'BAD_INPUT']);
+    // A passphrase-protected private key: the CLI cannot read it either; the page says what to do.
+    const locked = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' } });
+    const xml = oaepFile(locked.publicKey, Buffer.from('12345678901234567890'));
+    expect(await cliSummary(xml, 'locked.pskcxml', { kind: 'private-key', value: locked.privateKey })).toMatchObject({ code: 'BAD_INPUT', error: expect.stringMatching(/not a PEM private key node:crypto can read/) });
+    expect(await pageSummary(page, xml, 'locked.pskcxml', { kind: 'private-key', value: locked.privateKey })).toEqual({
+      code: 'BAD_INPUT',
+      error: 'locked.pskcxml: the private key given is itself encrypted, which this page does not read: import it with the command line, which can: totp-token import FILE --private-key KEY.pem, or decrypt the key first (openssl pkey)',
+    });
   }, 60_000);
 
   describe('through the page onto the try-it token', () => {
@@ -270,7 +278,8 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
       await page.setViewport({ width: 1024, height: 900 });
     }, 60_000);
 
-    it('a file that is not PSKC is refused as soon as it is chosen, as the CLI refuses it', async () => {
+    it('a file that is not PSKC is refused as soon as it is chosen, as the CLI refuses it; so is one in Camellia, which the page lacks', async () => {
+      await page.setViewport({ width: 360, height: 740 });
       const notXml = join(dir, 'notes.xml');
       writeFileSync(notXml, '<html><body>hello</body></html>');
       await upload(page, '#pskc-file', notXml);
@@ -278,6 +287,14 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
       const cli = await cliSummary(readFileSync(notXml, 'utf8'), 'notes.xml', { kind: null, value: null });
       expect('error' in cli && cli.error).toBe(await page.$eval('#error', (e) => e.textContent));
       expect(await page.$eval('#pskc-import', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+      // A Camellia file: refused when chosen (no key file asked for), naming Camellia and the CLI command that reads it.
+      await upload(page, '#pskc-file', join(corpus, 'tests/encryption/kw-camellia128.pskcxml'));
+      await page.waitForFunction(() => /Camellia/.test(document.getElementById('error')!.textContent!));
+      expect(await page.$eval('#error', (e) => e.textContent)).toBe(
+        'kw-camellia128.pskcxml: the file is encrypted with Camellia (kw-camellia128), which this page cannot decrypt: import it with the command line, which can: totp-token import FILE --key-file KEY (or --password-stdin)',
+      );
+      expect(await visible(page, '#pskc-key-row')).toBe(false);
+      await screenshot(page, 'pskc-camellia-360');
     }, 30_000);
   });
 });

@@ -17,7 +17,7 @@ import type { HmacHash, PskcCrypto, RsaPrivateKey } from './pskc-crypto.ts';
 
 const HASHES = { sha1, sha224, sha256, sha384, sha512 };
 
-const CLI_HINT = 'import this file with the command line, which reads it: totp-token import FILE';
+const CLI_HINT = 'import it with the command line, which can: totp-token import FILE';
 
 const EDE_CBC = des.CBC.instantiate(des.EDE);
 
@@ -72,7 +72,8 @@ export const webPskcCrypto: PskcCrypto = {
   name: 'this browser',
   unavailable(cipher, algorithm) {
     if (cipher !== 'camellia') return null;
-    return `the file is encrypted with Camellia (${algorithm}), which the page cannot decrypt (no well-kept Camellia for browsers exists): ${CLI_HINT} (--key-file KEY or --password-stdin)`;
+    // No well-kept Camellia for browsers exists (WebCrypto has none; @noble/ciphers neither).
+    return `the file is encrypted with Camellia (${algorithm}), which this page cannot decrypt: ${CLI_HINT} --key-file KEY (or --password-stdin)`;
   },
   cbcDecrypt: async (cipher, key, iv, data) => {
     if (cipher === 'aes') return cbc(key, iv, { disablePadding: true }).decrypt(data);

@@ -116,6 +116,12 @@ export function isAsymmetric(name: string): boolean {
   return name === 'rsa-oaep-mgf1p' || name === 'rsa-1_5';
 }
 
+/** Why `crypto` cannot decrypt the cipher `name` although this codec knows it (the page's Camellia), or null. */
+export function unavailableCipher(crypto: PskcCrypto, name: string): string | null {
+  const c = CIPHERS[name];
+  return c && c.cipher ? crypto.unavailable(c.cipher, name) : null;
+}
+
 /** Check that `name` is a cipher we decrypt (and `crypto` has) and `key` fits it, before any value is touched. */
 export function checkCipher(crypto: PskcCrypto, name: string, uri: string, keyLength: number | null): void {
   if (name === 'rsa-1_5') {
@@ -125,7 +131,7 @@ export function checkCipher(crypto: PskcCrypto, name: string, uri: string, keyLe
   }
   const c = CIPHERS[name];
   if (!c) throw new CipherRefusal(`encryption algorithm '${uri || 'none given'}' is not supported (AES, Camellia and Triple DES in CBC or key wrap, and RSA-OAEP are)`);
-  const missing = c.cipher ? crypto.unavailable(c.cipher, name) : null;
+  const missing = unavailableCipher(crypto, name);
   if (missing) throw new CipherRefusal(missing);
   if (keyLength !== null && c.mode !== 'rsa' && c.keyLengths.indexOf(keyLength) < 0) {
     throw new CipherRefusal(`the key given is ${keyLength} bytes but ${name} needs ${c.keyLengths.join(' or ')}`);

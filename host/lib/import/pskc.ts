@@ -37,7 +37,7 @@ import { MAX_COUNTER, MAX_DIGITS, MAX_SECRET_BYTES, MIN_DIGITS } from '../../../
 import type { Algorithm } from '../../../protocol/hash.ts';
 import type { OtpAuth, OtpType } from '../../../protocol/otpauth.ts';
 import { TokenError } from '../errors.ts';
-import { CipherRefusal, WrongKeyError, algorithmName, checkCipher, decrypt, hmacHash, isAsymmetric, isKeyWrap, sameBytes } from './pskc-crypto.ts';
+import { CipherRefusal, WrongKeyError, algorithmName, checkCipher, decrypt, hmacHash, isAsymmetric, isKeyWrap, sameBytes, unavailableCipher } from './pskc-crypto.ts';
 import type { PskcCrypto, PskcKeyMaterial } from './pskc-crypto.ts';
 
 export const PSKC_NS = 'urn:ietf:params:xml:ns:keyprov:pskc';
@@ -528,6 +528,29 @@ async function readRawKey(provider: PskcCrypto, pkg: Node, key: Node, index: num
 /** What this PSKC document needs before it can be read: a password, a pre-shared key, a private key, or nothing. */
 export function pskcNeedsPassword(xml: string, source = 'PSKC'): PskcProtection {
   return protection(parseXml(xml, source));
+}
+
+/**
+ * Throws if the document uses a cipher that `crypto` lacks (the page has no
+ * Camellia), with the same words reading it would give: so the page can say
+ * so when the file is chosen, before asking for a password or key it could
+ * not use. Every EncryptionMethod/EncryptionScheme in the file is looked at.
+ */
+export function pskcCheckCiphers(crypto: PskcCrypto, xml: string, source = 'PSKC'): void {
+  const walk = (node: Node): void => {
+    for (const [name, value] of Object.entries(node)) {
+      if (!Array.isArray(value)) continue;
+      for (const child of value) {
+        if (typeof child !== 'object' || child === null) continue;
+        if (name === 'EncryptionMethod' || name === 'EncryptionScheme' || name === 'EncryptionKey') {
+          const missing = unavailableCipher(crypto, algorithmName(attr(child as Node, 'Algorithm', 'algorithm')));
+          if (missing) bad(source, missing);
+        }
+        walk(child as Node);
+      }
+    }
+  };
+  walk(parseXml(xml, source));
 }
 
 /** Every key as the file states it, decrypted; an error if any value cannot be read (nothing partial). */
