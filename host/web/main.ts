@@ -425,11 +425,13 @@ function clearPskcSecrets(): void {
   pskcPrivate.value = '';
 }
 
+/** Back to "choose a file", keyboard focus included (the Import button it was on is now disabled). */
 function forgetPskcFile(): void {
   pskcChosen = null;
   pskcFileInput.value = '';
   clearPskcSecrets();
   showPskcNeed(undefined);
+  pskcFileInput.focus();
 }
 
 pskcFileInput.addEventListener('change', async () => {

@@ -272,14 +272,20 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
       const list = await waitRows(page, 2 + want.length);
       for (const w of want) expect(list.join('|')).toContain(w.otp.account);
       expect(await page.$$eval('#pskc-log li', (l) => l.length)).toBe(want.length);
+      // Keyboard focus back on "choose a file", not lost with the now disabled Import button.
+      await page.waitForFunction(() => document.activeElement?.id === 'pskc-file', { timeout: 5000 });
       await screenshot(page, 'pskc-imported-360');
       expect(await page.evaluate(() => [localStorage.length, sessionStorage.length])).toEqual([0, 0]);
       expect(rig.problems).toEqual([]);
       await page.setViewport({ width: 1024, height: 900 });
     }, 60_000);
 
-    it('a file that is not PSKC is refused as soon as it is chosen, as the CLI refuses it; so is one in Camellia, which the page lacks', async () => {
+    it('a file that is not PSKC is refused as soon as it is chosen, as the CLI refuses it; so is one in Camellia, which the page lacks; pasted PSKC is sent to the file form', async () => {
       await page.setViewport({ width: 360, height: 740 });
+      await page.type('#import-text', '<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc"/>');
+      await page.click('#import-form button[type=submit]');
+      await page.waitForFunction(() => document.getElementById('error')!.checkVisibility());
+      expect(await page.$eval('#error', (e) => e.textContent)).toBe('the pasted text is a PSKC document: choose it as a file under "A PSKC file" below, which asks for its password or key if it has one');
       const notXml = join(dir, 'notes.xml');
       writeFileSync(notXml, '<html><body>hello</body></html>');
       await upload(page, '#pskc-file', notXml);
