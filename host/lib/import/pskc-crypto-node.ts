@@ -18,7 +18,7 @@ function run(name: string, key: Uint8Array, iv: Uint8Array | null, data: Uint8Ar
 
 export const nodePskcCrypto: PskcCrypto = {
   name: 'node:crypto',
-  unavailable: () => null,
+  rsa15Refusal: 'which node:crypto refuses to decrypt because it cannot be done safely (CVE-2023-46809, the Marvin attack)',
   cbcDecrypt: async (cipher, key, iv, data) => run(opensslName(cipher, key.length, 'cbc'), key, iv, data),
   blockDecrypt: async (cipher, key, block) => run(opensslName(cipher, key.length, 'ecb'), key, null, block),
   hmac: async (hash, key, message) => new Uint8Array(createHmac(hash, key).update(message).digest()),

@@ -1,10 +1,11 @@
 // The PSKC codec's crypto in the page, where node:crypto is not: AES from
 // @noble/ciphers, HMAC, SHA and PBKDF2 from @noble/hashes (audited, pure JS,
 // the libraries host/lib already uses for hashes), Triple DES from des.js
-// (the DES that browserify's crypto shim uses), and RSA-OAEP from WebCrypto,
-// which only it has. Camellia has no well-kept JavaScript implementation:
-// files that use it are refused, naming the algorithm and the CLI command
-// that reads them. Loaded by the page only when a PSKC file is imported.
+// (the DES that browserify's crypto shim uses), RSA-OAEP from WebCrypto,
+// which only it has, and Camellia from camellia.ts (RFC 3713, written here:
+// neither WebCrypto nor a well-kept JavaScript library has it). So the page
+// reads every file the CLI reads. Loaded by the page only when a PSKC file
+// is imported.
 import { cbc, ecb } from '@noble/ciphers/aes.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
@@ -12,12 +13,11 @@ import { pbkdf2Async } from '@noble/hashes/pbkdf2.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import des from 'des.js';
 import { base64Decode } from '../../../protocol/base64.ts';
+import { camelliaCbcDecrypt, camelliaKey } from './camellia.ts';
 import { CipherRefusal } from './pskc-crypto.ts';
 import type { HmacHash, PskcCrypto, RsaPrivateKey } from './pskc-crypto.ts';
 
 const HASHES = { sha1, sha224, sha256, sha384, sha512 };
-
-const CLI_HINT = 'import it with the command line, which can: totp-token import FILE';
 
 const EDE_CBC = des.CBC.instantiate(des.EDE);
 
@@ -47,7 +47,8 @@ function pemToPkcs8(pem: string): Uint8Array<ArrayBuffer> {
   const m = /-----BEGIN ((?:RSA |ENCRYPTED )?PRIVATE KEY)-----([\s\S]*?)-----END \1-----/.exec(pem);
   if (!m) throw new CipherRefusal('the private key given is not a PEM private key (-----BEGIN PRIVATE KEY-----)');
   if (m[1] === 'ENCRYPTED PRIVATE KEY' || /Proc-Type:\s*4,ENCRYPTED/.test(m[2])) {
-    throw new CipherRefusal(`the private key given is itself encrypted, which this page does not read: ${CLI_HINT} --private-key KEY.pem, or decrypt the key first (openssl pkey)`);
+    // node:crypto cannot read it without its passphrase either: the CLI is no way out.
+    throw new CipherRefusal('the private key given is itself encrypted (with a passphrase), which this page does not read: choose a decrypted copy (openssl pkey -in KEY.pem -out PLAIN.pem)');
   }
   let der: Uint8Array<ArrayBuffer>;
   try {
@@ -64,29 +65,28 @@ function pemToPkcs8(pem: string): Uint8Array<ArrayBuffer> {
 function subtle(): SubtleCrypto {
   const s = globalThis.crypto?.subtle;
   // WebCrypto's subtle exists only in a secure context (https, or localhost as `totp-token web` serves it).
-  if (!s) throw new CipherRefusal(`this browser offers no WebCrypto here (the page is not served over https or from localhost), so RSA-OAEP cannot be decrypted: ${CLI_HINT} --private-key KEY.pem`);
+  if (!s) throw new CipherRefusal('this browser offers no WebCrypto here, so RSA-OAEP cannot be decrypted: open the page over https or from localhost (as totp-token web serves it)');
   return s;
 }
 
 export const webPskcCrypto: PskcCrypto = {
   name: 'this browser',
-  unavailable(cipher, algorithm) {
-    if (cipher !== 'camellia') return null;
-    // No well-kept Camellia for browsers exists (WebCrypto has none; @noble/ciphers neither).
-    return `the file is encrypted with Camellia (${algorithm}), which this page cannot decrypt: ${CLI_HINT} --key-file KEY (or --password-stdin)`;
-  },
+  // WebCrypto has no RSAES-PKCS1-v1_5 at all; the reason is the same as node:crypto's.
+  rsa15Refusal: "which this page refuses to decrypt because it cannot be done safely (Bleichenbacher's padding-oracle attack; CVE-2023-46809, the Marvin attack, is its timing form)",
   cbcDecrypt: async (cipher, key, iv, data) => {
     if (cipher === 'aes') return cbc(key, iv, { disablePadding: true }).decrypt(data);
-    if (cipher === 'des-ede3') {
-      const d = EDE_CBC.create({ type: 'decrypt', key, iv, padding: false });
-      const out = new Uint8Array([...d.update(data), ...d.final()]);
-      return out;
-    }
-    throw new CipherRefusal(`${cipher} is not available in this browser`);
+    if (cipher === 'camellia') return camelliaCbcDecrypt(key, iv, data);
+    const d = EDE_CBC.create({ type: 'decrypt', key, iv, padding: false });
+    return new Uint8Array([...d.update(data), ...d.final()]);
   },
   blockDecrypt: async (cipher, key, block) => {
-    if (cipher !== 'aes') throw new CipherRefusal(`${cipher} is not available in this browser`);
-    return ecb(key, { disablePadding: true }).decrypt(block);
+    if (cipher === 'aes') return ecb(key, { disablePadding: true }).decrypt(block);
+    const k = camelliaKey(key);
+    try {
+      return k.decryptBlock(block);
+    } finally {
+      k.wipe();
+    }
   },
   hmac: async (hash: HmacHash, key, message) => hmac(HASHES[hash], key, message),
   sha1: async (data) => sha1(data),

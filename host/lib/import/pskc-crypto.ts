@@ -1,7 +1,7 @@
 // The ciphers PSKC files use (RFC 6030 §6, XML Encryption 1.0/1.1, RFC 4051
 // for Camellia), written once over a small provider of primitives
 // (PskcCrypto): node:crypto for the CLI (pskc-crypto-node.ts), @noble/ciphers,
-// @noble/hashes, des.js and WebCrypto in the page (pskc-crypto-web.ts). The
+// @noble/hashes, des.js, camellia.ts and WebCrypto in the page (pskc-crypto-web.ts). The
 // set and the algorithm aliases follow python-pskc (pskc/algorithms.py,
 // pskc/encryption.py), the reference reader the import is tested against:
 //   aes128/192/256-cbc, camellia128/192/256-cbc, tripledes-cbc: CBC with the IV
@@ -9,8 +9,10 @@
 //   kw-aes128/192/256, kw-camellia128/192/256: RFC 3394 key wrap (RFC 3657 for Camellia);
 //   kw-tripledes: RFC 3217 (two CBC passes and a SHA-1 check);
 //   rsa-oaep-mgf1p: RSA-OAEP (SHA-1, MGF1) with the recipient's private key (certificate files, §6.3).
-// rsa-1_5 (PKCS#1 v1.5, RFC 6030 figure 8) is refused: node:crypto no longer
-// decrypts it (CVE-2023-46809, the Marvin timing attack) and it cannot be made safe.
+// rsa-1_5 (PKCS#1 v1.5, RFC 6030 figure 8) is refused: its padding check is a
+// decryption oracle (Bleichenbacher 1998; in timing, CVE-2023-46809, the Marvin
+// attack), so node:crypto no longer decrypts it and WebCrypto never offered it;
+// each provider says why in its own words (rsa15Refusal).
 // This file imports no node: module (the page uses it).
 
 /** The block ciphers PSKC names. */
@@ -23,10 +25,10 @@ export type HmacHash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
  * integrity values and MACs are checked by the codec, not the provider.
  */
 export interface PskcCrypto {
-  /** Names the library in messages: "node:crypto", "this browser". */
+  /** Names the library: "node:crypto", "this browser". */
   readonly name: string;
-  /** Why this provider cannot do `cipher` (the page has no Camellia), or null if it can. */
-  unavailable(cipher: BlockCipher, algorithm: string): string | null;
+  /** Why RSA PKCS#1 v1.5 (xmlenc#rsa-1_5) is not decrypted, in this host's words: "which node:crypto refuses to decrypt because...". */
+  readonly rsa15Refusal: string;
   /** CBC decryption without unpadding (`data` is whole blocks; a 3DES key is 24 bytes here). */
   cbcDecrypt(cipher: BlockCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
   /** One 16-byte block decrypted (ECB), for RFC 3394 key unwrap. */
@@ -116,23 +118,13 @@ export function isAsymmetric(name: string): boolean {
   return name === 'rsa-oaep-mgf1p' || name === 'rsa-1_5';
 }
 
-/** Why `crypto` cannot decrypt the cipher `name` although this codec knows it (the page's Camellia), or null. */
-export function unavailableCipher(crypto: PskcCrypto, name: string): string | null {
-  const c = CIPHERS[name];
-  return c && c.cipher ? crypto.unavailable(c.cipher, name) : null;
-}
-
-/** Check that `name` is a cipher we decrypt (and `crypto` has) and `key` fits it, before any value is touched. */
+/** Check that `name` is a cipher we decrypt and `key` fits it, before any value is touched. */
 export function checkCipher(crypto: PskcCrypto, name: string, uri: string, keyLength: number | null): void {
   if (name === 'rsa-1_5') {
-    throw new CipherRefusal(
-      'the file is encrypted to a certificate with RSA PKCS#1 v1.5 (xmlenc#rsa-1_5), which node:crypto refuses to decrypt because it cannot be done safely (CVE-2023-46809, the Marvin attack); ask the sender for RSA-OAEP (rsa-oaep-mgf1p), a pre-shared key or a password',
-    );
+    throw new CipherRefusal(`the file is encrypted to a certificate with RSA PKCS#1 v1.5 (xmlenc#rsa-1_5), ${crypto.rsa15Refusal}; ask the sender for RSA-OAEP (rsa-oaep-mgf1p), a pre-shared key or a password`);
   }
   const c = CIPHERS[name];
   if (!c) throw new CipherRefusal(`encryption algorithm '${uri || 'none given'}' is not supported (AES, Camellia and Triple DES in CBC or key wrap, and RSA-OAEP are)`);
-  const missing = unavailableCipher(crypto, name);
-  if (missing) throw new CipherRefusal(missing);
   if (keyLength !== null && c.mode !== 'rsa' && c.keyLengths.indexOf(keyLength) < 0) {
     throw new CipherRefusal(`the key given is ${keyLength} bytes but ${name} needs ${c.keyLengths.join(' or ')}`);
   }
@@ -243,7 +235,8 @@ export async function decrypt(crypto: PskcCrypto, name: string, uri: string, key
   const c = CIPHERS[name];
   checkCipher(crypto, name, uri, key instanceof Uint8Array ? key.length : null);
   if (c.mode === 'rsa') {
-    if (key instanceof Uint8Array) throw new CipherRefusal('the file is encrypted to a certificate: give the private key (--private-key)');
+    // The reader checks this first with its host's words (pskc.ts decryptWith); this is for direct callers.
+    if (key instanceof Uint8Array) throw new CipherRefusal('the file is encrypted to a certificate: it needs a private key, not a shared key');
     try {
       return await crypto.rsaOaepDecrypt(key, data);
     } catch {

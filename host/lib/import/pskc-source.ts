@@ -1,13 +1,15 @@
 // A PSKC document to accounts for an import, the same in the CLI and the
 // page: what the file needs (a password, a pre-shared key, a private key) is
 // asked for through the caller's callbacks only when the file needs it, then
-// the codec reads it with the caller's crypto provider. Node-free.
+// the codec reads it with the caller's crypto provider; messages that say
+// what key to give use the caller's words (its options, or its fields). Node-free.
 import { TokenError } from '../errors.ts';
 import { pskcNeedsPassword, readPskcWith } from './pskc.ts';
+import type { PskcKeyWords } from './pskc.ts';
 import type { PskcCrypto } from './pskc-crypto.ts';
 import type { ImportOptions, ImportSet } from './source.ts';
 
-export async function readPskcImport(crypto: PskcCrypto, text: string, source: string, opts: ImportOptions = {}): Promise<ImportSet> {
+export async function readPskcImport(crypto: PskcCrypto, text: string, source: string, opts: ImportOptions = {}, keyWords?: PskcKeyWords): Promise<ImportSet> {
   const need = pskcNeedsPassword(text, source);
   const ask = async <T>(f: (() => Promise<T>) | undefined, why: string): Promise<T> => {
     if (!f) throw new TokenError('BAD_INPUT', `${source}: ${why}`);
@@ -20,7 +22,7 @@ export async function readPskcImport(crypto: PskcCrypto, text: string, source: s
   let keys;
   const notes: string[] = [];
   try {
-    keys = await readPskcWith(crypto, text, { password, preSharedKey, privateKeyPem, source, onWarning: (w) => notes.push(w) });
+    keys = await readPskcWith(crypto, text, { password, preSharedKey, privateKeyPem, source, keyWords, onWarning: (w) => notes.push(w) });
   } finally {
     preSharedKey?.fill(0);
   }

@@ -37,7 +37,7 @@ import { MAX_COUNTER, MAX_DIGITS, MAX_SECRET_BYTES, MIN_DIGITS } from '../../../
 import type { Algorithm } from '../../../protocol/hash.ts';
 import type { OtpAuth, OtpType } from '../../../protocol/otpauth.ts';
 import { TokenError } from '../errors.ts';
-import { CipherRefusal, WrongKeyError, algorithmName, checkCipher, decrypt, hmacHash, isAsymmetric, isKeyWrap, sameBytes, unavailableCipher } from './pskc-crypto.ts';
+import { CipherRefusal, WrongKeyError, algorithmName, checkCipher, decrypt, hmacHash, isAsymmetric, isKeyWrap, sameBytes } from './pskc-crypto.ts';
 import type { PskcCrypto, PskcKeyMaterial } from './pskc-crypto.ts';
 
 export const PSKC_NS = 'urn:ietf:params:xml:ns:keyprov:pskc';
@@ -115,7 +115,31 @@ export interface PskcReadOptions {
   now?: Date;
   /** Told what the user should know about a file that was read (once each): CBC values without a MAC. */
   onWarning?: (message: string) => void;
+  /** How this host asks for a key, in messages; the CLI's options by default. */
+  keyWords?: PskcKeyWords;
 }
+
+/**
+ * The end of each message that says what key a file needs and how to give it,
+ * in the host's terms: the CLI names its options, the page its fields.
+ */
+export interface PskcKeyWords {
+  /** After "this PSKC file is protected by a password: ". */
+  password: string;
+  /** After "this PSKC file is encrypted under a pre-shared key ('name'): ". */
+  key: string;
+  /** After "this PSKC file is encrypted to a certificate (RFC 6030 §6.3): ". */
+  privateKey: string;
+  /** After "the values are encrypted to a certificate (RSA): ", when a shared key or password was given. */
+  privateKeyNotShared: string;
+}
+
+export const CLI_KEY_WORDS: PskcKeyWords = {
+  password: 'give it (--password-stdin, or the prompt)',
+  key: 'give that key (--key-file FILE, hex or raw bytes)',
+  privateKey: 'give the matching private key (--private-key FILE.pem)',
+  privateKeyNotShared: 'give the private key (--private-key), not a shared key',
+};
 
 type Node = { [key: string]: unknown };
 
@@ -243,6 +267,7 @@ interface Crypto {
   macAlgorithm: string;
   macKey: Uint8Array | null;
   macKeyValue: { algorithm: string; uri: string; data: Uint8Array } | null;
+  words: PskcKeyWords;
   /** A CBC value without a MAC was read: a wrong key went undetected unless its padding was bad. */
   unmaced: boolean;
 }
@@ -264,7 +289,8 @@ function protection(container: Node): PskcProtection {
 }
 
 async function setUpCrypto(provider: PskcCrypto, container: Node, opts: PskcReadOptions, source: string): Promise<Crypto> {
-  const crypto: Crypto = { algorithm: '', algorithmUri: '', key: null, noKey: '', iv: null, macAlgorithm: '', macKey: null, macKeyValue: null, unmaced: false };
+  const words = opts.keyWords ?? CLI_KEY_WORDS;
+  const crypto: Crypto = { algorithm: '', algorithmUri: '', key: null, noKey: '', iv: null, macAlgorithm: '', macKey: null, macKeyValue: null, words, unmaced: false };
   const ek = encryptionInfo(container);
   if (ek) {
     crypto.algorithmUri = attr(ek, 'Algorithm', 'algorithm');
@@ -290,14 +316,14 @@ async function setUpCrypto(provider: PskcCrypto, container: Node, opts: PskcRead
       const prfUri = attr(kid(p, 'PRF'), 'Algorithm');
       const prf = prfUri === '' ? 'sha1' : hmacHash(algorithmName(prfUri));
       if (!prf) bad(source, `PBKDF2 PRF '${prfUri}' is not supported (HMAC-SHA1/224/256/384/512 are)`);
-      if (opts.password === undefined) crypto.noKey = 'this PSKC file is protected by a password: give it (--password-stdin, or the prompt)';
+      if (opts.password === undefined) crypto.noKey = `this PSKC file is protected by a password: ${words.password}`;
       else {
         const password = new TextEncoder().encode(opts.password);
         crypto.key = await provider.pbkdf2(prf, password, salt, iterations, keyLength);
         password.fill(0);
       }
     } else if (kind === 'private-key') {
-      if (opts.privateKeyPem === undefined) crypto.noKey = 'this PSKC file is encrypted to a certificate (RFC 6030 §6.3): give the matching private key (--private-key FILE.pem)';
+      if (opts.privateKeyPem === undefined) crypto.noKey = `this PSKC file is encrypted to a certificate (RFC 6030 §6.3): ${words.privateKey}`;
       else {
         try {
           crypto.key = await provider.rsaPrivateKey(opts.privateKeyPem);
@@ -308,7 +334,7 @@ async function setUpCrypto(provider: PskcCrypto, container: Node, opts: PskcRead
       }
     } else {
       const name = textAt(ek, 'KeyName', 'DerivedKey/MasterKeyName', 'DerivedKey/CarriedKeyName');
-      if (opts.preSharedKey === undefined) crypto.noKey = `this PSKC file is encrypted under a pre-shared key${name ? ` ('${name}')` : ''}: give that key (--key-file FILE, hex or raw bytes)`;
+      if (opts.preSharedKey === undefined) crypto.noKey = `this PSKC file is encrypted under a pre-shared key${name ? ` ('${name}')` : ''}: ${words.key}`;
       else crypto.key = new Uint8Array(opts.preSharedKey);
     }
   }
@@ -350,7 +376,7 @@ async function decryptWith(provider: PskcCrypto, crypto: Crypto, value: { algori
     checkCipher(provider, name, uri, crypto.key instanceof Uint8Array ? crypto.key.length : null);
     if (!crypto.key) bad(source, crypto.noKey || `${what} is encrypted but the file says nothing of its key`);
     if (isAsymmetric(name) !== !(crypto.key instanceof Uint8Array)) {
-      bad(source, isAsymmetric(name) ? 'the values are encrypted to a certificate (RSA): give the private key (--private-key), not a shared key' : `the values are encrypted with ${name}: give the shared key or password, not a private key`);
+      bad(source, isAsymmetric(name) ? `the values are encrypted to a certificate (RSA): ${crypto.words.privateKeyNotShared}` : `the values are encrypted with ${name}: give the shared key or password, not a private key`);
     }
     return await decrypt(provider, name, uri, crypto.key, value.data, crypto.iv);
   } catch (e) {
@@ -528,29 +554,6 @@ async function readRawKey(provider: PskcCrypto, pkg: Node, key: Node, index: num
 /** What this PSKC document needs before it can be read: a password, a pre-shared key, a private key, or nothing. */
 export function pskcNeedsPassword(xml: string, source = 'PSKC'): PskcProtection {
   return protection(parseXml(xml, source));
-}
-
-/**
- * Throws if the document uses a cipher that `crypto` lacks (the page has no
- * Camellia), with the same words reading it would give: so the page can say
- * so when the file is chosen, before asking for a password or key it could
- * not use. Every EncryptionMethod/EncryptionScheme in the file is looked at.
- */
-export function pskcCheckCiphers(crypto: PskcCrypto, xml: string, source = 'PSKC'): void {
-  const walk = (node: Node): void => {
-    for (const [name, value] of Object.entries(node)) {
-      if (!Array.isArray(value)) continue;
-      for (const child of value) {
-        if (typeof child !== 'object' || child === null) continue;
-        if (name === 'EncryptionMethod' || name === 'EncryptionScheme' || name === 'EncryptionKey') {
-          const missing = unavailableCipher(crypto, algorithmName(attr(child as Node, 'Algorithm', 'algorithm')));
-          if (missing) bad(source, missing);
-        }
-        walk(child as Node);
-      }
-    }
-  };
-  walk(parseXml(xml, source));
 }
 
 /** Every key as the file states it, decrypted; an error if any value cannot be read (nothing partial). */
