@@ -1,7 +1,8 @@
 // The totp-token web page: host/lib's client over a Web Serial port or over a
 // MessagePort to the try-it token in a worker. One request at a time; every
 // one that needs the token's button shows the same prompt and countdown as
-// the CLI; errors read as the CLI's (host/lib/error-text.ts's explainError, which the CLI uses too).
+// the CLI; errors read as the CLI's (host/lib/error-text.ts's explainError, which the CLI uses too),
+// but point at the page's own fields and buttons where the CLI's name its options and commands.
 // Key inputs are cleared as soon as their value is read.
 import { explainError } from '../lib/error-text.ts';
 import { TokenClient } from '../lib/client.ts';
@@ -16,6 +17,7 @@ import type { Transport } from '../lib/transport/transport.ts';
 import { tokenPortFilters, webSerialTransport } from '../lib/transport/web-serial.ts';
 import type { WebSerial } from '../lib/transport/web-serial.ts';
 import { byId, el, show } from './dom.ts';
+import { PAGE_WORDS } from './page-words.ts';
 import type { TrySimulator } from './sim/simulator.ts';
 
 let client: TokenClient | null = null;
@@ -38,7 +40,7 @@ function say(text: string): void {
 }
 
 function showError(e: unknown): void {
-  errorBox.textContent = explainError(e).message;
+  errorBox.textContent = explainError(e, PAGE_WORDS).message;
   show(errorBox, true);
 }
 
@@ -288,6 +290,11 @@ const qrInput = byId<HTMLInputElement>('qr');
 async function addFrom(text: string): Promise<void> {
   const name = nameInput.value.trim();
   const issuer = issuerInput.value.trim();
+  const t = text.trim().toLowerCase();
+  // What the CLI says as "needs --name" (host/lib/key-input.ts), checked first there too, with the page's field.
+  if (!name && !t.startsWith('otpauth://') && !t.startsWith('otpauth-migration://')) {
+    return showError(new TokenError('BAD_INPUT', 'a bare base32 key needs a name: type one in the Name field (an otpauth:// URI carries its own)'));
+  }
   const r = await run('Adding', async (c) => {
     const account = accountFromText(text, { name: name || undefined, issuer: issuer || undefined });
     const shown = label(account);

@@ -209,7 +209,7 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
     expect(camellia.sort()).toEqual(['camellia128-cbc', 'camellia192-cbc', 'camellia256-cbc', 'kw-camellia128', 'kw-camellia192', 'kw-camellia256'].map((n) => `tests/encryption/${n}.pskcxml`));
   }, 120_000);
 
-  it('RSA-OAEP (WebCrypto) with PKCS#8 and PKCS#1 keys reads as the CLI does; a wrong key is the same wrong-key error; rsa-1_5 (figure 8) is refused the same but for the page's own reason', async () => {
+  it('RSA-OAEP (WebCrypto) with PKCS#8 and PKCS#1 keys reads as the CLI does; a wrong key is the same wrong-key error; rsa-1_5 (figure 8) is refused the same, for the reason in each host\'s words', async () => {
     const pair = (type: 'pkcs8' | 'pkcs1') => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type, format: 'pem' } });
     const right = pair('pkcs8');
     const wrong = pair('pkcs8');

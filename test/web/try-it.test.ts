@@ -135,6 +135,25 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     await readCanvasCode(page, base32Decode(PASTED_B32), 6, 'SHA1', 'Example', 'bob@example.com');
   }, 30000);
 
+  it("refusals point at the page's own fields, where the CLI's name its options: a name taken, a bare key without a name", async () => {
+    // The same account again: the token refuses the name (DUPLICATE_NAME); the CLI would say "choose another --name".
+    await page.type('#key', PASTED_URI);
+    await page.click('#add-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('error')!.checkVisibility());
+    await idle(page);
+    const taken = await page.$eval('#error', (e) => e.textContent ?? '');
+    expect(taken).toMatch(/; choose another name, or remove the old one first$/);
+    // A bare base32 key with the Name field empty: the CLI says "needs --name".
+    await page.type('#key', PASTED_B32);
+    await page.click('#add-form button[type=submit]');
+    await page.waitForFunction((before) => document.getElementById('error')!.textContent !== before, {}, taken);
+    const bare = await page.$eval('#error', (e) => e.textContent ?? '');
+    expect(bare).toBe('a bare base32 key needs a name: type one in the Name field (an otpauth:// URI carries its own)');
+    for (const said of [taken, bare]) expect(said).not.toMatch(/--[a-z]|totp-token /);
+    expect(await page.$eval('#key', (e) => (e as HTMLInputElement).value)).toBe('');
+    expect(await rows(page)).toHaveLength(2);
+  }, 30000);
+
   it('adds an account from an uploaded QR code image', async () => {
     const png = join(dir, 'qr.png');
     await QRCode.toFile(png, QR_URI, { type: 'png' });
@@ -181,6 +200,14 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     const shown = await page.$eval('#accounts li:nth-child(2) .digits', (e) => e.textContent);
     expect(codesAround(base32Decode(PASTED_B32), 6, 'SHA1', t0, t1)).toContain(shown);
     expect(await page.$eval('#prompt', (e) => (e as HTMLElement).hidden)).toBe(true);
+    // On a desktop, the row showing a code keeps its three buttons on one line, and the code stays inside the row.
+    const layout = await page.$eval('#accounts li:nth-child(2)', (li) => {
+      const box = li.getBoundingClientRect();
+      const code = li.querySelector('.code')!.getBoundingClientRect();
+      return { buttonLines: new Set([...li.querySelectorAll('.actions button')].map((b) => (b as HTMLElement).offsetTop)).size, codeInside: code.left >= box.left && code.right <= box.right && code.width > 0 };
+    });
+    expect(layout).toEqual({ buttonLines: 1, codeInside: true });
+    await screenshot(page, 'code-shown-desktop');
   }, 30000);
 
   it("marks the on-screen Confirm not ready until the token's settle time has passed; a press then confirms", async () => {
@@ -262,6 +289,15 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     // Each account's three actions fit on one line.
     const tops = await page.$$eval('#accounts li .actions', (rows) => rows.map((r) => new Set([...r.querySelectorAll('button')].map((b) => b.offsetTop)).size));
     expect(tops.every((n) => n === 1)).toBe(true);
+    // A row showing a code: still no sideways scrolling, its buttons still on one line.
+    await idle(page);
+    await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
+    await pressConfirm(page);
+    await page.waitForSelector('#accounts li:nth-child(1) .digits');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.$eval('#accounts li:nth-child(1) .actions', (r) => new Set([...r.querySelectorAll('button')].map((b) => b.offsetTop)).size)).toBe(1);
+    await page.$eval('#accounts', (e) => e.scrollIntoView());
+    await screenshot(page, 'code-shown-360');
     // Nothing kept in the browser's storage (the try-it token lives in memory only).
     expect(await page.evaluate(() => [localStorage.length, sessionStorage.length])).toEqual([0, 0]);
     expect(rig.problems).toEqual([]);
