@@ -13,6 +13,12 @@ export interface HostWords {
   listAccounts: string;
   /** How to set the token's clock. */
   syncClock: string;
+  /**
+   * What a message's `totp-token add|import|flash [ARG]` is called in this
+   * front end (the page's section for it); none for the CLI, whose messages
+   * name its own commands.
+   */
+  commands?: { [command: string]: string };
 }
 
 export const CLI_WORDS: HostWords = {
@@ -53,13 +59,21 @@ export interface ErrorText {
   message: string;
 }
 
+/** `totp-token COMMAND` (and its argument, a file) in a message, for front ends with other names for it. */
+const COMMAND_IN_TEXT = /\btotp-token (add|import|flash)(?: (?!-)[^\s;,)]+)?/g;
+
+function inWords(message: string, words: HostWords): string {
+  const commands = words.commands;
+  return commands ? message.replace(COMMAND_IN_TEXT, (whole: string, command: string) => commands[command] ?? whole) : message;
+}
+
 /** An error as the user should read it; `words` are the front end's (the CLI's by default). */
 export function explainError(e: unknown, words: HostWords = CLI_WORDS): ErrorText {
   if (isCodedError(e)) {
     const code = e.code;
     const say = SAY[code] ?? same;
     if (!SAY[code] && isDeviceFault(code)) return { code, message: `the token refused the request: ${e.message}` };
-    return { code, message: say(e.message, words) };
+    return { code, message: inWords(say(e.message, words), words) };
   }
-  return { code: 'FAILURE', message: e instanceof Error ? e.message : String(e) };
+  return { code: 'FAILURE', message: inWords(e instanceof Error ? e.message : String(e), words) };
 }

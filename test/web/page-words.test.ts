@@ -4,7 +4,9 @@
 // messages in real Chromium: try-it.test.ts ("refusals point at the page's own fields").
 import { describe, expect, it } from 'vitest';
 import { explainError } from '../../host/lib/error-text.ts';
+import { readEnrollSeed } from '../../host/lib/enroll/seed.ts';
 import { TokenError } from '../../host/lib/errors.ts';
+import { accountsFromText } from '../../host/web/import-panel.ts';
 import { PAGE_WORDS } from '../../host/web/page-words.ts';
 
 const errors = [new TokenError('DUPLICATE_NAME', '"bob" exists already'), new TokenError('NOT_FOUND', "no account 'x'"), new TokenError('CLOCK_NOT_SET', 'clock not set')];
@@ -26,5 +28,35 @@ describe('error texts in the words of the front end that shows them', () => {
       'the token\'s clock is not set, so it shows no codes; press "Sync the clock to this computer"',
     ]);
     for (const s of said) expect(s).not.toMatch(/--[a-z]|totp-token /);
+  });
+
+  it("commands a message names (totp-token add, import, flash) become the page's sections; the CLI keeps them", async () => {
+    const caught = async (f: () => unknown): Promise<unknown> => {
+      try {
+        await f();
+      } catch (e) {
+        return e;
+      }
+      throw new Error('no error');
+    };
+    // Real refusals from code the page runs: the enroll form given an export or an HOTP key, the import box given a bare key.
+    const real = [
+      await caught(() => readEnrollSeed({ kind: 'uri', uri: 'otpauth-migration://offline?data=CgA%3D' })),
+      await caught(() => readEnrollSeed({ kind: 'uri', uri: 'otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=1' })),
+      await caught(() => accountsFromText('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', 'the pasted text')),
+      new TokenError('UNSUPPORTED_TYPE', "the firmware on 'sim' (0.1.0) predates HOTP accounts: update it (totp-token flash) to add HOTP keys"),
+    ];
+    const cli = real.map((e) => explainError(e).message);
+    const page = real.map((e) => explainError(e, PAGE_WORDS).message);
+    expect(cli[0]).toMatch(/use: totp-token import$/);
+    expect(page[0]).toMatch(/use: the "Import accounts" section$/);
+    expect(cli[1]).toMatch(/add an HOTP key with totp-token add$/);
+    expect(page[1]).toMatch(/add an HOTP key with the "Add an account" form$/);
+    expect(cli[2]).toMatch(/add it with totp-token add\)/);
+    expect(page[2]).toMatch(/add it with the "Add an account" form\)/);
+    expect(page[3]).toBe("the firmware on 'sim' (0.1.0) predates HOTP accounts: update it (\"Install the token firmware on an Espruino board\", after Disconnect) to add HOTP keys");
+    for (const said of page) expect(said).not.toMatch(/totp-token |--[a-z]/);
+    // A file argument goes with its command: "use: totp-token import FILE".
+    expect(explainError(new TokenError('BAD_INPUT', 'qr.png: an export; use: totp-token import qr.png'), PAGE_WORDS).message).toBe('qr.png: an export; use: the "Import accounts" section');
   });
 });
