@@ -1,10 +1,15 @@
 // The words an error uses to point at a control: the CLI's (its options and
 // commands) unchanged by default, the page's (host/web/page-words.ts: its
-// fields and buttons) with no CLI option or command in them. The page's own
+// fields and buttons) with no CLI option or command in them; the enroll
+// flow's last line likewise (host/web/enroll-panel.ts's enrollLineText). The page's own
 // messages in real Chromium: try-it.test.ts ("refusals point at the page's own fields").
 import { describe, expect, it } from 'vitest';
 import { explainError } from '../../host/lib/error-text.ts';
+import { enrollAccount } from '../../host/lib/enroll/enroll.ts';
+import type { EnrollEvent } from '../../host/lib/enroll/enroll.ts';
 import { readEnrollSeed } from '../../host/lib/enroll/seed.ts';
+import { enrollLineText } from '../../host/web/enroll-panel.ts';
+import { FakeToken, virtualClock } from '../enroll/helpers/fake-token.ts';
 import { TokenError } from '../../host/lib/errors.ts';
 import { accountsFromText } from '../../host/web/import-panel.ts';
 import { PAGE_WORDS } from '../../host/web/page-words.ts';
@@ -58,5 +63,21 @@ describe('error texts in the words of the front end that shows them', () => {
     for (const said of page) expect(said).not.toMatch(/totp-token |--[a-z]/);
     // A file argument goes with its command: "use: totp-token import FILE".
     expect(explainError(new TokenError('BAD_INPUT', 'qr.png: an export; use: totp-token import qr.png'), PAGE_WORDS).message).toBe('qr.png: an export; use: the "Import accounts" section');
+  });
+
+  it("the enroll flow's last line, once code 2 has expired: the CLI's says --resync, the page's says how to get two fresh codes in the page", async () => {
+    const clock = virtualClock(1_750_000_000_000);
+    const events: EnrollEvent[] = [];
+    const otp = { type: 'totp' as const, issuer: 'AWS', account: 'root', secret: new Uint8Array(40).fill(7), algorithm: 'SHA1' as const, digits: 6, period: 30, counter: 0 };
+    await enrollAccount(otp, 'AWS', { client: new FakeToken(clock), clock, onEvent: (e) => events.push(e) });
+    const expired = events[events.length - 1];
+    expect(expired.kind).toBe('expired');
+    expect(expired.text).toMatch(/run the flow again for two fresh codes \(--resync\)\.$/);
+    const page = enrollLineText(expired, 'AWS');
+    expect(page).toBe('Time is up: code 2 has expired. If the AWS page has not accepted the codes, give it two fresh consecutive codes: "Show code" on the account\'s row, then again once that code has expired.');
+    expect(page).not.toMatch(/--[a-z]|totp-token /);
+    // Every other line is the flow's own.
+    const submit = events.find((e) => e.kind === 'submit')!;
+    expect(enrollLineText(submit, 'AWS')).toBe(submit.text);
   });
 });
