@@ -329,6 +329,33 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     expect(await page.$eval('#accounts li:nth-child(1)', (e) => e.textContent)).toMatch(/counter 6.*\d{6} counter 5/);
   }, 30000);
 
+  it('a long account name wraps in its column: no sideways scrolling, and the buttons stay in the row, at 360 px and on a desktop', async () => {
+    const long = 'root_account_mfa_device_123456789012_with_a_long_suffix'; // no hyphen or space to break at
+    await page.type('#key', `otpauth://totp/Amazon%20Web%20Services:${long}?secret=${PASTED_B32}&issuer=Amazon%20Web%20Services`);
+    await page.click('#add-form button[type=submit]');
+    await page.waitForFunction((n) => [...document.querySelectorAll('#accounts li')].some((li) => li.textContent!.includes(n)) && !document.body.classList.contains('busy'), {}, long);
+    for (const width of [360, 1024]) {
+      await page.setViewport({ width, height: 900 });
+      // Boxes wider than the page, or text spilling out of its box (a long word in a line of text).
+      const wide = await page.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5 || (e.children.length === 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0))
+          .map((e) => `${e.tagName}#${e.id}.${e.className}: ${(e.textContent ?? '').slice(0, 60)}`),
+      );
+      expect(wide, `${width} px: wider than the page`).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${width} px`).toBeLessThanOrEqual(0);
+      const fit = await page.$$eval('#accounts li', (lis) =>
+        lis.map((li) => {
+          const box = li.getBoundingClientRect();
+          const buttons = [...li.querySelectorAll('.actions button')].map((b) => b.getBoundingClientRect());
+          return new Set(buttons.map((b) => Math.round(b.top))).size === 1 && buttons.every((b) => b.left >= box.left && b.right <= box.right + 0.5);
+        }),
+      );
+      expect(fit, `${width} px`).not.toContain(false);
+    }
+    await screenshot(page, 'long-name-desktop');
+  }, 30000);
+
   it('its Content-Security-Policy refuses injected inline script and third-party loads', async () => {
     const violated = await page.evaluate(
       () =>
