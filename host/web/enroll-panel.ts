@@ -17,6 +17,17 @@ export interface EnrollInput {
   aws: boolean;
 }
 
+/**
+ * The flow's words for a line, but where they send the user to the CLI's
+ * --resync (code 2 expired) the page's own way to two fresh codes: the
+ * account is on the token by then, so "run the flow again" would only find
+ * its name taken.
+ */
+export function enrollLineText(e: EnrollEvent, service: string): string {
+  if (e.kind !== 'expired') return e.text;
+  return `Time is up: code 2 has expired. If the ${service} page has not accepted the codes, give it two fresh consecutive codes: "Show code" on the account's row, then again once that code has expired.`;
+}
+
 /** Run the flow; `log` receives the lines, `prompt` shows the button prompt (null: hide it). Resolves when the submit window ends or `signal` aborts. */
 export async function runEnroll(client: TokenClient, input: EnrollInput, log: HTMLElement, prompt: (w: Waiting | null) => void, signal: AbortSignal): Promise<void> {
   const text = input.key.trim();
@@ -41,7 +52,7 @@ export async function runEnroll(client: TokenClient, input: EnrollInput, log: HT
     } else if (e.kind === 'tick') {
       tick = tick ?? line('tick', '');
       tick.textContent = e.text;
-    } else line(e.kind, e.text);
+    } else line(e.kind, enrollLineText(e, service));
   };
   await enrollAccount(otp, service, {
     client,

@@ -1,8 +1,8 @@
 // Importing many accounts at once in the page: a Google Authenticator export
 // (otpauth-migration://, pasted or its QR image) or a list of otpauth://
 // URIs, through host/lib/import's parsers and its all-or-nothing
-// importToToken. (PSKC needs AES and PBKDF2 that host/lib/import/pskc.ts
-// takes from node:crypto: not in the page yet.)
+// importToToken. PSKC files have their own form (pskc-panel.ts): they may
+// need a password or a key, which pasted text has no field for.
 import type { TokenClient } from '../lib/client.ts';
 import { TokenError } from '../lib/errors.ts';
 import { classifyText } from '../lib/import/classify.ts';
@@ -16,7 +16,7 @@ import { parseUriList } from '../lib/import/uri-list.ts';
 export function accountsFromText(text: string, source: string): { accounts: ImportedAccount[]; notes: string[] } {
   const t = text.trim();
   const c = classifyText(t);
-  if (c.kind === 'pskc') throw new TokenError('BAD_INPUT', `${source} is a PSKC document: import it with the command line (totp-token import), which can decrypt it`);
+  if (c.kind === 'pskc') throw new TokenError('BAD_INPUT', `${source} is a PSKC document: choose it as a file under "A PSKC file" below, which asks for its password or key if it has one`);
   if (c.kind === 'migration' && !t.includes('\n')) {
     const b = parseMigrationUri(t);
     const notes = b.batchSize > 1 ? [`this is QR code ${b.batchIndex + 1} of ${b.batchSize} of one export: import the others too`] : [];

@@ -1,11 +1,14 @@
 // The totp-token web page: host/lib's client over a Web Serial port or over a
 // MessagePort to the try-it token in a worker. One request at a time; every
 // one that needs the token's button shows the same prompt and countdown as
-// the CLI; errors read as the CLI's (host/lib/error-text.ts's explainError, which the CLI uses too).
+// the CLI; errors read as the CLI's (host/lib/error-text.ts's explainError, which the CLI uses too),
+// but point at the page's own fields and buttons where the CLI's name its options and commands.
 // Key inputs are cleared as soon as their value is read.
 import { explainError } from '../lib/error-text.ts';
 import { TokenClient } from '../lib/client.ts';
 import type { AccountInfo, DeviceInfo, Waiting } from '../lib/client.ts';
+import type { PskcProtection } from '../lib/import/pskc.ts';
+import type { ImportedAccount } from '../lib/import/source.ts';
 import { DEMO_URI } from '../lib/demo-key.ts';
 import { TokenError } from '../lib/errors.ts';
 import { nobleHashes } from '../lib/hashes/noble-hashes.ts';
@@ -14,6 +17,7 @@ import type { Transport } from '../lib/transport/transport.ts';
 import { tokenPortFilters, webSerialTransport } from '../lib/transport/web-serial.ts';
 import type { WebSerial } from '../lib/transport/web-serial.ts';
 import { byId, el, show } from './dom.ts';
+import { PAGE_WORDS } from './page-words.ts';
 import type { TrySimulator } from './sim/simulator.ts';
 
 let client: TokenClient | null = null;
@@ -36,7 +40,7 @@ function say(text: string): void {
 }
 
 function showError(e: unknown): void {
-  errorBox.textContent = explainError(e).message;
+  errorBox.textContent = explainError(e, PAGE_WORDS).message;
   show(errorBox, true);
 }
 
@@ -286,6 +290,11 @@ const qrInput = byId<HTMLInputElement>('qr');
 async function addFrom(text: string): Promise<void> {
   const name = nameInput.value.trim();
   const issuer = issuerInput.value.trim();
+  const t = text.trim().toLowerCase();
+  // What the CLI says as "needs --name" (host/lib/key-input.ts), checked first there too, with the page's field.
+  if (!name && !t.startsWith('otpauth://') && !t.startsWith('otpauth-migration://')) {
+    return showError(new TokenError('BAD_INPUT', 'a bare base32 key needs a name: type one in the Name field (an otpauth:// URI carries its own)'));
+  }
   const r = await run('Adding', async (c) => {
     const account = accountFromText(text, { name: name || undefined, issuer: issuer || undefined });
     const shown = label(account);
@@ -341,20 +350,30 @@ scanButton.addEventListener('click', async () => {
 });
 byId('scan-stop').addEventListener('click', () => scanStop?.abort());
 
-// --- importing many (Google Authenticator export, otpauth:// lists) ------
-async function importFrom(text: string, source: string): Promise<void> {
-  const log = byId('import-log');
+// --- importing many (Google Authenticator export, otpauth:// lists, PSKC) --
+/**
+ * Read accounts (inside the request, so a refusal reads as the CLI's), then
+ * check them all against the token and add them (import-panel.ts's importAll,
+ * host/lib's importToToken, as `totp-token import`), each line logged.
+ */
+async function importInto(logId: string, read: () => Promise<{ accounts: ImportedAccount[]; notes: string[] }> | { accounts: ImportedAccount[]; notes: string[] }): Promise<boolean> {
+  const log = byId(logId);
   log.replaceChildren();
-  const { accountsFromText, importAll } = await import('./import-panel.ts');
+  const { importAll } = await import('./import-panel.ts');
   const r = await run('Importing', async (c) => {
-    const { accounts, notes } = accountsFromText(text, source);
+    const { accounts, notes } = await read();
     for (const n of notes) log.appendChild(el('li', { className: 'warn', text: n }));
     return importAll(c, accounts, (p, check) => log.appendChild(el('li', { text: `added ${p.issuer ? `${p.issuer}: ${p.name}` : p.name} (from ${p.from}; key check ${check} matches)` })));
   });
-  if (r) {
-    await refresh();
-    say(`Imported ${r.length} account(s).`);
-  }
+  if (!r) return false;
+  await refresh();
+  say(`Imported ${r.length} account(s).`);
+  return true;
+}
+
+async function importFrom(text: string, source: string): Promise<void> {
+  const { accountsFromText } = await import('./import-panel.ts');
+  await importInto('import-log', () => accountsFromText(text, source));
 }
 
 byId('import-form').addEventListener('submit', (ev) => {
@@ -377,6 +396,101 @@ byId<HTMLInputElement>('import-qr').addEventListener('change', async (ev) => {
   } catch (e) {
     showError(e);
   }
+});
+
+// A PSKC file: chosen, then only the field it needs is shown (its password,
+// its pre-shared key file, or the private key for its certificate). The
+// secret inputs are cleared as soon as they are read, whatever happens next;
+// the file's own text is dropped once read, unless a wrong password or key
+// failed on an encrypted file (then it stays chosen for another try).
+const pskcFileInput = byId<HTMLInputElement>('pskc-file');
+const pskcPassword = byId<HTMLInputElement>('pskc-password');
+const pskcKey = byId<HTMLInputElement>('pskc-key');
+const pskcPrivate = byId<HTMLInputElement>('pskc-private');
+const pskcImport = byId<HTMLButtonElement>('pskc-import');
+const pskcNeed = byId('pskc-need');
+let pskcChosen: { text: string; name: string; need: PskcProtection } | null = null;
+
+const PSKC_NEEDS: Record<string, string> = {
+  none: 'Not encrypted: ready to import.',
+  password: 'Protected by a password: enter it.',
+  key: 'Encrypted under a pre-shared key: choose the key file.',
+  'private-key': 'Encrypted to a certificate: choose your private key (PEM).',
+};
+
+function showPskcNeed(need: PskcProtection | undefined): void {
+  show(byId('pskc-password-row'), need === 'password');
+  show(byId('pskc-key-row'), need === 'key');
+  show(byId('pskc-private-row'), need === 'private-key');
+  pskcNeed.textContent = need === undefined ? '' : PSKC_NEEDS[need ?? 'none'];
+  pskcImport.disabled = need === undefined;
+}
+
+function clearPskcSecrets(): void {
+  pskcPassword.value = '';
+  pskcKey.value = '';
+  pskcPrivate.value = '';
+}
+
+/** Back to "choose a file", keyboard focus included (the Import button it was on is now disabled). */
+function forgetPskcFile(): void {
+  pskcChosen = null;
+  pskcFileInput.value = '';
+  clearPskcSecrets();
+  showPskcNeed(undefined);
+  pskcFileInput.focus();
+}
+
+pskcFileInput.addEventListener('change', async () => {
+  const file = pskcFileInput.files?.[0];
+  pskcChosen = null;
+  clearPskcSecrets();
+  showPskcNeed(undefined);
+  byId('pskc-log').replaceChildren();
+  if (!file) return;
+  show(errorBox, false);
+  try {
+    const text = await file.text();
+    const { pskcNeeds } = await import('./pskc-panel.ts');
+    const need = pskcNeeds(text, file.name);
+    pskcChosen = { text, name: file.name, need };
+    showPskcNeed(need);
+    ({ password: pskcPassword, key: pskcKey, 'private-key': pskcPrivate, none: pskcImport })[need ?? 'none'].focus();
+  } catch (e) {
+    forgetPskcFile();
+    showError(e);
+  }
+});
+
+byId('pskc-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const chosen = pskcChosen;
+  const password = pskcPassword.value;
+  const keyFile = pskcKey.files?.[0];
+  const pemFile = pskcPrivate.files?.[0];
+  clearPskcSecrets(); // cleared once read
+  if (!chosen) return showError(new TokenError('BAD_INPUT', 'choose a PSKC file first'));
+  if (chosen.need === 'password' && password === '') return showError(new TokenError('BAD_INPUT', `${chosen.name}: this PSKC file is protected by a password: enter it`));
+  if (chosen.need === 'key' && !keyFile) return showError(new TokenError('BAD_INPUT', `${chosen.name}: this PSKC file is encrypted under a pre-shared key: choose the key file`));
+  if (chosen.need === 'private-key' && !pemFile) return showError(new TokenError('BAD_INPUT', `${chosen.name}: this PSKC file is encrypted to a certificate: choose your private key (PEM)`));
+  const inputs = {
+    password: chosen.need === 'password' ? password : undefined,
+    keyFile: chosen.need === 'key' && keyFile ? new Uint8Array(await keyFile.arrayBuffer()) : undefined,
+    privateKeyPem: chosen.need === 'private-key' && pemFile ? await pemFile.text() : undefined,
+  };
+  let wrongKey = false;
+  const { readPskcInPage } = await import('./pskc-panel.ts');
+  await importInto('pskc-log', () =>
+    readPskcInPage(chosen.text, chosen.name, inputs).catch((e: unknown) => {
+      wrongKey = e instanceof TokenError && e.code === 'PSKC_WRONG_PASSWORD';
+      throw e;
+    }),
+  );
+  // Another try needs the file again only where it was not the password or key that failed.
+  if (wrongKey && chosen.need !== null && pskcChosen === chosen) {
+    showPskcNeed(chosen.need);
+    ({ password: pskcPassword, key: pskcKey, 'private-key': pskcPrivate })[chosen.need].focus();
+  } else if (pskcChosen === chosen) forgetPskcFile();
 });
 
 // --- enrollment (AWS and other setup pages) -------------------------------
@@ -517,7 +631,10 @@ byId('connect-sim').addEventListener('click', async () => {
   const canvas = byId<HTMLCanvasElement>('screen');
   if (!simulator) {
     const { startSimulator } = await import('./sim/simulator.ts');
-    simulator = startSimulator(canvas, (action) => canvas.setAttribute('aria-label', action ? `Token display asks: ${action}` : 'Token display'));
+    simulator = startSimulator(canvas, (action, settleMs) => {
+      canvas.setAttribute('aria-label', action ? `Token display asks: ${action}` : 'Token display');
+      confirmSettles(action, settleMs);
+    });
   }
   show(byId('sim'), true);
   tokenSection.classList.add('with-sim');
@@ -534,5 +651,20 @@ byId('connect-sim').addEventListener('click', async () => {
   if (added) await refresh();
 });
 
+// The token counts a Confirm press only once its screen has shown the request
+// for its settle time (firmware/presence.ts's SETTLE_MS, which the worker reports): until then the on-screen Confirm says
+// it is not ready (aria-disabled keeps it focusable for the keyboard) and sends nothing.
+const confirmButton = byId<HTMLButtonElement>('press-confirm');
+let shownAction: string | null = null;
+let settleTimer: number | undefined;
+function confirmSettles(action: string | null, settleMs: number): void {
+  if (action === shownAction) return;
+  shownAction = action;
+  window.clearTimeout(settleTimer);
+  confirmButton.setAttribute('aria-disabled', action ? 'true' : 'false');
+  if (action) settleTimer = window.setTimeout(() => confirmButton.setAttribute('aria-disabled', 'false'), settleMs);
+}
 byId('press-next').addEventListener('click', () => simulator?.press('next'));
-byId('press-confirm').addEventListener('click', () => simulator?.press('confirm'));
+confirmButton.addEventListener('click', () => {
+  if (confirmButton.getAttribute('aria-disabled') !== 'true') simulator?.press('confirm');
+});

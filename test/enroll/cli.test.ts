@@ -14,7 +14,7 @@ import { decodeReply } from '../../protocol/messages.ts';
 import { TokenClient } from '../../host/lib/client.ts';
 import { buildPskc } from '../../host/lib/export/pskc.ts';
 import { parseEntraCsv } from '../../host/lib/export/entra-csv.ts';
-import { readPskcFile } from '../../host/lib/import/pskc.ts';
+import { readPskcFile } from '../../host/lib/import/pskc-node.ts';
 import { openTransport } from '../../host/lib/transport/index.ts';
 import { ensureCli, releaseCli, runCli, tempDir } from '../e2e/harness.ts';
 import { migrationPayload, migrationUri } from './helpers/protobuf-encode.ts';
@@ -94,7 +94,7 @@ describe('totp-token fleet', () => {
     expect(r2.stdout).toContain(`State file (also holds the seeds, mode 0600): ${state}`);
 
     // The files hold exactly what each token holds: the key check agrees for every account.
-    const keys = readPskcFile(join(out, 'fleet.pskcxml'), { password: 'fleet password' });
+    const keys = await readPskcFile(join(out, 'fleet.pskcxml'), { password: 'fleet password' });
     expect(keys.map((k) => [k.serial, k.otp.account, k.userId])).toEqual([
       ['TT-0001', 'TT-0001-1', 'user1@contoso.com'], ['TT-0001', 'TT-0001-2', 'user1@contoso.com'],
       ['TT-0002', 'TT-0002-1', 'user2@contoso.com'], ['TT-0002', 'TT-0002-2', 'user2@contoso.com'],

@@ -65,14 +65,14 @@ describe('fleet: HOTP where asked', () => {
   it('the PSKC file records HOTP accounts with their Counter (0), and python-pskc-compatible readers see HOTP', async () => {
     const { registrationEntries, DEFAULT_SPEC } = await import('../../host/lib/fleet/fleet.ts');
     const { buildPskc } = await import('../../host/lib/export/pskc.ts');
-    const { readPskc } = await import('../../host/lib/import/pskc.ts');
+    const { readPskc } = await import('../../host/lib/import/pskc-node.ts');
     const spec = { ...DEFAULT_SPEC, type: 'hotp' as const, issuer: 'Contoso' };
     const rec = { port: 'p', number: 1, serial: 'TT-1', status: 'done' as const, accounts: [{ name: 'TT-1', serial: 'TT-1', upn: 'a@contoso.com', secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }] };
     const { pskc } = registrationEntries([rec], spec);
     const xml = buildPskc(pskc);
     expect(xml).toMatch(/pskc:hotp/);
     expect(xml).toMatch(/<pskc:Counter>\s*<pskc:PlainValue>0<\/pskc:PlainValue>/);
-    const [k] = readPskc(xml);
+    const [k] = await readPskc(xml);
     expect(k.otp).toMatchObject({ type: 'hotp', counter: 0, account: 'TT-1', issuer: 'Contoso' });
   });
 });

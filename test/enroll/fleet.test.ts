@@ -6,7 +6,7 @@ import { base32Decode, base32Encode } from '../../protocol/base32.ts';
 import { parseEntraCsv } from '../../host/lib/export/entra-csv.ts';
 import { DEFAULT_SPEC, generateSeed, provisionFleet, writeRegistrationFiles } from '../../host/lib/fleet/fleet.ts';
 import type { FleetSpec } from '../../host/lib/fleet/state.ts';
-import { readPskcFile } from '../../host/lib/import/pskc.ts';
+import { readPskcFile } from '../../host/lib/import/pskc-node.ts';
 import { FakeFleetToken, virtualClock } from './helpers/fake-token.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fleet-'));
@@ -116,7 +116,7 @@ describe('fleet provisioning', () => {
     for (const f of Object.values(files)) expect(statSync(f as string).mode & 0o777).toBe(0o600);
     const onTokens = new Map<string, string>();
     for (const t of fleet.values()) for (const [name, s] of t.accounts) onTokens.set(name, hex(s.secret));
-    const keys = readPskcFile(files.pskc!, { password: 'fleet pw' });
+    const keys = await readPskcFile(files.pskc!, { password: 'fleet pw' });
     expect(keys).toHaveLength(8);
     for (const k of keys) {
       expect(hex(k.otp.secret)).toBe(onTokens.get(k.otp.account));

@@ -2,14 +2,16 @@
 // (xmlenc#rsa-oaep-mgf1p) is decrypted with --private-key; RSA PKCS#1 v1.5
 // (xmlenc#rsa-1_5, what figure 8 uses) is refused saying why: node:crypto no
 // longer decrypts it (CVE-2023-46809, the Marvin attack). The OAEP file is made
-// here with node:crypto's publicEncrypt and a fresh key pair, laid out as figure 8.
+// here with node:crypto's publicEncrypt and a fresh key pair, laid out as figure 8
+// (helpers/pskc-oaep.ts; the page's test uses it too).
 import { spawnSync } from 'node:child_process';
-import { constants, generateKeyPairSync, publicEncrypt } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readPskc } from '../../host/lib/import/pskc.ts';
+import { readPskc } from '../../host/lib/import/pskc-node.ts';
+import { oaepFile } from './helpers/pskc-oaep.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'pskc-cert-'));
@@ -20,43 +22,23 @@ function cli(args: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', join(root, 'host', 'cli', 'main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
 }
 
-function oaepFile(publicKey: string, secret: Buffer): string {
-  const cv = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, secret).toString('base64');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<KeyContainer xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns="urn:ietf:params:xml:ns:keyprov:pskc" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Version="1.0">
-  <EncryptionKey><ds:X509Data><ds:X509Certificate>MIIB</ds:X509Certificate></ds:X509Data></EncryptionKey>
-  <KeyPackage>
-    <DeviceInfo><Manufacturer>Acme</Manufacturer><SerialNo>987654321</SerialNo></DeviceInfo>
-    <Key Id="MBK000000001" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp">
-      <Issuer>Example-Issuer</Issuer>
-      <AlgorithmParameters><ResponseFormat Length="6" Encoding="DECIMAL"/></AlgorithmParameters>
-      <Data>
-        <Secret><EncryptedValue><xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"/><xenc:CipherData><xenc:CipherValue>${cv}</xenc:CipherValue></xenc:CipherData></EncryptedValue></Secret>
-        <TimeInterval><PlainValue>30</PlainValue></TimeInterval>
-      </Data>
-    </Key>
-  </KeyPackage>
-</KeyContainer>
-`;
-}
-
 describe('PSKC encrypted to a certificate', () => {
   const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 
-  it('RSA-OAEP: read with the private key; a wrong private key is a wrong key; none asks for --private-key', () => {
+  it('RSA-OAEP: read with the private key; a wrong private key is a wrong key; none asks for --private-key', async () => {
     const right = pair();
     const wrong = pair();
     const secret = Buffer.from('12345678901234567890');
     const xml = oaepFile(right.publicKey, secret);
-    const [k] = readPskc(xml, { privateKeyPem: right.privateKey });
+    const [k] = await readPskc(xml, { privateKeyPem: right.privateKey });
     expect(Buffer.from(k.otp.secret)).toEqual(secret);
     expect(k.otp).toMatchObject({ type: 'totp', account: '987654321', issuer: 'Example-Issuer', period: 30 });
-    expect(() => readPskc(xml, { privateKeyPem: wrong.privateKey })).toThrow(/wrong password or key/);
-    expect(() => readPskc(xml)).toThrow(/encrypted to a certificate .*--private-key/);
-    expect(() => readPskc(xml, { preSharedKey: new Uint8Array(16) })).toThrow(/--private-key/);
+    await expect(readPskc(xml, { privateKeyPem: wrong.privateKey })).rejects.toThrow(/wrong password or key/);
+    await expect(readPskc(xml)).rejects.toThrow(/encrypted to a certificate .*--private-key/);
+    await expect(readPskc(xml, { preSharedKey: new Uint8Array(16) })).rejects.toThrow(/--private-key/);
   });
 
-  it('through the CLI: --private-key FILE.pem', () => {
+  it('through the CLI: --private-key FILE.pem', async () => {
     const { publicKey, privateKey } = pair();
     const file = join(dir, 'oaep.pskcxml');
     const pem = join(dir, 'key.pem');

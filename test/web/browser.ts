@@ -9,7 +9,8 @@ import puppeteer from 'puppeteer-core';
 import type { Browser, Page } from 'puppeteer-core';
 import { serveWeb } from '../../host/cli/web-server.ts';
 import type { WebServer } from '../../host/cli/web-server.ts';
-import { buildWeb } from '../../host/tools/build-web.ts';
+import { build } from 'esbuild';
+import { buildWeb, checkNoNodeGlobals, webBuildOptions } from '../../host/tools/build-web.ts';
 import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
 import type { Framebuffer } from '../../firmware/ui/framebuffer.ts';
 
@@ -26,10 +27,16 @@ export interface WebRig {
   close(): Promise<void>;
 }
 
-/** extraArgs: more Chromium switches (the try-it test adds a fake camera). */
-export async function startWebRig(extraArgs: string[] = []): Promise<WebRig> {
+/**
+ * extraArgs: more Chromium switches (the try-it test adds a fake camera).
+ * entries: test modules built with the page's own build options (its browser
+ * forms, its ban on Node modules and globals) and served under /test/, for a
+ * test to import into the page (the PSKC test's harness).
+ */
+export async function startWebRig(extraArgs: string[] = [], entries: string[] = []): Promise<WebRig> {
   const dir = mkdtempSync(join(tmpdir(), 'totp-web-'));
   await buildWeb(dir);
+  if (entries.length > 0) checkNoNodeGlobals((await build(webBuildOptions(join(dir, 'test'), entries))).metafile!);
   const web = await serveWeb(dir);
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,

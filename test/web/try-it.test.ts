@@ -37,15 +37,19 @@ const rows = (page: Page) => page.$$eval('#accounts li', (lis) => lis.map((li) =
 const idle = (page: Page) => page.waitForFunction(() => !document.body.classList.contains('busy'));
 
 /**
- * A finger on the on-screen Confirm: once the page shows the CLI's prompt and
- * the token's display has shown the request for its settle time (a press
- * sooner does not count, firmware/presence.ts), as no person presses sooner.
+ * A finger on the on-screen Confirm: once the page shows the CLI's prompt, the
+ * token's display shows the request, and the page marks Confirm ready (after
+ * the token's settle time: a press sooner does not count, firmware/presence.ts).
  */
 async function pressConfirm(page: Page): Promise<void> {
   await page.waitForFunction(() => document.getElementById('prompt')!.checkVisibility());
-  await new Promise((r) => setTimeout(r, SETTLE_MS + 150));
+  await displayAsks(page);
+  await page.waitForFunction(() => document.getElementById('press-confirm')!.getAttribute('aria-disabled') === 'false');
   await page.click('#press-confirm');
 }
+
+/** The try-it token's display shows a request (the page labels the canvas with it). */
+const displayAsks = (page: Page) => page.waitForFunction(() => /^Token display asks: /.test(document.getElementById('screen')!.getAttribute('aria-label') ?? ''));
 
 async function waitRows(page: Page, n: number): Promise<string[]> {
   await page
@@ -131,6 +135,25 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     await readCanvasCode(page, base32Decode(PASTED_B32), 6, 'SHA1', 'Example', 'bob@example.com');
   }, 30000);
 
+  it("refusals point at the page's own fields, where the CLI's name its options: a name taken, a bare key without a name", async () => {
+    // The same account again: the token refuses the name (DUPLICATE_NAME); the CLI would say "choose another --name".
+    await page.type('#key', PASTED_URI);
+    await page.click('#add-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('error')!.checkVisibility());
+    await idle(page);
+    const taken = await page.$eval('#error', (e) => e.textContent ?? '');
+    expect(taken).toMatch(/; choose another name, or remove the old one first$/);
+    // A bare base32 key with the Name field empty: the CLI says "needs --name".
+    await page.type('#key', PASTED_B32);
+    await page.click('#add-form button[type=submit]');
+    await page.waitForFunction((before) => document.getElementById('error')!.textContent !== before, {}, taken);
+    const bare = await page.$eval('#error', (e) => e.textContent ?? '');
+    expect(bare).toBe('a bare base32 key needs a name: type one in the Name field (an otpauth:// URI carries its own)');
+    for (const said of [taken, bare]) expect(said).not.toMatch(/--[a-z]|totp-token /);
+    expect(await page.$eval('#key', (e) => (e as HTMLInputElement).value)).toBe('');
+    expect(await rows(page)).toHaveLength(2);
+  }, 30000);
+
   it('adds an account from an uploaded QR code image', async () => {
     const png = join(dir, 'qr.png');
     await QRCode.toFile(png, QR_URI, { type: 'png' });
@@ -177,6 +200,31 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     const shown = await page.$eval('#accounts li:nth-child(2) .digits', (e) => e.textContent);
     expect(codesAround(base32Decode(PASTED_B32), 6, 'SHA1', t0, t1)).toContain(shown);
     expect(await page.$eval('#prompt', (e) => (e as HTMLElement).hidden)).toBe(true);
+    // On a desktop, the row showing a code keeps its three buttons on one line, and the code stays inside the row.
+    const layout = await page.$eval('#accounts li:nth-child(2)', (li) => {
+      const box = li.getBoundingClientRect();
+      const code = li.querySelector('.code')!.getBoundingClientRect();
+      return { buttonLines: new Set([...li.querySelectorAll('.actions button')].map((b) => (b as HTMLElement).offsetTop)).size, codeInside: code.left >= box.left && code.right <= box.right && code.width > 0 };
+    });
+    expect(layout).toEqual({ buttonLines: 1, codeInside: true });
+    await screenshot(page, 'code-shown-desktop');
+  }, 30000);
+
+  it("marks the on-screen Confirm not ready until the token's settle time has passed; a press then confirms", async () => {
+    // The token ignores a press before its screen has shown the request for SETTLE_MS; the page says so instead of sending it.
+    await idle(page);
+    await page.click('#accounts li:nth-child(2) button:nth-of-type(1)');
+    await displayAsks(page);
+    expect(await page.$eval('#press-confirm', (b) => b.getAttribute('aria-disabled'))).toBe('true');
+    await page.click('#press-confirm'); // too early: nothing is sent, the request still waits
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('press-confirm'); // still focusable (aria-disabled, not disabled)
+    expect(await page.$eval('#prompt', (e) => (e as HTMLElement).checkVisibility())).toBe(true);
+    await screenshot(page, 'confirm-not-ready-desktop');
+    await page.waitForFunction(() => document.getElementById('press-confirm')!.getAttribute('aria-disabled') === 'false');
+    await page.click('#press-confirm');
+    await page.waitForFunction(() => document.getElementById('prompt')!.hidden);
+    await page.waitForSelector('#accounts li:nth-child(2) .digits');
+    expect(await page.$eval('#press-confirm', (b) => b.getAttribute('aria-disabled'))).toBe('false'); // nothing asked: ready again
   }, 30000);
 
   it('renames and removes with on-screen presses; Next cancels, as on the token', async () => {
@@ -241,6 +289,15 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     // Each account's three actions fit on one line.
     const tops = await page.$$eval('#accounts li .actions', (rows) => rows.map((r) => new Set([...r.querySelectorAll('button')].map((b) => b.offsetTop)).size));
     expect(tops.every((n) => n === 1)).toBe(true);
+    // A row showing a code: still no sideways scrolling, its buttons still on one line.
+    await idle(page);
+    await page.click('#accounts li:nth-child(1) button:nth-of-type(1)');
+    await pressConfirm(page);
+    await page.waitForSelector('#accounts li:nth-child(1) .digits');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.$eval('#accounts li:nth-child(1) .actions', (r) => new Set([...r.querySelectorAll('button')].map((b) => b.offsetTop)).size)).toBe(1);
+    await page.$eval('#accounts', (e) => e.scrollIntoView());
+    await screenshot(page, 'code-shown-360');
     // Nothing kept in the browser's storage (the try-it token lives in memory only).
     expect(await page.evaluate(() => [localStorage.length, sessionStorage.length])).toEqual([0, 0]);
     expect(rig.problems).toEqual([]);
@@ -270,6 +327,33 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     // No countdown to 'expired' for a code that does not expire by time; the row now tells the token's next counter.
     await new Promise((r) => setTimeout(r, 1200));
     expect(await page.$eval('#accounts li:nth-child(1)', (e) => e.textContent)).toMatch(/counter 6.*\d{6} counter 5/);
+  }, 30000);
+
+  it('a long account name wraps in its column: no sideways scrolling, and the buttons stay in the row, at 360 px and on a desktop', async () => {
+    const long = 'root_account_mfa_device_123456789012_with_a_long_suffix'; // no hyphen or space to break at
+    await page.type('#key', `otpauth://totp/Amazon%20Web%20Services:${long}?secret=${PASTED_B32}&issuer=Amazon%20Web%20Services`);
+    await page.click('#add-form button[type=submit]');
+    await page.waitForFunction((n) => [...document.querySelectorAll('#accounts li')].some((li) => li.textContent!.includes(n)) && !document.body.classList.contains('busy'), {}, long);
+    for (const width of [360, 1024]) {
+      await page.setViewport({ width, height: 900 });
+      // Boxes wider than the page, or text spilling out of its box (a long word in a line of text).
+      const wide = await page.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5 || (e.children.length === 0 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0))
+          .map((e) => `${e.tagName}#${e.id}.${e.className}: ${(e.textContent ?? '').slice(0, 60)}`),
+      );
+      expect(wide, `${width} px: wider than the page`).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), `${width} px`).toBeLessThanOrEqual(0);
+      const fit = await page.$$eval('#accounts li', (lis) =>
+        lis.map((li) => {
+          const box = li.getBoundingClientRect();
+          const buttons = [...li.querySelectorAll('.actions button')].map((b) => b.getBoundingClientRect());
+          return new Set(buttons.map((b) => Math.round(b.top))).size === 1 && buttons.every((b) => b.left >= box.left && b.right <= box.right + 0.5);
+        }),
+      );
+      expect(fit, `${width} px`).not.toContain(false);
+    }
+    await screenshot(page, 'long-name-desktop');
   }, 30000);
 
   it('its Content-Security-Policy refuses injected inline script and third-party loads', async () => {

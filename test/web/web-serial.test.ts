@@ -49,6 +49,15 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
   let page: Page;
   let stateDir: string;
 
+  /**
+   * After connecting again: one account, listed by this connection (no request running, no step
+   * "...ing..." on the status line), not the rows left from the last one, which the new list replaces (a click on an old row
+   * would land on a detached button).
+   */
+  async function listedOnce(p: Page): Promise<void> {
+    await p.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1 && !document.body.classList.contains('busy') && !/\.\.\.$/.test(document.getElementById('status')!.textContent ?? ''), { timeout: 20000 });
+  }
+
   async function connectUsb(): Promise<void> {
     await page.click('#connect-usb');
     await visible(page, '#token');
@@ -87,7 +96,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await page.type('#name', 'web@example');
     await page.type('#issuer', 'Serial');
     await page.click('#add-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1);
+    await listedOnce(page);
     expect((await rows(page))[0]).toContain('web@example');
     expect(await page.$eval('#key', (e) => (e as HTMLInputElement).value)).toBe('');
     await screenshot(page, 'usb-desktop');
@@ -116,7 +125,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await visible(page, '#connect');
     expect(sim.app.pendingAction()).toBeNull(); // nothing was asked of the token outside a session
     await connectUsb();
-    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1);
+    await listedOnce(page);
   }, 30000);
 
   it('a cable pulled while the token waits: a clear error, the page back at Connect, nothing removed', async () => {
@@ -133,7 +142,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     sim.press('confirm');
     await screenshot(page, 'usb-unplugged-desktop');
     await connectUsb();
-    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1);
+    await listedOnce(page);
     expect((await rows(page))[0]).toContain('web@example');
     await page.click('#disconnect');
     await visible(page, '#connect');
@@ -142,7 +151,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
   it('a locked token asks for its USB password; a wrong one is refused, the right one unlocks', async () => {
     // Set from the page (PBKDF2 in the page, the token's button pressed).
     await connectUsb();
-    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1);
+    await listedOnce(page);
     await page.click('#usb-password summary');
     await page.type('#new-password', 'open sesame');
     await page.type('#new-password-2', 'open sesame');
@@ -201,7 +210,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
     await page.waitForFunction(() => document.getElementById('status')!.textContent === 'USB password removed.');
     await page.click('#disconnect');
     await connectUsb();
-    await page.waitForFunction(() => document.querySelectorAll('#accounts li').length === 1);
+    await listedOnce(page);
     expect(await page.$eval('#unlock-form', (e) => (e as HTMLElement).checkVisibility())).toBe(false);
     expect(rig.problems).toEqual([]);
   }, 60000);

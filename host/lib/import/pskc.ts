@@ -27,15 +27,18 @@
 // plaintext as drafts did) is checked under the file's MAC key. A wrong key fails the MAC,
 // the padding or the key-wrap check before any value is used, and reading is all-or-nothing.
 // Messages name the key (index, Id, serial), never a secret.
-import { createHmac, createPrivateKey, pbkdf2Sync, timingSafeEqual } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+// The crypto comes in as a provider (pskc-crypto.ts's PskcCrypto), so this
+// one codec runs in the CLI (pskc-node.ts: node:crypto) and in the page
+// (pskc-crypto-web.ts): it imports no node: module and uses no Node global.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { base64Decode } from '../../../protocol/base64.ts';
+import { latin1Text } from '../../../protocol/latin1.ts';
 import { MAX_COUNTER, MAX_DIGITS, MAX_SECRET_BYTES, MIN_DIGITS } from '../../../protocol/hotp.ts';
 import type { Algorithm } from '../../../protocol/hash.ts';
 import type { OtpAuth, OtpType } from '../../../protocol/otpauth.ts';
 import { TokenError } from '../errors.ts';
-import { CipherRefusal, WrongKeyError, algorithmName, checkCipher, decrypt, hmacHash, isAsymmetric, isKeyWrap } from './pskc-crypto.ts';
+import { CipherRefusal, WrongKeyError, algorithmName, checkCipher, decrypt, hmacHash, isAsymmetric, isKeyWrap, sameBytes } from './pskc-crypto.ts';
+import type { PskcCrypto, PskcKeyMaterial } from './pskc-crypto.ts';
 
 export const PSKC_NS = 'urn:ietf:params:xml:ns:keyprov:pskc';
 export const TOTP_URN = 'urn:ietf:params:xml:ns:keyprov:pskc:totp';
@@ -112,7 +115,31 @@ export interface PskcReadOptions {
   now?: Date;
   /** Told what the user should know about a file that was read (once each): CBC values without a MAC. */
   onWarning?: (message: string) => void;
+  /** How this host asks for a key, in messages; the CLI's options by default. */
+  keyWords?: PskcKeyWords;
 }
+
+/**
+ * The end of each message that says what key a file needs and how to give it,
+ * in the host's terms: the CLI names its options, the page its fields.
+ */
+export interface PskcKeyWords {
+  /** After "this PSKC file is protected by a password: ". */
+  password: string;
+  /** After "this PSKC file is encrypted under a pre-shared key ('name'): ". */
+  key: string;
+  /** After "this PSKC file is encrypted to a certificate (RFC 6030 §6.3): ". */
+  privateKey: string;
+  /** After "the values are encrypted to a certificate (RSA): ", when a shared key or password was given. */
+  privateKeyNotShared: string;
+}
+
+export const CLI_KEY_WORDS: PskcKeyWords = {
+  password: 'give it (--password-stdin, or the prompt)',
+  key: 'give that key (--key-file FILE, hex or raw bytes)',
+  privateKey: 'give the matching private key (--private-key FILE.pem)',
+  privateKeyNotShared: 'give the private key (--private-key), not a shared key',
+};
 
 type Node = { [key: string]: unknown };
 
@@ -170,7 +197,7 @@ function attr(node: Node | undefined, ...names: string[]): string {
 function base64Strict(text: string, what: string, source: string): Uint8Array {
   const t = text.replace(/\s+/g, '');
   if (t === '' || t.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(t)) bad(source, `${what} is not base64`);
-  return new Uint8Array(Buffer.from(t, 'base64'));
+  return base64Decode(t);
 }
 
 function integer(text: string, what: string, source: string): bigint {
@@ -233,13 +260,14 @@ interface Crypto {
   /** Encryption algorithm short name (file-wide, or the first value's). */
   algorithm: string;
   algorithmUri: string;
-  key: Uint8Array | KeyObject | null;
+  key: PskcKeyMaterial | null;
   /** Why there is no key (so the first encrypted value can say it). */
   noKey: string;
   iv: Uint8Array | null;
   macAlgorithm: string;
   macKey: Uint8Array | null;
   macKeyValue: { algorithm: string; uri: string; data: Uint8Array } | null;
+  words: PskcKeyWords;
   /** A CBC value without a MAC was read: a wrong key went undetected unless its padding was bad. */
   unmaced: boolean;
 }
@@ -260,8 +288,9 @@ function protection(container: Node): PskcProtection {
   return 'key';
 }
 
-function setUpCrypto(container: Node, opts: PskcReadOptions, source: string): Crypto {
-  const crypto: Crypto = { algorithm: '', algorithmUri: '', key: null, noKey: '', iv: null, macAlgorithm: '', macKey: null, macKeyValue: null, unmaced: false };
+async function setUpCrypto(provider: PskcCrypto, container: Node, opts: PskcReadOptions, source: string): Promise<Crypto> {
+  const words = opts.keyWords ?? CLI_KEY_WORDS;
+  const crypto: Crypto = { algorithm: '', algorithmUri: '', key: null, noKey: '', iv: null, macAlgorithm: '', macKey: null, macKeyValue: null, words, unmaced: false };
   const ek = encryptionInfo(container);
   if (ek) {
     crypto.algorithmUri = attr(ek, 'Algorithm', 'algorithm');
@@ -287,20 +316,25 @@ function setUpCrypto(container: Node, opts: PskcReadOptions, source: string): Cr
       const prfUri = attr(kid(p, 'PRF'), 'Algorithm');
       const prf = prfUri === '' ? 'sha1' : hmacHash(algorithmName(prfUri));
       if (!prf) bad(source, `PBKDF2 PRF '${prfUri}' is not supported (HMAC-SHA1/224/256/384/512 are)`);
-      if (opts.password === undefined) crypto.noKey = 'this PSKC file is protected by a password: give it (--password-stdin, or the prompt)';
-      else crypto.key = new Uint8Array(pbkdf2Sync(Buffer.from(opts.password, 'utf8'), salt, iterations, keyLength, prf));
+      if (opts.password === undefined) crypto.noKey = `this PSKC file is protected by a password: ${words.password}`;
+      else {
+        const password = new TextEncoder().encode(opts.password);
+        crypto.key = await provider.pbkdf2(prf, password, salt, iterations, keyLength);
+        password.fill(0);
+      }
     } else if (kind === 'private-key') {
-      if (opts.privateKeyPem === undefined) crypto.noKey = 'this PSKC file is encrypted to a certificate (RFC 6030 §6.3): give the matching private key (--private-key FILE.pem)';
+      if (opts.privateKeyPem === undefined) crypto.noKey = `this PSKC file is encrypted to a certificate (RFC 6030 §6.3): ${words.privateKey}`;
       else {
         try {
-          crypto.key = createPrivateKey(opts.privateKeyPem);
-        } catch {
-          bad(source, 'the private key given is not a PEM private key node:crypto can read');
+          crypto.key = await provider.rsaPrivateKey(opts.privateKeyPem);
+        } catch (e) {
+          if (e instanceof CipherRefusal) bad(source, e.message);
+          throw e;
         }
       }
     } else {
       const name = textAt(ek, 'KeyName', 'DerivedKey/MasterKeyName', 'DerivedKey/CarriedKeyName');
-      if (opts.preSharedKey === undefined) crypto.noKey = `this PSKC file is encrypted under a pre-shared key${name ? ` ('${name}')` : ''}: give that key (--key-file FILE, hex or raw bytes)`;
+      if (opts.preSharedKey === undefined) crypto.noKey = `this PSKC file is encrypted under a pre-shared key${name ? ` ('${name}')` : ''}: ${words.key}`;
       else crypto.key = new Uint8Array(opts.preSharedKey);
     }
   }
@@ -334,17 +368,17 @@ interface Encrypted {
   mac: Uint8Array | null;
 }
 
-function decryptWith(crypto: Crypto, value: { algorithm: string; uri: string; data: Uint8Array }, what: string, source: string): Uint8Array {
+async function decryptWith(provider: PskcCrypto, crypto: Crypto, value: { algorithm: string; uri: string; data: Uint8Array }, what: string, source: string): Promise<Uint8Array> {
   const name = value.algorithm || crypto.algorithm;
   const uri = value.uri || crypto.algorithmUri;
   if (name === '') bad(source, `${what} is encrypted but the file names no encryption algorithm`);
   try {
-    checkCipher(name, uri, crypto.key instanceof Uint8Array ? crypto.key.length : null);
+    checkCipher(provider, name, uri, crypto.key instanceof Uint8Array ? crypto.key.length : null);
     if (!crypto.key) bad(source, crypto.noKey || `${what} is encrypted but the file says nothing of its key`);
     if (isAsymmetric(name) !== !(crypto.key instanceof Uint8Array)) {
-      bad(source, isAsymmetric(name) ? 'the values are encrypted to a certificate (RSA): give the private key (--private-key), not a shared key' : `the values are encrypted with ${name}: give the shared key or password, not a private key`);
+      bad(source, isAsymmetric(name) ? `the values are encrypted to a certificate (RSA): ${crypto.words.privateKeyNotShared}` : `the values are encrypted with ${name}: give the shared key or password, not a private key`);
     }
-    return decrypt(name, uri, crypto.key, value.data, crypto.iv);
+    return await decrypt(provider, name, uri, crypto.key, value.data, crypto.iv);
   } catch (e) {
     if (e instanceof CipherRefusal) bad(source, e.message);
     if (e instanceof WrongKeyError) throw WRONG_KEY(source, `${what} does not decrypt`);
@@ -352,17 +386,17 @@ function decryptWith(crypto: Crypto, value: { algorithm: string; uri: string; da
   }
 }
 
-function macKeyOf(crypto: Crypto, source: string): Uint8Array | null {
+async function macKeyOf(provider: PskcCrypto, crypto: Crypto, source: string): Promise<Uint8Array | null> {
   if (crypto.macKey) return crypto.macKey;
-  if (crypto.macKeyValue) crypto.macKey = decryptWith(crypto, crypto.macKeyValue, 'the MAC key', source);
+  if (crypto.macKeyValue) crypto.macKey = await decryptWith(provider, crypto, crypto.macKeyValue, 'the MAC key', source);
   else if (crypto.key instanceof Uint8Array) crypto.macKey = new Uint8Array(crypto.key); // drafts MACed under the encryption key
   return crypto.macKey;
 }
 
 /** Decrypt a value and check its MAC (over the ciphertext as RFC 6030 says, or the plaintext as drafts did). */
-function openValue(crypto: Crypto, v: Encrypted, what: string, source: string): Uint8Array {
+async function openValue(provider: PskcCrypto, crypto: Crypto, v: Encrypted, what: string, source: string): Promise<Uint8Array> {
   const name = v.algorithm || crypto.algorithm;
-  const plain = decryptWith(crypto, v, what, source); // first: a missing key or an unsupported cipher is the better reason
+  const plain = await decryptWith(provider, crypto, v, what, source); // first: a missing key or an unsupported cipher is the better reason
   if (v.mac === null) {
     // Read as python-pskc reads it (the padding, checked in decrypt, is all that catches a wrong key). A wrong
     // password still yields garbage about 1 time in 256, so the user is warned to verify a code; key wrap and
@@ -375,11 +409,9 @@ function openValue(crypto: Crypto, v: Encrypted, what: string, source: string): 
     plain.fill(0);
     bad(source, `${what} carries a MAC but the MAC algorithm '${crypto.macAlgorithm || 'none given'}' is not supported (HMAC-SHA1/224/256/384/512 are)`);
   }
-  const key = macKeyOf(crypto, source);
+  const key = await macKeyOf(provider, crypto, source);
   if (!key) bad(source, `${what} carries a MAC but the file has no MAC key`);
-  const hmac = (msg: Uint8Array): Uint8Array => new Uint8Array(createHmac(hash, key).update(msg).digest());
-  const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && timingSafeEqual(a, b);
-  if (!same(hmac(v.data), v.mac) && !same(hmac(plain), v.mac)) {
+  if (!sameBytes(await provider.hmac(hash, key, v.data), v.mac) && !sameBytes(await provider.hmac(hash, key, plain), v.mac)) {
     plain.fill(0);
     throw WRONG_KEY(source, `the MAC check of ${what} failed`);
   }
@@ -389,7 +421,7 @@ function openValue(crypto: Crypto, v: Encrypted, what: string, source: string): 
 type DataKind = 'bytes' | 'int';
 
 /** A <Secret>, <Counter>... element (or a draft <Data Name=...>): PlainValue, EncryptedValue, or the drafts' Value/ValueDigest. */
-function dataValue(node: Node, kind: DataKind, crypto: Crypto, what: string, source: string): Uint8Array | bigint | null {
+async function dataValue(provider: PskcCrypto, node: Node, kind: DataKind, crypto: Crypto, what: string, source: string): Promise<Uint8Array | bigint | null> {
   const plainText = textOf(kid(node, 'PlainValue'));
   const macText = textAt(node, 'ValueMAC', 'ValueDigest');
   const mac = macText === '' ? null : base64Strict(macText, `${what} ValueMAC`, source);
@@ -416,7 +448,7 @@ function dataValue(node: Node, kind: DataKind, crypto: Crypto, what: string, sou
     return plainToInt(plain, what, source);
   }
   if (!encrypted) return null;
-  const bytes = openValue(crypto, encrypted, what, source);
+  const bytes = await openValue(provider, crypto, encrypted, what, source);
   if (kind === 'bytes') return bytes;
   let n = 0n;
   for (const b of bytes) n = (n << 8n) | BigInt(b);
@@ -428,7 +460,7 @@ function dataValue(node: Node, kind: DataKind, crypto: Crypto, what: string, sou
 function plainToInt(text: string, what: string, source: string): bigint {
   if (/^[+-]?\d+$/.test(text)) return integer(text, what, source);
   const bytes = base64Strict(text, `${what} PlainValue`, source);
-  const ascii = Buffer.from(bytes).toString('latin1');
+  const ascii = latin1Text(bytes);
   if (/^\d+$/.test(ascii)) return integer(ascii, what, source);
   let n = 0n;
   for (const b of bytes) n = (n << 8n) | BigInt(b);
@@ -464,7 +496,7 @@ function readPolicy(key: Node, source: string, where: string): PskcPolicy {
   return p;
 }
 
-function readRawKey(pkg: Node, key: Node, index: number, total: number, crypto: Crypto, source: string): PskcRawKey {
+async function readRawKey(provider: PskcCrypto, pkg: Node, key: Node, index: number, total: number, crypto: Crypto, source: string): Promise<PskcRawKey> {
   const info = find(pkg, 'DeviceInfo', 'DeviceId');
   const id = attr(key, 'Id', 'KeyId', 'SecretId');
   const serial = textAt(info, 'SerialNo');
@@ -505,12 +537,12 @@ function readRawKey(pkg: Node, key: Node, index: number, total: number, crypto: 
       const fields: [string, keyof PskcRawKey, DataKind][] = [['Secret', 'secret', 'bytes'], ['Counter', 'counter', 'int'], ['Time', 'timeOffset', 'int'], ['TimeInterval', 'timeInterval', 'int'], ['TimeDrift', 'timeDrift', 'int']];
       for (const [el, field, kind] of fields) {
         const n = kid(data, el);
-        if (n) (raw as unknown as Node)[field] = dataValue(n, kind, crypto, `${where} ${el}`, source);
+        if (n) (raw as unknown as Node)[field] = await dataValue(provider, n, kind, crypto, `${where} ${el}`, source);
       }
     }
     for (const d of kids(key, 'Data')) {
       const field = LEGACY_DATA[attr(d, 'Name').toLowerCase()];
-      if (field) (raw as unknown as Node)[field] = dataValue(d, field === 'secret' ? 'bytes' : 'int', crypto, `${where} ${attr(d, 'Name')}`, source);
+      if (field) (raw as unknown as Node)[field] = await dataValue(provider, d, field === 'secret' ? 'bytes' : 'int', crypto, `${where} ${attr(d, 'Name')}`, source);
     }
   } catch (e) {
     raw.secret?.fill(0);
@@ -525,16 +557,16 @@ export function pskcNeedsPassword(xml: string, source = 'PSKC'): PskcProtection 
 }
 
 /** Every key as the file states it, decrypted; an error if any value cannot be read (nothing partial). */
-export function readPskcRaw(xml: string, opts: PskcReadOptions = {}): PskcRawKey[] {
+export async function readPskcRawWith(provider: PskcCrypto, xml: string, opts: PskcReadOptions = {}): Promise<PskcRawKey[]> {
   const source = opts.source ?? 'PSKC';
   const container = parseXml(xml, source);
-  const crypto = setUpCrypto(container, opts, source);
+  const crypto = await setUpCrypto(provider, container, opts, source);
   const out: PskcRawKey[] = [];
   try {
     const pairs: [Node, Node][] = [];
     for (const pkg of findAll(container, 'KeyPackage', 'Device')) for (const key of findAll(pkg, 'Key', 'Secret')) pairs.push([pkg, key]);
     if (pairs.length === 0) bad(source, 'the file holds no keys');
-    pairs.forEach(([pkg, key], i) => out.push(readRawKey(pkg, key, i, pairs.length, crypto, source)));
+    for (let i = 0; i < pairs.length; i++) out.push(await readRawKey(provider, pairs[i][0], pairs[i][1], i, pairs.length, crypto, source));
     if (crypto.unmaced) {
       opts.onWarning?.(`${source}: the values are encrypted without a MAC (ValueMAC, which RFC 6030 §6.1.1 requires), so a wrong password or key cannot be detected: verify a code from each account after import`);
     }
@@ -611,9 +643,9 @@ function toAccount(k: PskcRawKey, source: string, now: Date): PskcKey {
 }
 
 /** Every key in a PSKC document as an account, or an error naming the first key the token cannot take (nothing partial). */
-export function readPskc(xml: string, opts: PskcReadOptions = {}): PskcKey[] {
+export async function readPskcWith(provider: PskcCrypto, xml: string, opts: PskcReadOptions = {}): Promise<PskcKey[]> {
   const source = opts.source ?? 'PSKC';
-  const raw = readPskcRaw(xml, opts);
+  const raw = await readPskcRawWith(provider, xml, opts);
   try {
     const now = opts.now ?? new Date();
     return raw.map((k) => toAccount(k, source, now));
@@ -621,15 +653,4 @@ export function readPskc(xml: string, opts: PskcReadOptions = {}): PskcKey[] {
     for (const k of raw) k.secret?.fill(0);
     throw e;
   }
-}
-
-export function readPskcFile(file: string, opts: Omit<PskcReadOptions, 'source'> = {}): PskcKey[] {
-  let xml: string;
-  try {
-    xml = readFileSync(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new TokenError('BAD_INPUT', `cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code ?? err.message}`);
-  }
-  return readPskc(xml, { ...opts, source: file });
 }

@@ -9,7 +9,8 @@ import { TokenError } from '../errors.ts';
 import { classifyText } from './classify.ts';
 import { parseMigrationUri } from './migration.ts';
 import type { MigrationBatch } from './migration.ts';
-import { pskcNeedsPassword, readPskc } from './pskc.ts';
+import { nodePskcCrypto } from './pskc-crypto-node.ts';
+import { readPskcImport } from './pskc-source.ts';
 import { parseUriList } from './uri-list.ts';
 
 export interface ImportedAccount {
@@ -34,12 +35,8 @@ export interface ImportOptions {
   privateKeyPem?: () => Promise<string>;
 }
 
-/** A pre-shared key file: hex text (spaces and a trailing newline allowed), else the raw bytes. */
-export function keyFromFile(bytes: Uint8Array): Uint8Array {
-  const text = Buffer.from(bytes).toString('latin1').replace(/[\s:]/g, '');
-  if (text.length > 0 && text.length % 2 === 0 && /^(0x)?[0-9a-fA-F]+$/.test(text)) return new Uint8Array(Buffer.from(text.replace(/^0x/, ''), 'hex'));
-  return new Uint8Array(bytes);
-}
+// keyFromFile lives in key-file.ts (node-free, the page uses it too).
+export { keyFromFile } from './key-file.ts';
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 
@@ -58,25 +55,7 @@ function fromText(text: string, source: string): ImportSet {
 /** Accounts from text content (a file's, or stdin): a PSKC document, a URI, or a list of URIs. */
 export async function readImportText(text: string, source: string, opts: ImportOptions = {}): Promise<ImportSet> {
   // Anything XML goes to the PSKC reader, which says precisely what is wrong with it (not well-formed, no KeyContainer...).
-  if (classifyText(text).kind === 'pskc' || /^\uFEFF?\s*</.test(text)) {
-    const need = pskcNeedsPassword(text, source);
-    const ask = async <T>(f: (() => Promise<T>) | undefined, why: string): Promise<T> => {
-      if (!f) throw new TokenError('BAD_INPUT', `${source}: ${why}`);
-      return f();
-    };
-    const password = need === 'password' ? await ask(opts.password, 'this PSKC file is protected by a password') : undefined;
-    // Without a key the reader still runs: it names an unsupported cipher (RSA PKCS#1 v1.5...) before asking for the key.
-    const preSharedKey = need === 'key' && opts.preSharedKey ? await opts.preSharedKey() : undefined;
-    const privateKeyPem = need === 'private-key' && opts.privateKeyPem ? await opts.privateKeyPem() : undefined;
-    let keys;
-    const notes: string[] = [];
-    try {
-      keys = readPskc(text, { password, preSharedKey, privateKeyPem, source, onWarning: (w) => notes.push(w) });
-    } finally {
-      preSharedKey?.fill(0);
-    }
-    return { kind: 'pskc', accounts: keys.map((k, i) => ({ otp: k.otp, from: `key ${i + 1}${k.keyId ? ` (${k.keyId})` : ''}` })), notes };
-  }
+  if (classifyText(text).kind === 'pskc' || /^\uFEFF?\s*</.test(text)) return readPskcImport(nodePskcCrypto, text, source, opts);
   return fromText(text, source);
 }
 

@@ -4,4 +4,5 @@ import type { ButtonRole } from '../../../firmware/ports.ts';
 
 export type WorkerRequest = { type: 'connect'; port: MessagePort } | { type: 'press'; role: ButtonRole };
 
-export type WorkerReport = { type: 'display'; width: number; height: number; buffer: Uint8Array; pending: string | null };
+export type WorkerReport = { type: 'display'; width: number; height: number; buffer: Uint8Array; pending: string | null; settleMs: number };
+// settleMs: how long the screen must show `pending` before a Confirm press counts (firmware/presence.ts).

@@ -34,13 +34,13 @@ function paint(canvas: HTMLCanvasElement, r: WorkerReport): void {
   ctx.putImageData(img, 0, 0);
 }
 
-export function startSimulator(canvas: HTMLCanvasElement, onPending: (action: string | null) => void): TrySimulator {
+export function startSimulator(canvas: HTMLCanvasElement, onPending: (action: string | null, settleMs: number) => void): TrySimulator {
   const worker = new Worker(new URL('./token-worker.js', import.meta.url), { type: 'module', name: 'totp-token simulator' });
   const send = (m: WorkerRequest, transfer: Transferable[] = []) => worker.postMessage(m, transfer);
   worker.onmessage = (ev: MessageEvent<WorkerReport>) => {
     if (ev.data.type !== 'display') return;
     paint(canvas, ev.data);
-    onPending(ev.data.pending);
+    onPending(ev.data.pending, ev.data.settleMs);
   };
   return {
     connect() {

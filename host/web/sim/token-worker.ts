@@ -6,6 +6,7 @@
 // @noble/hashes, randomness crypto.getRandomValues.
 import { sim as simBoard } from '../../../boards/sim.ts';
 import { startToken } from '../../../firmware/app.ts';
+import { SETTLE_MS } from '../../../firmware/presence.ts';
 import type { ButtonRole, Clock, Storage } from '../../../firmware/ports.ts';
 import { createFramebuffer } from '../../../firmware/ui/framebuffer.ts';
 import { nobleHashes } from '../../lib/hashes/noble-hashes.ts';
@@ -43,7 +44,7 @@ let buttonHandler: (role: ButtonRole) => void = () => {};
 
 const framebuffer = createFramebuffer(simBoard.display.width, simBoard.display.height, (fb) => {
   const copy = fb.buffer.slice();
-  scope.postMessage({ type: 'display', width: fb.width, height: fb.height, buffer: copy, pending: app ? app.pendingAction() : null }, [copy.buffer]);
+  scope.postMessage({ type: 'display', width: fb.width, height: fb.height, buffer: copy, pending: app ? app.pendingAction() : null, settleMs: SETTLE_MS }, [copy.buffer]);
 });
 
 const app = startToken(

@@ -1,0 +1,50 @@
+// Built for the browser with the page's own build options (test/web/browser.ts
+// startWebRig's `entries`) and loaded into the real page by pskc.test.ts: it
+// runs the page's PSKC import code (host/web/pskc-panel.ts, which the page
+// loads when a PSKC file is chosen), or the codec's raw read over the page's
+// crypto provider, and returns what it read as digests, so no secret crosses
+// into the test's output.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex } from '../../protocol/bytes.ts';
+import { keyFromFile } from '../../host/lib/import/key-file.ts';
+import { readPskcRawWith } from '../../host/lib/import/pskc.ts';
+import { webPskcCrypto } from '../../host/lib/import/pskc-crypto-web.ts';
+import { pskcNeeds, readPskcInPage } from '../../host/web/pskc-panel.ts';
+import type { PskcReadSummary } from './pskc-summary.ts';
+
+async function run(text: string, source: string, kind: 'password' | 'key' | 'private-key' | null, value: string | null): Promise<PskcReadSummary> {
+  try {
+    const need = pskcNeeds(text, source);
+    const set = await readPskcInPage(text, source, {
+      password: kind === 'password' ? (value as string) : undefined,
+      keyFile: kind === 'key' ? new TextEncoder().encode(value as string) : undefined,
+      privateKeyPem: kind === 'private-key' ? (value as string) : undefined,
+    });
+    const accounts = set.accounts.map((a) => {
+      const { secret, ...rest } = a.otp;
+      const digest = toHex(sha256(secret));
+      secret.fill(0);
+      return { ...rest, from: a.from, secretSha256: digest };
+    });
+    return { need, accounts, notes: set.notes };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code ?? '' };
+  }
+}
+
+/** Every key's value as the file states it, decrypted in this browser: a SHA-256 of each secret (null for none), or the error. */
+async function raw(text: string, source: string, kind: 'password' | 'key', value: string): Promise<(string | null)[] | string> {
+  try {
+    const keys = await readPskcRawWith(webPskcCrypto, text, kind === 'password' ? { password: value, source } : { preSharedKey: keyFromFile(new TextEncoder().encode(value)), source });
+    return keys.map((k) => {
+      if (!k.secret) return null;
+      const digest = toHex(sha256(k.secret));
+      k.secret.fill(0);
+      return digest;
+    });
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+(globalThis as unknown as { pskcHarness: unknown }).pskcHarness = { run, raw };
