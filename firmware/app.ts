@@ -49,7 +49,9 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   let session: Uint8Array | null = null;
   let quiet = 0; // ticks since the session's last frame
   let ready: Outcome | null = null; // a confirmation's outcome, waiting for its session to collect it
-  let cache = { key: '', code: '' };
+  // The shown TOTP code and what it was made for (account, name, time step).
+  let cacheKey = '';
+  let cacheCode = '';
   let hotpShown: HotpShown | null = null;
 
   function render(): void {
@@ -80,21 +82,20 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     const seconds = Math.floor(nowMs / 1000);
     // Codes change once a period: compute once per period, not once per redraw.
     const key = selected + '|' + a.name + '|' + timeStep(seconds, a.period, 0);
-    if (cache.key !== key) {
-      let code: string;
+    if (cacheKey !== key) {
+      cacheKey = key;
       try {
-        code = handler.codeFor(a, nowMs);
+        cacheCode = handler.codeFor(a, nowMs);
       } catch (e) {
-        code = '------';
+        cacheCode = '------';
       }
-      cache = { key: key, code: code };
     }
     const status = clock.status();
     drawCode(canvas, {
       warning: (damaged ? 'storage! ' : '') + (status.errorMs > 5000 ? 'clock?' : ''),
       label: a.issuer ? a.issuer : a.name,
       sublabel: a.issuer ? a.name : '',
-      code: cache.code,
+      code: cacheCode,
       secondsLeft: secondsLeft(seconds, a.period, 0),
       period: a.period,
       index: selected,
@@ -103,7 +104,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   }
 
   function changed(): void {
-    cache = { key: '', code: '' };
+    cacheKey = '';
     hotpShown = null; // a code made over USB or a changed account makes a shown HOTP code stale
     render();
   }
