@@ -3,7 +3,7 @@
 // unknown); the reader resynchronises on the next marker.
 import { wipe } from '../protocol/bytes.ts';
 import { createFrameReader, encodeFrame, LINE_TOO_LONG, REPLY_MARKER, REQUEST_MARKER } from '../protocol/frame.ts';
-import { decodeRequest, encodeReply, ERRORS, MAX_MESSAGE } from '../protocol/messages.ts';
+import { decodeRequest, encodeMessage, ERRORS, MAX_MESSAGE } from '../protocol/messages.ts';
 import type { Request } from '../protocol/messages.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { SerialPort } from './ports.ts';
@@ -17,7 +17,7 @@ export interface DeviceLink {
 
 export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => void): DeviceLink {
   function reply(id: number, status: number, fields: Fields): void {
-    serial.write(encodeFrame(REPLY_MARKER, encodeReply({ id: id, status: status, fields: fields })));
+    serial.write(encodeFrame(REPLY_MARKER, encodeMessage(id, status, fields)));
   }
   function fault(id: number, status: number, message: string): void {
     // Cut to the field's limit: a long runtime message must not cost the reply itself.

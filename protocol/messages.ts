@@ -130,11 +130,16 @@ export interface Reply {
 }
 
 export function encodeRequest(r: Request): Uint8Array {
-  return encodeFields(r.fields, FIELDS, [PROTOCOL_VERSION, r.id & 255, r.command & 255]);
+  return encodeMessage(r.id, r.command, r.fields);
 }
 
 export function encodeReply(r: Reply): Uint8Array {
-  return encodeFields(r.fields, FIELDS, [PROTOCOL_VERSION, r.id & 255, r.status & 255]);
+  return encodeMessage(r.id, r.status, r.fields);
+}
+
+/** A body: the header (`kind` is the command or the status) and the fields. */
+export function encodeMessage(id: number, kind: number, fields: Fields): Uint8Array {
+  return encodeFields(fields, FIELDS, [PROTOCOL_VERSION, id & 255, kind & 255]);
 }
 
 function checkHeader(body: Uint8Array): void {

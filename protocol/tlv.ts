@@ -60,7 +60,6 @@ function encodeInto(out: number[], fields: Fields, specs: FieldSpec[]): void {
       } else if (type === 't' || type === 'b') {
         if (type === 't' ? typeof item !== 'string' : !(item instanceof Uint8Array)) badField(tag, say('has a value of the wrong type'));
         const v = type === 't' ? latin1Bytes(item as string) : (item as Uint8Array);
-        if (v.length > spec.max) badField(tag, say('is % bytes, more than %', v.length, spec.max));
         for (let j = 0; j < v.length; j++) out.push(v[j]);
         if (v !== item) wipe(v);
       } else {
@@ -73,7 +72,8 @@ function encodeInto(out: number[], fields: Fields, specs: FieldSpec[]): void {
         } while (n > 0);
       }
       const len = out.length - at - 2;
-      if (len > 255) badField(tag, say('is % bytes, more than %', len, 255));
+      const max = spec.max || 255; // the length byte's own limit for types without a max
+      if (len > max) badField(tag, say('is % bytes, more than %', len, max));
       out[at + 1] = len;
     }
   }
@@ -95,11 +95,10 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
   const out: Fields = {};
   let i = start;
   while (i < bytes.length) {
-    if (i + 2 > bytes.length) fail('TLV', say('tlv: truncated field header at byte %', i));
     const tag = bytes[i];
     const len = bytes[i + 1];
-    const end = i + 2 + len;
-    if (end > bytes.length) badField(tag, say('runs past the end of the message'));
+    const end = i + 2 + len; // NaN when the message ends inside the header
+    if (!(end <= bytes.length)) badField(tag, say('runs past the end of the message'));
     const value = bytes.subarray(i + 2, end);
     i = end;
     let spec: FieldSpec | null = null;

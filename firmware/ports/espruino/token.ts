@@ -24,7 +24,6 @@ declare const E: EspruinoE;
 declare const global: { [name: string]: unknown };
 declare function setInterval(fn: () => void, ms: number): unknown;
 declare function setTimeout(fn: () => void, ms: number): unknown;
-declare function clearTimeout(id: unknown): void;
 
 declare function peek32(address: number): number;
 declare function getTime(): number;
@@ -78,7 +77,7 @@ export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Port
     canvas: canvas,
     storage: storage,
     clock: espruinoClock(storage),
-    timers: { setInterval: steadyInterval, setTimeout: setTimeout, clearTimeout: clearTimeout },
+    timers: { setInterval: steadyInterval, setTimeout: setTimeout },
     // The algorithms it offers, all native on Espruino boards (the pure hashes are not bundled).
     hashes: espruinoNativeHashes(board.algorithms),
     onButton: espruinoButtons(board.buttons),
