@@ -62,7 +62,6 @@ export function algorithmMask(algorithms: Algorithm[]): number {
 
 export interface Handler {
   handle(command: number, fields: Fields): Outcome;
-  hashFor(account: Account): Hash;
   codeFor(account: Account, nowMs: number): string;
   /** An HOTP account's next code: the counter is moved on and stored durably before the code is made. */
   nextHotp(account: Account): Fields;
@@ -310,7 +309,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   };
   byCommand[COMMANDS.SET_PASSWORD] = (fields: Fields) => {
     const key = required(fields.accessKey, 'accessKey') as Uint8Array;
-    if (key.length < 16) badRequest(say('access key must be 16..64 bytes'));
+    if (key.length < 16) badRequest(say('access key must be 16..64 bytes')); // at most 64: the field's limit
     return confirmFirst('set USB password', () => (access.setKey(key), {}));
   };
   byCommand[COMMANDS.CLEAR_PASSWORD] = () => confirmFirst('remove USB password', () => (access.clear(), {}));
@@ -320,5 +319,5 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return run ? run(fields) : refuse(ERRORS.UNKNOWN_COMMAND, say('unknown command %', command));
   }
 
-  return { handle: handle, hashFor: hashFor, codeFor: codeFor, nextHotp: nextHotp };
+  return { handle: handle, codeFor: codeFor, nextHotp: nextHotp };
 }
