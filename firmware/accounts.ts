@@ -6,7 +6,7 @@
 import { wipe } from '../protocol/bytes.ts';
 import { say } from '../protocol/say.ts';
 import { badRequest, refuse } from './refuse.ts';
-import { ALGORITHM_NAMES, ERRORS, FIELDS, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, ERRORS, FIELDS, fieldTable, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../protocol/messages.ts';
 import { decodeFields, encodeFields, LIST_ITEMS } from '../protocol/tlv.ts';
 import type { FieldSpec, Fields } from '../protocol/tlv.ts';
 import type { CheckedStorage } from './checked-storage.ts';
@@ -28,8 +28,9 @@ const KEY = 'tt.acc';
 
 /** A stored account: the wire's account fields and its secret (tags 1-6), type and counter (37, 38). */
 const STORED_FIELDS: FieldSpec[] = FIELDS.slice(0, 6).concat(FIELDS.slice(36, 38));
-LIST_ITEMS.stored = STORED_FIELDS;
-const RECORD_FIELDS: FieldSpec[] = [{ tag: 1, key: 'stored', type: 'l', max: 0 }];
+/** The record: one list field (tag 1) of stored accounts. Its key is only a name in RAM (the Espruino build shortens it). */
+const RECORD_FIELDS: FieldSpec[] = fieldTable({ accounts: 'l' }, 0);
+LIST_ITEMS.accounts = STORED_FIELDS;
 
 /** A name or issuer: not empty (unless allowed), no control characters. Its length limit is the field's, checked by the codec. */
 export function checkName(name: string, what: string, allowEmpty?: boolean): string {
@@ -68,7 +69,7 @@ export function checkAccount(a: Account, minSecret: number): void {
  * throw and refuses the copy: its message is never sent.)
  */
 function decodeRecord(b: Uint8Array, maxAccounts: number): Account[] {
-  const accounts = ((decodeFields(b, 0, RECORD_FIELDS).stored as Fields[]) || []) as unknown as Account[];
+  const accounts = ((decodeFields(b, 0, RECORD_FIELDS).accounts as Fields[]) || []) as unknown as Account[];
   if (accounts.length > maxAccounts) throw new Error();
   for (let i = 0; i < accounts.length; i++) {
     const a = accounts[i];
@@ -107,7 +108,7 @@ export function openAccountStore(storage: CheckedStorage, maxAccounts?: number):
 
   function commit(next: Account[]): void {
     // An Account has exactly the stored fields, so the list encodes as it is.
-    const record = encodeFields({ stored: next as never }, RECORD_FIELDS);
+    const record = encodeFields({ accounts: next as never }, RECORD_FIELDS);
     const removing = next.length < accounts.length;
     try {
       storage.write(KEY, record);

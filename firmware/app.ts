@@ -94,7 +94,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     const status = clock.status();
     drawCode(canvas, {
       warning: (damaged ? 'storage! ' : '') + (status.errorMs > 5000 ? 'clock?' : ''),
-      label: a.issuer ? a.issuer : a.name,
+      label: a.issuer || a.name,
       sublabel: a.issuer ? a.name : '',
       code: cacheCode,
       secondsLeft: secondsLeft(seconds, a.period, 0),
@@ -208,10 +208,12 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       finishPending(role === 'confirm' ? pending.run : () => refuse(ERRORS.PRESENCE_DENIED, say('cancelled on the device')));
       return;
     }
-    const a = store.list()[selected];
+    const accounts = store.list();
+    const a = accounts[selected];
+    // A press moves on from a shown HOTP code (none is shown while a TOTP account is selected).
+    hotpShown = null;
     if (role === 'confirm' && a && a.type) {
       // HOTP: this press makes the next code (counter stored first); a failed store shows none.
-      hotpShown = null;
       try {
         const shown = handler.nextHotp(a) as unknown as HotpShown; // its code and counter
         shown.untilMs = rawPorts.clock.nowMs() + HOTP_SHOW_MS;
@@ -219,14 +221,10 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       } catch (e) {
         // not stored: no code
       }
-      render();
-      return;
+    } else if (role === 'next' && accounts.length > 0) {
+      selected = (selected + 1) % accounts.length;
     }
-    if (role === 'next' && store.list().length > 0) {
-      selected = (selected + 1) % store.list().length;
-      hotpShown = null; // coming back to an HOTP account shows no old code
-      render();
-    }
+    render();
   }
 
   ports.onButton(onButton);

@@ -32,7 +32,7 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
         req = decodeRequest(body);
       } catch (e) {
         const err = e as { code?: string; message: string };
-        fault(body.length > 1 ? body[1] : 0, err.code === 'BAD_VERSION' ? ERRORS.BAD_VERSION : ERRORS.BAD_REQUEST, err.message);
+        fault(body[1] || 0, err.code === 'BAD_VERSION' ? ERRORS.BAD_VERSION : ERRORS.BAD_REQUEST, err.message);
         return;
       } finally {
         wipe(body);

@@ -20,7 +20,7 @@ export const MAX_MESSAGE = 120;
 
 
 /** Specs for `table`'s keys, tagged from `after` + 1 in the order written. */
-function fieldTable(table: { [key: string]: string }, after: number): FieldSpec[] {
+export function fieldTable(table: { [key: string]: string }, after: number): FieldSpec[] {
   const keys = Object.keys(table);
   const specs: FieldSpec[] = [];
   for (let i = 0; i < keys.length; i++) {
