@@ -10,15 +10,15 @@ import type { SerialPort } from './ports.ts';
 import { say } from '../protocol/say.ts';
 
 export interface DeviceLink {
+  /** A reply (an error reply carries its message in `fields.message`, cut to the field's limit by the caller). */
   reply(id: number, status: number, fields: Fields): void;
-  /** An error reply: status from ERRORS, message naming what was wrong. */
-  fault(id: number, status: number, message: string): void;
 }
 
 export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => void): DeviceLink {
   function reply(id: number, status: number, fields: Fields): void {
     serial.write(encodeFrame(REPLY_MARKER, encodeMessage(id, status, fields)));
   }
+  /** An error reply for a frame the app never sees: status from ERRORS, message naming what was wrong. */
   function fault(id: number, status: number, message: string): void {
     // Cut to the field's limit: a long runtime message must not cost the reply itself.
     reply(id, status, { message: message.substring(0, MAX_MESSAGE) });
@@ -45,5 +45,5 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
         : fault(0, ERRORS.BAD_FRAME, say('frame failed its check')),
   );
   serial.onData((chunk) => reader.push(chunk));
-  return { reply: reply, fault: fault };
+  return { reply: reply };
 }
