@@ -119,7 +119,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
     }
     const s = state[key];
     const v = typeof value === 'string' ? latin1Bytes(value) : value;
-    const to = s[0] === 0 ? 1 : 0;
+    const to = s[0] ? 0 : 1; // the slot not holding the newest good copy (slot 0 when there is none)
     put(key, to, ++s[1], v);
     const alone = s[0] < 0;
     s[0] = to;

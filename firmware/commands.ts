@@ -8,7 +8,7 @@ import { MAX_BODY } from '../protocol/frame.ts';
 import { badRequest, refuse } from './refuse.ts';
 import { say } from '../protocol/say.ts';
 import { keyCheckValue } from '../protocol/keycheck.ts';
-import { totpChecked, secondsLeft } from '../protocol/totp.ts';
+import { secondsLeft, timeStep } from '../protocol/totp.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { Algorithm, Hash } from '../protocol/hash.ts';
 import { checkAccount, checkName } from './accounts.ts';
@@ -54,12 +54,6 @@ function numberOr(value: unknown, fallback: number): number {
   return value === undefined ? fallback : (value as number);
 }
 
-export function algorithmMask(algorithms: Algorithm[]): number {
-  let mask = 0;
-  for (const name of algorithms) mask |= 1 << (ALGORITHM_NAMES.indexOf(name) - 1); // bit n-1 for algorithm n
-  return mask;
-}
-
 export interface Handler {
   handle(command: number, fields: Fields): Outcome;
   codeFor(account: Account, nowMs: number): string;
@@ -78,7 +72,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   }
 
   function codeFor(account: Account, nowMs: number): string {
-    return totpChecked(hashFor(account), account.secret, Math.floor(nowMs / 1000), account.period, account.digits); // checked by add()
+    // TOTP (RFC 6238) is HOTP over the time step; the account was checked by add().
+    return hotpChecked(hashFor(account), account.secret, timeStep(Math.floor(nowMs / 1000), account.period, 0), account.digits);
   }
 
   /** Store the new set of accounts (STORAGE_FAILED keeps the old one), then tell the app. */
@@ -154,7 +149,9 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   /** What HELLO tells an open session, and UNLOCK once it opened one. */
   function info(f: Fields): Fields {
-    f.algorithms = algorithmMask(board.algorithms);
+    let mask = 0;
+    for (const name of board.algorithms) mask |= 1 << (ALGORITHM_NAMES.indexOf(name) - 1); // bit n-1 for algorithm n
+    f.algorithms = mask;
     f.slotsTotal = board.maxAccounts;
     f.slotsFree = board.maxAccounts - store.list().length;
     f.maxBody = MAX_BODY;
