@@ -67,8 +67,7 @@ export function createFrameReader(
   }
 
   function push(chunk: string): void {
-    for (let i = 0; i < chunk.length; i++) {
-      const ch = chunk[i];
+    for (const ch of chunk) {
       if (ch === marker) {
         if (line) onFault(CORRUPT_FRAME); // the previous frame was cut short
         line = '';

@@ -60,7 +60,7 @@ function encodeInto(out: number[], fields: Fields, specs: FieldSpec[]): void {
       } else if (type === 't' || type === 'b') {
         if (type === 't' ? typeof item !== 'string' : !(item instanceof Uint8Array)) badField(tag, say('has a value of the wrong type'));
         const v = type === 't' ? latin1Bytes(item as string) : (item as Uint8Array);
-        for (let j = 0; j < v.length; j++) out.push(v[j]);
+        for (const byte of v) out.push(byte);
         if (v !== item) wipe(v);
       } else {
         const v = item as number;
@@ -107,16 +107,14 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
     const type = spec.type;
     const key = spec.key;
     if (type === 'l') {
-      const list = (out[key] as Fields[]) || [];
-      list.push(decodeFields(value, 0, LIST_ITEMS[key]));
-      out[key] = list;
+      ((out[key] = out[key] || []) as Fields[]).push(decodeFields(value, 0, LIST_ITEMS[key]));
       continue;
     }
     if (out[key] !== undefined) badField(tag, say('appears twice'));
     if (type === 'u' || type === 's') {
       if (len < 1 || len > 7) badField(tag, say('has a bad length %', len));
       let n = 0;
-      for (let k = 0; k < len; k++) n = n * 256 + value[k];
+      for (const byte of value) n = n * 256 + byte;
       if (n > 9007199254740991) badField(tag, say('is too large'));
       out[key] = type === 'u' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
     } else {

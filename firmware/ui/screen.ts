@@ -89,9 +89,9 @@ export function wrapText(canvas: Canvas, text: string, rows: number): string[] {
  */
 export function printable(text: string): string {
   let s = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    s += c >= 32 && c < 127 && c !== 34 && c !== 92 ? text[i] : '\\x' + (c < 16 ? '0' : '') + c.toString(16).toUpperCase();
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    s += c >= 32 && c < 127 && c !== 34 && c !== 92 ? ch : '\\x' + (c < 16 ? '0' : '') + c.toString(16).toUpperCase();
   }
   return s;
 }
