@@ -71,11 +71,10 @@ export function checkAccount(a: Account, minSecret: number): void {
 function decodeRecord(b: Uint8Array, maxAccounts: number): Account[] {
   const accounts = ((decodeFields(b, 0, RECORD_FIELDS).accounts as Fields[]) || []) as unknown as Account[];
   if (accounts.length > maxAccounts) throw new Error();
-  for (let i = 0; i < accounts.length; i++) {
-    const a = accounts[i];
+  for (const a of accounts) {
     a.issuer = a.issuer || ''; // the codec leaves an empty issuer out
     checkAccount(a, 1);
-    for (let k = 0; k < i; k++) if (accounts[k].name === a.name) throw new Error();
+    if (accounts.filter((b) => b.name === a.name).length > 1) throw new Error();
   }
   return accounts;
 }

@@ -21,13 +21,7 @@ export const MAX_MESSAGE = 120;
 
 /** Specs for `table`'s keys, tagged from `after` + 1 in the order written. */
 export function fieldTable(table: { [key: string]: string }, after: number): FieldSpec[] {
-  const keys = Object.keys(table);
-  const specs: FieldSpec[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    const t = table[keys[i]];
-    specs.push({ tag: after + i + 1, key: keys[i], type: t[0] as FieldType, max: +t.slice(1) });
-  }
-  return specs;
+  return Object.keys(table).map((key, i) => ({ tag: after + i + 1, key: key, type: table[key][0] as FieldType, max: +table[key].slice(1) }));
 }
 
 /**

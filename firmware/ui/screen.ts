@@ -53,7 +53,7 @@ export function drawCode(canvas: Canvas, v: CodeView): void {
 /** Lines of text, one per row (cellH + 2 pixels apart), each cut to the width. */
 export function drawMessage(canvas: Canvas, lines: string[]): void {
   canvas.clear();
-  for (let i = 0; i < lines.length; i++) canvas.text(0, i * (canvas.cellH + 2), fitText(canvas, lines[i]), 1);
+  lines.forEach((line, i) => canvas.text(0, i * (canvas.cellH + 2), fitText(canvas, line), 1));
   canvas.flip();
 }
 
