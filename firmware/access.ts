@@ -65,7 +65,8 @@ function whole(n: number, min: number, max: number): boolean {
  */
 function readRecord(text: string): AccessRecord {
   const o = JSON.parse(text) as { [k: string]: string | number | undefined };
-  const r = (typeof o.key === 'string' ? { k: o.key, s: o.salt, f: o.failures, i: 10000 } : o) as unknown as AccessRecord;
+  // Read by string: the Espruino build shortens the property names 'key' and 'salt', never a quoted key.
+  const r = (typeof o['key'] === 'string' ? { k: o['key'], s: o['salt'], f: o['failures'], i: 10000 } : o) as unknown as AccessRecord;
   if (r.i === undefined) r.i = PBKDF2_ITERATIONS;
   if (!(r.k === '' || sized(r.k, 16, 64)) || !sized(r.s, 16, 32) || !whole(r.f, 0, 1e9 - 1) || !whole(r.i, 10000, 10000000)) {
     throw new Error(); // the checked storage refuses this copy
