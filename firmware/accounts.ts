@@ -71,11 +71,12 @@ export function checkAccount(a: Account, minSecret: number): void {
 function decodeRecord(b: Uint8Array, maxAccounts: number): Account[] {
   const accounts = ((decodeFields(b, 0, RECORD_FIELDS).accounts as Fields[]) || []) as unknown as Account[];
   if (accounts.length > maxAccounts) throw new Error();
-  for (const a of accounts) {
+  const names = accounts.map((a) => a.name);
+  accounts.forEach((a, i) => {
     a.issuer = a.issuer || ''; // the codec leaves an empty issuer out
     checkAccount(a, 1);
-    if (accounts.filter((b) => b.name === a.name).length > 1) throw new Error();
-  }
+    if (names.indexOf(a.name) < i) throw new Error(); // an earlier account has this name
+  });
   return accounts;
 }
 
