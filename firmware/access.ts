@@ -95,9 +95,9 @@ export function createAccessControl(storage: CheckedStorage, sha1: Hash, random:
   } catch (e) {
     // Every copy damaged: that must not open the token. Keep a key that
     // nothing matches; WIPE (with the button) still makes it fresh.
-    rec = { k: base64Encode(random(20)), s: base64Encode(random(16)), f: FREE_ATTEMPTS, i: PBKDF2_ITERATIONS };
+    rec = { k: base64Encode(random(20)), s: '', f: FREE_ATTEMPTS, i: PBKDF2_ITERATIONS };
   }
-  if (!rec.s) rec.s = base64Encode(random(16));
+  if (!rec.s) rec.s = base64Encode(random(16)); // a fresh token's salt (or a damaged one's)
   let challenge: Uint8Array | null = null;
   let open = false;
   // After a restart with failures on record, the back-off starts at the first

@@ -64,7 +64,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
         }
         wipe(b);
       } catch (e) {
-        value = null; // too short, not base64, or its content refused
+        // too short, not base64, or its content refused: value stays null
       }
       if (value === null || value === undefined) continue;
       good++;

@@ -50,14 +50,10 @@ export function espruinoRandom(rng: 'hwRand' | number | string): (n: number) => 
     const file = E.openFile(rng, 'r');
     return (n: number) => E.toUint8Array(file.read(n));
   }
-  return (n: number) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i += 4) {
-      const r = typeof rng === 'number' ? peek32(rng) : E.hwRand();
-      for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (r >>> (8 * j)) & 255;
-    }
-    return out;
-  };
+  // One byte per hardware word, its low one (a Uint8Array keeps the low byte,
+  // measured on 2v29): salts and challenges are 8 to 20 bytes.
+  const word = typeof rng === 'number' ? () => peek32(rng) : () => E.hwRand();
+  return (n: number) => new Uint8Array(n).map(word);
 }
 
 function serialLink(board: EspruinoBoardProfile): SerialPort {
