@@ -101,8 +101,7 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
     if (!(end <= bytes.length)) badField(tag, say('runs past the end of the message'));
     const value = bytes.subarray(i + 2, end);
     i = end;
-    let spec: FieldSpec | null = null;
-    for (const s of specs) if (s.tag === tag) spec = s;
+    const spec = specs.filter((s) => s.tag === tag)[0];
     if (!spec) continue;
     const type = spec.type;
     const key = spec.key;
