@@ -63,16 +63,16 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       drawConfirm(canvas, pending.action, confirmHint, Math.max(0, Math.ceil((pending.deadlineMs - ports.clock.nowMs()) / 1000)));
       return;
     }
-    if (!clockUsable(ports.clock) && !(accounts[selected] && accounts[selected].type)) { // HOTP needs no clock
+    if (selected >= accounts.length) selected = 0;
+    const a = accounts[selected];
+    if (!clockUsable(ports.clock) && !(a && a.type)) { // HOTP needs no clock
       drawMessage(canvas, ['Clock not set', 'No codes until synced.', '', 'totp-token time sync', '', accounts.length + ' account(s)' + (damaged ? ' storage!' : '')]);
       return;
     }
-    if (accounts.length === 0) {
+    if (!a) {
       drawMessage(canvas, [damaged ? 'Storage damaged:' : 'No accounts', damaged ? 'nothing to recover' : '', 'totp-token add']);
       return;
     }
-    if (selected >= accounts.length) selected = 0;
-    const a = accounts[selected];
     if (a.type) {
       const t = rawPorts.clock.nowMs();
       if (hotpShown && t >= hotpShown.untilMs) hotpShown = null;
