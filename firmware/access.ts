@@ -53,6 +53,10 @@ function sized(text: unknown, from: number, to: number): boolean {
   }
 }
 
+function whole(n: number, min: number, max: number): boolean {
+  return n >= min && n <= max && n % 1 === 0;
+}
+
 /**
  * A stored record, its fields checked as HELLO and UNLOCK will use them
  * (checked-storage.ts falls back to the generation before on a throw).
@@ -61,9 +65,10 @@ function sized(text: unknown, from: number, to: number): boolean {
  */
 function readRecord(text: string): AccessRecord {
   const o = JSON.parse(text) as { [k: string]: string | number | undefined };
-  const r = (typeof o.key === 'string' ? { k: o.key, s: o.salt, f: o.failures, i: 10000 } : o) as unknown as AccessRecord;
+  // Read by string: the Espruino build shortens the property names 'key' and 'salt', never a quoted key.
+  const r = (typeof o['key'] === 'string' ? { k: o['key'], s: o['salt'], f: o['failures'], i: 10000 } : o) as unknown as AccessRecord;
   if (r.i === undefined) r.i = PBKDF2_ITERATIONS;
-  if (!(r.k === '' || sized(r.k, 16, 64)) || !sized(r.s, 16, 32) || !(r.f >= 0 && r.f < 1e9 && r.f % 1 === 0) || !(r.i >= 10000 && r.i <= 10000000 && r.i % 1 === 0)) {
+  if (!(r.k === '' || sized(r.k, 16, 64)) || !sized(r.s, 16, 32) || !whole(r.f, 0, 1e9 - 1) || !whole(r.i, 10000, 10000000)) {
     throw new Error(); // the checked storage refuses this copy
   }
   return r;
@@ -78,6 +83,7 @@ export interface AccessControl {
   /** Start a session: lock, and add HELLO's access fields (salt, iterations, locked, challenge) to `reply`. */
   hello(reply: Fields): void;
   unlock(response: Uint8Array, nowMs: number): void;
+  /** A new key: 16..64 bytes (SET_PASSWORD checks it before it asks for the button). */
   setKey(key: Uint8Array): void;
   clear(): void;
 }
@@ -89,9 +95,9 @@ export function createAccessControl(storage: CheckedStorage, sha1: Hash, random:
   } catch (e) {
     // Every copy damaged: that must not open the token. Keep a key that
     // nothing matches; WIPE (with the button) still makes it fresh.
-    rec = { k: base64Encode(random(20)), s: base64Encode(random(16)), f: FREE_ATTEMPTS, i: PBKDF2_ITERATIONS };
+    rec = { k: base64Encode(random(20)), s: '', f: FREE_ATTEMPTS, i: PBKDF2_ITERATIONS };
   }
-  if (!rec.s) rec.s = base64Encode(random(16));
+  if (!rec.s) rec.s = base64Encode(random(16)); // a fresh token's salt (or a damaged one's)
   let challenge: Uint8Array | null = null;
   let open = false;
   // After a restart with failures on record, the back-off starts at the first
@@ -144,7 +150,6 @@ export function createAccessControl(storage: CheckedStorage, sha1: Hash, random:
       open = true;
     },
     setKey: (key: Uint8Array) => {
-      if (key.length < 16 || key.length > 64) refuse(ERRORS.BAD_REQUEST, say('access key must be 16..64 bytes'));
       rec.k = base64Encode(key);
       rec.f = 0;
       save();

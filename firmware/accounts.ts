@@ -5,8 +5,8 @@
 // checked as a wire field is, so no stored record can crash the app.
 import { wipe } from '../protocol/bytes.ts';
 import { say } from '../protocol/say.ts';
-import { refuse } from './refuse.ts';
-import { ALGORITHM_NAMES, ERRORS, FIELDS } from '../protocol/messages.ts';
+import { badRequest, refuse } from './refuse.ts';
+import { ALGORITHM_NAMES, ERRORS, FIELDS, fieldTable, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../protocol/messages.ts';
 import { decodeFields, encodeFields, LIST_ITEMS } from '../protocol/tlv.ts';
 import type { FieldSpec, Fields } from '../protocol/tlv.ts';
 import type { CheckedStorage } from './checked-storage.ts';
@@ -28,30 +28,55 @@ const KEY = 'tt.acc';
 
 /** A stored account: the wire's account fields and its secret (tags 1-6), type and counter (37, 38). */
 const STORED_FIELDS: FieldSpec[] = FIELDS.slice(0, 6).concat(FIELDS.slice(36, 38));
-LIST_ITEMS.stored = STORED_FIELDS;
-const RECORD_FIELDS: FieldSpec[] = [{ tag: 1, key: 'stored', type: 'l', max: 0 }];
+/** The record: one list field (tag 1) of stored accounts. Its key is only a name in RAM (the Espruino build shortens it). */
+const RECORD_FIELDS: FieldSpec[] = fieldTable({ accounts: 'l' }, 0);
+LIST_ITEMS.accounts = STORED_FIELDS;
+
+/** A name or issuer: not empty (unless allowed), no control characters. Its length limit is the field's, checked by the codec. */
+export function checkName(name: string, what: string, allowEmpty?: boolean): string {
+  if (!allowEmpty && !name) badRequest(say('% is empty', what));
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 32 || c === 127) badRequest(say('% has a control character at byte %', what, i + 1));
+  }
+  return name;
+}
 
 /**
- * A stored record's accounts; throws if any field is not what ADD would
- * accept (a record with a valid CRC may still be crafted or from a bug), so
- * the generation before is loaded instead. Seeds shorter than ADD now asks
- * for still load: older firmware took them.
+ * Refuses (BAD_REQUEST, naming what was wrong) an account ADD must not
+ * store. Stored accounts go through it too (decodeRecord), with `minSecret`
+ * 1: older firmware took seeds under 80 bits. Integer fields need no range
+ * check beyond these: the codec (tlv.ts) gives every field decoded from the
+ * wire or from storage its type and whole values within 2^53 - 1.
+ */
+export function checkAccount(a: Account, minSecret: number): void {
+  checkName(a.name, 'name');
+  checkName(a.issuer, 'issuer', true);
+  if (!ALGORITHM_NAMES[a.algorithm]) badRequest(say('unknown algorithm number %', a.algorithm));
+  if (!(a.digits >= 6 && a.digits <= 10)) badRequest(say('digits must be 6..10, got %', a.digits));
+  if (!(a.period >= 1 && a.period <= 86400)) badRequest(say('period must be 1..86400 s, got %', a.period));
+  // At least 80 bits: KEY_CHECK needs no button, so a short seed could be found from its check value.
+  const n = a.secret ? a.secret.length : 0;
+  if (n < minSecret) badRequest(say('secret is % bytes; it must be % to % (80 bits at least)', n, MIN_SECRET, MAX_SECRET));
+  // HOTP has a counter (ADD gives it 0 when none was sent; a stored one without is refused alike).
+  if (a.type !== undefined && (a.type !== TYPE_HOTP || a.counter === undefined)) badRequest(say('unknown account type %', a.type));
+}
+
+/**
+ * A stored record's accounts; throws if any is not what ADD would accept (a
+ * record with a valid CRC may still be crafted or from a bug), so the
+ * generation before is loaded instead. (The checked storage catches the
+ * throw and refuses the copy: its message is never sent.)
  */
 function decodeRecord(b: Uint8Array, maxAccounts: number): Account[] {
-  const accounts = ((decodeFields(b, 0, RECORD_FIELDS).stored as Fields[]) || []) as unknown as Account[];
-  // (The checked storage catches the throw and refuses the copy: no message needed.)
-  let bad = accounts.length > maxAccounts;
-  for (let i = 0; i < accounts.length; i++) {
-    const a = accounts[i];
+  const accounts = ((decodeFields(b, 0, RECORD_FIELDS).accounts as Fields[]) || []) as unknown as Account[];
+  if (accounts.length > maxAccounts) throw new Error();
+  const names = accounts.map((a) => a.name);
+  accounts.forEach((a, i) => {
     a.issuer = a.issuer || ''; // the codec leaves an empty issuer out
-    if (!a.name || !ALGORITHM_NAMES[a.algorithm] || !(a.digits >= 6 && a.digits <= 10) || !(a.period >= 1 && a.period <= 86400) || !a.secret || !a.secret.length) bad = true;
-    // HOTP: type 1 and a whole counter within 2^53-1 (MAX_SAFE_INTEGER; a literal: Espruino has no Number.isInteger).
-    if (a.type !== undefined && (a.type !== 1 || !(a.counter! >= 0 && a.counter! <= 9007199254740991 && Math.floor(a.counter!) === a.counter))) bad = true;
-    const text = a.name + a.issuer;
-    for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) < 32 || text.charCodeAt(k) === 127) bad = true;
-    for (let k = 0; k < i; k++) if (accounts[k].name === a.name) bad = true;
-  }
-  if (bad) throw new Error();
+    checkAccount(a, 1);
+    if (names.indexOf(a.name) < i) throw new Error(); // an earlier account has this name
+  });
   return accounts;
 }
 
@@ -83,7 +108,7 @@ export function openAccountStore(storage: CheckedStorage, maxAccounts?: number):
 
   function commit(next: Account[]): void {
     // An Account has exactly the stored fields, so the list encodes as it is.
-    const record = encodeFields({ stored: next as never }, RECORD_FIELDS);
+    const record = encodeFields({ accounts: next as never }, RECORD_FIELDS);
     const removing = next.length < accounts.length;
     try {
       storage.write(KEY, record);

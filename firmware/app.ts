@@ -20,6 +20,7 @@ import { drawCode, drawConfirm, drawMessage } from './ui/screen.ts';
 import { drawHotp, HOTP_SHOW_MS } from './ui/hotp-screen.ts';
 import type { HotpShown } from './ui/hotp-screen.ts';
 import { say } from '../protocol/say.ts';
+import { refuse } from './refuse.ts';
 import type { Refusal } from './refuse.ts';
 
 export interface TokenApp {
@@ -49,7 +50,9 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   let session: Uint8Array | null = null;
   let quiet = 0; // ticks since the session's last frame
   let ready: Outcome | null = null; // a confirmation's outcome, waiting for its session to collect it
-  let cache = { key: '', code: '' };
+  // The shown TOTP code and what it was made for (account, name, time step).
+  let cacheKey = '';
+  let cacheCode = '';
   let hotpShown: HotpShown | null = null;
 
   function render(): void {
@@ -60,16 +63,16 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       drawConfirm(canvas, pending.action, confirmHint, Math.max(0, Math.ceil((pending.deadlineMs - ports.clock.nowMs()) / 1000)));
       return;
     }
-    if (!clockUsable(ports.clock) && !(accounts[selected] && accounts[selected].type)) { // HOTP needs no clock
+    if (selected >= accounts.length) selected = 0;
+    const a = accounts[selected];
+    if (!clockUsable(ports.clock) && !(a && a.type)) { // HOTP needs no clock
       drawMessage(canvas, ['Clock not set', 'No codes until synced.', '', 'totp-token time sync', '', accounts.length + ' account(s)' + (damaged ? ' storage!' : '')]);
       return;
     }
-    if (accounts.length === 0) {
+    if (!a) {
       drawMessage(canvas, [damaged ? 'Storage damaged:' : 'No accounts', damaged ? 'nothing to recover' : '', 'totp-token add']);
       return;
     }
-    if (selected >= accounts.length) selected = 0;
-    const a = accounts[selected];
     if (a.type) {
       const t = rawPorts.clock.nowMs();
       if (hotpShown && t >= hotpShown.untilMs) hotpShown = null;
@@ -80,21 +83,20 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     const seconds = Math.floor(nowMs / 1000);
     // Codes change once a period: compute once per period, not once per redraw.
     const key = selected + '|' + a.name + '|' + timeStep(seconds, a.period, 0);
-    if (cache.key !== key) {
-      let code: string;
+    if (cacheKey !== key) {
+      cacheKey = key;
       try {
-        code = handler.codeFor(a, nowMs);
+        cacheCode = handler.codeFor(a, nowMs);
       } catch (e) {
-        code = '------';
+        cacheCode = '------';
       }
-      cache = { key: key, code: code };
     }
     const status = clock.status();
     drawCode(canvas, {
       warning: (damaged ? 'storage! ' : '') + (status.errorMs > 5000 ? 'clock?' : ''),
-      label: a.issuer ? a.issuer : a.name,
+      label: a.issuer || a.name,
       sublabel: a.issuer ? a.name : '',
-      code: cache.code,
+      code: cacheCode,
       secondsLeft: secondsLeft(seconds, a.period, 0),
       period: a.period,
       index: selected,
@@ -103,7 +105,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   }
 
   function changed(): void {
-    cache = { key: '', code: '' };
+    cacheKey = '';
     hotpShown = null; // a code made over USB or a changed account makes a shown HOTP code stale
     render();
   }
@@ -111,23 +113,33 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   const access = createAccessControl(storage, ports.hashes.SHA1 as Hash, ports.random);
   const handler = createHandler(ports, store, clock, access, changed);
 
-  /** The error reply for a thrown error: its status (a Refusal's; INTERNAL for anything else) and message. */
-  function faultFrom(id: number, e: unknown): void {
+  /** The answer to a thrown error: its status (a Refusal's; INTERNAL for anything else) and its message, cut to the field's limit. */
+  function answerTo(id: number, e: unknown): Outcome {
     const err = e as Refusal;
-    link.fault(id, err.status || ERRORS.INTERNAL, String(err.message));
+    return { id: id, status: err.status || ERRORS.INTERNAL, fields: { message: String(err.message).substring(0, MAX_MESSAGE) } };
+  }
+
+  function send(o: Outcome): void {
+    link.reply(o.id, o.status, o.fields);
   }
 
   /**
-   * End the confirmation with the command's fields, or `denied` (a status
-   * from ERRORS) and its message. The outcome is not sent now: whoever holds
-   * the link at the moment of the press may be another host. It waits for
-   * the next frame of the session that asked (the host pings while it
-   * waits), and dies with that session.
+   * End the confirmation with `run`'s fields, or with the error it throws
+   * (answerTo). The outcome is not sent now: whoever holds the link at the
+   * moment of the press may be another host. It waits for the next frame of
+   * the session that asked (the host pings while it waits), and dies with
+   * that session.
    */
-  function finishPending(fields: Fields, denied?: number): void {
-    const p = pending as PendingConfirm;
+  function finishPending(run: () => Fields): void {
+    const id = (pending as PendingConfirm).id;
+    let out: Outcome;
+    try {
+      out = { id: id, status: STATUS_OK, fields: run() };
+    } catch (e) {
+      out = answerTo(id, e);
+    }
     pending = null;
-    ready = { id: p.id, status: denied || STATUS_OK, fields: fields };
+    ready = out;
     render();
   }
 
@@ -141,38 +153,34 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   }
 
   function onRequest(req: Request): void {
-    if (req.command === COMMANDS.HELLO) {
-      // A new session: a host that went away (unplugged, killed) or the one
-      // before must not leave an unlock or a confirmation for this one.
-      endSession();
-      session = ports.random(8);
-    } else if (!session || !(req.fields.session && equalBytes(req.fields.session as Uint8Array, session))) {
-      link.fault(req.id, ERRORS.NO_SESSION, say('not in this session: send HELLO, then its session id with each request'));
-      return;
-    }
-    quiet = 0;
-    if (ready) {
-      const r = ready;
-      ready = null;
-      link.reply(r.id, r.status, r.fields); // a denial's message is already within the field's limit
-    }
-    if (req.command === COMMANDS.PING) {
-      link.reply(req.id, STATUS_OK, {});
-      return;
-    }
-    if (pending) {
-      // Not which action: that is for whoever is at the device, and the lock check has not run yet.
-      link.fault(req.id, ERRORS.BUSY, say('another request is waiting for the button on the device'));
-      return;
-    }
-    // WIPE too: it reveals nothing and needs the button, so a forgotten or damaged password never bricks the token.
-    if (!access.unlocked() && req.command !== COMMANDS.HELLO && req.command !== COMMANDS.UNLOCK && req.command !== COMMANDS.WIPE) {
-      link.fault(req.id, ERRORS.LOCKED, say('this token has a USB password: unlock first'));
-      return;
-    }
+    const command = req.command;
     try {
-      const out = handler.handle(req.command, req.fields);
-      if (req.command === COMMANDS.HELLO) out.fields.session = session;
+      if (command === COMMANDS.HELLO) {
+        // A new session: a host that went away (unplugged, killed) or the one
+        // before must not leave an unlock or a confirmation for this one.
+        endSession();
+        session = ports.random(8);
+      } else if (!session || !(req.fields.session && equalBytes(req.fields.session as Uint8Array, session))) {
+        refuse(ERRORS.NO_SESSION, say('not in this session: send HELLO, then its session id with each request'));
+      }
+      quiet = 0;
+      if (ready) {
+        const r = ready;
+        ready = null;
+        send(r);
+      }
+      if (command === COMMANDS.PING) {
+        link.reply(req.id, STATUS_OK, {});
+        return;
+      }
+      // Not which action: that is for whoever is at the device, and the lock check has not run yet.
+      if (pending) refuse(ERRORS.BUSY, say('another request is waiting for the button on the device'));
+      // WIPE too: it reveals nothing and needs the button, so a forgotten or damaged password never bricks the token.
+      if (!access.unlocked() && command !== COMMANDS.HELLO && command !== COMMANDS.UNLOCK && command !== COMMANDS.WIPE) {
+        refuse(ERRORS.LOCKED, say('this token has a USB password: unlock first'));
+      }
+      const out = handler.handle(command, req.fields);
+      if (command === COMMANDS.HELLO) out.fields.session = session;
       if (!out.confirm || !out.then) {
         link.reply(req.id, STATUS_OK, out.fields);
         return;
@@ -187,7 +195,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       }, SETTLE_MS);
       render();
     } catch (e) {
-      faultFrom(req.id, e);
+      send(answerTo(req.id, e));
     }
   }
 
@@ -195,25 +203,17 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
 
   function onButton(role: ButtonRole): void {
     if (pending) {
-      if (role !== 'confirm') {
-        finishPending({ message: say('cancelled on the device') }, ERRORS.PRESENCE_DENIED);
-        return;
-      }
-      const p = pending;
       // Too soon after the screen changed: the user may have meant what it showed a moment ago.
-      if (!p.settled) return;
-      try {
-        finishPending(p.run());
-      } catch (e) {
-        const err = e as Refusal;
-        finishPending({ message: String(err.message).substring(0, MAX_MESSAGE) }, err.status || ERRORS.INTERNAL);
-      }
+      if (role === 'confirm' && !pending.settled) return;
+      finishPending(role === 'confirm' ? pending.run : () => refuse(ERRORS.PRESENCE_DENIED, say('cancelled on the device')));
       return;
     }
-    const a = store.list()[selected];
+    const accounts = store.list();
+    const a = accounts[selected];
+    // A press moves on from a shown HOTP code (none is shown while a TOTP account is selected).
+    hotpShown = null;
     if (role === 'confirm' && a && a.type) {
       // HOTP: this press makes the next code (counter stored first); a failed store shows none.
-      hotpShown = null;
       try {
         const shown = handler.nextHotp(a) as unknown as HotpShown; // its code and counter
         shown.untilMs = rawPorts.clock.nowMs() + HOTP_SHOW_MS;
@@ -221,21 +221,17 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       } catch (e) {
         // not stored: no code
       }
-      render();
-      return;
+    } else if (role === 'next' && accounts.length > 0) {
+      selected = (selected + 1) % accounts.length;
     }
-    if (role === 'next' && store.list().length > 0) {
-      selected = (selected + 1) % store.list().length;
-      hotpShown = null; // coming back to an HOTP account shows no old code
-      render();
-    }
+    render();
   }
 
   ports.onButton(onButton);
   ports.timers.setInterval(() => {
     if (session && ++quiet > SESSION_IDLE_TICKS) endSession(); // the host went silent: gone, or killed
     if (pending && ports.clock.nowMs() >= pending.deadlineMs) {
-      finishPending({ message: say('nobody pressed the button within % s', Math.ceil(presenceMs / 1000)) }, ERRORS.PRESENCE_TIMEOUT);
+      finishPending(() => refuse(ERRORS.PRESENCE_TIMEOUT, say('nobody pressed the button within % s', Math.ceil(presenceMs / 1000))));
       return;
     }
     render();

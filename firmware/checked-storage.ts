@@ -36,11 +36,11 @@ export interface CheckedStorage extends Storage {
 }
 
 export function checkedStorage(raw: Storage): CheckedStorage {
-  // Per record: [slot of the newest good copy or -1, its generation, health, 1 if the other copy is good too].
+  // Per record: [slot of the newest good copy or -1, its generation, health].
   const state: { [key: string]: number[] } = {};
 
   function load(key: string, parse: (value: Uint8Array) => unknown): unknown {
-    const s = [-1, 0, 0, 0];
+    const s = [-1, 0, 0];
     state[key] = s;
     let found: unknown;
     let present = 0;
@@ -56,13 +56,15 @@ export function checkedStorage(raw: Storage): CheckedStorage {
       try {
         const b = base64Decode(text);
         old = getWord(b, 0) === MAGIC_V1;
-        if ((old || getWord(b, 0) === MAGIC) && crc32(b.subarray(old ? 12 : 8)) === getWord(b, old ? 8 : 4)) {
-          gen = getWord(b, old ? 4 : 8);
+        // Firmware 0.1's copies have the generation and the CRC the other way round, and a CRC over the value only.
+        const x = old ? 4 : 0;
+        if ((old || getWord(b, 0) === MAGIC) && crc32(b.subarray(8 + x)) === getWord(b, 4 + x)) {
+          gen = getWord(b, 8 - x);
           value = parse(b.subarray(12));
         }
         wipe(b);
       } catch (e) {
-        value = null; // too short, not base64, or its content refused
+        // too short, not base64, or its content refused: value stays null
       }
       if (value === null || value === undefined) continue;
       good++;
@@ -73,7 +75,6 @@ export function checkedStorage(raw: Storage): CheckedStorage {
         found = value;
       }
     }
-    s[3] = good > 1 ? 1 : 0;
     if (!present) {
       // Firmware 0.1 kept the clock and password as bare JSON under the key itself.
       const text = raw.read(key);
@@ -90,7 +91,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
       throw new Error(); // every caller takes it as: damaged, nothing to recover
     }
     // One good copy where two are kept: the other was damaged or lost.
-    if (!s[3] && !(v1 && present === 1)) s[2] = 1;
+    if (good < 2 && !(v1 && present === 1)) s[2] = 1;
     return found;
   }
 
@@ -118,12 +119,11 @@ export function checkedStorage(raw: Storage): CheckedStorage {
     }
     const s = state[key];
     const v = typeof value === 'string' ? latin1Bytes(value) : value;
-    const to = s[0] === 0 ? 1 : 0;
+    const to = s[0] ? 0 : 1; // the slot not holding the newest good copy (slot 0 when there is none)
     put(key, to, ++s[1], v);
     const alone = s[0] < 0;
     s[0] = to;
     s[2] = 0;
-    s[3] = 1;
     raw.erase(key); // firmware 0.1's bare record, if any: replaced now
     // No good copy beside the new one: write it twice, so the next write has one to keep.
     if (alone) {
@@ -131,7 +131,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
         put(key, 1 - to, ++s[1], v);
         s[0] = 1 - to;
       } catch (e) {
-        s[3] = 0; // the new copy is safe; the next write goes beside it
+        // the new copy is safe; the next write goes beside it
       }
     }
     if (v !== value) wipe(v); // our copy of a text record (the password's holds its key)

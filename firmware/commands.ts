@@ -1,16 +1,17 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
 import { wipe as wipeBytes } from '../protocol/bytes.ts';
-import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MAX_SECRET, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP, HOST_CLOCK_UNSYNCED } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP, HOST_CLOCK_UNSYNCED } from '../protocol/messages.ts';
 import { hotpChecked, MAX_COUNTER } from '../protocol/hotp.ts';
 import { quote } from './ui/screen.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
-import { refuse } from './refuse.ts';
+import { badRequest, refuse } from './refuse.ts';
 import { say } from '../protocol/say.ts';
 import { keyCheckValue } from '../protocol/keycheck.ts';
-import { totpChecked, secondsLeft } from '../protocol/totp.ts';
+import { secondsLeft, timeStep } from '../protocol/totp.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { Algorithm, Hash } from '../protocol/hash.ts';
+import { checkAccount, checkName } from './accounts.ts';
 import type { Account, AccountStore } from './accounts.ts';
 import type { Ports } from './ports.ts';
 import { clockUsable, EARLIEST_VALID_MS, LATEST_VALID_MS } from './clock-state.ts';
@@ -38,10 +39,6 @@ export interface Outcome {
 // Request-field readers; every message names the field and what was wrong
 // with it. The field's type needs no check here: the body codec gives each
 // tag its type (protocol/tlv.ts), so a field present has the right one.
-function badRequest(message: string): never {
-  return refuse(ERRORS.BAD_REQUEST, message);
-}
-
 // Fields are read as properties (fields.name), not by a key string, so the
 // Espruino build can shorten the keys (esbuild-firmware.ts); `key` is only
 // the name the message gives.
@@ -57,25 +54,8 @@ function numberOr(value: unknown, fallback: number): number {
   return value === undefined ? fallback : (value as number);
 }
 
-/** A name or issuer: not empty (unless allowed), no control characters. Its length limit is the field's, checked by the codec. */
-function checkName(name: string, what: string, allowEmpty?: boolean): string {
-  if (!allowEmpty && name.length === 0) badRequest(say('% is empty', what));
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c < 32 || c === 127) badRequest(say('% has a control character at byte %', what, i + 1));
-  }
-  return name;
-}
-
-export function algorithmMask(algorithms: Algorithm[]): number {
-  let mask = 0;
-  for (const name of algorithms) mask |= 1 << (ALGORITHM_NAMES.indexOf(name) - 1); // bit n-1 for algorithm n
-  return mask;
-}
-
 export interface Handler {
   handle(command: number, fields: Fields): Outcome;
-  hashFor(account: Account): Hash;
   codeFor(account: Account, nowMs: number): string;
   /** An HOTP account's next code: the counter is moved on and stored durably before the code is made. */
   nextHotp(account: Account): Fields;
@@ -92,7 +72,19 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   }
 
   function codeFor(account: Account, nowMs: number): string {
-    return totpChecked(hashFor(account), account.secret, Math.floor(nowMs / 1000), account.period, account.digits); // checked by add()
+    // TOTP (RFC 6238) is HOTP over the time step; the account was checked by add().
+    return hotpChecked(hashFor(account), account.secret, timeStep(Math.floor(nowMs / 1000), account.period, 0), account.digits);
+  }
+
+  /** Store the new set of accounts (STORAGE_FAILED keeps the old one), then tell the app. */
+  function commit(accounts: Account[]): void {
+    store.commit(accounts);
+    onChange();
+  }
+
+  /** The stored set with `account` replaced by `by`, or without it when there is none. */
+  function replace(account: Account, by?: Account): void {
+    commit(store.list().filter((a) => a !== account || by).map((a) => (a === account ? (by as Account) : a)));
   }
 
   function nextHotp(account: Account): Fields {
@@ -102,8 +94,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     if (store.list().indexOf(account) < 0) refuse(ERRORS.NOT_FOUND, say('no account named "%"', account.name));
     // Durable first (commit reads the record back): a power cut after this
     // can skip a code, never show one twice or move the counter back.
-    store.commit(store.list().map((a) => (a === account ? Object.assign({}, a, { counter: used + 1 }) : a)));
-    onChange();
+    replace(account, Object.assign({}, account, { counter: used + 1 }));
     return { code: hotpChecked(hash, account.secret, used, account.digits), counter: used, type: TYPE_HOTP };
   }
 
@@ -158,7 +149,9 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   /** What HELLO tells an open session, and UNLOCK once it opened one. */
   function info(f: Fields): Fields {
-    f.algorithms = algorithmMask(board.algorithms);
+    let mask = 0;
+    for (const name of board.algorithms) mask |= 1 << (ALGORITHM_NAMES.indexOf(name) - 1); // bit n-1 for algorithm n
+    f.algorithms = mask;
     f.slotsTotal = board.maxAccounts;
     f.slotsFree = board.maxAccounts - store.list().length;
     f.maxBody = MAX_BODY;
@@ -196,39 +189,35 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   }
 
   function add(fields: Fields): Outcome {
-    const name = checkName(required(fields.name, 'name') as string, 'name');
-    const issuer = checkName((fields.issuer as string) || '', 'issuer', true);
-    const algorithm = numberOr(fields.algorithm, 1);
-    const digits = numberOr(fields.digits, 6);
-    const period = numberOr(fields.period, 30);
+    const name = required(fields.name, 'name') as string;
     const secret = required(fields.secret, 'secret') as Uint8Array;
-    if (!ALGORITHM_NAMES[algorithm]) badRequest(say('unknown algorithm number %', algorithm));
-    if (digits < 6 || digits > 10) badRequest(say('digits must be 6..10, got %', digits));
-    if (period < 1 || period > 86400) badRequest(say('period must be 1..86400 s, got %', period));
-    // At least 80 bits: KEY_CHECK needs no button, so a short seed could be found from its check value.
-    if (secret.length < MIN_SECRET) badRequest(say('secret is % bytes; it must be % to % (80 bits at least)', secret.length, MIN_SECRET, MAX_SECRET));
-    const account: Account = { name: name, issuer: issuer, algorithm: algorithm, digits: digits, period: period, secret: secret };
+    const account: Account = {
+      name: name,
+      issuer: (fields.issuer as string) || '',
+      algorithm: numberOr(fields.algorithm, 1),
+      digits: numberOr(fields.digits, 6),
+      period: numberOr(fields.period, 30),
+      secret: secret,
+    };
     const type = numberOr(fields.type, 0);
-    if (type > TYPE_HOTP) badRequest(say('unknown account type %', type));
-    if (type === TYPE_HOTP) {
-      account.type = type;
+    if (type) {
+      account.type = type; // checkAccount refuses any but TYPE_HOTP
       account.counter = numberOr(fields.counter, 0); // at most 2^53 - 1: the codec's limit
     } else if (fields.counter !== undefined) badRequest(say('a counter is for HOTP accounts only'));
+    checkAccount(account, MIN_SECRET);
     const hash = hashFor(account); // UNSUPPORTED_ALGORITHM unless this board computes it
     mustBeNew(name);
     const accounts = store.list();
     if (accounts.length >= board.maxAccounts) refuse(ERRORS.STORAGE_FULL, say('all % account slots are used', board.maxAccounts));
-    store.commit(accounts.concat([account]));
-    onChange();
+    commit(accounts.concat([account]));
     return { fields: { check: keyCheckValue(hash, secret) } };
   }
 
   function remove(fields: Fields): Outcome {
     const account = mustFind(fields);
     return confirmFirst('remove ' + quote(account.name), () => {
-      store.commit(store.list().filter((a) => a !== account));
+      replace(account);
       wipeBytes(account.secret);
-      onChange();
       return {};
     });
   }
@@ -244,8 +233,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     // silent rename could make "send code: bank" send another account's code.
     const issuerPart = newIssuer === undefined ? '' : ', issuer ' + quote(newIssuer);
     return confirmFirst('rename ' + quote(account.name) + ' to ' + quote(newName) + issuerPart, () => {
-      store.commit(store.list().map((a) => (a === account ? renamed : a)));
-      onChange();
+      replace(account, renamed);
       return summary(renamed);
     });
   }
@@ -287,11 +275,10 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     // Locked, the count stays on the device: the reply carries the action too.
     return confirmFirst(access.unlocked() ? 'WIPE all ' + store.list().length + ' accounts' : 'WIPE everything', () => {
       const old = store.list();
-      store.commit([]);
+      commit([]);
       for (const a of old) wipeBytes(a.secret);
       access.clear(); // back to a factory-fresh token
       untold = 0;
-      onChange();
       return {};
     });
   }
@@ -319,7 +306,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   };
   byCommand[COMMANDS.SET_PASSWORD] = (fields: Fields) => {
     const key = required(fields.accessKey, 'accessKey') as Uint8Array;
-    if (key.length < 16) badRequest(say('access key must be 16..64 bytes'));
+    if (key.length < 16) badRequest(say('access key must be 16..64 bytes')); // at most 64: the field's limit
     return confirmFirst('set USB password', () => (access.setKey(key), {}));
   };
   byCommand[COMMANDS.CLEAR_PASSWORD] = () => confirmFirst('remove USB password', () => (access.clear(), {}));
@@ -329,5 +316,5 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return run ? run(fields) : refuse(ERRORS.UNKNOWN_COMMAND, say('unknown command %', command));
   }
 
-  return { handle: handle, hashFor: hashFor, codeFor: codeFor, nextHotp: nextHotp };
+  return { handle: handle, codeFor: codeFor, nextHotp: nextHotp };
 }

@@ -3,22 +3,22 @@
 // unknown); the reader resynchronises on the next marker.
 import { wipe } from '../protocol/bytes.ts';
 import { createFrameReader, encodeFrame, LINE_TOO_LONG, REPLY_MARKER, REQUEST_MARKER } from '../protocol/frame.ts';
-import { decodeRequest, encodeReply, ERRORS, MAX_MESSAGE } from '../protocol/messages.ts';
+import { decodeRequest, encodeMessage, ERRORS, MAX_MESSAGE } from '../protocol/messages.ts';
 import type { Request } from '../protocol/messages.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { SerialPort } from './ports.ts';
 import { say } from '../protocol/say.ts';
 
 export interface DeviceLink {
+  /** A reply (an error reply carries its message in `fields.message`, cut to the field's limit by the caller). */
   reply(id: number, status: number, fields: Fields): void;
-  /** An error reply: status from ERRORS, message naming what was wrong. */
-  fault(id: number, status: number, message: string): void;
 }
 
 export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => void): DeviceLink {
   function reply(id: number, status: number, fields: Fields): void {
-    serial.write(encodeFrame(REPLY_MARKER, encodeReply({ id: id, status: status, fields: fields })));
+    serial.write(encodeFrame(REPLY_MARKER, encodeMessage(id, status, fields)));
   }
+  /** An error reply for a frame the app never sees: status from ERRORS, message naming what was wrong. */
   function fault(id: number, status: number, message: string): void {
     // Cut to the field's limit: a long runtime message must not cost the reply itself.
     reply(id, status, { message: message.substring(0, MAX_MESSAGE) });
@@ -32,7 +32,7 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
         req = decodeRequest(body);
       } catch (e) {
         const err = e as { code?: string; message: string };
-        fault(body.length > 1 ? body[1] : 0, err.code === 'BAD_VERSION' ? ERRORS.BAD_VERSION : ERRORS.BAD_REQUEST, err.message);
+        fault(body[1] || 0, err.code === 'BAD_VERSION' ? ERRORS.BAD_VERSION : ERRORS.BAD_REQUEST, err.message);
         return;
       } finally {
         wipe(body);
@@ -45,5 +45,5 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
         : fault(0, ERRORS.BAD_FRAME, say('frame failed its check')),
   );
   serial.onData((chunk) => reader.push(chunk));
-  return { reply: reply, fault: fault };
+  return { reply: reply };
 }

@@ -43,7 +43,8 @@ export interface Clock {
 export interface Timers {
   setInterval(fn: () => void, ms: number): unknown;
   setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
+  /** The app never cancels a timer; a port may offer this for its own parts. */
+  clearTimeout?(handle: unknown): void;
 }
 
 export type ButtonRole = 'next' | 'confirm';

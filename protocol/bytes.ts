@@ -47,7 +47,9 @@ export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  a.forEach((x, i) => {
+    diff |= x ^ b[i];
+  });
   return diff === 0;
 }
 

@@ -42,47 +42,41 @@ export function createFrameReader(
   onFrame: (body: Uint8Array) => void,
   onFault: (fault: FrameFault) => void,
 ): FrameReader {
-  let line = '';
-  let inFrame = false;
-  let overflow = false;
+  // The frame being read, or null outside one (before the first marker,
+  // after its line ended, or once it overflowed: the rest of that line is
+  // dropped).
+  let line: string | null = null;
 
-  function finish(): void {
-    let buf: Uint8Array;
+  function finish(text: string): void {
+    let body: Uint8Array | null = null;
+    let n = 0;
     try {
-      buf = base64Decode(line);
+      const buf = base64Decode(text);
+      n = buf.length - 4;
+      if (n > 0) {
+        body = new Uint8Array(buf.subarray(0, n));
+        if (crc32(body) !== getWord(buf, n)) body = null;
+      }
+      wipe(buf);
     } catch (e) {
-      onFault(CORRUPT_FRAME);
-      return;
+      // not base64
     }
-    const n = buf.length - 4;
-    if (n < 1) {
-      onFault(CORRUPT_FRAME);
-      return;
-    }
-    const want = getWord(buf, n);
-    const body = new Uint8Array(buf.subarray(0, n));
-    wipe(buf);
-    if (crc32(body) !== want) onFault(CORRUPT_FRAME);
+    if (!body) onFault(CORRUPT_FRAME);
     else if (n > MAX_BODY) onFault(LINE_TOO_LONG); // MAX_LINE's base64 rounding lets bodies of 601-602 bytes through
     else onFrame(body);
   }
 
   function push(chunk: string): void {
-    for (let i = 0; i < chunk.length; i++) {
-      const ch = chunk[i];
+    for (const ch of chunk) {
       if (ch === marker) {
-        if (inFrame && !overflow && line.length > 0) onFault(CORRUPT_FRAME); // the previous frame was cut short
-        inFrame = true;
-        overflow = false;
+        if (line) onFault(CORRUPT_FRAME); // the previous frame was cut short
         line = '';
       } else if (ch === '\n') {
-        if (inFrame && !overflow) finish();
-        inFrame = false;
-        line = '';
-      } else if (inFrame && !overflow && ch !== '\r') {
+        if (line !== null) finish(line);
+        line = null;
+      } else if (line !== null && ch !== '\r') {
         if (line.length >= MAX_LINE - 1) { // MAX_LINE counts the marker
-          overflow = true;
-          line = '';
+          line = null;
           onFault(LINE_TOO_LONG);
         } else {
           line += ch;

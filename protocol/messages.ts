@@ -4,7 +4,6 @@
 //   [version][id][status][fields...]
 // where status 0 is success, WAITING (0x80) an interim "waiting for the
 // button" reply, and anything else an error code from ERRORS.
-import { wipe } from './bytes.ts';
 import { fail } from './errors.ts';
 import { say } from './say.ts';
 import { decodeFields, encodeFields, LIST_ITEMS } from './tlv.ts';
@@ -21,35 +20,29 @@ export const MAX_MESSAGE = 120;
 
 
 /** Specs for `table`'s keys, tagged from `after` + 1 in the order written. */
-function fieldTable(table: { [key: string]: string }, after: number): FieldSpec[] {
-  const keys = Object.keys(table);
-  const specs: FieldSpec[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    const t = table[keys[i]];
-    specs.push({ tag: after + i + 1, key: keys[i], type: t[0] as FieldType, max: +t.slice(1) });
-  }
-  return specs;
+export function fieldTable(table: { [key: string]: string }, after: number): FieldSpec[] {
+  return Object.keys(table).map((key, i) => ({ tag: after + i + 1, key: key, type: table[key][0] as FieldType, max: +table[key].slice(1) }));
 }
 
 /**
  * The field table, written compactly because it ships in every firmware
- * bundle: key -> a type letter (u uint, s sint, t text, b bytes, l list) and
- * the field's max (see FieldSpec) right after it. Tags count up from 1 in the
+ * bundle: key -> a type letter (u uint, s sint, t text, b bytes, l list) and,
+ * for text and bytes, the field's max (see FieldSpec) right after it. Tags count up from 1 in the
  * order written: string keys keep their insertion order (ES2015 and later,
  * and measured on Espruino 2v29). An object literal rather than a string, so
  * the Espruino build can shorten the keys here and where the code reads them
  * alike. wire-protocol.md lists the same table; a test holds them together.
  */
 export const FIELDS: FieldSpec[] = fieldTable({
-  name: 't' + MAX_NAME, issuer: 't' + MAX_ISSUER, algorithm: 'u1', digits: 'u1', period: 'u4', secret: 'b' + MAX_SECRET,
-  timeMs: 'u7', newName: 't' + MAX_NAME, newIssuer: 't' + MAX_ISSUER, check: 'b32', code: 't10', secondsLeft: 'u4', message: 't' + MAX_MESSAGE,
-  firmware: 't32', board: 't48', algorithms: 'u1', slotsTotal: 'u2', slotsFree: 'u2', clock: 'u1', protocol: 'u1', maxBody: 'u2', account: 'l0',
-  timeoutS: 'u2', action: 't200', // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
-  start: 'u2', total: 'u2', next: 'u2', syncedAtMs: 'u7', driftCentiPpm: 's7', errorMs: 'u7', challenge: 'b32', response: 'b32', salt: 'b32',
-  locked: 'u1', accessKey: 'b64', iterations: 'u4',
-  type: 'u1', counter: 'u7', // 37, 38: HOTP (wire-protocol.md "Account types")
-  storageHealth: 'u1', // 39: 0 ok, 1 recovered from an older generation, 2 lost
-  roundTripMs: 'u2', suspectAtMs: 'u7', suspectMs: 's7', // 40-42: clock
+  name: 't' + MAX_NAME, issuer: 't' + MAX_ISSUER, algorithm: 'u', digits: 'u', period: 'u', secret: 'b' + MAX_SECRET,
+  timeMs: 'u', newName: 't' + MAX_NAME, newIssuer: 't' + MAX_ISSUER, check: 'b32', code: 't10', secondsLeft: 'u', message: 't' + MAX_MESSAGE,
+  firmware: 't32', board: 't48', algorithms: 'u', slotsTotal: 'u', slotsFree: 'u', clock: 'u', protocol: 'u', maxBody: 'u', account: 'l0',
+  timeoutS: 'u', action: 't200', // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
+  start: 'u', total: 'u', next: 'u', syncedAtMs: 'u', driftCentiPpm: 's', errorMs: 'u', challenge: 'b32', response: 'b32', salt: 'b32',
+  locked: 'u', accessKey: 'b64', iterations: 'u',
+  type: 'u', counter: 'u', // 37, 38: HOTP (wire-protocol.md "Account types")
+  storageHealth: 'u', // 39: 0 ok, 1 recovered from an older generation, 2 lost
+  roundTripMs: 'u', suspectAtMs: 'u', suspectMs: 's', // 40-42: clock
   session: 'b8', // 43: sessions (wire-protocol.md "Sessions")
   hostClock: 'u1', // 44: TIME_SET: the host's own clock, HOST_CLOCK_*
 }, 0);
@@ -136,21 +129,16 @@ export interface Reply {
 }
 
 export function encodeRequest(r: Request): Uint8Array {
-  return withHeader(r.id, r.command, encodeFields(r.fields, FIELDS));
+  return encodeMessage(r.id, r.command, r.fields);
 }
 
 export function encodeReply(r: Reply): Uint8Array {
-  return withHeader(r.id, r.status, encodeFields(r.fields, FIELDS));
+  return encodeMessage(r.id, r.status, r.fields);
 }
 
-function withHeader(id: number, kind: number, fields: Uint8Array): Uint8Array {
-  const out = new Uint8Array(3 + fields.length);
-  out[0] = PROTOCOL_VERSION;
-  out[1] = id & 255;
-  out[2] = kind & 255;
-  out.set(fields, 3);
-  wipe(fields);
-  return out;
+/** A body: the header (`kind` is the command or the status) and the fields. */
+export function encodeMessage(id: number, kind: number, fields: Fields): Uint8Array {
+  return encodeFields(fields, FIELDS, [PROTOCOL_VERSION, id & 255, kind & 255]);
 }
 
 function checkHeader(body: Uint8Array): void {

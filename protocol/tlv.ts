@@ -5,7 +5,7 @@
 import { wipe } from './bytes.ts';
 import { fail } from './errors.ts';
 import { say } from './say.ts';
-import { latin1Text } from './latin1.ts';
+import { latin1Bytes, latin1Text } from './latin1.ts';
 
 /**
  * A field's type, one letter as in the field table (messages.ts): u unsigned
@@ -17,7 +17,7 @@ export interface FieldSpec {
   tag: number;
   key: string;
   type: FieldType;
-  /** Largest value in bytes (text/bytes); for 'list', the spec table of each item. */
+  /** Largest value in bytes (text/bytes; 0 for the other types). */
   max: number;
 }
 
@@ -49,19 +49,19 @@ function badField(tag: number, problem: string): never {
 function encodeInto(out: number[], fields: Fields, specs: FieldSpec[]): void {
   for (const spec of specs) {
     const type = spec.type;
+    const tag = spec.tag;
     const value = fields[spec.key];
     if (value === undefined) continue;
-    const items = type === 'l' ? (value as Fields[]) : [value];
-    const isBytes = type === 't' || type === 'b';
-    for (const item of items) {
+    for (const item of type === 'l' ? (value as Fields[]) : [value]) {
       const at = out.length;
-      out.push(spec.tag, 0);
+      out.push(tag, 0);
       if (type === 'l') {
         encodeInto(out, item as Fields, LIST_ITEMS[spec.key]);
-      } else if (isBytes) {
-        if (type === 't' ? typeof item !== 'string' : !(item instanceof Uint8Array)) badField(spec.tag, say('has a value of the wrong type'));
-        const v = item as string & Uint8Array;
-        for (let j = 0; j < v.length; j++) out.push(type === 't' ? v.charCodeAt(j) & 255 : v[j]);
+      } else if (type === 't' || type === 'b') {
+        if (type === 't' ? typeof item !== 'string' : !(item instanceof Uint8Array)) badField(tag, say('has a value of the wrong type'));
+        const v = type === 't' ? latin1Bytes(item as string) : (item as Uint8Array);
+        for (const byte of v) out.push(byte);
+        if (v !== item) wipe(v);
       } else {
         const v = item as number;
         let n = type === 's' ? (v >= 0 ? v * 2 : -v * 2 - 1) : v;
@@ -72,7 +72,8 @@ function encodeInto(out: number[], fields: Fields, specs: FieldSpec[]): void {
         } while (n > 0);
       }
       const len = out.length - at - 2;
-      if (len > 255 || (isBytes && len > spec.max)) badField(spec.tag, say('is % bytes, more than %', len, Math.min(spec.max, 255)));
+      const max = spec.max || 255; // the length byte's own limit for types without a max
+      if (len > max) badField(tag, say('is % bytes, more than %', len, max));
       out[at + 1] = len;
     }
   }
@@ -81,8 +82,9 @@ function encodeInto(out: number[], fields: Fields, specs: FieldSpec[]): void {
 /** Item tables for list fields, registered by the message table (messages.ts). */
 export const LIST_ITEMS: { [key: string]: FieldSpec[] } = {};
 
-export function encodeFields(fields: Fields, specs: FieldSpec[]): Uint8Array {
-  const arr: number[] = [];
+/** The fields' bytes, after `header` (bytes that start the result) when given. */
+export function encodeFields(fields: Fields, specs: FieldSpec[], header?: number[]): Uint8Array {
+  const arr = header || [];
   encodeInto(arr, fields, specs);
   const out = new Uint8Array(arr);
   wipe(arr); // it held any secret being sent or stored
@@ -93,35 +95,31 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
   const out: Fields = {};
   let i = start;
   while (i < bytes.length) {
-    if (i + 2 > bytes.length) fail('TLV', say('tlv: truncated field header at byte %', i));
     const tag = bytes[i];
     const len = bytes[i + 1];
-    i += 2;
-    if (i + len > bytes.length) badField(tag, say('runs past the end of the message'));
-    let spec: FieldSpec | null = null;
-    for (const s of specs) if (s.tag === tag) spec = s;
-    if (spec) {
-      if (spec.type !== 'l' && out[spec.key] !== undefined) badField(spec.tag, say('appears twice'));
-      if (spec.type === 'u' || spec.type === 's') {
-        if (len < 1 || len > 7) badField(spec.tag, say('has a bad length %', len));
-        let n = 0;
-        for (let k = 0; k < len; k++) n = n * 256 + bytes[i + k];
-        if (n > 9007199254740991) badField(spec.tag, say('is too large'));
-        out[spec.key] = spec.type === 'u' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
-      } else if (spec.type === 'l') {
-        const list = (out[spec.key] as Fields[]) || [];
-        list.push(decodeFields(bytes.subarray(i, i + len), 0, LIST_ITEMS[spec.key]));
-        out[spec.key] = list;
-      } else {
-        if (len > spec.max) badField(spec.tag, say('is % bytes, more than %', len, spec.max));
-        if (spec.type === 'b') {
-          out[spec.key] = new Uint8Array(bytes.subarray(i, i + len));
-        } else {
-          out[spec.key] = latin1Text(bytes.subarray(i, i + len));
-        }
-      }
+    const end = i + 2 + len; // NaN when the message ends inside the header
+    if (!(end <= bytes.length)) badField(tag, say('runs past the end of the message'));
+    const value = bytes.subarray(i + 2, end);
+    i = end;
+    const spec = specs.filter((s) => s.tag === tag)[0];
+    if (!spec) continue;
+    const type = spec.type;
+    const key = spec.key;
+    if (type === 'l') {
+      ((out[key] = out[key] || []) as Fields[]).push(decodeFields(value, 0, LIST_ITEMS[key]));
+      continue;
     }
-    i += len;
+    if (out[key] !== undefined) badField(tag, say('appears twice'));
+    if (type === 'u' || type === 's') {
+      if (len < 1 || len > 7) badField(tag, say('has a bad length %', len));
+      let n = 0;
+      for (const byte of value) n = n * 256 + byte;
+      if (n > 9007199254740991) badField(tag, say('is too large'));
+      out[key] = type === 'u' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+    } else {
+      if (len > spec.max) badField(tag, say('is % bytes, more than %', len, spec.max));
+      out[key] = type === 'b' ? new Uint8Array(value) : latin1Text(value);
+    }
   }
   return out;
 }

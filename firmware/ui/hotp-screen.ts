@@ -17,7 +17,7 @@ export interface HotpShown {
 
 /** Idle: "HOTP <label>", then how to get a code (a 16x2 LCD shows these two lines). Shown: the code, its counter, a bar running out. */
 export function drawHotp(canvas: Canvas, a: Account, shown: HotpShown | null, hint: string, nowMs: number, index: number, count: number): void {
-  const label = a.issuer ? a.issuer : a.name;
+  const label = a.issuer || a.name;
   const sublabel = a.issuer ? a.name : '';
   if (!shown) {
     drawMessage(canvas, ['HOTP ' + label, hint, 'for the next code', sublabel, '', index + 1 + '/' + count]);

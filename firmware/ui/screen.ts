@@ -17,8 +17,14 @@ export interface CodeView {
   warning: string;
 }
 
-export function fitText(canvas: Canvas, text: string, scale: number): string {
-  const max = Math.floor(canvas.width / (canvas.cellW * scale));
+/** How many cells fit across the canvas at scale 1. */
+function columns(canvas: Canvas): number {
+  return Math.floor(canvas.width / canvas.cellW);
+}
+
+/** Text cut to one row at scale 1, ending in '~' when cut. */
+export function fitText(canvas: Canvas, text: string): string {
+  const max = columns(canvas);
   return text.length > max ? text.slice(0, max - 1) + '~' : text;
 }
 
@@ -31,11 +37,11 @@ export function codeScale(canvas: Canvas, digits: number): number {
 /** Label row y=0, code from y=14, account name y=38, progress bar at y=48, footer y=56. */
 export function drawCode(canvas: Canvas, v: CodeView): void {
   canvas.clear();
-  canvas.text(0, 0, fitText(canvas, printable(v.label), 1), 1);
+  canvas.text(0, 0, fitText(canvas, printable(v.label)), 1);
   const scale = codeScale(canvas, v.code.length);
   const width = v.code.length * canvas.cellW * scale - scale;
   canvas.text(Math.max(0, Math.floor((canvas.width - width) / 2)), 14, v.code, scale);
-  if (v.sublabel) canvas.text(0, 38, fitText(canvas, printable(v.sublabel), 1), 1);
+  if (v.sublabel) canvas.text(0, 38, fitText(canvas, printable(v.sublabel)), 1);
   const bar = Math.round((canvas.width * v.secondsLeft) / v.period);
   canvas.fillRect(0, 48, bar, 4);
   canvas.text(0, 56, v.index + 1 + '/' + v.count + (v.warning ? ' ' + v.warning : ''), 1);
@@ -47,7 +53,7 @@ export function drawCode(canvas: Canvas, v: CodeView): void {
 /** Lines of text, one per row (cellH + 2 pixels apart), each cut to the width. */
 export function drawMessage(canvas: Canvas, lines: string[]): void {
   canvas.clear();
-  for (let i = 0; i < lines.length; i++) canvas.text(0, i * (canvas.cellH + 2), fitText(canvas, lines[i], 1), 1);
+  lines.forEach((line, i) => canvas.text(0, i * (canvas.cellH + 2), fitText(canvas, line), 1));
   canvas.flip();
 }
 
@@ -67,7 +73,7 @@ export function drawConfirm(canvas: Canvas, action: string, hint: string, second
 
 /** Text cut into rows that fit the width, at most `rows` of them; the last ends in '~' if text is left over. */
 export function wrapText(canvas: Canvas, text: string, rows: number): string[] {
-  const perLine = Math.floor(canvas.width / canvas.cellW);
+  const perLine = columns(canvas);
   const s = text;
   const lines: string[] = [];
   for (let i = 0; i < s.length && lines.length < rows; i += perLine) lines.push(s.substring(i, i + perLine));
@@ -83,9 +89,9 @@ export function wrapText(canvas: Canvas, text: string, rows: number): string[] {
  */
 export function printable(text: string): string {
   let s = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    s += c >= 32 && c < 127 && c !== 34 && c !== 92 ? text[i] : '\\x' + (c < 16 ? '0' : '') + c.toString(16).toUpperCase();
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    s += c >= 32 && c < 127 && c !== 34 && c !== 92 ? ch : '\\x' + (c < 16 ? '0' : '') + c.toString(16).toUpperCase();
   }
   return s;
 }

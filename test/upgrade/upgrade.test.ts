@@ -100,3 +100,22 @@ describe('upgrade from firmware 0.1 storage (aa03bcd): the ESP32 Espruino bundle
     expect([...flash.files.keys()].filter((k) => k !== '.bootcde').sort()).toEqual(['tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock']);
   }, 30_000);
 });
+
+describe('a password set by firmware 0.1.0 (long keys) on the ESP32 Espruino bundle in the harness', () => {
+  // Firmware of that time wrote the access record as {"key","salt","failures"}
+  // (its Espruino build did not shorten those names). The build shortens
+  // 'key' and 'salt' now, so the record must be read by string keys.
+  it('unlocks with the stored key (10,000 iterations), as the simulator does (test/firmware/access.test.ts)', async () => {
+    const code = await bundleEntry(fileURLToPath(new URL('../../firmware/ports/espruino/esp32-ssd1306.ts', import.meta.url)));
+    const flash = newFlash(LATER);
+    const key = Buffer.alloc(32, 7);
+    flash.files.set('tt.access', JSON.stringify({ key: key.toString('base64'), salt: Buffer.alloc(16, 1).toString('base64'), failures: 0 }));
+    const vm = new EspruinoVm({ flash, font6x8: true }).boot(code);
+    const host = hostOn(vm, 'Serial1');
+    const hello = host.send(COMMANDS.HELLO, {})!;
+    expect([hello.status, hello.fields.locked, hello.fields.iterations]).toEqual([STATUS_OK, 1, 10000]);
+    const response = new Uint8Array(createHmac('sha1', key).update(hello.fields.challenge as Uint8Array).digest());
+    expect(host.send(COMMANDS.UNLOCK, { response })!.status).toBe(STATUS_OK);
+    expect(vm.errors).toEqual([]);
+  }, 30_000);
+});

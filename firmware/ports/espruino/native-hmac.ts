@@ -12,9 +12,7 @@ import { wipe } from '../../../protocol/bytes.ts';
 declare const E: { mapInPlace(from: Uint8Array, to: Uint8Array, map: Uint8Array): void };
 
 function xorTable(x: number): Uint8Array {
-  const t = new Uint8Array(256);
-  for (let i = 0; i < 256; i++) t[i] = i ^ x;
-  return t;
+  return new Uint8Array(256).map((_v, i) => i ^ x);
 }
 
 const KEY_TO_INNER = xorTable(0x36);

@@ -8,7 +8,7 @@ import type { Canvas } from '../../ports.ts';
 import type { EspruinoBoardProfile } from '../../../boards/espruino-profile.ts';
 import type { EspruinoGraphics, EspruinoGraphicsClass, EspruinoI2C } from './espruino-api.ts';
 
-declare const Graphics: EspruinoGraphicsClass | undefined;
+declare const Graphics: EspruinoGraphicsClass;
 declare const global: { [name: string]: unknown };
 
 /** Control bytes: 0x00 = the bytes that follow are commands, 0x40 = display data. */
@@ -23,55 +23,49 @@ function initSequence(height: number): number[] {
   ];
 }
 
-export function nullCanvas(width: number, height: number): Canvas {
-  const nothing = () => {};
-  return { width: width, height: height, cellW: 6, cellH: 8, clear: nothing, text: nothing, fillRect: nothing, flip: nothing };
-}
-
-/** The board's OLED, or a null display when this firmware has no Graphics or the panel does not answer. */
+/** The board's OLED, or a null display (drawing does nothing) when this firmware has no Graphics or the panel does not answer. */
 export function ssd1306Canvas(board: EspruinoBoardProfile): Canvas {
   const w = board.display.width;
   const h = board.display.height;
   const font = board.espruino.font;
   const small = font === '4x6';
   const wiring = board.espruino.i2c;
-  const bus = global[wiring.bus] as EspruinoI2C | undefined;
-  if (typeof Graphics === 'undefined' || !bus) return nullCanvas(w, h);
+  const bus = global[wiring.bus] as EspruinoI2C;
   const address = board.display.address || 0x3c;
-  let g: EspruinoGraphics;
+  // Null while there is no display to draw on.
+  let g: EspruinoGraphics | null = null;
   try {
+    // No such bus, no panel answering, or no Graphics in this firmware (a ReferenceError): each throws here.
     bus.setup({ scl: wiring.scl, sda: wiring.sda, bitrate: wiring.bitrate });
     bus.writeTo(address, initSequence(h));
     g = Graphics.createArrayBuffer(w, h, 1, { vertical_byte: true, msb: false });
   } catch (e) {
-    return nullCanvas(w, h);
+    // the token runs without a display
   }
-  const pixels = new Uint8Array(g.buffer);
+  const pixels = g && new Uint8Array(g.buffer);
   const window = [COMMANDS, 0x21, 0, w - 1, 0x22, 0, (h >> 3) - 1];
-  let present = true;
   return {
     width: w,
     height: h,
     cellW: small ? 4 : 6,
     cellH: small ? 6 : 8,
     clear: () => {
-      g.clear();
+      if (g) g.clear();
     },
     text: (x: number, y: number, text: string, scale: number) => {
-      g.setFont(font, scale);
-      g.drawString(text, x, y);
+      if (g) g.setFont(font, scale).drawString(text, x, y);
     },
     fillRect: (x: number, y: number, fw: number, fh: number) => {
-      if (fw > 0 && fh > 0) g.fillRect(x, y, x + fw - 1, y + fh - 1);
+      if (g && fw > 0 && fh > 0) g.fillRect(x, y, x + fw - 1, y + fh - 1);
     },
     flip: () => {
-      if (!present) return;
+      if (!g) return;
       try {
         bus.writeTo(address, window);
-        bus.writeTo(address, DATA, pixels);
+        bus.writeTo(address, DATA, pixels as Uint8Array);
       } catch (e) {
         // No panel on the bus (I2C timeout): keep the token working without one.
-        present = false;
+        g = null;
       }
     },
   };

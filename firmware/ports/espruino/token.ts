@@ -24,7 +24,6 @@ declare const E: EspruinoE;
 declare const global: { [name: string]: unknown };
 declare function setInterval(fn: () => void, ms: number): unknown;
 declare function setTimeout(fn: () => void, ms: number): unknown;
-declare function clearTimeout(id: unknown): void;
 
 declare function peek32(address: number): number;
 declare function getTime(): number;
@@ -51,14 +50,10 @@ export function espruinoRandom(rng: 'hwRand' | number | string): (n: number) => 
     const file = E.openFile(rng, 'r');
     return (n: number) => E.toUint8Array(file.read(n));
   }
-  return (n: number) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i += 4) {
-      const r = typeof rng === 'number' ? peek32(rng) : E.hwRand();
-      for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (r >>> (8 * j)) & 255;
-    }
-    return out;
-  };
+  // One byte per hardware word, its low one (a Uint8Array keeps the low byte,
+  // measured on 2v29): salts and challenges are 8 to 20 bytes.
+  const word = typeof rng === 'number' ? () => peek32(rng) : () => E.hwRand();
+  return (n: number) => new Uint8Array(n).map(word);
 }
 
 function serialLink(board: EspruinoBoardProfile): SerialPort {
@@ -78,7 +73,7 @@ export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Port
     canvas: canvas,
     storage: storage,
     clock: espruinoClock(storage),
-    timers: { setInterval: steadyInterval, setTimeout: setTimeout, clearTimeout: clearTimeout },
+    timers: { setInterval: steadyInterval, setTimeout: setTimeout },
     // The algorithms it offers, all native on Espruino boards (the pure hashes are not bundled).
     hashes: espruinoNativeHashes(board.algorithms),
     onButton: espruinoButtons(board.buttons),

@@ -9,7 +9,7 @@ import type { ButtonProfile } from '../../../boards/profile.ts';
 export const DEBOUNCE_MS = 30;
 export const LONG_PRESS_MS = 800;
 
-export function moddableButtons(buttons: ButtonProfile[], pull: 'internal' | 'external', timers: Timers): (handler: (role: ButtonRole) => void) => void {
+export function moddableButtons(buttons: ButtonProfile[], pull: 'internal' | 'external', timers: Required<Timers>): (handler: (role: ButtonRole) => void) => void {
   let handler: (role: ButtonRole) => void = () => {};
   // ECMA-419 keeps objects with callbacks alive; a reference here says so in JS too.
   const inputs: Digital[] = [];

@@ -3,7 +3,7 @@
 import Timer from 'timer';
 import type { Timers } from '../../ports.ts';
 
-export function moddableTimers(): Timers {
+export function moddableTimers(): Required<Timers> {
   return {
     setInterval: (fn: () => void, ms: number) => Timer.repeat(() => fn(), ms),
     setTimeout: (fn: () => void, ms: number) => Timer.set(() => fn(), ms),
