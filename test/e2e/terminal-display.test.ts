@@ -19,8 +19,19 @@ function tmux(...args: string[]): string {
   return r.stdout;
 }
 
-/** The pane as shown (rows cut where the terminal wrapped them) and with wrapped rows joined (-J). */
-const capture = (session: string) => ({ shown: tmux('capture-pane', '-p', '-t', session), joined: tmux('capture-pane', '-p', '-J', '-t', session) });
+/**
+ * The pane as shown (rows cut where the terminal wrapped them) and with wrapped
+ * rows joined (-J), from the same frame: the demo redraws every second (the
+ * seconds-left bar), so the two captures are taken again until the pane did not
+ * change between them (a loaded machine once drew between the two).
+ */
+function capture(session: string): { shown: string; joined: string } {
+  for (let i = 0; ; i++) {
+    const shown = tmux('capture-pane', '-p', '-t', session);
+    const joined = tmux('capture-pane', '-p', '-J', '-t', session);
+    if (shown === tmux('capture-pane', '-p', '-t', session) || i === 20) return { shown, joined };
+  }
+}
 
 async function waitFor(session: string, ok: (shown: string) => boolean, what: string): Promise<string> {
   let last = '';
@@ -47,8 +58,8 @@ function expectOtplibCode(shown: string, before: number): void {
 }
 
 /** The picture fits: nothing wrapped, the header on the first row, `rows` picture rows of `cols` characters in `glyphs`. */
-function expectFits(session: string, shown: string, size: { rows: number; cols: number; glyphs: RegExp }): void {
-  const { joined } = capture(session);
+function expectFits(session: string, size: { rows: number; cols: number; glyphs: RegExp }): string {
+  const { shown, joined } = capture(session);
   // -J joins the rows the terminal wrapped (and keeps trailing blanks): none were wrapped.
   const rowsOf = (text: string) => text.trimEnd().split('\n').map((l) => l.trimEnd());
   expect(rowsOf(joined)).toEqual(rowsOf(shown));
@@ -59,6 +70,7 @@ function expectFits(session: string, shown: string, size: { rows: number; cols: 
     expect([...row].length).toBeLessThanOrEqual(size.cols); // tmux drops trailing blanks
     expect(row).toMatch(size.glyphs);
   }
+  return shown;
 }
 
 const BRAILLE = { rows: 16, cols: 64, glyphs: /^[\u2800-\u28ff]*$/ };
@@ -83,9 +95,8 @@ describe.skipIf(!hasTmux)('npm start in a terminal (tmux)', () => {
       const name = `s${cols}`;
       const before = Math.floor(Date.now() / 1000);
       start(name, cols, rows);
-      const shown = await waitFor(name, (s) => /^code \d{6}/m.test(s), 'the code line');
-      expectFits(name, shown, size);
-      expectOtplibCode(shown, before);
+      await waitFor(name, (s) => /^code \d{6}/m.test(s), 'the code line');
+      expectOtplibCode(expectFits(name, size), before);
       // q quits the demo, which ends its session (and the server with its last session).
       tmux('send-keys', '-t', name, 'q');
       for (let i = 0; i < 100 && spawnSync('tmux', ['-L', SOCKET, 'has-session', '-t', name], { stdio: 'ignore' }).status === 0; i++) await new Promise((r) => setTimeout(r, 100));
@@ -96,13 +107,14 @@ describe.skipIf(!hasTmux)('npm start in a terminal (tmux)', () => {
   it('redraws to fit when the terminal is resized (200x60 -> 80x24 -> 120x40)', async () => {
     const before = Math.floor(Date.now() / 1000);
     start('resize', 200, 60);
-    expectFits('resize', await waitFor('resize', (s) => /^code \d{6}/m.test(s) && picture(s).length === 32, 'half blocks'), HALF);
+    await waitFor('resize', (s) => /^code \d{6}/m.test(s) && picture(s).length === 32, 'half blocks');
+    expectFits('resize', HALF);
     tmux('resize-window', '-t', 'resize', '-x', '80', '-y', '24');
-    const small = await waitFor('resize', (s) => /^code \d{6}/m.test(s) && picture(s).length === 16, 'Braille after shrinking');
-    expectFits('resize', small, BRAILLE);
-    expectOtplibCode(small, before);
+    await waitFor('resize', (s) => /^code \d{6}/m.test(s) && picture(s).length === 16, 'Braille after shrinking');
+    expectOtplibCode(expectFits('resize', BRAILLE), before);
     tmux('resize-window', '-t', 'resize', '-x', '120', '-y', '40');
-    expectFits('resize', await waitFor('resize', (s) => /^code \d{6}/m.test(s) && /[\u2580-\u259f]/.test(s), 'quadrants after growing'), QUADRANT);
+    await waitFor('resize', (s) => /^code \d{6}/m.test(s) && /[\u2580-\u259f]/.test(s), 'quadrants after growing');
+    expectFits('resize', QUADRANT);
     tmux('kill-session', '-t', 'resize');
   }, 60_000);
 });

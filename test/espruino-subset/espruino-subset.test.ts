@@ -136,11 +136,11 @@ describe('cli', () => {
     expect(lines.at(-1)).toBe(`espruino-subset: ${RULES.length + 1} files checked, ${total} violations`);
     expect(lines).toHaveLength(total + 1);
     expect(lines).toContainEqual(expect.stringMatching(/fixtures[/\\]label\.ts:5:3 {2}label {2}labels are not supported/));
-  });
+  }, 60_000); // a tsx process: 5-7 s on two loaded cores
 
   it('passes on clean code', () => {
     const { code, stdout } = run(join(fixtures, 'clean.ts'));
     expect(code).toBe(0);
     expect(stdout).toContain('espruino-subset: 1 files checked, 0 violations');
-  });
+  }, 60_000);
 });

@@ -90,7 +90,7 @@ describe('what each CLI command loads before its action runs', () => {
       const check = `const fs=require('fs'),vm=require('vm'),M=require('module');const s=new vm.Script(M.wrap(fs.readFileSync(${JSON.stringify(file)},'utf8')),{cachedData:fs.readFileSync(${JSON.stringify(file + '.v8cache')})});process.stdout.write(String(s.cachedDataRejected))`;
       expect(spawnSync(process.execPath, ['-e', check], { encoding: 'utf8' }).stdout, name).toBe('false');
     }
-  });
+  }, 60_000); // one node process per command bundle
 
   it('--version prints the version and a command runs through its own bundle (and the old .mjs path)', () => {
     expect(spawnSync(process.execPath, [join(out, 'totp-token.mjs'), '--version'], { encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
