@@ -618,6 +618,8 @@ byId('flash-form').addEventListener('submit', async (ev) => {
     });
     line.textContent =
       `Flashed ${r.bytes} bytes to Espruino ${r.espruino.version} (${r.espruino.board}) and verified in ${r.seconds} s; ${r.keptFiles} token file(s) kept. ` +
+      // As the CLI says it: pretokenised, or text and why (an Espruino whose token table may differ).
+      (r.form === 'tokens' ? `Stored pretokenised (${r.textBytes} bytes as text). ` : `${r.note ?? 'Stored as text'}. `) +
       (r.started ? `The token started (firmware ${r.started.firmware}): connect it over USB.` : 'The token did not answer yet: reset the board, then connect it over USB.');
   } catch (e) {
     line.textContent = '';

@@ -281,6 +281,7 @@ describe.skipIf(!hasChromium)('web page over Web Serial, against the simulator (
       expect(progress.some((p) => /^Reading back: \d+ of \d+ bytes/.test(p))).toBe(true);
       // Stored as the flasher stores it for the fake's Espruino 2v29: pretokenised.
       expect(repl.files.get('.bootcde')).toBe(Buffer.from(storedForm(readFileSync(join(ROOT, 'dist/espruino/espruino-pico-ssd1306.js')), '2v29').stored).toString('latin1'));
+      expect(status).toMatch(/Stored pretokenised \(\d+ bytes as text\)/);
       expect(status).toMatch(/The token started/);
       await screenshot(page, 'flash-desktop');
     } finally {
