@@ -242,7 +242,13 @@ function parseXml(xml: string, source: string): Node {
     htmlEntities: false,
     isArray: (_name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute,
   });
-  const doc = parser.parse(xml) as Node;
+  let doc: Node;
+  try {
+    doc = parser.parse(xml) as Node;
+  } catch (e) {
+    // What the validator lets through and the parser still refuses (its maxNestedTags: deep nesting).
+    return bad(source, `not a PSKC file fast-xml-parser can read: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const container = kids(doc, 'KeyContainer')[0];
   const draft = kids(doc, 'SecretContainer')[0];
   if (!container && !draft) bad(source, 'no <KeyContainer> element: not a PSKC file');
