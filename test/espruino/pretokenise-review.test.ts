@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lexEspruino, pretokenise } from '../../host/lib/flash/espruino-tokens.ts';
+import { lexEspruino, pretokenise, tokenFormFor } from '../../host/lib/flash/espruino-tokens.ts';
 import { ESPRUINO_BIN, runOnEspruino } from '../helpers/espruino-bin.ts';
 
 const NUL_CASES = ['x=1;/*\0*/x=2', 'x=1;//\0x=2', 'x=1;//\0\nx=2', 'x=1;\0x=2'];
@@ -68,4 +68,16 @@ describe('a NUL byte in a comment is read as Espruino reads it (review)', () => 
       expect(outs[1], text).toBe(outs[0]);
     }
   }, 120_000);
+});
+
+describe('the version gate parses only Espruino version strings (review)', () => {
+  it('cutting-edge and future versions: tokens only where the table was checked, text otherwise', () => {
+    expect(tokenFormFor('2v29.12').form).toEqual({ strings: true, ints: true });
+    expect(tokenFormFor('2v21.100').form).toEqual({ strings: true, ints: false });
+    for (const v of ['2v30', '2v30.1', '3v00']) expect(tokenFormFor(v).form, v).toBeNull();
+  });
+
+  it('a string that only looks like a version is text: "1v129" and "0v229" are not 2v29, "2v290" is not 2v29', () => {
+    for (const v of ['1v129', '0v229', '2v290', '1v229']) expect(tokenFormFor(v).form, v).toBeNull();
+  });
 });
