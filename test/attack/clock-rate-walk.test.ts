@@ -9,14 +9,14 @@
 // largest learnable rate (2 x typical + 100 ppm), not by 30 s + the error
 // estimate (README: "many small steps cannot add up to a big one").
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
+import { COMMANDS, HOST_CLOCK_UNSYNCED, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
 import { fakeToken } from '../helpers/fake-ports.ts';
 
 const HOUR = 3600000;
 const DAY = 24 * HOUR;
 
 /** A token synced once (by fakeToken, day 0: its trusted anchor) whose raw clock is exact; a hostile host then syncs every `everyMs` with its clock running `fakePpm` fast. Returns the lead reached (token time minus true time) and how many syncs needed the button. */
-function walk(typicalDriftPpm: number, fakePpm: number, days: number, everyMs: number): { leadMs: number; waited: number; statedErrorMs: number } {
+function walk(typicalDriftPpm: number, fakePpm: number, days: number, everyMs: number, hostClock?: number): { leadMs: number; waited: number; statedErrorMs: number } {
   const t = fakeToken({ typicalDriftPpm });
   const t0 = t.clock.now;
   let trueMs = t0;
@@ -24,7 +24,7 @@ function walk(typicalDriftPpm: number, fakePpm: number, days: number, everyMs: n
   for (let el = everyMs; el <= days * DAY; el += everyMs) {
     trueMs += everyMs;
     t.clock.now += everyMs; // the raw clock is exact
-    const [r] = t.send(COMMANDS.TIME_SET, { timeMs: Math.round(t0 + (el * (1e6 + fakePpm)) / 1e6), roundTripMs: 10 });
+    const [r] = t.send(COMMANDS.TIME_SET, { timeMs: Math.round(t0 + (el * (1e6 + fakePpm)) / 1e6), roundTripMs: 10, ...(hostClock ? { hostClock } : {}) });
     if (r.status === STATUS_WAITING) {
       waited++;
       t.press('next'); // nobody at the device: refused
@@ -51,6 +51,12 @@ describe('attack: walking the clock ahead through the learned rate, no button (r
   it.fails('an RC board (Pico profile, 5,000 ppm typical): a host running 9,000 ppm fast, synced hourly for a day, cannot reach the 10-minute lead clock-step.test.ts says needs the button', () => {
     const r = walk(5000, 9000, 1, HOUR);
     console.info(`pico: lead ${(r.leadMs / 1000).toFixed(1)} s after 1 d, ${r.waited} syncs needed the button, stated error ${r.statedErrorMs} ms`);
+    expect(r.leadMs).toBeLessThan(600000);
+  });
+
+  it.fails('the same on the Pico from a host that says its clock is NOT synchronized (hostClock 2): 1,555 s ahead after 2 days on main', () => {
+    const r = walk(5000, 9000, 2, HOUR, HOST_CLOCK_UNSYNCED);
+    console.info(`pico, unsynced host: lead ${(r.leadMs / 1000).toFixed(1)} s after 2 d, ${r.waited} syncs needed the button, stated error ${r.statedErrorMs} ms`);
     expect(r.leadMs).toBeLessThan(600000);
   });
 
