@@ -46,3 +46,25 @@ describe('crafted PSKC files get a clear refusal that names the file (review)', 
     expect(e.message).toMatch(/nested/);
   });
 });
+
+describe('a broken PSKC file\'s XML error does not echo a secret (review)', () => {
+  const SECRET = 'MTIzNDU2Nzg5MDEyMzQ1Njc4OTA'; // base64 of the RFC 6238 key, its padding lost in the damage
+  const damaged = [
+    `<PlainValue ${SECRET}=</PlainValue>`, // the '>' lost: the value reads as an attribute
+    `<PlainValue ${SECRET}>x</PlainValue>`,
+    `<${SECRET}>`, // the element name lost: the value reads as a tag
+  ];
+  for (const body of damaged) {
+    it(`${JSON.stringify(body.slice(0, 14))}...: not well-formed, the line and column given, the value not echoed`, async () => {
+      const xml = HEAD + `<KeyPackage><Key Id="1" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp"><Data><Secret>${body}</Secret></Data></Key></KeyPackage></KeyContainer>`;
+      const e = await refusal(xml);
+      expect(e.message).toMatch(/not well-formed XML: .*line 1, column \d+/);
+      expect(e.message).not.toContain(SECRET.slice(0, 12));
+    });
+  }
+
+  it('an element name from the PSKC vocabulary is still named (a mismatched closing tag)', async () => {
+    const e = await refusal(HEAD + KEY.replace('</PlainValue>', '</Plainvalue>') + '</KeyContainer>');
+    expect(e.message).toContain("'PlainValue'");
+  });
+});
