@@ -65,3 +65,57 @@ describe('attack: walking the clock ahead through the learned rate, no button (r
     expect(Math.abs(walk(5000, 0, 1, HOUR).leadMs)).toBeLessThan(1000);
   });
 });
+
+// FINDING (not fixed: firmware/clock.ts, firmware/commands.ts). roundTripMs has
+// no upper bound: a sync claiming a 46-day round trip has an error of 23 days,
+// so it "agrees" with any model (misfit), is kept as an anchor once spread
+// out, and the fit's uncertainty explodes: the learned rate is dropped and the
+// free step grows with twice the board's typical drift again, which
+// clock-step.test.ts's "cannot flush the learned rate" tests guard against for
+// honest-looking syncs. Seen on main eb0a630: Pico 4,000 ppm known -> 0, errorMs
+// 2,000,000,090, a 4-hour step free (1,800 s with honest round trips);
+// crystal a 10-minute step free (60 s with honest round trips).
+describe('attack: flushing the learned rate with a claimed round trip of 46 days, no button (review)', () => {
+  function flushed(typicalDriftPpm: number, ppm: number): { driftBefore: number; driftAfter: number; freeStepS: number } {
+    const t = fakeToken({ typicalDriftPpm });
+    let trueMs = t.clock.now;
+    const advance = (ms: number) => {
+      trueMs += ms;
+      t.clock.now += ms * (1 + ppm / 1e6);
+    };
+    for (let d = 0; d < 14; d++) {
+      advance(DAY);
+      expect(t.send(COMMANDS.TIME_SET, { timeMs: trueMs, roundTripMs: 20 })[0].status).toBe(STATUS_OK); // honest daily syncs: the rate is known
+    }
+    const driftBefore = t.send(COMMANDS.TIME_GET, {})[0].fields.driftCentiPpm as number;
+    for (let d = 0; d < 20; d++) {
+      advance(DAY * (1 + d / 2)); // spread out, so each is kept as an anchor
+      const [r] = t.send(COMMANDS.TIME_SET, { timeMs: trueMs, roundTripMs: 4000000000 }); // the true time, an absurd round trip
+      if (r.status === STATUS_WAITING) t.press('next');
+    }
+    const driftAfter = t.send(COMMANDS.TIME_GET, {})[0].fields.driftCentiPpm as number;
+    let freeStepS = 0;
+    for (const step of [60, 300, 600, 1800, 3600, 14400]) {
+      const [r] = t.send(COMMANDS.TIME_SET, { timeMs: trueMs + step * 1000, roundTripMs: 20 });
+      if (r.status !== STATUS_OK) {
+        t.press('next');
+        break;
+      }
+      freeStepS = step;
+    }
+    return { driftBefore, driftAfter, freeStepS };
+  }
+
+  it.fails('Pico profile: the 4,000 ppm rate stays known and a 1-hour step still needs the button (honest syncs on the same days: rate kept, 30 min free after 129 days of typical wander)', () => {
+    const r = flushed(5000, 4000);
+    console.info(`pico: drift ${r.driftBefore / 100} -> ${r.driftAfter / 100} ppm, largest free step ${r.freeStepS} s`);
+    expect(r.driftAfter).toBeGreaterThan(350000);
+    expect(r.freeStepS).toBeLessThan(3600);
+  });
+
+  it.fails('crystal (20 ppm typical): a 10-minute step still needs the button', () => {
+    const r = flushed(20, 10);
+    console.info(`crystal: drift ${r.driftBefore / 100} -> ${r.driftAfter / 100} ppm, largest free step ${r.freeStepS} s`);
+    expect(r.freeStepS).toBeLessThan(600);
+  });
+});
