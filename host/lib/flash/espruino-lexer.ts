@@ -112,13 +112,17 @@ export function lexEspruino(src: string, lastTk: number = LEX.EOF): EspruinoToke
     // jslSkipWhiteSpace: whitespace, // and /* */ comments.
     for (;;) {
       while (isWhite(at(p))) p++;
+      // As jslSkipWhiteSpace: a NUL ends a line comment and is skipped with its
+      // end (the code after it is read); before `*/` it leaves the comment unfinished.
       if (at(p) === 47 && at(p + 1) === 47) {
-        while (p < n && at(p) !== 10) p++;
+        while (at(p) && at(p) !== 10) p++;
+        p++;
         continue;
       }
       if (at(p) === 47 && at(p + 1) === 42) {
         const end = src.indexOf('*/', p + 2);
-        if (end < 0) fail('an unfinished comment', p);
+        const nul = src.indexOf('\0', p + 2);
+        if (end < 0 || (nul >= 0 && nul < end)) fail('an unfinished comment', p);
         p = end + 2;
         continue;
       }

@@ -52,7 +52,8 @@ export const NEWEST_CHECKED_VERSION = '2v29';
  * not parse, gets text: never a guess.
  */
 export function tokenFormFor(version: string): { form: TokenForm } | { form: null; reason: string } {
-  const m = /^(\d+)v(\d+)/.exec(version);
+  // Espruino's versions are <major>v<two digits>[.build]: "1v129" or "2v290" is not 2v29.
+  const m = /^(\d)v(\d\d)(?![\dv])/.exec(version);
   const v = m ? Number(m[1]) * 100 + Number(m[2]) : NaN;
   const newest = 229;
   if (!m) return { form: null, reason: `Espruino version "${version}" is not one this flasher knows` };

@@ -227,10 +227,25 @@ function dateAt(node: Node | undefined, what: string, source: string, ...paths: 
   return t;
 }
 
+/** Element and attribute names of PSKC files (RFC 6030 and the draft layouts), which an XML error may name. */
+const XML_NAMES = new Set(
+  ('KeyContainer SecretContainer KeyPackage Key Data Secret Counter Time TimeInterval TimeDrift PlainValue EncryptedValue ValueMAC ' +
+    'EncryptionKey EncryptionMethod CipherData CipherValue DerivedKey KeyDerivationMethod PBKDF2-params Salt Specified IterationCount ' +
+    'KeyLength PRF KeyName MACMethod MACKey MACAlgorithm DeviceInfo Manufacturer SerialNo Model IssueNo DeviceBinding StartDate ExpiryDate ' +
+    'UserId CryptoModuleInfo AlgorithmParameters ResponseFormat ChallengeFormat Suite Policy PINPolicy KeyUsage NumberOfTransactions ' +
+    'Issuer FriendlyName KeyProfileId KeyReference X509Data X509Certificate Signature Extensions Usage Id Algorithm Version Length Encoding ' +
+    'Format Min Max').split(' '),
+);
+
+/** A parser's message with any quoted name that is not PSKC's vocabulary elided: in a damaged file it may be a secret's text. */
+function namesOnly(message: string): string {
+  return message.replace(/'([^']*)'/g, (quoted, name: string) => (XML_NAMES.has(name.replace(/^[\w.-]+:/, '').replace(/^\//, '')) ? quoted : "'…'"));
+}
+
 function parseXml(xml: string, source: string): Node {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) bad(source, 'the file declares a DOCTYPE or entities, which PSKC never needs; refusing it');
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) bad(source, `not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  if (valid !== true) bad(source, `not well-formed XML: ${namesOnly(valid.err.msg)} (line ${valid.err.line}, column ${valid.err.col})`);
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -242,7 +257,13 @@ function parseXml(xml: string, source: string): Node {
     htmlEntities: false,
     isArray: (_name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute,
   });
-  const doc = parser.parse(xml) as Node;
+  let doc: Node;
+  try {
+    doc = parser.parse(xml) as Node;
+  } catch (e) {
+    // What the validator lets through and the parser still refuses (its maxNestedTags: deep nesting).
+    return bad(source, `not a PSKC file fast-xml-parser can read: ${namesOnly(e instanceof Error ? e.message : String(e))}`);
+  }
   const container = kids(doc, 'KeyContainer')[0];
   const draft = kids(doc, 'SecretContainer')[0];
   if (!container && !draft) bad(source, 'no <KeyContainer> element: not a PSKC file');

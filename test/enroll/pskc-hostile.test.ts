@@ -1,0 +1,70 @@
+// Review: crafted PSKC files against the one PSKC codec (host/lib/import/pskc.ts),
+// which the CLI and the page share. Each must end in a clear TokenError that
+// names the file (BAD_INPUT, "<source>: ..."), never a parser's bare error,
+// and must not hang: entities are refused before parsing, the PBKDF2 cost is
+// capped (MAX_ITERATIONS), deep nesting is refused by fast-xml-parser's
+// maxNestedTags (which throws a plain Error the user cannot place).
+import { describe, expect, it } from 'vitest';
+import { TokenError } from '../../host/lib/errors.ts';
+import { readPskc } from '../../host/lib/import/pskc-node.ts';
+
+const HEAD = '<?xml version="1.0"?><KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">';
+const KEY = '<KeyPackage><Key Id="1" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp"><Data><Secret><PlainValue>MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=</PlainValue></Secret></Data></Key></KeyPackage>';
+const file = (inner: string) => HEAD + inner + KEY + '</KeyContainer>';
+
+async function refusal(xml: string, opts = {}): Promise<TokenError> {
+  const e = await readPskc(xml, { source: 'evil.pskc', ...opts }).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e, 'the file was accepted').toBeInstanceOf(TokenError);
+  expect((e as TokenError).code).toBe('BAD_INPUT');
+  expect((e as TokenError).message.startsWith('evil.pskc: ')).toBe(true);
+  return e as TokenError;
+}
+
+describe('crafted PSKC files get a clear refusal that names the file (review)', () => {
+  it('control: the plain file reads', async () => {
+    expect((await readPskc(file(''))).length).toBe(1);
+  });
+
+  it('billion laughs and external entities are refused before parsing, in any case', async () => {
+    const lol = '<!DOCTYPE k [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
+    expect((await refusal('<?xml version="1.0"?>' + lol + file('<X>&c;</X>'))).message).toMatch(/DOCTYPE/);
+    expect((await refusal('<?xml version="1.0"?><!doctype k SYSTEM "file:///etc/passwd">' + file('<X>&xxe;</X>'))).message).toMatch(/DOCTYPE/);
+  });
+
+  it('an absurd PBKDF2 iteration count is refused before any work', async () => {
+    const enc = HEAD.replace('pskc">', 'pskc" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" xmlns:pkcs5="http://www.rsasecurity.com/rsalabs/pkcs/schemas/pkcs-5v2-0#" xmlns:xenc11="http://www.w3.org/2009/xmlenc11#">') +
+      '<EncryptionKey><xenc11:DerivedKey><xenc11:KeyDerivationMethod Algorithm="http://www.rsasecurity.com/rsalabs/pkcs/schemas/pkcs-5v2-0#pbkdf2"><pkcs5:PBKDF2-params><Salt><Specified>Ej7/PEpyEpw=</Specified></Salt><IterationCount>4000000000</IterationCount><KeyLength>16</KeyLength></pkcs5:PBKDF2-params></xenc11:KeyDerivationMethod></xenc11:DerivedKey></EncryptionKey>' +
+      KEY + '</KeyContainer>';
+    expect((await refusal(enc, { password: 'qwerty' })).message).toMatch(/IterationCount must be 1 to/);
+  });
+
+  it('100,000 nested elements: a refusal that names the file, not fast-xml-parser\'s bare "Maximum nested tags exceeded"', async () => {
+    const e = await refusal(file('<a>'.repeat(100000) + '</a>'.repeat(100000)));
+    expect(e.message).toMatch(/nested/);
+  });
+});
+
+describe('a broken PSKC file\'s XML error does not echo a secret (review)', () => {
+  const SECRET = 'MTIzNDU2Nzg5MDEyMzQ1Njc4OTA'; // base64 of the RFC 6238 key, its padding lost in the damage
+  const damaged = [
+    `<PlainValue ${SECRET}=</PlainValue>`, // the '>' lost: the value reads as an attribute
+    `<PlainValue ${SECRET}>x</PlainValue>`,
+    `<${SECRET}>`, // the element name lost: the value reads as a tag
+  ];
+  for (const body of damaged) {
+    it(`${JSON.stringify(body.slice(0, 14))}...: not well-formed, the line and column given, the value not echoed`, async () => {
+      const xml = HEAD + `<KeyPackage><Key Id="1" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp"><Data><Secret>${body}</Secret></Data></Key></KeyPackage></KeyContainer>`;
+      const e = await refusal(xml);
+      expect(e.message).toMatch(/not well-formed XML: .*line 1, column \d+/);
+      expect(e.message).not.toContain(SECRET.slice(0, 12));
+    });
+  }
+
+  it('an element name from the PSKC vocabulary is still named (a mismatched closing tag)', async () => {
+    const e = await refusal(HEAD + KEY.replace('</PlainValue>', '</Plainvalue>') + '</KeyContainer>');
+    expect(e.message).toContain("'PlainValue'");
+  });
+});
