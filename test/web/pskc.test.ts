@@ -129,6 +129,20 @@ async function upload(page: Page, selector: string, path: string): Promise<void>
   await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(path);
 }
 
+/** [#pskc-need's text, Import disabled, progress bar shown, #status's text] at every change of the page (a MutationObserver, not polling: a derivation of a few ms is seen too). */
+async function recordPskcStates(page: Page): Promise<() => Promise<string[][]>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { pskcStates: string[][]; pskcObserver?: MutationObserver };
+    w.pskcObserver?.disconnect();
+    w.pskcStates = [];
+    const text = (id: string) => document.getElementById(id)!.textContent ?? '';
+    const snap = () => w.pskcStates.push([text('pskc-need'), String((document.getElementById('pskc-import') as HTMLButtonElement).disabled), String(!document.getElementById('pskc-progress')!.hidden), text('status')]);
+    w.pskcObserver = new MutationObserver(snap);
+    w.pskcObserver.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { pskcStates: string[][] }).pskcStates);
+}
+
 describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chromium)', () => {
   let rig: WebRig;
   let page: Page;
@@ -279,9 +293,13 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
       // The file stays chosen after a wrong password (it is encrypted): only the password is typed again.
       expect(await visible(page, '#pskc-password-row')).toBe(true);
       await page.type('#pskc-password', 'qwerty');
+      const states = await recordPskcStates(page);
       await page.click('#pskc-import');
       expect(await page.$eval('#pskc-password', (e) => (e as HTMLInputElement).value)).toBe('');
       const list = await waitRows(page, 2);
+      // While the key was derived the page said so, with the file's count, Import off and the bar shown.
+      const deriving = 'Deriving the key from the password: 1,000 PBKDF2 iterations (HMAC-SHA1)...';
+      expect(await states()).toContainEqual([deriving, 'true', 'true', deriving]);
       const [want] = (await cliRead(readFileSync(pbe, 'utf8'), basename(pbe), { kind: 'password', value: 'qwerty' })).accounts;
       expect(list[1]).toContain(want.otp.account);
       expect(await page.$eval('#pskc-log', (e) => e.textContent)).toMatch(/^added Issuer0: .* \(from key 1 \(ZZ1000000002\); key check [0-9a-f]+ matches\)$/);
@@ -298,6 +316,28 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
       expect([otplibTotp(want.otp.secret, t0, want.otp.digits, want.otp.period, want.otp.algorithm), otplibTotp(want.otp.secret, t1, want.otp.digits, want.otp.period, want.otp.algorithm)]).toContain(shown);
       await screenshot(page, 'pskc-imported-desktop');
     }, 60_000);
+
+    it('a crafted file asking 2,000,000 iterations: the page says it is deriving, with that count, Import off, until the (wrong-key) answer; then it is as before', async () => {
+      const crafted = join(dir, 'slow-pbe.pskcxml');
+      const text = readFileSync(pbe, 'utf8');
+      expect(text).toContain('<IterationCount>1000</IterationCount>');
+      writeFileSync(crafted, text.replace('<IterationCount>1000</IterationCount>', '<IterationCount>2000000</IterationCount>'));
+      await upload(page, '#pskc-file', crafted);
+      await page.waitForFunction(() => document.getElementById('pskc-password-row')!.checkVisibility());
+      await page.type('#pskc-password', 'qwerty');
+      const states = await recordPskcStates(page);
+      await page.click('#pskc-import');
+      await page.waitForFunction(() => document.getElementById('error')!.checkVisibility(), { timeout: 60_000 });
+      await idle(page);
+      expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/^slow-pbe\.pskcxml: wrong password or key/);
+      const deriving = 'Deriving the key from the password: 2,000,000 PBKDF2 iterations (HMAC-SHA1)...';
+      const seen = await states();
+      expect(seen).toContainEqual([deriving, 'true', 'true', deriving]);
+      // Afterwards: no stale status or bar, Import on again for another password.
+      expect(seen.at(-1)!.slice(0, 3)).toEqual(['Protected by a password: enter it.', 'false', 'false']);
+      expect(await rows(page)).toHaveLength(2);
+      await page.$eval('#pskc-file', (e) => ((e as HTMLInputElement).value = ''));
+    }, 90_000);
 
     it('a file under a pre-shared key, with its key file; at 360 px nothing overflows; nothing is kept in storage', async () => {
       const keyFile = join(dir, 'transport.key');
