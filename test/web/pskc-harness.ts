@@ -5,7 +5,8 @@
 // crypto provider, and returns what it read as digests, so no secret crosses
 // into the test's output.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { toHex } from '../../protocol/bytes.ts';
+import { fromHex, toHex } from '../../protocol/bytes.ts';
+import type { HmacHash } from '../../host/lib/import/pskc-crypto.ts';
 import { keyFromFile } from '../../host/lib/import/key-file.ts';
 import { readPskcRawWith } from '../../host/lib/import/pskc.ts';
 import { webPskcCrypto } from '../../host/lib/import/pskc-crypto-web.ts';
@@ -47,4 +48,9 @@ async function raw(text: string, source: string, kind: 'password' | 'key', value
   }
 }
 
-(globalThis as unknown as { pskcHarness: unknown }).pskcHarness = { run, raw };
+/** The page's PBKDF2 (WebCrypto's, or @noble/hashes' for SHA-224) in this browser, in hex: test inputs only, never a user's. */
+async function pbkdf2(hash: HmacHash, password: string, salt: string, iterations: number, length: number): Promise<string> {
+  return toHex(await webPskcCrypto.pbkdf2(hash, fromHex(password), fromHex(salt), iterations, length));
+}
+
+(globalThis as unknown as { pskcHarness: unknown }).pskcHarness = { run, raw, pbkdf2 };

@@ -18,7 +18,7 @@
 //   a key-file-encrypted file likewise. Inputs are cleared once read; nothing
 //   is kept in the browser's storage.
 import { spawnSync } from 'node:child_process';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
@@ -222,6 +222,27 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
     console.log(`PSKC corpus in Chromium: raw values decrypted identically in ${seen.size} files, ${camellia.length} of them Camellia`);
     expect(camellia.sort()).toEqual(['camellia128-cbc', 'camellia192-cbc', 'camellia256-cbc', 'kw-camellia128', 'kw-camellia192', 'kw-camellia256'].map((n) => `tests/encryption/${n}.pskcxml`));
   }, 120_000);
+
+  it("PBKDF2 in Chromium (its WebCrypto for SHA-1/256/384/512, JavaScript for SHA-224) gives node:crypto's bytes on random inputs, for every PRF PSKC names", async () => {
+    const failures: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      for (const h of ['sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const) {
+        const [password, salt] = [randomBytes(1 + ((i * 7) % 30)), randomBytes(1 + ((i * 5) % 24))];
+        const [iterations, length] = [1 + ((i * 131) % 2000), [16, 24, 32][i % 3]];
+        const want = pbkdf2Sync(password, salt, iterations, length, h).toString('hex');
+        const got = await page.evaluate(
+          (...a) => (globalThis as unknown as { pskcHarness: { pbkdf2(...y: unknown[]): Promise<string> } }).pskcHarness.pbkdf2(...a),
+          h,
+          password.toString('hex'),
+          salt.toString('hex'),
+          iterations,
+          length,
+        );
+        if (got !== want) failures.push(`${h} ${iterations} ${length}: page ${got} node ${want}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
 
   it('RSA-OAEP (WebCrypto) with PKCS#8 and PKCS#1 keys reads as the CLI does; a wrong key is the same wrong-key error; rsa-1_5 (figure 8) is refused the same, for the reason in each host\'s words', async () => {
     const pair = (type: 'pkcs8' | 'pkcs1') => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type, format: 'pem' } });
