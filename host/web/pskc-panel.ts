@@ -1,7 +1,7 @@
 // Importing a PSKC file (RFC 6030) in the page: host/lib/import's one PSKC
 // codec and pskc-source.ts, as `totp-token import` runs them, with the page's
 // crypto provider (@noble/ciphers, @noble/hashes, des.js, camellia.ts,
-// WebCrypto RSA-OAEP) instead of node:crypto, and the page's fields instead of
+// WebCrypto RSA-OAEP and PBKDF2) instead of node:crypto, and the page's fields instead of
 // the CLI's options where a message says what key to give. Loaded only when a
 // PSKC file is chosen: the XML parser and the ciphers stay out of the first load.
 import { keyFromFile } from '../lib/import/key-file.ts';

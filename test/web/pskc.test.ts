@@ -1,7 +1,7 @@
 // PSKC files in the page (real headless Chromium): the page's import code
 // (host/web/pskc-panel.ts over host/lib's one PSKC codec, with the page's
 // crypto: @noble/ciphers, @noble/hashes, des.js, camellia.ts, WebCrypto
-// RSA-OAEP) against the CLI's (readImportText over node:crypto), computed here
+// RSA-OAEP and PBKDF2) against the CLI's (readImportText over node:crypto), computed here
 // for the same file, key and password:
 // - python-pskc's whole corpus (../shared/interop-data/pskc-corpus) with no key
 //   and each key or password its doctests try (KEYS.tsv, wrong ones included):
@@ -15,7 +15,9 @@
 // - through the page's form onto the try-it token: a wrong password gives the
 //   CLI's own error (the CLI is run for it) and adds nothing; the right one
 //   adds the account, whose code on the canvas is otplib's for the CLI's secret;
-//   a key-file-encrypted file likewise. Inputs are cleared once read; nothing
+//   a key-file-encrypted file likewise; while a password's key is derived
+//   the page says so with the file's iteration count (a crafted 2,000,000),
+//   Import off; the page's PBKDF2 gives node:crypto's bytes for every PRF. Inputs are cleared once read; nothing
 //   is kept in the browser's storage.
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, pbkdf2Sync, randomBytes } from 'node:crypto';
