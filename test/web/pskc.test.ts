@@ -17,8 +17,8 @@
 //   adds the account, whose code on the canvas is otplib's for the CLI's secret;
 //   a key-file-encrypted file likewise; while a password's key is derived
 //   the page says so with the file's iteration count (a crafted 2,000,000),
-//   Import off; the page's PBKDF2 gives node:crypto's bytes for every PRF. Inputs are cleared once read; nothing
-//   is kept in the browser's storage.
+//   Import off; the page's PBKDF2 gives node:crypto's bytes for every PRF.
+//   Inputs are cleared once read; nothing is kept in the browser's storage.
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
