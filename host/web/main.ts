@@ -8,6 +8,7 @@ import { explainError } from '../lib/error-text.ts';
 import { TokenClient } from '../lib/client.ts';
 import type { AccountInfo, DeviceInfo, Waiting } from '../lib/client.ts';
 import type { PskcProtection } from '../lib/import/pskc.ts';
+import type { KeyDerivation } from './pskc-panel.ts';
 import type { ImportedAccount } from '../lib/import/source.ts';
 import { DEMO_URI } from '../lib/demo-key.ts';
 import { TokenError } from '../lib/errors.ts';
@@ -479,13 +480,23 @@ byId('pskc-form').addEventListener('submit', async (ev) => {
     privateKeyPem: chosen.need === 'private-key' && pemFile ? await pemFile.text() : undefined,
   };
   let wrongKey = false;
-  const { readPskcInPage } = await import('./pskc-panel.ts');
+  const { keyDerivationWords, readPskcInPage } = await import('./pskc-panel.ts');
+  // A password's key derivation can take seconds (the file sets its count): say so, with the count, and keep Import off meanwhile.
+  const progress = byId<HTMLProgressElement>('pskc-progress');
+  const onKeyDerivation = (d: KeyDerivation | null) => {
+    pskcNeed.textContent = d ? keyDerivationWords(d) : '';
+    show(progress, d !== null);
+    if (d) say(keyDerivationWords(d));
+    else if (busy) say('Importing...');
+  };
+  pskcImport.disabled = true;
   await importInto('pskc-log', () =>
-    readPskcInPage(chosen.text, chosen.name, inputs).catch((e: unknown) => {
+    readPskcInPage(chosen.text, chosen.name, inputs, onKeyDerivation).catch((e: unknown) => {
       wrongKey = e instanceof TokenError && e.code === 'PSKC_WRONG_PASSWORD';
       throw e;
     }),
   );
+  show(progress, false);
   // Another try needs the file again only where it was not the password or key that failed.
   if (wrongKey && chosen.need !== null && pskcChosen === chosen) {
     showPskcNeed(chosen.need);

@@ -1,7 +1,7 @@
 // PSKC files in the page (real headless Chromium): the page's import code
 // (host/web/pskc-panel.ts over host/lib's one PSKC codec, with the page's
 // crypto: @noble/ciphers, @noble/hashes, des.js, camellia.ts, WebCrypto
-// RSA-OAEP) against the CLI's (readImportText over node:crypto), computed here
+// RSA-OAEP and PBKDF2) against the CLI's (readImportText over node:crypto), computed here
 // for the same file, key and password:
 // - python-pskc's whole corpus (../shared/interop-data/pskc-corpus) with no key
 //   and each key or password its doctests try (KEYS.tsv, wrong ones included):
@@ -15,10 +15,12 @@
 // - through the page's form onto the try-it token: a wrong password gives the
 //   CLI's own error (the CLI is run for it) and adds nothing; the right one
 //   adds the account, whose code on the canvas is otplib's for the CLI's secret;
-//   a key-file-encrypted file likewise. Inputs are cleared once read; nothing
-//   is kept in the browser's storage.
+//   a key-file-encrypted file likewise; while a password's key is derived
+//   the page says so with the file's iteration count (a crafted 2,000,000),
+//   Import off; the page's PBKDF2 gives node:crypto's bytes for every PRF.
+//   Inputs are cleared once read; nothing is kept in the browser's storage.
 import { spawnSync } from 'node:child_process';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
@@ -129,6 +131,20 @@ async function upload(page: Page, selector: string, path: string): Promise<void>
   await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(path);
 }
 
+/** [#pskc-need's text, Import disabled, progress bar shown, #status's text] at every change of the page (a MutationObserver, not polling: a derivation of a few ms is seen too). */
+async function recordPskcStates(page: Page): Promise<() => Promise<string[][]>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { pskcStates: string[][]; pskcObserver?: MutationObserver };
+    w.pskcObserver?.disconnect();
+    w.pskcStates = [];
+    const text = (id: string) => document.getElementById(id)!.textContent ?? '';
+    const snap = () => w.pskcStates.push([text('pskc-need'), String((document.getElementById('pskc-import') as HTMLButtonElement).disabled), String(!document.getElementById('pskc-progress')!.hidden), text('status')]);
+    w.pskcObserver = new MutationObserver(snap);
+    w.pskcObserver.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { pskcStates: string[][] }).pskcStates);
+}
+
 describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chromium)', () => {
   let rig: WebRig;
   let page: Page;
@@ -209,6 +225,27 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
     expect(camellia.sort()).toEqual(['camellia128-cbc', 'camellia192-cbc', 'camellia256-cbc', 'kw-camellia128', 'kw-camellia192', 'kw-camellia256'].map((n) => `tests/encryption/${n}.pskcxml`));
   }, 120_000);
 
+  it("PBKDF2 in Chromium (its WebCrypto for SHA-1/256/384/512, JavaScript for SHA-224) gives node:crypto's bytes on random inputs, for every PRF PSKC names", async () => {
+    const failures: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      for (const h of ['sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const) {
+        const [password, salt] = [randomBytes(1 + ((i * 7) % 30)), randomBytes(1 + ((i * 5) % 24))];
+        const [iterations, length] = [1 + ((i * 131) % 2000), [16, 24, 32][i % 3]];
+        const want = pbkdf2Sync(password, salt, iterations, length, h).toString('hex');
+        const got = await page.evaluate(
+          (...a) => (globalThis as unknown as { pskcHarness: { pbkdf2(...y: unknown[]): Promise<string> } }).pskcHarness.pbkdf2(...a),
+          h,
+          password.toString('hex'),
+          salt.toString('hex'),
+          iterations,
+          length,
+        );
+        if (got !== want) failures.push(`${h} ${iterations} ${length}: page ${got} node ${want}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('RSA-OAEP (WebCrypto) with PKCS#8 and PKCS#1 keys reads as the CLI does; a wrong key is the same wrong-key error; rsa-1_5 (figure 8) is refused the same, for the reason in each host\'s words', async () => {
     const pair = (type: 'pkcs8' | 'pkcs1') => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type, format: 'pem' } });
     const right = pair('pkcs8');
@@ -279,9 +316,13 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
       // The file stays chosen after a wrong password (it is encrypted): only the password is typed again.
       expect(await visible(page, '#pskc-password-row')).toBe(true);
       await page.type('#pskc-password', 'qwerty');
+      const states = await recordPskcStates(page);
       await page.click('#pskc-import');
       expect(await page.$eval('#pskc-password', (e) => (e as HTMLInputElement).value)).toBe('');
       const list = await waitRows(page, 2);
+      // While the key was derived the page said so, with the file's count, Import off and the bar shown.
+      const deriving = 'Deriving the key from the password: 1,000 PBKDF2 iterations (HMAC-SHA1)...';
+      expect(await states()).toContainEqual([deriving, 'true', 'true', deriving]);
       const [want] = (await cliRead(readFileSync(pbe, 'utf8'), basename(pbe), { kind: 'password', value: 'qwerty' })).accounts;
       expect(list[1]).toContain(want.otp.account);
       expect(await page.$eval('#pskc-log', (e) => e.textContent)).toMatch(/^added Issuer0: .* \(from key 1 \(ZZ1000000002\); key check [0-9a-f]+ matches\)$/);
@@ -298,6 +339,28 @@ describe.skipIf(!hasChromium || !hasCorpus)('web page: PSKC files (headless Chro
       expect([otplibTotp(want.otp.secret, t0, want.otp.digits, want.otp.period, want.otp.algorithm), otplibTotp(want.otp.secret, t1, want.otp.digits, want.otp.period, want.otp.algorithm)]).toContain(shown);
       await screenshot(page, 'pskc-imported-desktop');
     }, 60_000);
+
+    it('a crafted file asking 2,000,000 iterations: the page says it is deriving, with that count, Import off, until the (wrong-key) answer; then it is as before', async () => {
+      const crafted = join(dir, 'slow-pbe.pskcxml');
+      const text = readFileSync(pbe, 'utf8');
+      expect(text).toContain('<IterationCount>1000</IterationCount>');
+      writeFileSync(crafted, text.replace('<IterationCount>1000</IterationCount>', '<IterationCount>2000000</IterationCount>'));
+      await upload(page, '#pskc-file', crafted);
+      await page.waitForFunction(() => document.getElementById('pskc-password-row')!.checkVisibility());
+      await page.type('#pskc-password', 'qwerty');
+      const states = await recordPskcStates(page);
+      await page.click('#pskc-import');
+      await page.waitForFunction(() => document.getElementById('error')!.checkVisibility(), { timeout: 60_000 });
+      await idle(page);
+      expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/^slow-pbe\.pskcxml: wrong password or key/);
+      const deriving = 'Deriving the key from the password: 2,000,000 PBKDF2 iterations (HMAC-SHA1)...';
+      const seen = await states();
+      expect(seen).toContainEqual([deriving, 'true', 'true', deriving]);
+      // Afterwards: no stale status or bar, Import on again for another password.
+      expect(seen.at(-1)!.slice(0, 3)).toEqual(['Protected by a password: enter it.', 'false', 'false']);
+      expect(await rows(page)).toHaveLength(2);
+      await page.$eval('#pskc-file', (e) => ((e as HTMLInputElement).value = ''));
+    }, 90_000);
 
     it('a file under a pre-shared key, with its key file; at 360 px nothing overflows; nothing is kept in storage', async () => {
       const keyFile = join(dir, 'transport.key');
