@@ -12,6 +12,8 @@ import { latin1Bytes, latin1Text } from './latin1.ts';
  * integer, s signed integer (zigzag), t text, b bytes, l list of field lists.
  */
 export type FieldType = 'u' | 's' | 't' | 'b' | 'l';
+/** The unsigned type by name: the field table has it 24 times, and in the Espruino bundle a name costs one byte where a quoted 'u' costs three. */
+export const UINT = 'u';
 
 export interface FieldSpec {
   tag: number;
@@ -110,12 +112,12 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
       continue;
     }
     if (out[key] !== undefined) badField(tag, say('appears twice'));
-    if (type === 'u' || type === 's') {
+    if (type === UINT || type === 's') {
       if (len < 1 || len > 7) badField(tag, say('has a bad length %', len));
       let n = 0;
       for (const byte of value) n = n * 256 + byte;
       if (n > MAX_WHOLE) badField(tag, say('is too large'));
-      out[key] = type === 'u' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+      out[key] = type === UINT ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
     } else {
       if (len > spec.max) badField(tag, say('is % bytes, more than %', len, spec.max));
       out[key] = type === 'b' ? new Uint8Array(value) : latin1Text(value);
