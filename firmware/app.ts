@@ -116,7 +116,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   /** The answer to a thrown error: its status (a Refusal's; INTERNAL for anything else) and its message, cut to the field's limit. */
   function answerTo(id: number, e: unknown): Outcome {
     const err = e as Refusal;
-    return { id: id, status: err.status || ERRORS.INTERNAL, fields: { message: String(err.message).substring(0, MAX_MESSAGE) } };
+    return { id: id, status: err.status || ERRORS.INTERNAL, fields: { message: String(err.message).slice(0, MAX_MESSAGE) } };
   }
 
   function send(o: Outcome): void {
@@ -186,7 +186,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
         return;
       }
       // Reply first: if the WAITING reply cannot be sent, nothing may stay armed for the button.
-      link.reply(req.id, STATUS_WAITING, { action: out.confirm.substring(0, 200), timeoutS: Math.ceil(presenceMs / 1000) });
+      link.reply(req.id, STATUS_WAITING, { action: out.confirm.slice(0, 200), timeoutS: Math.ceil(presenceMs / 1000) });
       const p: PendingConfirm = { id: req.id, action: out.confirm, settled: false, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
       pending = p;
       // A timer, not the clock: time the host may have set, or a test holds still, must not shorten it.

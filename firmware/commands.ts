@@ -183,7 +183,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       // Set before, then lost power: the token has nothing to compare a time
       // with, so whoever is at the device checks it (a host setting a future
       // time could harvest codes). A factory-fresh token's first sync is free.
-      return confirmFirst('set clock to ' + new Date(ms).toISOString().substring(0, 16).replace('T', ' ') + ' UTC', () => apply(true));
+      return confirmFirst('set clock to ' + new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC', () => apply(true));
     }
     return { fields: apply(false) };
   }

@@ -178,6 +178,8 @@ const ENCLOSED_BUILTINS: { [name: string]: string } = {
   Object: 'objectClass', // 4
   global: 'globalObject', // 4
   setTimeout: 'setTimeoutFn', // 3
+  Error: 'errorClass', // 9 (called without new: the same on Espruino and in JavaScript)
+  JSON: 'jsonObject', // 4
 };
 /** terser's enclose: the parameters above, then `undefined` (given no value, so it is undefined: `void 0` becomes one letter). */
 const ENCLOSE = Object.values(ENCLOSED_BUILTINS).concat(['undefined']).join(',') + ':' + Object.keys(ENCLOSED_BUILTINS).join(',');
