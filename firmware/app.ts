@@ -202,17 +202,18 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   const link = openDeviceLink(ports.serial, onRequest);
 
   function onButton(role: ButtonRole): void {
+    const confirm = role === 'confirm';
     if (pending) {
       // Too soon after the screen changed: the user may have meant what it showed a moment ago.
-      if (role === 'confirm' && !pending.settled) return;
-      finishPending(role === 'confirm' ? pending.run : () => refuse(ERRORS.PRESENCE_DENIED, say('cancelled on the device')));
+      if (confirm && !pending.settled) return;
+      finishPending(confirm ? pending.run : () => refuse(ERRORS.PRESENCE_DENIED, say('cancelled on the device')));
       return;
     }
     const accounts = store.list();
     const a = accounts[selected];
     // A press moves on from a shown HOTP code (none is shown while a TOTP account is selected).
     hotpShown = null;
-    if (role === 'confirm' && a && a.type) {
+    if (confirm && a && a.type) {
       // HOTP: this press makes the next code (counter stored first); a failed store shows none.
       try {
         const shown = handler.nextHotp(a) as unknown as HotpShown; // its code and counter
@@ -221,7 +222,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       } catch (e) {
         // not stored: no code
       }
-    } else if (role === 'next' && accounts.length > 0) {
+    } else if (role === 'next' && accounts.length) {
       selected = (selected + 1) % accounts.length;
     }
     render();
