@@ -116,7 +116,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   /** The answer to a thrown error: its status (a Refusal's; INTERNAL for anything else) and its message, cut to the field's limit. */
   function answerTo(id: number, e: unknown): Outcome {
     const err = e as Refusal;
-    return { id: id, status: err.status || ERRORS.INTERNAL, fields: { message: String(err.message).substring(0, MAX_MESSAGE) } };
+    return { id: id, status: err.status || ERRORS.INTERNAL, fields: { message: String(err.message).slice(0, MAX_MESSAGE) } };
   }
 
   function send(o: Outcome): void {
@@ -186,7 +186,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
         return;
       }
       // Reply first: if the WAITING reply cannot be sent, nothing may stay armed for the button.
-      link.reply(req.id, STATUS_WAITING, { action: out.confirm.substring(0, 200), timeoutS: Math.ceil(presenceMs / 1000) });
+      link.reply(req.id, STATUS_WAITING, { action: out.confirm.slice(0, 200), timeoutS: Math.ceil(presenceMs / 1000) });
       const p: PendingConfirm = { id: req.id, action: out.confirm, settled: false, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
       pending = p;
       // A timer, not the clock: time the host may have set, or a test holds still, must not shorten it.
@@ -202,17 +202,18 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   const link = openDeviceLink(ports.serial, onRequest);
 
   function onButton(role: ButtonRole): void {
+    const confirm = role === 'confirm';
     if (pending) {
       // Too soon after the screen changed: the user may have meant what it showed a moment ago.
-      if (role === 'confirm' && !pending.settled) return;
-      finishPending(role === 'confirm' ? pending.run : () => refuse(ERRORS.PRESENCE_DENIED, say('cancelled on the device')));
+      if (confirm && !pending.settled) return;
+      finishPending(confirm ? pending.run : () => refuse(ERRORS.PRESENCE_DENIED, say('cancelled on the device')));
       return;
     }
     const accounts = store.list();
     const a = accounts[selected];
     // A press moves on from a shown HOTP code (none is shown while a TOTP account is selected).
     hotpShown = null;
-    if (role === 'confirm' && a && a.type) {
+    if (confirm && a && a.type) {
       // HOTP: this press makes the next code (counter stored first); a failed store shows none.
       try {
         const shown = handler.nextHotp(a) as unknown as HotpShown; // its code and counter
@@ -221,7 +222,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       } catch (e) {
         // not stored: no code
       }
-    } else if (role === 'next' && accounts.length > 0) {
+    } else if (role === 'next' && accounts.length) {
       selected = (selected + 1) % accounts.length;
     }
     render();

@@ -100,15 +100,16 @@ const fine = (v: unknown, n?: number): boolean =>
   typeof v === 'number' ? v > -BIG && v < BIG : Array.isArray(v) && (n === undefined || v.length === n) && v.every((x) => fine(x)); // NaN fails
 
 /**
- * The stored record, or null if there is none or any field is malformed: the
- * time is then unknown and the next sync starts afresh. A record of the
+ * The stored record, or null if any field is malformed: the time is then
+ * unknown and the next sync starts afresh. No record (undefined) or one that
+ * is not JSON or is null throws (JSON.parse, then reading a property of null:
+ * both throw on Espruino 2v29 as elsewhere), which the caller takes the same
+ * way. A record of the
  * previous format (ra ta pp wt ns tr tt: one anchor and a rate learned over a
  * baseline of wt ms) loads as that anchor plus a virtual one wt ms earlier.
  */
 function readRecord(text: string | undefined): State | null {
-  if (!text) return null;
-  const r = JSON.parse(text);
-  if (!r) return null;
+  const r = JSON.parse(text as string);
   if (!r.an && fine([r.ra, r.ta, r.pp, r.wt])) {
     const e = SYNC_BASE_MS + DEFAULT_RTT_MS / 2;
     r.an = r.wt > 0 ? [[r.ta - r.wt, r.ra - r.wt * (1 + r.pp / 1e6), e], [r.ta, r.ra, e]] : [[r.ta, r.ra, e]];
@@ -168,13 +169,13 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   try {
     s = readRecord(storage.read(KEY));
   } catch (e) {
-    s = null; // a damaged clock record means the time is unknown
+    s = null; // no clock record, or a damaged one: the time is unknown
   }
   /** Rate in use and the ppm its error bound grows by: [ppm, ppm]. */
   let rate: number[] = [0, 0];
 
   function learn(): void {
-    const f = s ? fit(s.an) : [0, Infinity];
+    const f = fit(s ? s.an : []); // no anchors: [0, Infinity] (sums of nothing: 0 - 0 / 0 is NaN, not > 0)
     rate = f[1] * TRUST_RATIO <= typicalDriftPpm && f[0] < maxLearnablePpm && f[0] > -maxLearnablePpm ? [f[0], 2 * f[1]] : [0, 2 * typicalDriftPpm + 1];
   }
   learn();
@@ -210,14 +211,6 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   function ownMs(): number {
     if (!rawValid() || s!.tu === undefined) return nowMs();
     return predict([s!.tt as number, s!.tu], uNow(s!));
-  }
-
-  function save(): void {
-    try {
-      storage.write(KEY, JSON.stringify(s));
-    } catch (e) {
-      // The clock still runs from RAM; the next sync retries the write.
-    }
   }
 
   function needsConfirm(trueMs: number): boolean {
@@ -308,15 +301,18 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     raw.setMs(t);
     s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt };
     learn();
-    save();
+    try {
+      storage.write(KEY, JSON.stringify(s));
+    } catch (e) {
+      // The clock still runs from RAM; the next sync retries the write.
+    }
   }
 
   function status(): ClockStatus {
-    const set = rawValid();
     const st: ClockStatus = {
       syncedAtMs: s ? s.ta : 0,
       driftPpm: Math.round(rate[0] * 100) / 100,
-      errorMs: set ? Math.min(1e12, Math.round(bound(s!.ea, uNow(s!) - s!.ua))) : 0,
+      errorMs: rawValid() ? Math.min(1e12, Math.round(bound(s!.ea, uNow(s!) - s!.ua))) : 0,
     };
     if (s && s.sx) {
       st.suspectAtMs = s.sx[0];

@@ -183,7 +183,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       // Set before, then lost power: the token has nothing to compare a time
       // with, so whoever is at the device checks it (a host setting a future
       // time could harvest codes). A factory-fresh token's first sync is free.
-      return confirmFirst('set clock to ' + new Date(ms).toISOString().substring(0, 16).replace('T', ' ') + ' UTC', () => apply(true));
+      return confirmFirst('set clock to ' + new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC', () => apply(true));
     }
     return { fields: apply(false) };
   }
@@ -241,20 +241,21 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   /** One page of accounts that fits a frame; `next` says where the following page starts. */
   function list(fields: Fields): Outcome {
     const accounts = store.list();
+    const n = accounts.length;
     const start = numberOr(fields.start, 0);
     const page: Fields[] = [];
     let bytes = 16;
     let i = start;
-    for (; i < accounts.length; i++) {
+    for (; i < n; i++) {
       const a = accounts[i];
       const size = 2 + 2 + a.name.length + 2 + a.issuer.length + (a.type ? 24 : 12);
-      if (page.length > 0 && bytes + size > MAX_BODY - 32) break;
+      if (page.length && bytes + size > MAX_BODY - 32) break;
       if (a.type) hostKnowsHotp(fields); // this page would show it
       page.push(summary(a));
       bytes += size;
     }
-    const out: Fields = { account: page, total: accounts.length };
-    if (i < accounts.length) out.next = i;
+    const out: Fields = { account: page, total: n };
+    if (i < n) out.next = i;
     return { fields: out };
   }
 

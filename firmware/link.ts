@@ -21,7 +21,7 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
   /** An error reply for a frame the app never sees: status from ERRORS, message naming what was wrong. */
   function fault(id: number, status: number, message: string): void {
     // Cut to the field's limit: a long runtime message must not cost the reply itself.
-    reply(id, status, { message: message.substring(0, MAX_MESSAGE) });
+    reply(id, status, { message: message.slice(0, MAX_MESSAGE) });
   }
   const reader = createFrameReader(
     REQUEST_MARKER,

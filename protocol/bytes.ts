@@ -2,6 +2,9 @@
 // no TextEncoder, no Array.from, no spread.
 import { fail } from './errors.ts';
 
+/** 2^53 - 1, the largest whole number a double holds exactly; written out: Math.pow is inexact on Espruino. */
+export const MAX_WHOLE = 9007199254740991;
+
 export function assertBytes(value: unknown, what: string, minLength: number, maxLength: number): Uint8Array {
   if (!(value instanceof Uint8Array)) fail('BAD_ARGUMENT', what + ': expected Uint8Array, got ' + typeof value);
   const bytes = value as Uint8Array;

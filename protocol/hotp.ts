@@ -3,9 +3,9 @@
 // 32-bit shifts, so counters past 2^32 (and times past 2038) are right.
 import type { Hash } from './hash.ts';
 import { hmac } from './hmac.ts';
-import { assertBytes, assertInteger, getWord, putWord, wipe } from './bytes.ts';
+import { assertBytes, assertInteger, getWord, MAX_WHOLE, putWord, wipe } from './bytes.ts';
 
-export const MAX_COUNTER = 9007199254740991; // 2^53 - 1, written out: Math.pow is inexact on Espruino
+export const MAX_COUNTER = MAX_WHOLE;
 export const MIN_DIGITS = 6;
 export const MAX_DIGITS = 10;
 export const MAX_SECRET_BYTES = 128;

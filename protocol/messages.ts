@@ -6,7 +6,7 @@
 // button" reply, and anything else an error code from ERRORS.
 import { fail } from './errors.ts';
 import { say } from './say.ts';
-import { decodeFields, encodeFields, LIST_ITEMS } from './tlv.ts';
+import { decodeFields, encodeFields, LIST_ITEMS, UINT } from './tlv.ts';
 import type { FieldSpec, FieldType, Fields } from './tlv.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -34,15 +34,15 @@ export function fieldTable(table: { [key: string]: string }, after: number): Fie
  * alike. wire-protocol.md lists the same table; a test holds them together.
  */
 export const FIELDS: FieldSpec[] = fieldTable({
-  name: 't' + MAX_NAME, issuer: 't' + MAX_ISSUER, algorithm: 'u', digits: 'u', period: 'u', secret: 'b' + MAX_SECRET,
-  timeMs: 'u', newName: 't' + MAX_NAME, newIssuer: 't' + MAX_ISSUER, check: 'b32', code: 't10', secondsLeft: 'u', message: 't' + MAX_MESSAGE,
-  firmware: 't32', board: 't48', algorithms: 'u', slotsTotal: 'u', slotsFree: 'u', clock: 'u', protocol: 'u', maxBody: 'u', account: 'l0',
-  timeoutS: 'u', action: 't200', // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
-  start: 'u', total: 'u', next: 'u', syncedAtMs: 'u', driftCentiPpm: 's', errorMs: 'u', challenge: 'b32', response: 'b32', salt: 'b32',
-  locked: 'u', accessKey: 'b64', iterations: 'u',
-  type: 'u', counter: 'u', // 37, 38: HOTP (wire-protocol.md "Account types")
-  storageHealth: 'u', // 39: 0 ok, 1 recovered from an older generation, 2 lost
-  roundTripMs: 'u', suspectAtMs: 'u', suspectMs: 's', // 40-42: clock
+  name: 't' + MAX_NAME, issuer: 't' + MAX_ISSUER, algorithm: UINT, digits: UINT, period: UINT, secret: 'b' + MAX_SECRET,
+  timeMs: UINT, newName: 't' + MAX_NAME, newIssuer: 't' + MAX_ISSUER, check: 'b32', code: 't10', secondsLeft: UINT, message: 't' + MAX_MESSAGE,
+  firmware: 't32', board: 't48', algorithms: UINT, slotsTotal: UINT, slotsFree: UINT, clock: UINT, protocol: UINT, maxBody: UINT, account: 'l0',
+  timeoutS: UINT, action: 't200', // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
+  start: UINT, total: UINT, next: UINT, syncedAtMs: UINT, driftCentiPpm: 's', errorMs: UINT, challenge: 'b32', response: 'b32', salt: 'b32',
+  locked: UINT, accessKey: 'b64', iterations: UINT,
+  type: UINT, counter: UINT, // 37, 38: HOTP (wire-protocol.md "Account types")
+  storageHealth: UINT, // 39: 0 ok, 1 recovered from an older generation, 2 lost
+  roundTripMs: UINT, suspectAtMs: UINT, suspectMs: 's', // 40-42: clock
   session: 'b8', // 43: sessions (wire-protocol.md "Sessions")
   hostClock: 'u', // 44: TIME_SET: the host's own clock, HOST_CLOCK_*
 }, 0);

@@ -2,7 +2,7 @@
 // what each tag holds, so both ends decode exactly the same way and every
 // field is length-checked before use. Unknown tags are skipped (a newer host
 // may send more); a known tag that is malformed is an error naming it.
-import { wipe } from './bytes.ts';
+import { MAX_WHOLE, wipe } from './bytes.ts';
 import { fail } from './errors.ts';
 import { say } from './say.ts';
 import { latin1Bytes, latin1Text } from './latin1.ts';
@@ -12,6 +12,8 @@ import { latin1Bytes, latin1Text } from './latin1.ts';
  * integer, s signed integer (zigzag), t text, b bytes, l list of field lists.
  */
 export type FieldType = 'u' | 's' | 't' | 'b' | 'l';
+/** The unsigned type by name: the field table has it 24 times, and in the Espruino bundle a name costs one byte where a quoted 'u' costs three. */
+export const UINT = 'u';
 
 export interface FieldSpec {
   tag: number;
@@ -65,7 +67,7 @@ function encodeInto(out: number[], fields: Fields, specs: FieldSpec[]): void {
       } else {
         const v = item as number;
         let n = type === 's' ? (v >= 0 ? v * 2 : -v * 2 - 1) : v;
-        if (!(n >= 0 && n <= 9007199254740991 && Math.floor(n) === n)) fail('TLV', say('tlv: not a whole number: %', n)); // NaN and non-numbers fail too
+        if (!(n >= 0 && n <= MAX_WHOLE && Math.floor(n) === n)) fail('TLV', say('tlv: not a whole number: %', n)); // NaN and non-numbers fail too
         do {
           out.splice(at + 2, 0, n % 256);
           n = Math.floor(n / 256);
@@ -110,12 +112,12 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
       continue;
     }
     if (out[key] !== undefined) badField(tag, say('appears twice'));
-    if (type === 'u' || type === 's') {
+    if (type === UINT || type === 's') {
       if (len < 1 || len > 7) badField(tag, say('has a bad length %', len));
       let n = 0;
       for (const byte of value) n = n * 256 + byte;
-      if (n > 9007199254740991) badField(tag, say('is too large'));
-      out[key] = type === 'u' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+      if (n > MAX_WHOLE) badField(tag, say('is too large'));
+      out[key] = type === UINT ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
     } else {
       if (len > spec.max) badField(tag, say('is % bytes, more than %', len, spec.max));
       out[key] = type === 'b' ? new Uint8Array(value) : latin1Text(value);

@@ -76,8 +76,8 @@ export function wrapText(canvas: Canvas, text: string, rows: number): string[] {
   const perLine = columns(canvas);
   const s = text;
   const lines: string[] = [];
-  for (let i = 0; i < s.length && lines.length < rows; i += perLine) lines.push(s.substring(i, i + perLine));
-  if (s.length > rows * perLine) lines[rows - 1] = lines[rows - 1].substring(0, perLine - 1) + '~';
+  for (let i = 0; i < s.length && lines.length < rows; i += perLine) lines.push(s.slice(i, i + perLine));
+  if (s.length > rows * perLine) lines[rows - 1] = lines[rows - 1].slice(0, perLine - 1) + '~';
   return lines;
 }
 

@@ -9,11 +9,28 @@ const START = '\x1e';
 const SEP = '\x1f';
 const END = '\x1d';
 
-/** The token of a template: 24 bits of its CRC-32, in base 36 (at most 5 characters). */
-export function tokenOf(template: string): string {
+function templateCrc(template: string): number {
   const bytes = new Uint8Array(template.length);
   for (let i = 0; i < template.length; i++) bytes[i] = template.charCodeAt(i) & 255;
-  return (crc32(bytes) >>> 8).toString(36);
+  return crc32(bytes);
+}
+
+/** 64 characters a JavaScript string holds without an escape. */
+const TOKEN_DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.';
+
+/**
+ * The token of a template: the top 18 bits of its CRC-32 as three characters
+ * of TOKEN_DIGITS. Every say() in the Espruino bundle carries one, so each
+ * character counts; templateTable refuses two templates that share a token.
+ */
+export function tokenOf(template: string): string {
+  const c = templateCrc(template);
+  return TOKEN_DIGITS[c >>> 26] + TOKEN_DIGITS[(c >>> 20) & 63] + TOKEN_DIGITS[(c >>> 14) & 63];
+}
+
+/** The token firmware built before the three-character tokens sends: 24 bits of the CRC-32 in base 36 (at most 5 characters). Hosts still read it. */
+export function legacyTokenOf(template: string): string {
+  return (templateCrc(template) >>> 8).toString(36);
 }
 
 /**

@@ -8,10 +8,10 @@
 // an unknown token is shown as such, never as some other message.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeDeviceText, tokenOf } from './device-text-decode.ts';
+import { decodeDeviceText, legacyTokenOf, tokenOf } from './device-text-decode.ts';
 import { packageRoot } from './flash/firmware-bundle.ts';
 
-export { tokenOf } from './device-text-decode.ts';
+export { legacyTokenOf, tokenOf } from './device-text-decode.ts';
 
 /** A say( call and its template, a quoted string literal ('...' or "..."). */
 const SAY_CALL = /\bsay\(\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")/g;
@@ -73,15 +73,20 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-/** Token -> template for every say() in protocol/ and firmware/; throws if two templates share a token. */
+/**
+ * Token -> template for every say() in protocol/ and firmware/, by today's
+ * token and by the longer one older firmware sends (legacyTokenOf); throws if
+ * two templates share a token of either kind.
+ */
 export function templateTable(root: string): Map<string, string> {
   const table = new Map<string, string>();
   for (const file of [...sourceFiles(join(root, 'protocol')), ...sourceFiles(join(root, 'firmware'))]) {
     for (const { template } of templatesIn(readFileSync(file, 'utf8'), file)) {
-      const token = tokenOf(template);
-      const seen = table.get(token);
-      if (seen !== undefined && seen !== template) throw new Error(`device text tokens collide: "${seen}" and "${template}" (reword one)`);
-      table.set(token, template);
+      for (const token of [tokenOf(template), legacyTokenOf(template)]) {
+        const seen = table.get(token);
+        if (seen !== undefined && seen !== template) throw new Error(`device text tokens collide: "${seen}" and "${template}" (reword one)`);
+        table.set(token, template);
+      }
     }
   }
   return table;

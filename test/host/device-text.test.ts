@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { deviceText, templatesIn, templateTable, tokenizeSource, tokenOf } from '../../host/lib/device-text.ts';
+import { deviceText, legacyTokenOf, templatesIn, templateTable, tokenizeSource, tokenOf } from '../../host/lib/device-text.ts';
 import { say } from '../../protocol/say.ts';
 import { say as sayTokens } from '../../firmware/ports/espruino/say.ts';
 
@@ -14,11 +14,20 @@ describe('tokenized device text', () => {
     expect(say('no holes')).toBe('no holes');
   });
 
-  it('a token is 24 bits of the template\'s CRC-32 in base 36, the same for the same words', () => {
+  it('a token is the top 18 bits of the template\'s CRC-32 in three characters, the same for the same words', () => {
     expect(tokenOf('frame failed its check')).toBe(tokenOf('frame failed its check'));
     expect(tokenOf('frame failed its check')).not.toBe(tokenOf('frame failed its checks'));
-    // CRC-32("123456789") = cbf43926, so the token of that text is cbf439 in base 36.
-    expect(tokenOf('123456789')).toBe((0xcbf439).toString(36));
+    // CRC-32("123456789") = cbf43926: its top 18 bits are 110010 111111 010000 = 50 63 16.
+    expect(tokenOf('123456789')).toBe('O.g');
+    // The token older firmware sends: 24 bits (cbf439) in base 36.
+    expect(legacyTokenOf('123456789')).toBe((0xcbf439).toString(36));
+  });
+
+  it('a message from firmware with the older, longer tokens still reads as words', () => {
+    const table = templateTable(root);
+    const old = sayTokens(legacyTokenOf('nobody pressed the button within % s'), 30);
+    expect(deviceText(old, table)).toBe('nobody pressed the button within 30 s');
+    expect(deviceText(sayTokens(tokenOf('nobody pressed the button within % s'), 30), table)).toBe('nobody pressed the button within 30 s');
   });
 
   it('the host puts the words back, nested tokens included, and the result equals say()', () => {
@@ -29,7 +38,7 @@ describe('tokenized device text', () => {
     ]);
     const inner = sayTokens(tokenOf('is % bytes, more than %'), 65, 64);
     const sent = sayTokens(tokenOf('tlv: field % %'), 1, inner);
-    expect(sent).toMatch(/^\x1e\w+\x1f1\x1f\x1e\w+\x1f65\x1f64\x1d\x1d$/);
+    expect(sent).toMatch(/^\x1e[\w.]{3}\x1f1\x1f\x1e[\w.]{3}\x1f65\x1f64\x1d\x1d$/);
     expect(deviceText(sent, table)).toBe(say('tlv: field % %', 1, say('is % bytes, more than %', 65, 64)));
     expect(deviceText(sayTokens(tokenOf('appears twice')), table)).toBe('appears twice');
     expect(deviceText('plain words pass through', table)).toBe('plain words pass through');

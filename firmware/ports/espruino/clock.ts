@@ -13,7 +13,7 @@ const SANE_MS = 1577836800000;
 const OFFSET_KEY = 'tt.rtcoff';
 
 export function espruinoClock(storage: Storage): Clock {
-  let offset = Number(storage.read(OFFSET_KEY)) || 0;
+  let offset = +storage.read(OFFSET_KEY)! || 0; // no record: NaN, so 0
   let stored = offset !== 0;
   const nowMs = () => getTime() * 1000 + offset;
   return {
