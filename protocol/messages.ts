@@ -44,7 +44,7 @@ export const FIELDS: FieldSpec[] = fieldTable({
   storageHealth: UINT, // 39: 0 ok, 1 recovered from an older generation, 2 lost
   roundTripMs: UINT, suspectAtMs: UINT, suspectMs: 's', // 40-42: clock
   session: 'b8', // 43: sessions (wire-protocol.md "Sessions")
-  hostClock: 'u', // 44: TIME_SET: the host's own clock, HOST_CLOCK_*
+  hostClock: UINT, // 44: TIME_SET: the host's own clock, HOST_CLOCK_*
 }, 0);
 
 
