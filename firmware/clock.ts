@@ -129,6 +129,11 @@ function readRecord(text: string | undefined): State | null {
   return r as State;
 }
 
+/** `x` moved to within `w` of `c`. */
+function near(x: number, c: number, w: number): number {
+  return x > c + w ? c + w : x < c - w ? c - w : x;
+}
+
 /** Weighted least-squares rate of U against true time: [ppm, its standard error in ppm]. */
 function fit(an: number[][]): number[] {
   let sw = 0;
@@ -208,12 +213,9 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   function nowMs(): number {
     if (!rawValid()) return raw.nowMs();
     const t = predict([s!.ta, s!.ua], uNow(s!));
-    if (s!.tu === undefined) return t;
     // Never further from the token's own time than a free step: a rate the
     // host alone taught cannot carry the time past it between syncs either.
-    const own = ownMs();
-    const a = allowance();
-    return t > own + a ? own + a : t < own - a ? own - a : t;
+    return s!.tu === undefined ? t : near(t, ownMs(), allowance());
   }
 
   /**
@@ -224,12 +226,9 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
    * its rate; this keeps it from walking the free step ahead with it.
    */
   function ownMs(): number {
-    if (!rawValid() || s!.tu === undefined) return raw.nowMs();
+    if (!rawValid() || s!.tu === undefined) return nowMs();
     const k = s!.rt;
-    const c = k === undefined ? 0 : k;
-    const w = k === undefined ? typicalDriftPpm + typicalWander[0] : typicalWander[0];
-    const r = rate[0] > c + w ? c + w : rate[0] < c - w ? c - w : rate[0];
-    return predict([s!.tt as number, s!.tu], uNow(s!), r);
+    return predict([s!.tt as number, s!.tu], uNow(s!), k === undefined ? near(rate[0], 0, typicalDriftPpm + typicalWander[0]) : near(rate[0], k, typicalWander[0]));
   }
 
   /** How far from ownMs() a sync may move the clock without the button. */
@@ -269,7 +268,6 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     let sx = o ? o.sx : undefined;
     let tu: number | undefined;
     let tt: number | undefined;
-    let rt: number | undefined;
     if (o && rawValid()) {
       u = uNow(o);
       const a = [trueMs, u, e];
@@ -319,7 +317,6 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       if (!confirmed) {
         tu = o.tu;
         tt = o.tt;
-        rt = o.rt;
       }
     } else if (o && rate[1] < 2 * typicalDriftPpm) {
       // Power was lost: the time is gone but the oscillator is the same. The
@@ -334,7 +331,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       tt = t;
     }
     raw.setMs(t);
-    s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt, rt: rt };
+    s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt, rt: root ? undefined : o!.rt };
     learn();
     // A new trusted anchor trusts the rate known now (none on a first sync).
     if (root && rate[1] < 2 * typicalDriftPpm) s.rt = rate[0];
