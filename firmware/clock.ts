@@ -343,7 +343,8 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     const st: ClockStatus = {
       syncedAtMs: s ? s.ta : 0,
       driftPpm: Math.round(rate[0] * 100) / 100,
-      errorMs: set ? Math.min(1e12, Math.round(bound(s!.ea, uNow(s!) - s!.ua))) : 0,
+      // Plus how far the free-step limit holds the time from what the rate says (nowMs): 0 unless a rate beyond the board's typical drift was learned without the button.
+      errorMs: set ? Math.min(1e12, Math.round(bound(s!.ea, uNow(s!) - s!.ua) + Math.abs(nowMs() - predict([s!.ta, s!.ua], uNow(s!))))) : 0,
     };
     if (s && s.sx) {
       st.suspectAtMs = s.sx[0];
