@@ -92,6 +92,8 @@ interface State {
   /** The trusted anchor, U and true: the first sync, or the last one confirmed with the button. */
   tu?: number;
   tt?: number;
+  /** The rate (ppm) learned as of the trusted anchor, if one was known: a host alone cannot teach the free step another. */
+  rt?: number;
 }
 
 const BIG = 1e15; // ms: 31,000 years; raw clocks and U stay far inside
@@ -124,7 +126,13 @@ function readRecord(text: string | undefined): State | null {
   for (const a of all) if (!fine(a, 3) || !(a[2] >= 1)) return null;
   if (r.sx !== undefined && !fine(r.sx, 2)) return null;
   if (!fine([r.tu, r.tt])) r.tu = r.tt = undefined;
+  if (!fine(r.rt)) r.rt = undefined;
   return r as State;
+}
+
+/** `x` moved to within `w` of `c`. */
+function near(x: number, c: number, w: number): number {
+  return x > c + w ? c + w : x < c - w ? c - w : x;
 }
 
 /** Weighted least-squares rate of U against true time: [ppm, its standard error in ppm]. */
@@ -191,9 +199,9 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     return st.ua + raw.nowMs() - st.ra;
   }
 
-  /** True time at continuous raw `u`, predicted from a point [true, U]. */
-  function predict(from: number[], u: number): number {
-    return from[0] + (u - from[1]) / (1 + rate[0] / 1e6);
+  /** True time at continuous raw `u`, predicted from a point [true, U], at the rate in use or `ppm`. */
+  function predict(from: number[], u: number, ppm?: number): number {
+    return from[0] + (u - from[1]) / (1 + (ppm === undefined ? rate[0] : ppm) / 1e6);
   }
 
   /** Error bound `dt` ms after a time setting whose own error was `e` ms; the typical error if `typical`. */
@@ -205,19 +213,35 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   function nowMs(): number {
     if (!rawValid()) return raw.nowMs();
-    return predict([s!.ta, s!.ua], uNow(s!));
+    const t = predict([s!.ta, s!.ua], uNow(s!));
+    // Never further from the token's own time than a free step: a rate the
+    // host alone taught cannot carry the time past it between syncs either.
+    return s!.tu === undefined ? t : near(t, ownMs(), allowance());
   }
 
+  /**
+   * The token's own time: the trusted anchor carried forward at the learned
+   * rate, but only as far from the trusted one as the board's rate may
+   * plausibly wander (its typical drift while no rate was trusted). A host
+   * whose clock runs fast agrees with the model at every sync and so teaches
+   * its rate; this keeps it from walking the free step ahead with it.
+   */
   function ownMs(): number {
     if (!rawValid() || s!.tu === undefined) return nowMs();
-    return predict([s!.tt as number, s!.tu], uNow(s!));
+    const k = s!.rt;
+    return predict([s!.tt as number, s!.tu], uNow(s!), k === undefined ? near(rate[0], 0, typicalDriftPpm + typicalWander[0]) : near(rate[0], k, typicalWander[0]));
+  }
+
+  /** How far from ownMs() a sync may move the clock without the button. */
+  function allowance(): number {
+    return FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow(s!) - s!.tu!, true);
   }
 
   function needsConfirm(trueMs: number): boolean {
     if (!rawValid() || s!.tu === undefined) return false;
     const step = trueMs - ownMs();
-    const allowance = FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow(s!) - s!.tu!, true);
-    return step > allowance || step < -allowance;
+    const a = allowance();
+    return step > a || step < -a;
   }
 
   /** How far a sync at [true, U] with error `e` is from a model running from anchor `a`: 1 is the edge of agreement. */
@@ -294,13 +318,16 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       const v = (2e6 * e * Math.SQRT2) / rate[1];
       an = [[trueMs - v, u - v * (1 + rate[0] / 1e6), e], an[0]];
     }
-    if (tu === undefined) {
+    const root = tu === undefined;
+    if (root) {
       tu = u;
       tt = t;
     }
     raw.setMs(t);
-    s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt };
+    s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt, rt: root ? undefined : o!.rt };
     learn();
+    // A new trusted anchor trusts the rate known now (none on a first sync).
+    if (root && rate[1] < 2 * typicalDriftPpm) s.rt = rate[0];
     try {
       storage.write(KEY, JSON.stringify(s));
     } catch (e) {
@@ -312,7 +339,8 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     const st: ClockStatus = {
       syncedAtMs: s ? s.ta : 0,
       driftPpm: Math.round(rate[0] * 100) / 100,
-      errorMs: rawValid() ? Math.min(1e12, Math.round(bound(s!.ea, uNow(s!) - s!.ua))) : 0,
+      // Plus how far the free-step limit holds the time from what the rate says (nowMs): 0 unless a rate beyond the board's typical drift was learned without the button.
+      errorMs: rawValid() ? Math.min(1e12, Math.round(bound(s!.ea, uNow(s!) - s!.ua) + Math.abs(nowMs() - predict([s!.ta, s!.ua], uNow(s!))))) : 0,
     };
     if (s && s.sx) {
       st.suspectAtMs = s.sx[0];

@@ -1,7 +1,7 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
 import { wipe as wipeBytes } from '../protocol/bytes.ts';
-import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP, HOST_CLOCK_UNSYNCED } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP, HOST_CLOCK_UNSYNCED, MAX_ROUND_TRIP_MS } from '../protocol/messages.ts';
 import { hotpChecked, MAX_COUNTER } from '../protocol/hotp.ts';
 import { quote } from './ui/screen.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
@@ -171,6 +171,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   function timeSet(fields: Fields): Outcome {
     const ms = required(fields.timeMs, 'timeMs') as number;
     if (ms < EARLIEST_VALID_MS || ms >= LATEST_VALID_MS) badRequest(say('time % ms is outside 2024..2200', ms));
+    if ((fields.roundTripMs as number) > MAX_ROUND_TRIP_MS) badRequest(say('roundTripMs % is over % ms', fields.roundTripMs, MAX_ROUND_TRIP_MS));
     const apply = (confirmed: boolean): Fields => {
       clock.sync(ms, confirmed, fields.roundTripMs as number | undefined, fields.hostClock === HOST_CLOCK_UNSYNCED);
       onChange();

@@ -72,6 +72,8 @@ export const COMMANDS = {
 /** TIME_SET's hostClock: the host's OS says its clock is synchronized (NTP), or says it is not; absent or 0: it cannot tell. */
 export const HOST_CLOCK_SYNCED = 1;
 export const HOST_CLOCK_UNSYNCED = 2;
+/** TIME_SET's roundTripMs may be at most this (ms): a slower exchange sets no clock, and a claimed longer one would weigh nothing yet push honest anchors out of the fit. */
+export const MAX_ROUND_TRIP_MS = 10000;
 
 export const STATUS_OK = 0;
 export const STATUS_WAITING = 0x80;

@@ -6,7 +6,7 @@ import { answerChallenge, deriveAccessKey } from './access.ts';
 import { equalBytes, toHex, wipe } from '../../protocol/bytes.ts';
 import type { Algorithm, HashSet } from '../../protocol/hash.ts';
 import { keyCheckValue } from '../../protocol/keycheck.ts';
-import { ALGORITHM_IDS, ALGORITHM_NAMES, CLOCK_SET, COMMANDS, HOST_CLOCK_SYNCED, HOST_CLOCK_UNSYNCED, MAX_ISSUER, MAX_NAME, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../../protocol/messages.ts';
+import { ALGORITHM_IDS, ALGORITHM_NAMES, CLOCK_SET, COMMANDS, HOST_CLOCK_SYNCED, HOST_CLOCK_UNSYNCED, MAX_ISSUER, MAX_ROUND_TRIP_MS, MAX_NAME, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../../protocol/messages.ts';
 import type { HostClockState } from './host-clock.ts';
 import { MAX_COUNTER } from '../../protocol/hotp.ts';
 import type { Fields } from '../../protocol/tlv.ts';
@@ -241,7 +241,11 @@ export class TokenClient {
    */
   async timeSet(timeMs: number, onWaiting?: (w: Waiting) => void, roundTripMs?: number, hostClock?: HostClockState): Promise<ClockInfo> {
     const fields: Fields = { timeMs: Math.round(timeMs) };
-    if (roundTripMs !== undefined) fields.roundTripMs = Math.min(65535, Math.max(0, Math.round(roundTripMs)));
+    if (roundTripMs !== undefined) {
+      // The device refuses a longer one (it would tell nothing about the time); say why here.
+      if (roundTripMs > MAX_ROUND_TRIP_MS) throw new Error(`the device took ${Math.round(roundTripMs)} ms to answer, over ${MAX_ROUND_TRIP_MS} ms: too slow to set its clock by; try again`);
+      fields.roundTripMs = Math.max(0, Math.round(roundTripMs));
+    }
     if (hostClock === 'synced' || hostClock === 'unsynced') fields.hostClock = hostClock === 'synced' ? HOST_CLOCK_SYNCED : HOST_CLOCK_UNSYNCED;
     return clockFrom(await this.request(COMMANDS.TIME_SET, fields, onWaiting));
   }

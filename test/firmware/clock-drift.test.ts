@@ -74,6 +74,10 @@ describe('drift-corrected clock: the goals of issue 15', () => {
     }
   }, SLOW);
 
+  it('never asks for the button in any scenario: all its hosts are honest or a few seconds off (the rate-walk fix must not make honest boards press)', () => {
+    for (const sc of CLOCK_SCENARIOS) expect(scenarioFigures(sc, SEEDS).pressRuns, sc.name).toBe(0);
+  }, SLOW);
+
   it('cannot catch a host that claims a synchronized clock but is 3 s off, with one anchor before it: a twin world gives the token the same inputs', () => {
     // World A: a 20 ppm crystal, synced at d0, then at d7 by a host 3 s ahead that says its clock is right.
     // World B: a 15.04 ppm crystal (as plausible on a 20 ppm board) and two right hosts, the second one 3 s later.

@@ -220,6 +220,16 @@ describe('TokenClient over a mock transport', () => {
     expect(requests[1].fields.roundTripMs).toBe(40); // tells the device how much to trust this sync
   });
 
+  it('sends no sync whose round trip was over MAX_ROUND_TRIP_MS (the device would refuse it) and says why', async () => {
+    let now = 1_800_000_000_000;
+    const { client, requests } = await connected((req) => {
+      now += 12000; // a device answering this slowly says nothing about the time
+      return [{ fields: { clock: 1, timeMs: req.fields.timeMs ?? now } }];
+    });
+    await expect(client.syncTime(() => now)).rejects.toThrow(/12000 ms to answer, over 10000 ms/);
+    expect(requests.some((r) => r.command === COMMANDS.TIME_SET)).toBe(false);
+  });
+
   it('tells the token whether this computer says its clock is synchronized, and nothing when it cannot tell', async () => {
     const { client, requests } = await connected((req) => [{ fields: { clock: 1, timeMs: req.fields.timeMs ?? 1_800_000_000_000 } }]);
     await client.syncTime(Date.now, undefined, 'unsynced');
