@@ -108,7 +108,7 @@ function start(setup: SetupSpec): Run {
   const t = fakeToken({ slots: setup.slots, hostPings: false });
   const state: ModelState = { accounts: [], slots: setup.slots, session: t.session };
   const run: Run = { t, wire: createWireModel(REQUEST_MARKER), state, needles: [], windows: new Set(), pending: null, ready: null, read: 0, scanned: 0, mutatedOk: false, log: [], stats: null };
-  if (setup.syncClock && t.send(COMMANDS.TIME_SET, { timeMs: t.clock.now })[0]?.status !== STATUS_OK) fail(run, 'setup: TIME_SET refused');
+  if (setup.syncClock && t.send(COMMANDS.TIME_SET, { timeMs: Math.floor(t.clock.now) })[0]?.status !== STATUS_OK) fail(run, 'setup: TIME_SET refused');
   setup.accounts.forEach((a, i) => {
     if (i >= setup.slots) return;
     const name = state.accounts.some((x) => x.name === a.name) ? (a.name + i).slice(-64) : a.name;
@@ -302,7 +302,7 @@ export function runDeviceCase(c: DeviceCase, stats: FuzzStats, sabotage?: Sabota
   for (const chunk of c.chunks) {
     const before = snapshot(run);
     run.mutatedOk = false;
-    const ctx = { names: run.state.accounts.map((a) => a.name), nowMs: run.t.clock.now, session: run.state.session ?? undefined };
+    const ctx = { names: run.state.accounts.map((a) => a.name), nowMs: Math.floor(run.t.clock.now), session: run.state.session ?? undefined };
     const text = chunk.frames.map((f) => buildFrame(f, ctx)).join('');
     run.log.push('chunk ' + JSON.stringify(text).slice(0, 200));
     feed(run, text, stats);
