@@ -208,7 +208,12 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   function bound(e: number, dt: number, typical?: boolean): number {
     const t = dt < 0 ? -dt : dt;
     const w = typical ? typicalWander : wander;
-    return e + (t * (rate[1] + w[0] * Math.min(1, t / w[1])) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
+    const a = s!.an;
+    // The stated allowance starts half the anchors' span back: the fitted rate
+    // is their average, so at the last anchor the oscillator has already
+    // wandered from it for about that long (weekly syncs: weeks; an RC's seasons
+    // move it tens of ppm a week). What is typical is judged from the last anchor.
+    return e + (t * (rate[1] + w[0] * Math.min(1, (typical ? t : t + (a[a.length - 1][0] - a[0][0]) / 2) / w[1])) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
   }
 
   function nowMs(): number {

@@ -40,6 +40,8 @@ const sign = (rand: () => number) => (rand() < 0.5 ? -1 : 1);
 const crystal20 = (rand: () => number): OscillatorSpec => ({ ppm: 20 * sign(rand), kind: 'crystal' });
 const rc5000 = (rand: () => number): OscillatorSpec => ({ ppm: 5000 * sign(rand), kind: 'rc' });
 const weekPair = (): SyncStep[] => [{ atMs: 0 }, { atMs: 7 * DAY }];
+/** `weeks` + 1 syncs a week apart, from day 0. */
+const weekly = (weeks: number) => (): SyncStep[] => Array.from({ length: weeks + 1 }, (_, i) => ({ atMs: i * 7 * DAY }));
 
 export const CLOCK_SCENARIOS: ClockScenario[] = [
   { name: '20 ppm crystal, syncs d0+d7, then 180 d', oscillator: crystal20, typicalPpm: 20, syncs: weekPair, afterMs: 180 * DAY },
@@ -89,6 +91,15 @@ export const CLOCK_SCENARIOS: ClockScenario[] = [
   {
     name: '20 ppm, seasons ±4 °C, 180 d', typicalPpm: 20, afterMs: 180 * DAY, syncs: weekPair,
     oscillator: (rand) => ({ ppm: 20 * sign(rand), kind: 'crystal', seasonC: 4 }),
+  },
+  // Weekly syncs: the fit's anchors span weeks, so the rate it gives is weeks old at the last sync.
+  {
+    name: '20 ppm, weekly syncs for 26 wk, weather (σ 3 °C, 10 d): after d7', typicalPpm: 20, afterMs: 7 * DAY, syncs: weekly(26), measureFrom: 1,
+    oscillator: (rand) => ({ ppm: 20 * sign(rand), kind: 'crystal', weatherC: 3, weatherDays: 10 }),
+  },
+  {
+    name: '5,000 ppm RC, weekly syncs for 8 wk, seasons ±4 °C: after d7', typicalPpm: 5000, afterMs: 7 * DAY, syncs: weekly(8), measureFrom: 1,
+    oscillator: (rand) => ({ ppm: 5000 * sign(rand), kind: 'rc', seasonC: 4 }),
   },
 ];
 
