@@ -3,7 +3,7 @@
 // after the button, compared with otplib too; the confirm press on the
 // account's screen making the next code; the counter kept in Preferences
 // across a restart.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ModdableBoardProfile } from '../../boards/moddable-profile.ts';
 import { moddableEsp32Ssd1306 } from '../../boards/moddable-esp32-ssd1306.ts';
 import { moddableM5stickcPlus } from '../../boards/moddable-m5stickc-plus.ts';
@@ -16,30 +16,16 @@ import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
 import { codeScale, drawCode } from '../../firmware/ui/screen.ts';
 import { drawHotp } from '../../firmware/ui/hotp-screen.ts';
 import type { Canvas } from '../../firmware/ports.ts';
-import { buildXsFirmware, canvasOnPanel, startXsToken } from './moddable-harness.ts';
-import type { XsFirmware, XsToken } from './moddable-harness.ts';
+import { canvasOnPanel, xsBoards } from './moddable-harness.ts';
+import type { XsToken } from './moddable-harness.ts';
+import type { ShimConfig } from './shims/config.ts';
 
 const BOARDS: ModdableBoardProfile[] = [moddableM5stickcPlus, moddableEsp32Ssd1306, moddablePicoSsd1306];
 const RFC = loadVectors<{ secret_ascii: string; valid: { counter: number; code: string }[] }>('rfc4226-hotp.json');
 const T0 = 1767225600123;
 
-const firmware = new Map<string, XsFirmware>();
-beforeAll(async () => {
-  for (const board of BOARDS) firmware.set(board.id, await buildXsFirmware(board));
-}, 60000);
-
-let tokens: XsToken[] = [];
-afterEach(async () => {
-  await Promise.all(tokens.map((t) => t.close()));
-  tokens = [];
-});
-
 /** `kept`: what a previous token's storage kept (its persisted(): Preferences, and the Pico's flash). */
-async function start(board: ModdableBoardProfile, kept = {}): Promise<XsToken> {
-  const t = await startXsToken(board, firmware.get(board.id)!, kept);
-  tokens.push(t);
-  return t;
-}
+const start: (board: ModdableBoardProfile, kept?: Partial<ShimConfig>) => Promise<XsToken> = xsBoards(BOARDS);
 
 /**
  * The panel shows what the host draws with the same code (firmware/ui/):

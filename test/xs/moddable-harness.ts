@@ -303,17 +303,26 @@ export function canvasOnPanel(board: ModdableBoardProfile): { left: number; top:
  * start's shim config, before the start's own. Closing a token twice is a no-op.
  */
 export function xsSuite(board: ModdableBoardProfile, base: Partial<ShimConfig> = {}): (config?: Partial<ShimConfig>, opts?: XsTokenOptions) => Promise<XsToken> {
-  let firmware: XsFirmware;
+  const start = xsBoards([board], base);
+  return (config = {}, opts = {}) => start(board, config, opts);
+}
+
+/** xsSuite for several boards in one file: each board's firmware built once, every token closed after each test. */
+export function xsBoards(
+  boards: ModdableBoardProfile[],
+  base: Partial<ShimConfig> = {},
+): (board: ModdableBoardProfile, config?: Partial<ShimConfig>, opts?: XsTokenOptions) => Promise<XsToken> {
+  const firmware = new Map<string, XsFirmware>();
   let tokens: XsToken[] = [];
   beforeAll(async () => {
-    firmware = await buildXsFirmware(board);
-  }, 120000);
+    for (const board of boards) firmware.set(board.id, await buildXsFirmware(board));
+  }, 60000 * boards.length);
   afterEach(async () => {
     await Promise.all(tokens.map((t) => t.close()));
     tokens = [];
   });
-  return async (config = {}, opts = {}) => {
-    const t = await startXsToken(board, firmware, { ...base, ...config }, opts);
+  return async (board, config = {}, opts = {}) => {
+    const t = await startXsToken(board, firmware.get(board.id)!, { ...base, ...config }, opts);
     // A test may close a token early (power-cut loops start hundreds); afterEach closes the rest once.
     const close = t.close.bind(t);
     let closing: Promise<void> | null = null;

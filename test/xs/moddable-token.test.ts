@@ -4,7 +4,7 @@
 // otplib, key checks against the host's own computation, the display against a
 // host-side rendering of the same screen.
 import type { Account } from '../../firmware/accounts.ts';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ModdableBoardProfile } from '../../boards/moddable-profile.ts';
 import { moddableEsp32Ssd1306 } from '../../boards/moddable-esp32-ssd1306.ts';
 import { moddableM5stickcPlus } from '../../boards/moddable-m5stickc-plus.ts';
@@ -19,9 +19,8 @@ import { keyCheckValue } from '../../protocol/keycheck.ts';
 import { ALGORITHM_NAMES, COMMANDS, encodeRequest, ERRORS, STATUS_OK, STATUS_WAITING } from '../../protocol/messages.ts';
 import { secondsLeft } from '../../protocol/totp.ts';
 import { otplibTotp } from '../helpers/providers.ts';
-import { buildXsFirmware, canvasOnPanel, startXsToken } from './moddable-harness.ts';
-import type { XsFirmware, XsToken, XsTokenOptions } from './moddable-harness.ts';
-import type { ShimConfig } from './shims/config.ts';
+import { buildXsFirmware, canvasOnPanel, startXsToken, xsBoards, xsSuite } from './moddable-harness.ts';
+import type { XsToken } from './moddable-harness.ts';
 import { oneButtonBoard } from './fixtures/one-button-board.ts';
 import { MCSIM_PTY, mcsimBoard } from './fixtures/mcsim-board.ts';
 
@@ -72,22 +71,7 @@ async function expectCodeOnScreen(token: XsToken, code: string): Promise<void> {
   expect(lit).toBeGreaterThan(50 * place.scale * place.scale);
 }
 
-const firmware = new Map<string, XsFirmware>();
-beforeAll(async () => {
-  for (const board of BOARDS) firmware.set(board.id, await buildXsFirmware(board));
-}, 60000);
-
-let tokens: XsToken[] = [];
-afterEach(async () => {
-  await Promise.all(tokens.map((t) => t.close()));
-  tokens = [];
-});
-
-async function start(board: ModdableBoardProfile, config: Partial<ShimConfig> = {}, opts: XsTokenOptions = {}): Promise<XsToken> {
-  const token = await startXsToken(board, firmware.get(board.id)!, config, opts);
-  tokens.push(token);
-  return token;
-}
+const start = xsBoards(BOARDS);
 
 describe.each(BOARDS)('$id firmware in XS', (board) => {
   it('speaks the protocol: HELLO, TIME_SET, ADD, LIST, KEY_CHECK, CODE after a press, next, WIPE, BAD_FRAME', async () => {
@@ -306,18 +290,16 @@ describe('Moddable firmware in XS: storage on the boards\' Preference limits', (
       outcomes.add(names);
       const [check] = await after.send(COMMANDS.KEY_CHECK, { name: 'rfc-sha1' });
       expect(hex(check!.fields.check)).toBe(hostCheck(ACCOUNTS[0]!));
-      await Promise.all([t.close(), after.close()]);
-      tokens = tokens.filter((x) => x !== t && x !== after);
+      await Promise.all([t.close(), after.close()]); // closing again after the test is a no-op
     }
     expect(outcomes.size).toBe(2); // both sides of the commit point were hit
   }, 300000);
 });
 
 describe('Moddable firmware in XS: a board with one button', () => {
+  const startOne = xsSuite(oneButtonBoard);
   it('a short press moves to the next account, a long press confirms', async () => {
-    const fw = await buildXsFirmware(oneButtonBoard);
-    const t = await startXsToken(oneButtonBoard, fw);
-    tokens.push(t);
+    const t = await startOne();
     await t.send(COMMANDS.TIME_SET, { timeMs: T0 });
     for (const a of ACCOUNTS.slice(0, 2)) await t.send(COMMANDS.ADD, { ...a });
     expect(await t.press('next')).toEqual([]);
@@ -354,11 +336,10 @@ describe('Moddable firmware in XS: the M5StickC Plus firmware on the SDK\'s Linu
   // mcsim's screen takes ArrayBuffers only in send() and its serial opens a
   // device and writes ArrayBuffers only (shims/screen.ts, shims/serial.ts): a
   // port that hands either a typed-array view dies on its first redraw or reply.
+  const startSim = xsSuite(mcsimBoard);
   it('answers, redraws and shows a code', async () => {
-    const fw = await buildXsFirmware(mcsimBoard);
     // On Linux Time.set does nothing: the PC's clock is already right.
-    const t = await startXsToken(mcsimBoard, fw, { platform: 'lin', serialDevice: MCSIM_PTY, serialFifo: 1024, bootTimeMs: T0 });
-    tokens.push(t);
+    const t = await startSim({ platform: 'lin', serialDevice: MCSIM_PTY, serialFifo: 1024, bootTimeMs: T0 });
     expect((await t.send(COMMANDS.HELLO, {}))[0]!.status).toBe(STATUS_OK);
     await t.send(COMMANDS.TIME_SET, { timeMs: T0 });
     expect((await t.send(COMMANDS.ADD, { ...ACCOUNTS[3]! }))[0]!.status).toBe(STATUS_OK);
