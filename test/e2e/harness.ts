@@ -116,14 +116,20 @@ export function cliForSuite(): string {
   }, 60_000);
   afterAll(() => {
     releaseCli(cli);
+    for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true }); // after the file's own afterAll: its tokens are closed
     expect(received.join('')).toMatch(/^</m); // the scan saw replies: it cannot pass on nothing
     expect(findLeaks(received, seeds)).toEqual([]);
   });
   return cli;
 }
 
+/** Folders tempDir made in this file (cliForSuite's afterAll removes them). */
+const madeDirs: string[] = [];
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `tt-e2e-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `tt-e2e-${prefix}-`));
+  madeDirs.push(dir);
+  return dir;
 }
 
 export interface Sim extends SimToken {
