@@ -16,8 +16,10 @@ export interface EspruinoTarget {
   link: string;
   /** Baud rate to set up a UART link with; absent for USB CDC. */
   baud?: number;
-  /** The OLED's I2C bus: Espruino's hardware I2C object and its pins. */
-  i2c: { bus: string; scl: string; sda: string; bitrate: number };
+  /** The OLED's I2C bus: the name of Espruino's hardware I2C object ('I2C1'). */
+  bus: string;
+  /** That bus's pins and speed, exactly the options its setup() takes (it throws on any other key). */
+  i2c: { scl: string; sda: string; bitrate: number };
   /**
    * Graphics' built-in font for the display: '6x8' where the firmware is built
    * with it (USE_FONT_6X8, as on ESP32), else '4x6', which every build has (the

@@ -10,40 +10,52 @@ import type { EspruinoGraphics, EspruinoGraphicsClass, EspruinoI2C } from './esp
 
 declare const Graphics: EspruinoGraphicsClass;
 declare const global: { [name: string]: unknown };
+declare function atob(base64: string): string;
 
-/** Control bytes: 0x00 = the bytes that follow are commands, 0x40 = display data. */
-const COMMANDS = 0;
+/**
+ * The power-up sequence for a 128x64 panel (SSD1306 datasheet application
+ * note), charge pump on, horizontal addressing, as one I2C write. Written as
+ * base64 of its bytes because I2C.writeTo takes a string as bytes (its data
+ * "may be ints, strings, arrays", src/jswrap_spi_i2c.c) and 36 characters
+ * store in fewer bytes than 26 numbers; test/firmware/ssd1306.test.ts spells
+ * the same bytes out:
+ *   00 (the bytes that follow are commands), AE display off, D5 80 clock,
+ *   A8 3F 64 rows, D3 00 no offset, 40 start line 0, 8D 14 charge pump on,
+ *   20 00 horizontal addressing, A1 C8 columns and rows scanned in reverse (the
+ *   modules' usual orientation),
+ *   DA 12 COM pins of a 64-row panel, 81 CF contrast, D9 F1 precharge,
+ *   DB 40 VCOMH, A4 show RAM, A6 not inverted, AF display on.
+ */
+const INIT_128X64 = 'AK7VgKg/0wBAjRQgAKHI2hKBz9nx20Ckpq8=';
+/** Before each frame: 00 (commands), 21 00 7F all 128 columns, 22 00 07 all 8 pages, so the data starts at the top left. */
+const WINDOW_128X64 = 'ACEAfyIABw==';
+/** The control byte of a frame's bytes: display data. */
 const DATA = 0x40;
 
-/** Power-up sequence (SSD1306 datasheet application note), charge pump on, horizontal addressing. */
-function initSequence(height: number): number[] {
-  return [
-    COMMANDS, 0xae, 0xd5, 0x80, 0xa8, height - 1, 0xd3, 0, 0x40, 0x8d, 0x14, 0x20, 0, 0xa1, 0xc8,
-    0xda, height === 64 ? 0x12 : 0x02, 0x81, 0xcf, 0xd9, 0xf1, 0xdb, 0x40, 0xa4, 0xa6, 0xaf,
-  ];
-}
-
-/** The board's OLED, or a null display (drawing does nothing) when this firmware has no Graphics or the panel does not answer. */
+/**
+ * The board's OLED (128x64: every Espruino board profile has that panel,
+ * test/firmware/ssd1306.test.ts checks), or a null display (drawing does
+ * nothing) when this firmware has no Graphics or the panel does not answer.
+ */
 export function ssd1306Canvas(board: EspruinoBoardProfile): Canvas {
   const w = board.display.width;
   const h = board.display.height;
   const font = board.espruino.font;
   const small = font === '4x6';
-  const wiring = board.espruino.i2c;
-  const bus = global[wiring.bus] as EspruinoI2C;
+  const bus = global[board.espruino.bus] as EspruinoI2C;
   const address = board.display.address || 0x3c;
   // Null while there is no display to draw on.
   let g: EspruinoGraphics | null = null;
   try {
     // No such bus, no panel answering, or no Graphics in this firmware (a ReferenceError): each throws here.
-    bus.setup({ scl: wiring.scl, sda: wiring.sda, bitrate: wiring.bitrate });
-    bus.writeTo(address, initSequence(h));
+    bus.setup(board.espruino.i2c); // exactly I2C.setup's options: it throws on any other key
+    bus.writeTo(address, atob(INIT_128X64));
     g = Graphics.createArrayBuffer(w, h, 1, { vertical_byte: true, msb: false });
   } catch (e) {
     // the token runs without a display
   }
   const pixels = g && new Uint8Array(g.buffer);
-  const window = [COMMANDS, 0x21, 0, w - 1, 0x22, 0, (h >> 3) - 1];
+  const window = atob(WINDOW_128X64);
   return {
     width: w,
     height: h,
