@@ -66,7 +66,8 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     if (selected >= accounts.length) selected = 0;
     const a = accounts[selected];
     if (!clockUsable(ports.clock) && !(a && a.type)) { // HOTP needs no clock
-      drawMessage(canvas, ['Clock not set', 'No codes until synced.', '', 'totp-token time sync', '', accounts.length + ' account(s)' + (damaged ? ' storage!' : '')]);
+      // What to run says what is missing: no "no codes until synced" line.
+      drawMessage(canvas, ['Clock not set', '', 'totp-token time sync', '', accounts.length + ' account(s)' + (damaged ? ' storage!' : '')]);
       return;
     }
     if (!a) {
