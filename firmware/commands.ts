@@ -84,7 +84,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   /** The stored set with `account` replaced by `by`, or without it when there is none. */
   function replace(account: Account, by?: Account): void {
-    commit(store.list().filter((a) => a !== account || by).map((a) => (a === account ? (by as Account) : a)));
+    commit(store.list().map((a) => (a === account ? by : a)).filter((a) => a) as Account[]);
   }
 
   function nextHotp(account: Account): Fields {
@@ -119,9 +119,6 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return { fields: {}, confirm: action, then: then };
   }
 
-  function summary(a: Account): Fields {
-    return { name: a.name, issuer: a.issuer, algorithm: a.algorithm, digits: a.digits, period: a.period, type: a.type, counter: a.counter };
-  }
 
   /** Clock fields shared by HELLO, TIME_GET and TIME_SET. */
   function clockFields(f: Fields): Fields {
@@ -235,7 +232,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const issuerPart = newIssuer === undefined ? '' : ', issuer ' + quote(newIssuer);
     return confirmFirst('rename ' + quote(account.name) + ' to ' + quote(newName) + issuerPart, () => {
       replace(account, renamed);
-      return summary(renamed);
+      // The account's fields as the reply, but its secret: a field left undefined is not encoded.
+      return Object.assign({}, renamed, { secret: undefined }) as unknown as Fields;
     });
   }
 
@@ -252,7 +250,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       const size = 2 + 2 + a.name.length + 2 + a.issuer.length + (a.type ? 24 : 12);
       if (page.length && bytes + size > MAX_BODY - 32) break;
       if (a.type) hostKnowsHotp(fields); // this page would show it
-      page.push(summary(a));
+      page.push(a as unknown as Fields); // encoded as a LIST item: ACCOUNT_FIELDS only, which have no secret
       bytes += size;
     }
     const out: Fields = { account: page, total: n };
