@@ -181,14 +181,15 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
         refuse(ERRORS.LOCKED, say('this token has a USB password: unlock first'));
       }
       const out = handler.handle(command, req.fields);
-      if (command === COMMANDS.HELLO) out.fields.session = session;
-      if (!out.confirm || !out.then) {
-        link.reply(req.id, STATUS_OK, out.fields);
+      if (command === COMMANDS.HELLO) out.session = session as Uint8Array;
+      if (!out.then) {
+        link.reply(req.id, STATUS_OK, out);
         return;
       }
       // Reply first: if the WAITING reply cannot be sent, nothing may stay armed for the button.
-      link.reply(req.id, STATUS_WAITING, { action: out.confirm.slice(0, 200), timeoutS: Math.ceil(presenceMs / 1000) });
-      const p: PendingConfirm = { id: req.id, action: out.confirm, settled: false, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
+      const action = out.confirm as string;
+      link.reply(req.id, STATUS_WAITING, { action: action.slice(0, 200), timeoutS: Math.ceil(presenceMs / 1000) });
+      const p: PendingConfirm = { id: req.id, action: action, settled: false, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
       pending = p;
       // A timer, not the clock: time the host may have set, or a test holds still, must not shorten it.
       ports.timers.setTimeout(() => {

@@ -28,13 +28,18 @@ function clockStep(ms: number): string {
   return (ms < 0 ? '-' : '+') + (a < 120 ? Math.round(a) + ' s' : a < 7200 ? Math.round(a / 60) + ' min' : Math.round(a / 360) / 10 + ' h');
 }
 
-export interface Outcome {
-  fields: Fields;
+/**
+ * What a command answers: its reply fields, or (confirmFirst) what the
+ * display asks to confirm and what runs after the press, whose fields are
+ * then the reply. One object rather than a wrapper around the fields: the
+ * codec encodes only wire fields, and a confirmation's object is never sent.
+ */
+export type Outcome = Fields & {
   /** Set when the command needs a button press first: what the display asks to confirm. */
   confirm?: string;
   /** Runs after the press; its fields are the reply. */
   then?: () => Fields;
-}
+};
 
 // Request-field readers; every message names the field and what was wrong
 // with it. The field's type needs no check here: the body codec gives each
@@ -116,7 +121,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   /** A command that runs only after the button confirms `action`. */
   function confirmFirst(action: string, then: () => Fields): Outcome {
-    return { fields: {}, confirm: action, then: then };
+    return { confirm: action, then: then } as unknown as Outcome;
   }
 
 
@@ -162,7 +167,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const f: Fields = { protocol: PROTOCOL_VERSION, firmware: FIRMWARE_VERSION, board: board.id };
     access.hello(f);
     // Locked: only what unlocking needs; the account count and the time wait for UNLOCK.
-    return { fields: f.locked ? f : info(f) };
+    return f.locked ? f : info(f);
   }
 
   function timeSet(fields: Fields): Outcome {
@@ -183,7 +188,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       // time could harvest codes). A factory-fresh token's first sync is free.
       return confirmFirst('set clock to ' + new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC', () => apply(true));
     }
-    return { fields: apply(false) };
+    return apply(false);
   }
 
   function add(fields: Fields): Outcome {
@@ -208,7 +213,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const accounts = store.list();
     if (accounts.length >= board.maxAccounts) refuse(ERRORS.STORAGE_FULL, say('all % account slots are used', board.maxAccounts));
     commit(accounts.concat([account]));
-    return { fields: { check: keyCheckValue(hash, secret) } };
+    return { check: keyCheckValue(hash, secret) };
   }
 
   function remove(fields: Fields): Outcome {
@@ -255,7 +260,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     }
     const out: Fields = { account: page, total: n };
     if (i < n) out.next = i;
-    return { fields: out };
+    return out;
   }
 
   function code(fields: Fields): Outcome {
@@ -287,7 +292,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   // less than a chain of `if (command === ...)`.
   const byCommand: ((fields: Fields) => Outcome)[] = [];
   byCommand[COMMANDS.HELLO] = hello;
-  byCommand[COMMANDS.TIME_GET] = () => ({ fields: clockFields({}) });
+  byCommand[COMMANDS.TIME_GET] = () => clockFields({});
   byCommand[COMMANDS.TIME_SET] = timeSet;
   byCommand[COMMANDS.ADD] = add;
   byCommand[COMMANDS.LIST] = list;
@@ -295,14 +300,14 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   byCommand[COMMANDS.RENAME] = rename;
   byCommand[COMMANDS.KEY_CHECK] = (fields: Fields) => {
     const a = mustFind(fields);
-    return { fields: { check: keyCheckValue(hashFor(a), a.secret) } };
+    return { check: keyCheckValue(hashFor(a), a.secret) };
   };
   byCommand[COMMANDS.CODE] = code;
   byCommand[COMMANDS.WIPE] = wipe;
   byCommand[COMMANDS.UNLOCK] = (fields: Fields) => {
     untold = Math.max(untold, storage.health());
     access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
-    return { fields: info({}) };
+    return info({});
   };
   byCommand[COMMANDS.SET_PASSWORD] = (fields: Fields) => {
     const key = required(fields.accessKey, 'accessKey') as Uint8Array;
