@@ -35,11 +35,12 @@ export interface EspruinoTarget {
    * the firmware's E.hwRand reads real noise (STM32F1/F4: the voltage
    * reference, targets/stm32/jshardware.c); the address of the chip's RNG
    * register for peek32 where E.hwRand is only Espruino's rand(), restarted
-   * with fixed seeds at every boot (ESP32, ESP8266, Linux: src/jsutils.c);
-   * a device file path for the Linux build (E.openFile). None: the token
-   * refuses to start.
+   * with fixed seeds at every boot (ESP32, ESP8266, Linux: src/jsutils.c).
+   * The Linux build's test variant, which has neither, passes a function
+   * instead (fileRandom in firmware/ports/espruino/file-random.ts: a board's
+   * bundle then carries no file reader). None: the token refuses to start.
    */
-  rng?: 'hwRand' | number | string;
+  rng?: 'hwRand' | number | ((n: number) => Uint8Array);
 }
 
 export interface EspruinoBoardProfile extends BoardProfile {
