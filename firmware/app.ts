@@ -36,7 +36,7 @@ export interface TokenApp {
 export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeoutMs?: number): TokenApp {
   const presenceMs = presenceTimeoutMs || PRESENCE_TIMEOUT_MS;
   // The app sees the drift-corrected clock; only it talks to the raw one.
-  if (typeof rawPorts.random !== 'function') throw new Error('no random source on this board'); // never a guessable fallback
+  if (!rawPorts.random) throw new Error('no random source'); // never a guessable fallback; short: the display shows it whole
   // Every record goes through the checked storage: two generations, a CRC each.
   const storage = checkedStorage(rawPorts.storage);
   const clock = createTokenClock(rawPorts.clock, storage, rawPorts.board.typicalDriftPpm || 100);
