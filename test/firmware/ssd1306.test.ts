@@ -1,5 +1,5 @@
 // The Espruino SSD1306 driver (firmware/ports/espruino/ssd1306.ts) keeps its
-// command bytes as base64 strings: here they are spelled out against the
+// power-up commands as a base64 string: here they are spelled out against the
 // SSD1306 datasheet's power-up sequence, on Espruino-like globals.
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOARDS } from '../../boards/index.ts';
@@ -55,10 +55,8 @@ describe('Espruino SSD1306 driver', () => {
         0xae, // display off
         0xd5, 0x80, // clock divide ratio / oscillator frequency: the reset value
         0xa8, 63, // multiplex ratio: 64 rows
-        0xd3, 0, // display offset 0
         0x40, // start line 0
         0x8d, 0x14, // charge pump on (the modules have no external VCC)
-        0x20, 0, // horizontal addressing
         0xa1, 0xc8, // segment remap, COM scan reversed
         0xda, 0x12, // COM pins: alternative configuration, as 64-row panels are wired
         0x81, 0xcf, // contrast
@@ -67,6 +65,8 @@ describe('Espruino SSD1306 driver', () => {
         0xa4, // show the RAM
         0xa6, // not inverted
         0xaf, // display on
+        0xd3, 0, // display offset 0
+        0x20, 0, // horizontal addressing
       ]]);
     }
   });

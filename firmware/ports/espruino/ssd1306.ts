@@ -14,21 +14,23 @@ declare function atob(base64: string): string;
 
 /**
  * The power-up sequence for a 128x64 panel (SSD1306 datasheet application
- * note), charge pump on, horizontal addressing, as one I2C write. Written as
- * base64 of its bytes because I2C.writeTo takes a string as bytes (its data
- * "may be ints, strings, arrays", src/jswrap_spi_i2c.c) and 36 characters
- * store in fewer bytes than 26 numbers; test/firmware/ssd1306.test.ts spells
- * the same bytes out:
- *   00 (the bytes that follow are commands), AE display off, D5 80 clock,
- *   A8 3F 64 rows, D3 00 no offset, 40 start line 0, 8D 14 charge pump on,
- *   20 00 horizontal addressing, A1 C8 columns and rows scanned in reverse (the
- *   modules' usual orientation),
- *   DA 12 COM pins of a 64-row panel, 81 CF contrast, D9 F1 precharge,
- *   DB 40 VCOMH, A4 show RAM, A6 not inverted, AF display on.
+ * note), charge pump on: after the control byte 00 (the bytes that follow are
+ * commands), AE display off, D5 80 clock, A8 3F 64 rows, 40 start line 0,
+ * 8D 14 charge pump on, A1 C8 columns and rows scanned in reverse (the
+ * modules' usual orientation), DA 12 COM pins of a 64-row panel, 81 CF
+ * contrast, D9 F1 precharge, DB 40 VCOMH, A4 show RAM, A6 not inverted,
+ * AF display on; then D3 00 no offset and 20 00 horizontal addressing, the
+ * two whose argument is 0, sent as numbers (nothing is drawn before the first
+ * frame, so their place after AF changes nothing). Base64 because
+ * I2C.writeTo takes a string as bytes (its data "may be ints, strings,
+ * arrays", src/jswrap_spi_i2c.c) and the flasher stores atob("...") of a
+ * constant as the decoded bytes, as Espruino's own tokeniser does (jslex.c):
+ * 21 bytes and a 2-byte header, where 21 numbers would take over 60. Only if
+ * no byte is 0: a raw string holding a NUL is stored as escaped text
+ * (host/lib/flash/espruino-tokens.ts). test/firmware/ssd1306.test.ts spells
+ * the bytes out.
  */
-const INIT_128X64 = 'AK7VgKg/0wBAjRQgAKHI2hKBz9nx20Ckpq8=';
-/** Before each frame: 00 (commands), 21 00 7F all 128 columns, 22 00 07 all 8 pages, so the data starts at the top left. */
-const WINDOW_128X64 = 'ACEAfyIABw==';
+const INIT_128X64 = 'rtWAqD9AjRShyNoSgc/Z8dtApKav';
 /** The control byte of a frame's bytes: display data. */
 const DATA = 0x40;
 
@@ -49,13 +51,12 @@ export function ssd1306Canvas(board: EspruinoBoardProfile): Canvas {
   try {
     // No such bus, no panel answering, or no Graphics in this firmware (a ReferenceError): each throws here.
     bus.setup(board.espruino.i2c); // exactly I2C.setup's options: it throws on any other key
-    bus.writeTo(address, atob(INIT_128X64));
+    bus.writeTo(address, 0, atob(INIT_128X64), 0xd3, 0, 0x20, 0);
     g = Graphics.createArrayBuffer(w, h, 1, { vertical_byte: true, msb: false });
   } catch (e) {
     // the token runs without a display
   }
   const pixels = g && new Uint8Array(g.buffer);
-  const window = atob(WINDOW_128X64);
   return {
     width: w,
     height: h,
@@ -73,7 +74,7 @@ export function ssd1306Canvas(board: EspruinoBoardProfile): Canvas {
     flip: () => {
       if (!g) return;
       try {
-        bus.writeTo(address, window);
+        bus.writeTo(address, 0, 0x21, 0, 127, 0x22, 0, 7); // commands: all 128 columns, all 8 pages, so the data starts at the top left
         bus.writeTo(address, DATA, pixels as Uint8Array);
       } catch (e) {
         // No panel on the bus (I2C timeout): keep the token working without one.
