@@ -1,7 +1,7 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
 import { wipe as wipeBytes } from '../protocol/bytes.ts';
-import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP, HOST_CLOCK_UNSYNCED, MAX_ROUND_TRIP_MS } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, ERRORS, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP, HOST_CLOCK_UNSYNCED, MAX_ROUND_TRIP_MS } from '../protocol/messages.ts';
 import { hotpChecked, MAX_COUNTER } from '../protocol/hotp.ts';
 import { quote } from './ui/screen.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
@@ -288,33 +288,40 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     });
   }
 
-  // The handlers by command number: in the Espruino bundle a table costs
-  // less than a chain of `if (command === ...)`.
-  const byCommand: ((fields: Fields) => Outcome)[] = [];
-  byCommand[COMMANDS.HELLO] = hello;
-  byCommand[COMMANDS.TIME_GET] = () => clockFields({});
-  byCommand[COMMANDS.TIME_SET] = timeSet;
-  byCommand[COMMANDS.ADD] = add;
-  byCommand[COMMANDS.LIST] = list;
-  byCommand[COMMANDS.REMOVE] = remove;
-  byCommand[COMMANDS.RENAME] = rename;
-  byCommand[COMMANDS.KEY_CHECK] = (fields: Fields) => {
-    const a = mustFind(fields);
-    return { check: keyCheckValue(hashFor(a), a.secret) };
-  };
-  byCommand[COMMANDS.CODE] = code;
-  byCommand[COMMANDS.WIPE] = wipe;
-  byCommand[COMMANDS.UNLOCK] = (fields: Fields) => {
-    untold = Math.max(untold, storage.health());
-    access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
-    return info({});
-  };
-  byCommand[COMMANDS.SET_PASSWORD] = (fields: Fields) => {
-    const key = required(fields.accessKey, 'accessKey') as Uint8Array;
-    if (key.length < 16) badRequest(say('access key must be 16..64 bytes')); // at most 64: the field's limit
-    return confirmFirst('set USB password', () => (access.setKey(key), {}));
-  };
-  byCommand[COMMANDS.CLEAR_PASSWORD] = () => confirmFirst('remove USB password', () => (access.clear(), {}));
+  // The handlers by command number, as one array literal (index = the
+  // number in COMMANDS, fixed by the wire protocol): in the Espruino bundle
+  // that costs less than a chain of `if (command === ...)` or an assignment
+  // per command. test/firmware/app.test.ts runs every command through it.
+  const byCommand: (((fields: Fields) => Outcome) | undefined)[] = [
+    undefined, // 0: no command
+    hello, // 1 HELLO
+    () => clockFields({}), // 2 TIME_GET
+    timeSet, // 3 TIME_SET
+    add, // 4 ADD
+    list, // 5 LIST
+    remove, // 6 REMOVE
+    rename, // 7 RENAME
+    (fields: Fields) => {
+      // 8 KEY_CHECK
+      const a = mustFind(fields);
+      return { check: keyCheckValue(hashFor(a), a.secret) };
+    },
+    code, // 9 CODE
+    wipe, // 10 WIPE
+    (fields: Fields) => {
+      // 11 UNLOCK
+      untold = Math.max(untold, storage.health());
+      access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
+      return info({});
+    },
+    (fields: Fields) => {
+      // 12 SET_PASSWORD
+      const key = required(fields.accessKey, 'accessKey') as Uint8Array;
+      if (key.length < 16) badRequest(say('access key must be 16..64 bytes')); // at most 64: the field's limit
+      return confirmFirst('set USB password', () => (access.setKey(key), {}));
+    },
+    () => confirmFirst('remove USB password', () => (access.clear(), {})), // 13 CLEAR_PASSWORD
+  ];
 
   function handle(command: number, fields: Fields): Outcome {
     const run = byCommand[command]; // a byte from the frame: a hole or past the end is undefined
