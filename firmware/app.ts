@@ -71,7 +71,8 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       return;
     }
     if (!a) {
-      drawMessage(canvas, [damaged ? 'Storage damaged:' : 'No accounts', damaged ? 'nothing to recover' : '', 'totp-token add']);
+      // Damaged (health 1 or 2) is all this screen says: whether anything was recovered, HELLO tells the host.
+      drawMessage(canvas, [damaged ? 'Storage damaged' : 'No accounts', '', 'totp-token add']);
       return;
     }
     if (a.type) {

@@ -252,7 +252,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     let i = start;
     for (; i < n; i++) {
       const a = accounts[i];
-      const size = 2 + 2 + a.name.length + 2 + a.issuer.length + (a.type ? 24 : 12);
+      const size = 6 + a.name.length + a.issuer.length + (a.type ? 24 : 12); // the item's, name's and issuer's tag and length bytes, then the numbers'
       if (page.length && bytes + size > MAX_BODY - 32) break;
       if (a.type) hostKnowsHotp(fields); // this page would show it
       page.push(a as unknown as Fields); // encoded as a LIST item: ACCOUNT_FIELDS only, which have no secret
@@ -265,12 +265,11 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function code(fields: Fields): Outcome {
     const account = mustFind(fields);
-    if (account.type) {
-      hostKnowsHotp(fields);
-      return confirmFirst('send next HOTP code: ' + quote(account.name), () => nextHotp(account));
-    }
-    if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, say('clock not set; run: totp-token time sync'));
-    return confirmFirst('send code: ' + quote(account.name), () => {
+    const hotp = account.type;
+    if (hotp) hostKnowsHotp(fields);
+    else if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, say('clock not set; run: totp-token time sync'));
+    return confirmFirst((hotp ? 'send next HOTP code: ' : 'send code: ') + quote(account.name), () => {
+      if (hotp) return nextHotp(account);
       const now = ports.clock.nowMs();
       return { code: codeFor(account, now), secondsLeft: secondsLeft(Math.floor(now / 1000), account.period, 0) };
     });
