@@ -9,7 +9,6 @@
 // can read Storage. A button held at power-up skips the token and leaves the
 // REPL where it was, for reflashing (boards/espruino-*.ts say how, per board).
 import { startToken } from '../../app.ts';
-import type { TokenApp } from '../../app.ts';
 import type { Canvas, Ports, SerialPort } from '../../ports.ts';
 import { drawMessage } from '../../ui/screen.ts';
 import type { EspruinoBoardProfile } from '../../../boards/espruino-profile.ts';
@@ -79,16 +78,20 @@ export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Port
   };
 }
 
-/** Start the token, or (button held at power-up) leave the REPL and say so on the display. */
-export function startEspruinoToken(board: EspruinoBoardProfile): TokenApp | null {
+/**
+ * Start the token, or (button held at power-up) leave the REPL and say so on
+ * the display. Nothing on a board uses the app's handle (TokenApp, for tests
+ * and the simulator), so it is not returned: the bundle then drops it.
+ */
+export function startEspruinoToken(board: EspruinoBoardProfile): void {
   const canvas = ssd1306Canvas(board);
   if (buttonHeld(board.buttons)) {
     drawMessage(canvas, ['REPL mode: token off', 'totp-token flash,', 'or reset to run it']);
-    return null;
+    return;
   }
   E.setConsole(null, { force: true });
   try {
-    return startToken(espruinoPorts(board, canvas), board.espruino.confirmHint);
+    startToken(espruinoPorts(board, canvas), board.espruino.confirmHint);
   } catch (e) {
     // The REPL stays off (it could read Storage): say why on the display instead.
     drawMessage(canvas, ['Cannot start:', String((e as Error).message), 'Reflash in REPL mode']);
