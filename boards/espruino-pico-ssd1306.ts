@@ -24,7 +24,8 @@ export const espruinoPicoSsd1306: EspruinoBoardProfile = {
   espruino: {
     firmwareBoards: ['PICO_R1_3'],
     link: 'USB',
-    i2c: { bus: 'I2C1', scl: 'B8', sda: 'B9', bitrate: 400000 },
+    bus: 'I2C1',
+    i2c: { scl: 'B8', sda: 'B9', bitrate: 400000 },
     font: '4x6',
     confirmHint: 'Hold BTN 1 s',
     replMode: 'hold BTN while plugging the Pico in and keep holding it about 3 s, until the LEDs stop: Espruino then starts without the token, with the REPL on USB',

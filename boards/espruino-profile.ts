@@ -16,8 +16,10 @@ export interface EspruinoTarget {
   link: string;
   /** Baud rate to set up a UART link with; absent for USB CDC. */
   baud?: number;
-  /** The OLED's I2C bus: Espruino's hardware I2C object and its pins. */
-  i2c: { bus: string; scl: string; sda: string; bitrate: number };
+  /** The OLED's I2C bus: the name of Espruino's hardware I2C object ('I2C1'). */
+  bus: string;
+  /** That bus's pins and speed, exactly the options its setup() takes (it throws on any other key). */
+  i2c: { scl: string; sda: string; bitrate: number };
   /**
    * Graphics' built-in font for the display: '6x8' where the firmware is built
    * with it (USE_FONT_6X8, as on ESP32), else '4x6', which every build has (the
@@ -33,11 +35,12 @@ export interface EspruinoTarget {
    * the firmware's E.hwRand reads real noise (STM32F1/F4: the voltage
    * reference, targets/stm32/jshardware.c); the address of the chip's RNG
    * register for peek32 where E.hwRand is only Espruino's rand(), restarted
-   * with fixed seeds at every boot (ESP32, ESP8266, Linux: src/jsutils.c);
-   * a device file path for the Linux build (E.openFile). None: the token
-   * refuses to start.
+   * with fixed seeds at every boot (ESP32, ESP8266, Linux: src/jsutils.c).
+   * The Linux build's test variant, which has neither, passes a function
+   * instead (fileRandom in firmware/ports/espruino/file-random.ts: a board's
+   * bundle then carries no file reader). None: the token refuses to start.
    */
-  rng?: 'hwRand' | number | string;
+  rng?: 'hwRand' | number | ((n: number) => Uint8Array);
 }
 
 export interface EspruinoBoardProfile extends BoardProfile {

@@ -36,7 +36,7 @@ export interface TokenApp {
 export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeoutMs?: number): TokenApp {
   const presenceMs = presenceTimeoutMs || PRESENCE_TIMEOUT_MS;
   // The app sees the drift-corrected clock; only it talks to the raw one.
-  if (typeof rawPorts.random !== 'function') throw new Error('no random source on this board'); // never a guessable fallback
+  if (!rawPorts.random) throw new Error('no random source'); // never a guessable fallback; short: the display shows it whole
   // Every record goes through the checked storage: two generations, a CRC each.
   const storage = checkedStorage(rawPorts.storage);
   const clock = createTokenClock(rawPorts.clock, storage, rawPorts.board.typicalDriftPpm || 100);
@@ -66,11 +66,13 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     if (selected >= accounts.length) selected = 0;
     const a = accounts[selected];
     if (!clockUsable(ports.clock) && !(a && a.type)) { // HOTP needs no clock
-      drawMessage(canvas, ['Clock not set', 'No codes until synced.', '', 'totp-token time sync', '', accounts.length + ' account(s)' + (damaged ? ' storage!' : '')]);
+      // What to run says what is missing: no "no codes until synced" line.
+      drawMessage(canvas, ['Clock not set', '', 'totp-token time sync', '', accounts.length + ' account(s)' + (damaged ? ' storage!' : '')]);
       return;
     }
     if (!a) {
-      drawMessage(canvas, [damaged ? 'Storage damaged:' : 'No accounts', damaged ? 'nothing to recover' : '', 'totp-token add']);
+      // Damaged (health 1 or 2) is all this screen says: whether anything was recovered, HELLO tells the host.
+      drawMessage(canvas, [damaged ? 'Storage damaged' : 'No accounts', '', 'totp-token add']);
       return;
     }
     if (a.type) {
@@ -180,14 +182,15 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
         refuse(ERRORS.LOCKED, say('this token has a USB password: unlock first'));
       }
       const out = handler.handle(command, req.fields);
-      if (command === COMMANDS.HELLO) out.fields.session = session;
-      if (!out.confirm || !out.then) {
-        link.reply(req.id, STATUS_OK, out.fields);
+      if (command === COMMANDS.HELLO) out.session = session as Uint8Array;
+      if (!out.then) {
+        link.reply(req.id, STATUS_OK, out);
         return;
       }
       // Reply first: if the WAITING reply cannot be sent, nothing may stay armed for the button.
-      link.reply(req.id, STATUS_WAITING, { action: out.confirm.slice(0, 200), timeoutS: Math.ceil(presenceMs / 1000) });
-      const p: PendingConfirm = { id: req.id, action: out.confirm, settled: false, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
+      const action = out.confirm as string;
+      link.reply(req.id, STATUS_WAITING, { action: action.slice(0, 200), timeoutS: Math.ceil(presenceMs / 1000) });
+      const p: PendingConfirm = { id: req.id, action: action, settled: false, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
       pending = p;
       // A timer, not the clock: time the host may have set, or a test holds still, must not shorten it.
       ports.timers.setTimeout(() => {

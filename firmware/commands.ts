@@ -1,7 +1,7 @@
 // The command handler: one function per command, each checking its request
 // fields before touching state. Nothing here ever puts a seed in a reply.
 import { wipe as wipeBytes } from '../protocol/bytes.ts';
-import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, COMMANDS, ERRORS, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP, HOST_CLOCK_UNSYNCED, MAX_ROUND_TRIP_MS } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, CLOCK_SET, CLOCK_UNSET, ERRORS, MIN_SECRET, PROTOCOL_VERSION, TYPE_HOTP, HOST_CLOCK_UNSYNCED, MAX_ROUND_TRIP_MS } from '../protocol/messages.ts';
 import { hotpChecked, MAX_COUNTER } from '../protocol/hotp.ts';
 import { quote } from './ui/screen.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
@@ -28,13 +28,18 @@ function clockStep(ms: number): string {
   return (ms < 0 ? '-' : '+') + (a < 120 ? Math.round(a) + ' s' : a < 7200 ? Math.round(a / 60) + ' min' : Math.round(a / 360) / 10 + ' h');
 }
 
-export interface Outcome {
-  fields: Fields;
+/**
+ * What a command answers: its reply fields, or (confirmFirst) what the
+ * display asks to confirm and what runs after the press, whose fields are
+ * then the reply. One object rather than a wrapper around the fields: the
+ * codec encodes only wire fields, and a confirmation's object is never sent.
+ */
+export type Outcome = Fields & {
   /** Set when the command needs a button press first: what the display asks to confirm. */
   confirm?: string;
   /** Runs after the press; its fields are the reply. */
   then?: () => Fields;
-}
+};
 
 // Request-field readers; every message names the field and what was wrong
 // with it. The field's type needs no check here: the body codec gives each
@@ -84,7 +89,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   /** The stored set with `account` replaced by `by`, or without it when there is none. */
   function replace(account: Account, by?: Account): void {
-    commit(store.list().filter((a) => a !== account || by).map((a) => (a === account ? (by as Account) : a)));
+    commit(store.list().map((a) => (a === account ? by : a)).filter((a) => a) as Account[]);
   }
 
   function nextHotp(account: Account): Fields {
@@ -116,12 +121,9 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   /** A command that runs only after the button confirms `action`. */
   function confirmFirst(action: string, then: () => Fields): Outcome {
-    return { fields: {}, confirm: action, then: then };
+    return { confirm: action, then: then } as unknown as Outcome;
   }
 
-  function summary(a: Account): Fields {
-    return { name: a.name, issuer: a.issuer, algorithm: a.algorithm, digits: a.digits, period: a.period, type: a.type, counter: a.counter };
-  }
 
   /** Clock fields shared by HELLO, TIME_GET and TIME_SET. */
   function clockFields(f: Fields): Fields {
@@ -165,7 +167,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const f: Fields = { protocol: PROTOCOL_VERSION, firmware: FIRMWARE_VERSION, board: board.id };
     access.hello(f);
     // Locked: only what unlocking needs; the account count and the time wait for UNLOCK.
-    return { fields: f.locked ? f : info(f) };
+    return f.locked ? f : info(f);
   }
 
   function timeSet(fields: Fields): Outcome {
@@ -186,7 +188,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
       // time could harvest codes). A factory-fresh token's first sync is free.
       return confirmFirst('set clock to ' + new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC', () => apply(true));
     }
-    return { fields: apply(false) };
+    return apply(false);
   }
 
   function add(fields: Fields): Outcome {
@@ -211,7 +213,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const accounts = store.list();
     if (accounts.length >= board.maxAccounts) refuse(ERRORS.STORAGE_FULL, say('all % account slots are used', board.maxAccounts));
     commit(accounts.concat([account]));
-    return { fields: { check: keyCheckValue(hash, secret) } };
+    return { check: keyCheckValue(hash, secret) };
   }
 
   function remove(fields: Fields): Outcome {
@@ -235,7 +237,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const issuerPart = newIssuer === undefined ? '' : ', issuer ' + quote(newIssuer);
     return confirmFirst('rename ' + quote(account.name) + ' to ' + quote(newName) + issuerPart, () => {
       replace(account, renamed);
-      return summary(renamed);
+      // The account's fields as the reply, but its secret: a field left undefined is not encoded.
+      return Object.assign({}, renamed, { secret: undefined }) as unknown as Fields;
     });
   }
 
@@ -249,25 +252,24 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     let i = start;
     for (; i < n; i++) {
       const a = accounts[i];
-      const size = 2 + 2 + a.name.length + 2 + a.issuer.length + (a.type ? 24 : 12);
+      const size = 6 + a.name.length + a.issuer.length + (a.type ? 24 : 12); // the item's, name's and issuer's tag and length bytes, then the numbers'
       if (page.length && bytes + size > MAX_BODY - 32) break;
       if (a.type) hostKnowsHotp(fields); // this page would show it
-      page.push(summary(a));
+      page.push(a as unknown as Fields); // encoded as a LIST item: ACCOUNT_FIELDS only, which have no secret
       bytes += size;
     }
     const out: Fields = { account: page, total: n };
     if (i < n) out.next = i;
-    return { fields: out };
+    return out;
   }
 
   function code(fields: Fields): Outcome {
     const account = mustFind(fields);
-    if (account.type) {
-      hostKnowsHotp(fields);
-      return confirmFirst('send next HOTP code: ' + quote(account.name), () => nextHotp(account));
-    }
-    if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, say('clock not set; run: totp-token time sync'));
-    return confirmFirst('send code: ' + quote(account.name), () => {
+    const hotp = account.type;
+    if (hotp) hostKnowsHotp(fields);
+    else if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, say('clock not set; run: totp-token time sync'));
+    return confirmFirst((hotp ? 'send next HOTP code: ' : 'send code: ') + quote(account.name), () => {
+      if (hotp) return nextHotp(account);
       const now = ports.clock.nowMs();
       return { code: codeFor(account, now), secondsLeft: secondsLeft(Math.floor(now / 1000), account.period, 0) };
     });
@@ -285,33 +287,40 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     });
   }
 
-  // The handlers by command number: in the Espruino bundle a table costs
-  // less than a chain of `if (command === ...)`.
-  const byCommand: ((fields: Fields) => Outcome)[] = [];
-  byCommand[COMMANDS.HELLO] = hello;
-  byCommand[COMMANDS.TIME_GET] = () => ({ fields: clockFields({}) });
-  byCommand[COMMANDS.TIME_SET] = timeSet;
-  byCommand[COMMANDS.ADD] = add;
-  byCommand[COMMANDS.LIST] = list;
-  byCommand[COMMANDS.REMOVE] = remove;
-  byCommand[COMMANDS.RENAME] = rename;
-  byCommand[COMMANDS.KEY_CHECK] = (fields: Fields) => {
-    const a = mustFind(fields);
-    return { fields: { check: keyCheckValue(hashFor(a), a.secret) } };
-  };
-  byCommand[COMMANDS.CODE] = code;
-  byCommand[COMMANDS.WIPE] = wipe;
-  byCommand[COMMANDS.UNLOCK] = (fields: Fields) => {
-    untold = Math.max(untold, storage.health());
-    access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
-    return { fields: info({}) };
-  };
-  byCommand[COMMANDS.SET_PASSWORD] = (fields: Fields) => {
-    const key = required(fields.accessKey, 'accessKey') as Uint8Array;
-    if (key.length < 16) badRequest(say('access key must be 16..64 bytes')); // at most 64: the field's limit
-    return confirmFirst('set USB password', () => (access.setKey(key), {}));
-  };
-  byCommand[COMMANDS.CLEAR_PASSWORD] = () => confirmFirst('remove USB password', () => (access.clear(), {}));
+  // The handlers by command number, as one array literal (index = the
+  // number in COMMANDS, fixed by the wire protocol): in the Espruino bundle
+  // that costs less than a chain of `if (command === ...)` or an assignment
+  // per command. test/firmware/app.test.ts runs every command through it.
+  const byCommand: (((fields: Fields) => Outcome) | undefined)[] = [
+    undefined, // 0: no command
+    hello, // 1 HELLO
+    () => clockFields({}), // 2 TIME_GET
+    timeSet, // 3 TIME_SET
+    add, // 4 ADD
+    list, // 5 LIST
+    remove, // 6 REMOVE
+    rename, // 7 RENAME
+    (fields: Fields) => {
+      // 8 KEY_CHECK
+      const a = mustFind(fields);
+      return { check: keyCheckValue(hashFor(a), a.secret) };
+    },
+    code, // 9 CODE
+    wipe, // 10 WIPE
+    (fields: Fields) => {
+      // 11 UNLOCK
+      untold = Math.max(untold, storage.health());
+      access.unlock(required(fields.response, 'response') as Uint8Array, clock.nowMs());
+      return info({});
+    },
+    (fields: Fields) => {
+      // 12 SET_PASSWORD
+      const key = required(fields.accessKey, 'accessKey') as Uint8Array;
+      if (key.length < 16) badRequest(say('access key must be 16..64 bytes')); // at most 64: the field's limit
+      return confirmFirst('set USB password', () => (access.setKey(key), {}));
+    },
+    () => confirmFirst('remove USB password', () => (access.clear(), {})), // 13 CLEAR_PASSWORD
+  ];
 
   function handle(command: number, fields: Fields): Outcome {
     const run = byCommand[command]; // a byte from the frame: a hole or past the end is undefined

@@ -65,19 +65,24 @@ export function drawMessage(canvas: Canvas, lines: string[]): void {
 export function drawConfirm(canvas: Canvas, action: string, hint: string, secondsLeft: number): void {
   const rows = Math.floor((canvas.height + 2) / (canvas.cellH + 2)) - 3;
   // Longer than the rows: show it a page at a time, turning every 2 s, so no part of it (a renamed account's new name) is ever hidden.
-  const all = wrapText(canvas, action, 99);
+  const all = rowsOf(canvas, action);
   const pages = Math.ceil(all.length / rows);
   const from = (Math.floor(secondsLeft / 2) % pages) * rows;
   drawMessage(canvas, ['Confirm (' + secondsLeft + 's):'].concat(all.slice(from, from + rows), [hint, 'Other press: cancel']));
 }
 
+/** Text cut into rows that fit the width, all of them (drawConfirm pages through them). */
+function rowsOf(canvas: Canvas, text: string): string[] {
+  const perLine = columns(canvas);
+  const lines: string[] = [];
+  for (let i = 0; i < text.length; i += perLine) lines.push(text.slice(i, i + perLine));
+  return lines;
+}
+
 /** Text cut into rows that fit the width, at most `rows` of them; the last ends in '~' if text is left over. */
 export function wrapText(canvas: Canvas, text: string, rows: number): string[] {
-  const perLine = columns(canvas);
-  const s = text;
-  const lines: string[] = [];
-  for (let i = 0; i < s.length && lines.length < rows; i += perLine) lines.push(s.slice(i, i + perLine));
-  if (s.length > rows * perLine) lines[rows - 1] = lines[rows - 1].slice(0, perLine - 1) + '~';
+  const lines = rowsOf(canvas, text).slice(0, rows);
+  if (text.length > rows * columns(canvas)) lines[rows - 1] = fitText(canvas, lines[rows - 1] + '~');
   return lines;
 }
 

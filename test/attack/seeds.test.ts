@@ -27,4 +27,20 @@ describe.each(targetKinds())('seed length on %s', (kind) => {
     expect(Buffer.from(ok!.fields.get(TAG.check)![0]!).equals(Buffer.from(keyCheck('sha1', seed(10))))).toBe(true);
     await a.close();
   });
+
+  it('no reply carries a secret: LIST pages and the RENAME reply hold the account fields without it', async () => {
+    const a = await provision(target, ['one', 'two']);
+    expect((await a.send(CMD.LIST))?.status).toBe(STATUS.OK);
+    expect((await a.send(CMD.RENAME, [[TAG.name, 'one'], [TAG.newName, 'uno']]))?.status).toBe(STATUS.WAITING);
+    await target.sleep(1200);
+    await target.press('confirm');
+    await a.send(CMD.PING); // the outcome comes with the session's next frame
+    const renamed = await a.waitFor((r) => r.status === STATUS.OK && text(r, TAG.name) === 'uno', 2000);
+    expect(renamed).toBeDefined();
+    for (const r of a.replies) {
+      expect(r.fields.has(TAG.secret), `reply ${r.id}`).toBe(false);
+      for (const name of ['one', 'two']) expect(Buffer.from(r.body).includes(Buffer.from(seed(20, name))), `reply ${r.id}, seed of ${name}`).toBe(false);
+    }
+    await a.close();
+  });
 });

@@ -128,7 +128,7 @@ describe('attack: damaged storage', () => {
     expect(hello.status).toBe(STATUS_OK);
     expect(hello.fields.storageHealth).toBe(2);
     t.app.render();
-    expect(readMessageLine(t.fb, 0)).toBe('Storage damaged:');
+    expect(readMessageLine(t.fb, 0)).toBe('Storage damaged');
     expect(t.send(COMMANDS.WIPE, {})[0].status).toBe(STATUS_WAITING);
     expect(t.press('confirm')[0].status).toBe(STATUS_OK);
     expect(t.send(COMMANDS.HELLO, {})[0].fields.storageHealth).toBe(0);

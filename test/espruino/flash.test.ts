@@ -12,7 +12,7 @@ import { espruinoPicoSsd1306 as pico } from '../../boards/espruino-pico-ssd1306.
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import { hasSocat, openPtyLink } from '../../firmware/ports/node/serial-links.ts';
 import { flashEspruino, storedForm } from '../../host/lib/flash/espruino-flash.ts';
-import { LEX, lexEspruino } from '../../host/lib/flash/espruino-tokens.ts';
+import { LEX, lexEspruino, quoteString } from '../../host/lib/flash/espruino-tokens.ts';
 import type { FlashOptions, FlashProgress } from '../../host/lib/flash/espruino-flash.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
@@ -135,11 +135,12 @@ describe.skipIf(!hasSocat())('flash over the Espruino REPL protocol on a pty', (
     // The same tokens as the bundle, written out as text (strings may be quoted differently; `!0`/`!1` are stored as true/false).
     const bool: { [tk: number]: string[] } = { [LEX.R_TRUE]: ['33 !', '129 0'], [LEX.R_FALSE]: ['33 !', '129 1'] };
     const kinds = (s: string) => lexEspruino(s).flatMap((t) => bool[t.tk] ?? [[t.tk, t.value ?? s.slice(t.start, t.end)].join(' ')]);
-    expect(kinds(text)).toEqual(kinds(code));
+    // (atob("...") of a constant is stored as the string it decodes to: jslex.c)
+    expect(kinds(text)).toEqual(kinds(code.replace(/(?<![.\w$])atob\("([^"]*)"\)/g, (_, b64: string) => quoteString(atob(b64)))));
     // 2v22: keywords and raw strings, but no raw ints (those came in 2v26).
     const mid = await fakePico({ version: '2v22' });
     await flash(mid.address, code, { startTimeoutMs: 0 });
-    expect(mid.files.get('.bootcde')).not.toMatch(/[\xd3-\xd5]/);
+    expect(lexEspruino(mid.files.get('.bootcde')!).filter((t) => t.raw && t.tk === LEX.INT)).toEqual([]); // tokens, not bytes: a raw string's bytes may be anything
     expect(mid.files.get('.bootcde')).toMatch(/[\x8a-\xc6]/);
   }, 60_000);
 

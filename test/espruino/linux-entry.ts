@@ -13,6 +13,7 @@
 import { espruinoEsp32Ssd1306 as esp32 } from '../../boards/espruino-esp32-ssd1306.ts';
 import type { EspruinoBoardProfile } from '../../boards/espruino-profile.ts';
 import { startEspruinoToken } from '../../firmware/ports/espruino/token.ts';
+import { fileRandom } from '../../firmware/ports/espruino/file-random.ts';
 
 declare const USB: { on(event: 'data', fn: (chunk: string) => void): void; write(text: string): void };
 declare const process: { memory(): { usage: number; total: number } };
@@ -36,7 +37,7 @@ function press(ms: number): void {
 
 const board: EspruinoBoardProfile = Object.assign({}, esp32, {
   // No ESP32 RNG register on Linux (peek32 there would crash): the build's filesystem gives /dev/urandom.
-  espruino: Object.assign({}, esp32.espruino, { link: 'USB', baud: 0, firmwareBoards: ['LINUX'], rng: '/dev/urandom' }),
+  espruino: Object.assign({}, esp32.espruino, { link: 'USB', baud: 0, firmwareBoards: ['LINUX'], rng: fileRandom('/dev/urandom') }),
   buttons: [{ role: 'next+confirm', pin: 'D13', activeLow: false }],
 }) as EspruinoBoardProfile;
 

@@ -10,7 +10,8 @@ export interface EspruinoSerial {
 
 export interface EspruinoI2C {
   setup(options: { scl: string; sda: string; bitrate: number }): void;
-  writeTo(address: number, ...data: (number | number[] | Uint8Array)[]): void;
+  /** Each data item's bytes in turn: a number is one byte, a string's characters are bytes. */
+  writeTo(address: number, ...data: (number | number[] | string | Uint8Array)[]): void;
 }
 
 export interface EspruinoGraphics {

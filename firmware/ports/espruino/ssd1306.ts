@@ -10,40 +10,53 @@ import type { EspruinoGraphics, EspruinoGraphicsClass, EspruinoI2C } from './esp
 
 declare const Graphics: EspruinoGraphicsClass;
 declare const global: { [name: string]: unknown };
+declare function atob(base64: string): string;
 
-/** Control bytes: 0x00 = the bytes that follow are commands, 0x40 = display data. */
-const COMMANDS = 0;
+/**
+ * The power-up sequence for a 128x64 panel (SSD1306 datasheet application
+ * note), charge pump on: after the control byte 00 (the bytes that follow are
+ * commands), AE display off, D5 80 clock, A8 3F 64 rows, 40 start line 0,
+ * 8D 14 charge pump on, A1 C8 columns and rows scanned in reverse (the
+ * modules' usual orientation), DA 12 COM pins of a 64-row panel, 81 CF
+ * contrast, D9 F1 precharge, DB 40 VCOMH, A4 show RAM, A6 not inverted,
+ * AF display on; then D3 00 no offset and 20 00 horizontal addressing, the
+ * two whose argument is 0, sent as numbers (nothing is drawn before the first
+ * frame, so their place after AF changes nothing). Base64 because
+ * I2C.writeTo takes a string as bytes (its data "may be ints, strings,
+ * arrays", src/jswrap_spi_i2c.c) and the flasher stores atob("...") of a
+ * constant as the decoded bytes, as Espruino's own tokeniser does (jslex.c):
+ * 21 bytes and a 2-byte header, where 21 numbers would take over 60. Only if
+ * no byte is 0: a raw string holding a NUL is stored as escaped text
+ * (host/lib/flash/espruino-tokens.ts). test/firmware/ssd1306.test.ts spells
+ * the bytes out.
+ */
+const INIT_128X64 = 'rtWAqD9AjRShyNoSgc/Z8dtApKav';
+/** The control byte of a frame's bytes: display data. */
 const DATA = 0x40;
 
-/** Power-up sequence (SSD1306 datasheet application note), charge pump on, horizontal addressing. */
-function initSequence(height: number): number[] {
-  return [
-    COMMANDS, 0xae, 0xd5, 0x80, 0xa8, height - 1, 0xd3, 0, 0x40, 0x8d, 0x14, 0x20, 0, 0xa1, 0xc8,
-    0xda, height === 64 ? 0x12 : 0x02, 0x81, 0xcf, 0xd9, 0xf1, 0xdb, 0x40, 0xa4, 0xa6, 0xaf,
-  ];
-}
-
-/** The board's OLED, or a null display (drawing does nothing) when this firmware has no Graphics or the panel does not answer. */
+/**
+ * The board's OLED (128x64: every Espruino board profile has that panel,
+ * test/firmware/ssd1306.test.ts checks), or a null display (drawing does
+ * nothing) when this firmware has no Graphics or the panel does not answer.
+ */
 export function ssd1306Canvas(board: EspruinoBoardProfile): Canvas {
   const w = board.display.width;
   const h = board.display.height;
   const font = board.espruino.font;
   const small = font === '4x6';
-  const wiring = board.espruino.i2c;
-  const bus = global[wiring.bus] as EspruinoI2C;
+  const bus = global[board.espruino.bus] as EspruinoI2C;
   const address = board.display.address || 0x3c;
   // Null while there is no display to draw on.
   let g: EspruinoGraphics | null = null;
   try {
     // No such bus, no panel answering, or no Graphics in this firmware (a ReferenceError): each throws here.
-    bus.setup({ scl: wiring.scl, sda: wiring.sda, bitrate: wiring.bitrate });
-    bus.writeTo(address, initSequence(h));
+    bus.setup(board.espruino.i2c); // exactly I2C.setup's options: it throws on any other key
+    bus.writeTo(address, 0, atob(INIT_128X64), 0xd3, 0, 0x20, 0);
     g = Graphics.createArrayBuffer(w, h, 1, { vertical_byte: true, msb: false });
   } catch (e) {
     // the token runs without a display
   }
   const pixels = g && new Uint8Array(g.buffer);
-  const window = [COMMANDS, 0x21, 0, w - 1, 0x22, 0, (h >> 3) - 1];
   return {
     width: w,
     height: h,
@@ -61,7 +74,7 @@ export function ssd1306Canvas(board: EspruinoBoardProfile): Canvas {
     flip: () => {
       if (!g) return;
       try {
-        bus.writeTo(address, window);
+        bus.writeTo(address, 0, 0x21, 0, 127, 0x22, 0, 7); // commands: all 128 columns, all 8 pages, so the data starts at the top left
         bus.writeTo(address, DATA, pixels as Uint8Array);
       } catch (e) {
         // No panel on the bus (I2C timeout): keep the token working without one.

@@ -9,7 +9,6 @@
 // can read Storage. A button held at power-up skips the token and leaves the
 // REPL where it was, for reflashing (boards/espruino-*.ts say how, per board).
 import { startToken } from '../../app.ts';
-import type { TokenApp } from '../../app.ts';
 import type { Canvas, Ports, SerialPort } from '../../ports.ts';
 import { drawMessage } from '../../ui/screen.ts';
 import type { EspruinoBoardProfile } from '../../../boards/espruino-profile.ts';
@@ -45,11 +44,8 @@ function steadyInterval(fn: () => void, ms: number): unknown {
 }
 
 /** The board's random source (EspruinoTarget.rng); without one the app refuses to start rather than fall back. */
-export function espruinoRandom(rng: 'hwRand' | number | string): (n: number) => Uint8Array {
-  if (typeof rng === 'string' && rng !== 'hwRand') {
-    const file = E.openFile(rng, 'r');
-    return (n: number) => E.toUint8Array(file.read(n));
-  }
+export function espruinoRandom(rng: 'hwRand' | number | ((n: number) => Uint8Array)): (n: number) => Uint8Array {
+  if (typeof rng === 'function') return rng; // the Linux test variant's (EspruinoTarget.rng)
   // One byte per hardware word, its low one (a Uint8Array keeps the low byte,
   // measured on 2v29): salts and challenges are 8 to 20 bytes.
   const word = typeof rng === 'number' ? () => peek32(rng) : () => E.hwRand();
@@ -82,16 +78,20 @@ export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Port
   };
 }
 
-/** Start the token, or (button held at power-up) leave the REPL and say so on the display. */
-export function startEspruinoToken(board: EspruinoBoardProfile): TokenApp | null {
+/**
+ * Start the token, or (button held at power-up) leave the REPL and say so on
+ * the display. Nothing on a board uses the app's handle (TokenApp, for tests
+ * and the simulator), so it is not returned: the bundle then drops it.
+ */
+export function startEspruinoToken(board: EspruinoBoardProfile): void {
   const canvas = ssd1306Canvas(board);
   if (buttonHeld(board.buttons)) {
     drawMessage(canvas, ['REPL mode: token off', 'totp-token flash,', 'or reset to run it']);
-    return null;
+    return;
   }
   E.setConsole(null, { force: true });
   try {
-    return startToken(espruinoPorts(board, canvas), board.espruino.confirmHint);
+    startToken(espruinoPorts(board, canvas), board.espruino.confirmHint);
   } catch (e) {
     // The REPL stays off (it could read Storage): say why on the display instead.
     drawMessage(canvas, ['Cannot start:', String((e as Error).message), 'Reflash in REPL mode']);
