@@ -96,6 +96,9 @@ interface State {
   rt?: number;
 }
 
+/** Math.abs, read once: terser writes each `x < 0 ? -x : x` out in full. */
+const abs = Math.abs;
+
 const BIG = 1e15; // ms: 31,000 years; raw clocks and U stay far inside
 /** A number within ±BIG, or an array of them (of length `n` when given). */
 const fine = (v: unknown, n?: number): boolean =>
@@ -184,7 +187,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   function learn(): void {
     const f = fit(s ? s.an : []); // no anchors: [0, Infinity] (sums of nothing: 0 - 0 / 0 is NaN, not > 0)
-    rate = f[1] * TRUST_RATIO <= typicalDriftPpm && f[0] < maxLearnablePpm && f[0] > -maxLearnablePpm ? [f[0], 2 * f[1]] : [0, 2 * typicalDriftPpm + 1];
+    rate = f[1] * TRUST_RATIO <= typicalDriftPpm && abs(f[0]) < maxLearnablePpm ? [f[0], 2 * f[1]] : [0, 2 * typicalDriftPpm + 1];
   }
   learn();
 
@@ -206,7 +209,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   /** Error bound `dt` ms after a time setting whose own error was `e` ms; the typical error if `typical`. */
   function bound(e: number, dt: number, typical?: boolean): number {
-    const t = dt < 0 ? -dt : dt;
+    const t = abs(dt);
     const w = typical ? typicalWander : wander;
     const a = s!.an;
     // The stated allowance starts half the anchors' span back: the fitted rate
@@ -244,15 +247,13 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   function needsConfirm(trueMs: number): boolean {
     if (!rawValid() || s!.tu === undefined) return false;
-    const step = trueMs - ownMs();
-    const a = allowance();
-    return step > a || step < -a;
+    return abs(trueMs - ownMs()) > allowance();
   }
 
   /** How far a sync at [true, U] with error `e` is from a model running from anchor `a`: 1 is the edge of agreement. */
   function misfit(a: number[], t: number, u: number, e: number): number {
     const off = t - predict(a, u);
-    return (off < 0 ? -off : off) / (2 * (bound(a[2], u - a[1], true) + e));
+    return abs(off) / (2 * (bound(a[2], u - a[1], true) + e));
   }
 
   function sync(trueMs: number, confirmed: boolean, roundTripMs?: number, unverified?: boolean): void {
@@ -304,7 +305,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         let lo = Math.max(-b, off - e);
         let hi = Math.min(b, off + e);
         if (sp === a || lo > hi) {
-          hi = (off < 0 ? -off : off) / 2 + (b > e ? b : e);
+          hi = abs(off) / 2 + (b > e ? b : e);
           lo = off / 2 - hi;
           hi += off / 2;
         }
@@ -345,7 +346,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       syncedAtMs: s ? s.ta : 0,
       driftPpm: Math.round(rate[0] * 100) / 100,
       // Plus how far the free-step limit holds the time from what the rate says (nowMs): 0 unless a rate beyond the board's typical drift was learned without the button.
-      errorMs: rawValid() ? Math.min(1e12, Math.round(bound(s!.ea, uNow(s!) - s!.ua) + Math.abs(nowMs() - predict([s!.ta, s!.ua], uNow(s!))))) : 0,
+      errorMs: rawValid() ? Math.min(1e12, Math.round(bound(s!.ea, uNow(s!) - s!.ua) + abs(nowMs() - predict([s!.ta, s!.ua], uNow(s!))))) : 0,
     };
     if (s && s.sx) {
       st.suspectAtMs = s.sx[0];
