@@ -198,8 +198,13 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   }
 
   /** The raw clock made continuous (see State). */
-  function uNow(st: State): number {
-    return st.ua + raw.nowMs() - st.ra;
+  function uNow(): number {
+    return s!.ua + raw.nowMs() - s!.ra;
+  }
+
+  /** The time the last setting predicts now, at the rate in use (before the free-step limit). */
+  function modelMs(): number {
+    return predict([s!.ta, s!.ua], uNow());
   }
 
   /** True time at continuous raw `u`, predicted from a point [true, U], at the rate in use or `ppm`. */
@@ -221,7 +226,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   function nowMs(): number {
     if (!rawValid()) return raw.nowMs();
-    const t = predict([s!.ta, s!.ua], uNow(s!));
+    const t = modelMs();
     // Never further from the token's own time than a free step: a rate the
     // host alone taught cannot carry the time past it between syncs either.
     return s!.tu === undefined ? t : near(t, ownMs(), allowance());
@@ -237,12 +242,12 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   function ownMs(): number {
     if (!rawValid() || s!.tu === undefined) return nowMs();
     const k = s!.rt;
-    return predict([s!.tt as number, s!.tu], uNow(s!), k === undefined ? near(rate[0], 0, typicalDriftPpm + typicalWander[0]) : near(rate[0], k, typicalWander[0]));
+    return predict([s!.tt as number, s!.tu], uNow(), k === undefined ? near(rate[0], 0, typicalDriftPpm + typicalWander[0]) : near(rate[0], k, typicalWander[0]));
   }
 
   /** How far from ownMs() a sync may move the clock without the button. */
   function allowance(): number {
-    return FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow(s!) - s!.tu!, true);
+    return FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow() - s!.tu!, true);
   }
 
   function needsConfirm(trueMs: number): boolean {
@@ -268,7 +273,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     let tu: number | undefined;
     let tt: number | undefined;
     if (o && rawValid()) {
-      u = uNow(o);
+      u = uNow();
       const a = [trueMs, u, e];
       const last = o.an[o.an.length - 1];
       const m = misfit(last, trueMs, u, e);
@@ -346,7 +351,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       syncedAtMs: s ? s.ta : 0,
       driftPpm: Math.round(rate[0] * 100) / 100,
       // Plus how far the free-step limit holds the time from what the rate says (nowMs): 0 unless a rate beyond the board's typical drift was learned without the button.
-      errorMs: rawValid() ? Math.min(1e12, Math.round(bound(s!.ea, uNow(s!) - s!.ua) + abs(nowMs() - predict([s!.ta, s!.ua], uNow(s!))))) : 0,
+      errorMs: rawValid() ? Math.min(1e12, Math.round(bound(s!.ea, uNow() - s!.ua) + abs(nowMs() - modelMs()))) : 0,
     };
     if (s && s.sx) {
       st.suspectAtMs = s.sx[0];
