@@ -133,9 +133,9 @@ function readRecord(text: string | undefined): State | null {
   return r as State;
 }
 
-/** `x` moved to within `w` of `c`. */
+/** `x` moved to within `w` (never negative) of `c`. */
 function near(x: number, c: number, w: number): number {
-  return x > c + w ? c + w : x < c - w ? c - w : x;
+  return Math.min(Math.max(x, c - w), c + w);
 }
 
 /** Weighted least-squares rate of U against true time: [ppm, its standard error in ppm]. */
