@@ -251,8 +251,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   }
 
   function needsConfirm(trueMs: number): boolean {
-    if (!rawValid() || s!.tu === undefined) return false;
-    return abs(trueMs - ownMs()) > allowance();
+    return rawValid() && s!.tu !== undefined && abs(trueMs - ownMs()) > allowance();
   }
 
   /** How far a sync at [true, U] with error `e` is from a model running from anchor `a`: 1 is the edge of agreement. */
@@ -263,7 +262,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   function sync(trueMs: number, confirmed: boolean, roundTripMs?: number, unverified?: boolean): void {
     const e = unverified ? UNVERIFIED_MS : SYNC_BASE_MS + (roundTripMs === undefined ? DEFAULT_RTT_MS : roundTripMs) / 2;
-    const o = s;
+    const o = s as State; // null (no record yet) only where rawValid() is false; the other uses check
     let u = trueMs; // U starts afresh where the raw clock lost its continuity
     let an: number[][] = [[u, u, e]];
     let t = trueMs;
@@ -272,7 +271,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     let sx = o ? o.sx : undefined;
     let tu: number | undefined;
     let tt: number | undefined;
-    if (o && rawValid()) {
+    if (rawValid()) {
       u = uNow();
       const a = [trueMs, u, e];
       const last = o.an[o.an.length - 1];
@@ -310,7 +309,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         let lo = Math.max(-b, off - e);
         let hi = Math.min(b, off + e);
         if (sp === a || lo > hi) {
-          hi = abs(off) / 2 + (b > e ? b : e);
+          hi = abs(off) / 2 + Math.max(b, e);
           lo = off / 2 - hi;
           hi += off / 2;
         }
@@ -322,10 +321,11 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         tu = o.tu;
         tt = o.tt;
       }
-    } else if (o && rate[1] < 2 * typicalDriftPpm) {
+    } else if (rate[1] < 2 * typicalDriftPpm) {
       // Power was lost: the time is gone but the oscillator is the same. The
       // rate learned so far stays, as a virtual anchor as far back as gives it
-      // the uncertainty it had.
+      // the uncertainty it had. (With no record there is no rate: learn() found
+      // no anchors.)
       const v = (2e6 * e * Math.SQRT2) / rate[1];
       an = [[trueMs - v, u - v * (1 + rate[0] / 1e6), e], an[0]];
     }
