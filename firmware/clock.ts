@@ -182,12 +182,15 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   } catch (e) {
     s = null; // no clock record, or a damaged one: the time is unknown
   }
-  /** Rate in use and the ppm its error bound grows by: [ppm, ppm]. */
-  let rate: number[] = [0, 0];
+  /** Rate in use, ppm, and the ppm its error bound grows by (both set by learn()). */
+  let ratePpm: number;
+  let rateErrPpm: number;
 
   function learn(): void {
     const f = fit(s ? s.an : []); // no anchors: [0, Infinity] (sums of nothing: 0 - 0 / 0 is NaN, not > 0)
-    rate = f[1] * TRUST_RATIO <= typicalDriftPpm && abs(f[0]) < maxLearnablePpm ? [f[0], 2 * f[1]] : [0, 2 * typicalDriftPpm + 1];
+    const known = f[1] * TRUST_RATIO <= typicalDriftPpm && abs(f[0]) < maxLearnablePpm;
+    ratePpm = known ? f[0] : 0;
+    rateErrPpm = known ? 2 * f[1] : 2 * typicalDriftPpm + 1;
   }
   learn();
 
@@ -209,7 +212,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   /** True time at continuous raw `u`, predicted from a point [true, U], at the rate in use or `ppm`. */
   function predict(from: number[], u: number, ppm?: number): number {
-    return from[0] + (u - from[1]) / (1 + (ppm === undefined ? rate[0] : ppm) / 1e6);
+    return from[0] + (u - from[1]) / (1 + (ppm === undefined ? ratePpm : ppm) / 1e6);
   }
 
   /** Error bound `dt` ms after a time setting whose own error was `e` ms; the typical error if `typical`. */
@@ -221,7 +224,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     // is their average, so at the last anchor the oscillator has already
     // wandered from it for about that long (weekly syncs: weeks; an RC's seasons
     // move it tens of ppm a week). What is typical is judged from the last anchor.
-    return e + (t * (rate[1] + w[0] * Math.min(1, (typical ? t : t + (a[a.length - 1][0] - a[0][0]) / 2) / w[1])) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
+    return e + (t * (rateErrPpm + w[0] * Math.min(1, (typical ? t : t + (a[a.length - 1][0] - a[0][0]) / 2) / w[1])) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
   }
 
   function nowMs(): number {
@@ -242,7 +245,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   function ownMs(): number {
     if (!rawValid() || s!.tu === undefined) return nowMs();
     const k = s!.rt;
-    return predict([s!.tt as number, s!.tu], uNow(), k === undefined ? near(rate[0], 0, typicalDriftPpm + typicalWander[0]) : near(rate[0], k, typicalWander[0]));
+    return predict([s!.tt as number, s!.tu], uNow(), k === undefined ? near(ratePpm, 0, typicalDriftPpm + typicalWander[0]) : near(ratePpm, k, typicalWander[0]));
   }
 
   /** How far from ownMs() a sync may move the clock without the button. */
@@ -321,13 +324,13 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         tu = o.tu;
         tt = o.tt;
       }
-    } else if (rate[1] < 2 * typicalDriftPpm) {
+    } else if (rateErrPpm < 2 * typicalDriftPpm) {
       // Power was lost: the time is gone but the oscillator is the same. The
       // rate learned so far stays, as a virtual anchor as far back as gives it
       // the uncertainty it had. (With no record there is no rate: learn() found
       // no anchors.)
-      const v = (2e6 * e * Math.SQRT2) / rate[1];
-      an = [[trueMs - v, u - v * (1 + rate[0] / 1e6), e], an[0]];
+      const v = (2e6 * e * Math.SQRT2) / rateErrPpm;
+      an = [[trueMs - v, u - v * (1 + ratePpm / 1e6), e], an[0]];
     }
     const root = tu === undefined;
     if (root) {
@@ -338,7 +341,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt, rt: root ? undefined : o!.rt };
     learn();
     // A new trusted anchor trusts the rate known now (none on a first sync).
-    if (root && rate[1] < 2 * typicalDriftPpm) s.rt = rate[0];
+    if (root && rateErrPpm < 2 * typicalDriftPpm) s.rt = ratePpm;
     try {
       storage.write(KEY, JSON.stringify(s));
     } catch (e) {
@@ -349,7 +352,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   function status(): ClockStatus {
     const st: ClockStatus = {
       syncedAtMs: s ? s.ta : 0,
-      driftPpm: Math.round(rate[0] * 100) / 100,
+      driftPpm: Math.round(ratePpm * 100) / 100,
       // Plus how far the free-step limit holds the time from what the rate says (nowMs): 0 unless a rate beyond the board's typical drift was learned without the button.
       errorMs: rawValid() ? Math.min(1e12, Math.round(bound(s!.ea, uNow() - s!.ua) + abs(nowMs() - modelMs()))) : 0,
     };
