@@ -182,15 +182,16 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   } catch (e) {
     s = null; // no clock record, or a damaged one: the time is unknown
   }
-  /** Rate in use, ppm, and the ppm its error bound grows by (both set by learn()). */
+  /** Set by learn(): whether the anchors give a rate, the rate in use (ppm), and the ppm its error bound grows by. */
+  let rateKnown: boolean;
   let ratePpm: number;
   let rateErrPpm: number;
 
   function learn(): void {
     const f = fit(s ? s.an : []); // no anchors: [0, Infinity] (sums of nothing: 0 - 0 / 0 is NaN, not > 0)
-    const known = f[1] * TRUST_RATIO <= typicalDriftPpm && abs(f[0]) < maxLearnablePpm;
-    ratePpm = known ? f[0] : 0;
-    rateErrPpm = known ? 2 * f[1] : 2 * typicalDriftPpm + 1;
+    rateKnown = f[1] * TRUST_RATIO <= typicalDriftPpm && abs(f[0]) < maxLearnablePpm;
+    ratePpm = rateKnown ? f[0] : 0;
+    rateErrPpm = rateKnown ? 2 * f[1] : 2 * typicalDriftPpm + 1;
   }
   learn();
 
@@ -324,7 +325,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         tu = o.tu;
         tt = o.tt;
       }
-    } else if (rateErrPpm < 2 * typicalDriftPpm) {
+    } else if (rateKnown) {
       // Power was lost: the time is gone but the oscillator is the same. The
       // rate learned so far stays, as a virtual anchor as far back as gives it
       // the uncertainty it had. (With no record there is no rate: learn() found
@@ -341,7 +342,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt, rt: root ? undefined : o!.rt };
     learn();
     // A new trusted anchor trusts the rate known now (none on a first sync).
-    if (root && rateErrPpm < 2 * typicalDriftPpm) s.rt = ratePpm;
+    if (root && rateKnown) s.rt = ratePpm;
     try {
       storage.write(KEY, JSON.stringify(s));
     } catch (e) {
