@@ -245,8 +245,9 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
    */
   function ownMs(): number {
     if (!rawValid() || s!.tu === undefined) return nowMs();
+    // The rate known at the trusted anchor, or with none, 0 give or take the board's typical drift too.
     const k = s!.rt;
-    return predict([s!.tt as number, s!.tu], uNow(), k === undefined ? near(ratePpm, 0, typicalDriftPpm + typicalWander[0]) : near(ratePpm, k, typicalWander[0]));
+    return predict([s!.tt as number, s!.tu], uNow(), near(ratePpm, k || 0, typicalWander[0] + (k === undefined ? typicalDriftPpm : 0)));
   }
 
   /** How far from ownMs() a sync may move the clock without the button. */
