@@ -274,8 +274,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     let ea = e;
     let sp: number[] | undefined;
     let sx = o ? o.sx : undefined;
-    let tu: number | undefined;
-    let tt: number | undefined;
+    let keep: boolean | undefined; // the trusted anchor
     if (rawValid()) {
       u = uNow();
       const a = [trueMs, u, e];
@@ -322,10 +321,8 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         // Two claims that barely overlap are no surer than the surer one alone.
         ea = Math.max((hi - lo) / 2, Math.min(b, e));
       }
-      if (!confirmed) {
-        tu = o.tu;
-        tt = o.tt;
-      }
+      // Only the button makes a new trusted anchor (while there is one).
+      keep = !confirmed && o.tu !== undefined;
     } else if (rateKnown) {
       // Power was lost: the time is gone but the oscillator is the same. The
       // rate learned so far stays, as a virtual anchor as far back as gives it
@@ -334,16 +331,11 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       const v = (2e6 * e * Math.SQRT2) / rateErrPpm;
       an = [[trueMs - v, u - v * (1 + ratePpm / 1e6), e], an[0]];
     }
-    const root = tu === undefined;
-    if (root) {
-      tu = u;
-      tt = t;
-    }
     raw.setMs(t);
-    s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt, rt: root ? undefined : o!.rt };
+    s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: keep ? o.tu : u, tt: keep ? o.tt : t, rt: keep ? o.rt : undefined };
     learn();
     // A new trusted anchor trusts the rate known now (none on a first sync).
-    if (root && rateKnown) s.rt = ratePpm;
+    if (!keep && rateKnown) s.rt = ratePpm;
     try {
       storage.write(KEY, JSON.stringify(s));
     } catch (e) {
