@@ -229,11 +229,9 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   }
 
   function nowMs(): number {
-    if (!rawValid()) return raw.nowMs();
-    const t = modelMs();
     // Never further from the token's own time than a free step: a rate the
     // host alone taught cannot carry the time past it between syncs either.
-    return s!.tu === undefined ? t : near(t, ownMs(), allowance());
+    return !rawValid() ? raw.nowMs() : s!.tu === undefined ? modelMs() : near(modelMs(), ownMs(), allowance());
   }
 
   /**
@@ -261,8 +259,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   /** How far a sync at [true, U] with error `e` is from a model running from anchor `a`: 1 is the edge of agreement. */
   function misfit(a: number[], t: number, u: number, e: number): number {
-    const off = t - predict(a, u);
-    return abs(off) / (2 * (bound(a[2], u - a[1], true) + e));
+    return abs(t - predict(a, u)) / (2 * (bound(a[2], u - a[1], true) + e));
   }
 
   function sync(trueMs: number, confirmed: boolean, roundTripMs?: number, unverified?: boolean): void {
