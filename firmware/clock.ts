@@ -242,10 +242,11 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
    * its rate; this keeps it from walking the free step ahead with it.
    */
   function ownMs(): number {
-    if (!rawValid() || s!.tu === undefined) return nowMs();
-    // The rate known at the trusted anchor, or with none, 0 give or take the board's typical drift too.
-    const k = s!.rt;
-    return predict([s!.tt as number, s!.tu], uNow(), near(ratePpm, k || 0, typicalWander[0] + (k === undefined ? typicalDriftPpm : 0)));
+    // The rate: the one known at the trusted anchor, or with none, 0 give or
+    // take the board's typical drift too.
+    return !rawValid() || s!.tu === undefined
+      ? nowMs()
+      : predict([s!.tt as number, s!.tu], uNow(), near(ratePpm, s!.rt || 0, typicalWander[0] + (s!.rt === undefined ? typicalDriftPpm : 0)));
   }
 
   /** How far from ownMs() a sync may move the clock without the button. */
