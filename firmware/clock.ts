@@ -275,27 +275,27 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     let keep: boolean | undefined; // the trusted anchor
     if (rawValid()) {
       u = uNow();
+      an = o.an;
       const a = [trueMs, u, e];
-      const last = o.an[o.an.length - 1];
+      const last = an[an.length - 1];
       const m = misfit(last, trueMs, u, e);
       const ms = o.sp && !unverified ? misfit(o.sp, trueMs, u, e) : 2;
       // The token's own time and its error bound, and the host's offset from it.
       const own = nowMs();
       const b = bound(o.ea, u - o.ua);
       const off = trueMs - own;
-      an = o.an;
       if (unverified) sp = o.sp; // a host that cannot vouch for its clock settles no suspect
       if (ms <= 1 && ms < m) {
         // Agrees with the suspect: the older anchors' time was off by the suspect's
         // offset. Their rate stands (shifted, they line up with the new time), so two
         // syncs that agree with each other cannot wipe out what the rate stands on.
         const d = (o.sx as number[])[1];
-        an = o.an.map((x) => [x[0] + d, x[1], x[2]]).concat([o.sp as number[], a]);
+        an = an.map((x) => [x[0] + d, x[1], x[2]]).concat([o.sp as number[], a]);
       } else if (m <= 1) {
         // Agrees with the anchors (a held suspect, if any, was wrong and is dropped).
         // One close after the last replaces it if it is as good, so the anchors stay
         // spread: a burst of syncs cannot push out the long baseline the rate stands on.
-        if ((trueMs - last[0]) * ANCHORS >= last[0] - o.an[0][0]) an = an.concat([a]);
+        if ((trueMs - last[0]) * ANCHORS >= last[0] - an[0][0]) an = an.concat([a]);
         else if (e <= last[2]) an = an.slice(0, -1).concat([a]);
       } else {
         // Inconsistent: held out of the fit (a verified host's as the suspect), reported.
