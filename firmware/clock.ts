@@ -138,27 +138,6 @@ function near(x: number, c: number, w: number): number {
   return Math.min(Math.max(x, c - w), c + w);
 }
 
-/** Weighted least-squares rate of U against true time: [ppm, its standard error in ppm]. */
-function fit(an: number[][]): number[] {
-  let sw = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  for (const a of an) {
-    const w = 1 / (a[2] * a[2]);
-    const x = a[0] - an[0][0];
-    const y = a[1] - an[0][1] - x;
-    sw += w;
-    sx += w * x;
-    sy += w * y;
-    sxx += w * x * x;
-    sxy += w * x * y;
-  }
-  sxx -= (sx * sx) / sw; // about the weighted mean: x runs from the first anchor, so no large cancellation
-  return sxx > 0 ? [((sxy - (sx * sy) / sw) / sxx) * 1e6, 1e6 / Math.sqrt(sxx)] : [0, Infinity];
-}
-
 export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: number): TokenClock {
   const maxLearnablePpm = Math.min(MAX_PLAUSIBLE_PPM, 2 * typicalDriftPpm + 100);
   // What the anchors cannot follow, ppm: a daily cycle (day and night: at most
@@ -187,11 +166,31 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   let ratePpm: number;
   let rateErrPpm: number;
 
+  /** The rate: a weighted least-squares fit of U against true time over the anchors, used when its standard error is small enough. */
   function learn(): void {
-    const f = fit(s ? s.an : []); // no anchors: [0, Infinity] (sums of nothing: 0 - 0 / 0 is NaN, not > 0)
-    rateKnown = f[1] * TRUST_RATIO <= typicalDriftPpm && abs(f[0]) < maxLearnablePpm;
-    ratePpm = rateKnown ? f[0] : 0;
-    rateErrPpm = rateKnown ? 2 * f[1] : 2 * typicalDriftPpm + 1;
+    const an = s ? s.an : [];
+    let sw = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
+    for (const a of an) {
+      const w = 1 / (a[2] * a[2]);
+      const x = a[0] - an[0][0];
+      const y = a[1] - an[0][1] - x;
+      sw += w;
+      sx += w * x;
+      sy += w * y;
+      sxx += w * x * x;
+      sxy += w * x * y;
+    }
+    sxx -= (sx * sx) / sw; // about the weighted mean: x runs from the first anchor, so no large cancellation
+    const ppm = ((sxy - (sx * sy) / sw) / sxx) * 1e6;
+    const se = 1e6 / Math.sqrt(sxx); // its standard error, ppm
+    // No anchors: sums of nothing, and 0 - 0 / 0 is NaN, not > 0.
+    rateKnown = sxx > 0 && se * TRUST_RATIO <= typicalDriftPpm && abs(ppm) < maxLearnablePpm;
+    ratePpm = rateKnown ? ppm : 0;
+    rateErrPpm = rateKnown ? 2 * se : 2 * typicalDriftPpm + 1;
   }
   learn();
 
