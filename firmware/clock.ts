@@ -159,12 +159,17 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   try {
     s = readRecord(storage.read(KEY));
   } catch (e) {
-    s = null; // no clock record, or a damaged one: the time is unknown
+    // No clock record, or a damaged one: the time is unknown (s stays null).
   }
-  /** Set by learn(): whether the anchors give a rate, the rate in use (ppm), and the ppm its error bound grows by. */
+  /**
+   * Set by learn(): whether the anchors give a rate, the rate in use (ppm),
+   * the ppm its error bound grows by, and the anchors' span (true ms from the
+   * first to the last).
+   */
   let rateKnown: boolean;
   let ratePpm: number;
   let rateErrPpm: number;
+  let span: number;
 
   /** The rate: a weighted least-squares fit of U against true time over the anchors, used when its standard error is small enough. */
   function learn(): void {
@@ -178,6 +183,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       const w = 1 / (a[2] * a[2]);
       const x = a[0] - an[0][0];
       const y = a[1] - an[0][1] - x;
+      span = x;
       sw += w;
       sx += w * x;
       sy += w * y;
@@ -219,12 +225,11 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   function bound(e: number, dt: number, typical?: boolean): number {
     const t = abs(dt);
     const w = typical ? typicalWander : wander;
-    const a = s!.an;
     // The stated allowance starts half the anchors' span back: the fitted rate
     // is their average, so at the last anchor the oscillator has already
     // wandered from it for about that long (weekly syncs: weeks; an RC's seasons
     // move it tens of ppm a week). What is typical is judged from the last anchor.
-    return e + (t * (rateErrPpm + w[0] * Math.min(1, (typical ? t : t + (a[a.length - 1][0] - a[0][0]) / 2) / w[1])) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
+    return e + (t * (rateErrPpm + w[0] * Math.min(1, (typical ? t : t + span / 2) / w[1])) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
   }
 
   function nowMs(): number {
@@ -294,7 +299,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         // Agrees with the anchors (a held suspect, if any, was wrong and is dropped).
         // One close after the last replaces it if it is as good, so the anchors stay
         // spread: a burst of syncs cannot push out the long baseline the rate stands on.
-        if ((trueMs - last[0]) * ANCHORS >= last[0] - an[0][0]) an = an.concat([a]);
+        if ((trueMs - last[0]) * ANCHORS >= span) an = an.concat([a]);
         else if (e <= last[2]) an = an.slice(0, -1).concat([a]);
       } else {
         // Inconsistent: held out of the fit (a verified host's as the suspect), reported.
