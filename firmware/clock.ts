@@ -267,7 +267,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     return abs(t - predict(a, u)) / (2 * (bound(a[2], u - a[1], true) + e));
   }
 
-  function sync(trueMs: number, confirmed: boolean, roundTripMs?: number, unverified?: boolean): void {
+  function sync(trueMs: number, confirmed?: boolean, roundTripMs?: number, unverified?: boolean): void {
     const e = unverified ? UNVERIFIED_MS : SYNC_BASE_MS + (roundTripMs === undefined ? DEFAULT_RTT_MS : roundTripMs) / 2;
     const o = s as State; // null (no record yet) only where rawValid() is false; the other uses check
     let u = trueMs; // U starts afresh where the raw clock lost its continuity
@@ -361,7 +361,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   return {
     nowMs: nowMs,
-    setMs: (trueMs: number) => sync(trueMs, false),
+    setMs: sync, // unconfirmed
     isSet: rawValid,
     status: status,
     ownMs: ownMs,
