@@ -213,12 +213,12 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   /** The time the last setting predicts now, at the rate in use (before the free-step limit). */
   function modelMs(): number {
-    return predict([s!.ta, s!.ua], uNow());
+    return predict([s!.ta, s!.ua], uNow(), ratePpm);
   }
 
-  /** True time at continuous raw `u`, predicted from a point [true, U], at the rate in use or `ppm`. */
-  function predict(from: number[], u: number, ppm?: number): number {
-    return from[0] + (u - from[1]) / (1 + (ppm === undefined ? ratePpm : ppm) / 1e6);
+  /** True time at continuous raw `u`, predicted from a point [true, U] at a rate of `ppm`. */
+  function predict(from: number[], u: number, ppm: number): number {
+    return from[0] + (u - from[1]) / (1 + ppm / 1e6);
   }
 
   /** Error bound `dt` ms after a time setting whose own error was `e` ms; the typical error if `typical`. */
@@ -264,7 +264,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   /** How far a sync at [true, U] with error `e` is from a model running from anchor `a`: 1 is the edge of agreement. */
   function misfit(a: number[], t: number, u: number, e: number): number {
-    return abs(t - predict(a, u)) / (2 * (bound(a[2], u - a[1], true) + e));
+    return abs(t - predict(a, u, ratePpm)) / (2 * (bound(a[2], u - a[1], true) + e));
   }
 
   function sync(trueMs: number, confirmed?: boolean, roundTripMs?: number, unverified?: boolean): void {
@@ -304,7 +304,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       } else {
         // Inconsistent: held out of the fit (a verified host's as the suspect), reported.
         if (!unverified) sp = a;
-        sx = [trueMs, trueMs - predict(last, u)];
+        sx = [trueMs, trueMs - predict(last, u, ratePpm)];
       }
       // The time. A verified host that agrees sets it. Otherwise the token's own
       // [-b, b] and the host's [off - e, off + e] are two claims. Where both can be
