@@ -96,9 +96,6 @@ interface State {
   rt?: number;
 }
 
-/** Math.abs, read once: terser writes each `x < 0 ? -x : x` out in full. */
-const abs = Math.abs;
-
 const BIG = 1e15; // ms: 31,000 years; raw clocks and U stay far inside
 /** A number within ±BIG, or an array of them (of length `n` when given). */
 const fine = (v: unknown, n?: number): boolean =>
@@ -133,12 +130,9 @@ function readRecord(text: string | undefined): State | null {
   return r as State;
 }
 
-/** `x` moved to within `w` (never negative) of `c`. */
-function near(x: number, c: number, w: number): number {
-  return Math.min(Math.max(x, c - w), c + w);
-}
-
 export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: number): TokenClock {
+  /** Math.abs, read once (terser writes each `x < 0 ? -x : x` out in full); here, not at the top, so its name is one letter. */
+  const abs = Math.abs;
   const maxLearnablePpm = Math.min(MAX_PLAUSIBLE_PPM, 2 * typicalDriftPpm + 100);
   // What the anchors cannot follow, ppm: a daily cycle (day and night: at most
   // its amplitude times a day over pi of offset), and temperature changes
@@ -214,6 +208,11 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   /** The time the last setting predicts now, at the rate in use (before the free-step limit). */
   function modelMs(): number {
     return predict([s!.ta, s!.ua], uNow(), ratePpm);
+  }
+
+  /** `x` moved to within `w` (never negative) of `c`. (Inside createTokenClock, as abs, for a one-letter name.) */
+  function near(x: number, c: number, w: number): number {
+    return Math.min(Math.max(x, c - w), c + w);
   }
 
   /** True time at continuous raw `u`, predicted from a point [true, U] at a rate of `ppm`. */
