@@ -146,9 +146,9 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   // pass. An RC oscillator's are far larger (tens of ppm per degree): both
   // scale with the board's typical drift.
   const dailyPpm = Math.max(5, typicalDriftPpm / 60);
-  // [ppm, ms until reached]: the stated allowance, and the typical one.
-  const wander = [Math.max(5, typicalDriftPpm / 25), 7 * DAY_MS];
-  const typicalWander = [Math.max(3, typicalDriftPpm / 25), 30 * DAY_MS];
+  // The stated wander allowance (reached over a week) and the typical one (over a month), ppm.
+  const wanderPpm = Math.max(5, typicalDriftPpm / 25);
+  const typicalWanderPpm = Math.max(3, typicalDriftPpm / 25);
   let s: State | null = null;
   try {
     s = readRecord(storage.read(KEY));
@@ -223,12 +223,12 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   /** Error bound `dt` ms after a time setting whose own error was `e` ms; the typical error if `typical`. */
   function bound(e: number, dt: number, typical?: boolean): number {
     const t = abs(dt);
-    const w = typical ? typicalWander : wander;
     // The stated allowance starts half the anchors' span back: the fitted rate
     // is their average, so at the last anchor the oscillator has already
     // wandered from it for about that long (weekly syncs: weeks; an RC's seasons
     // move it tens of ppm a week). What is typical is judged from the last anchor.
-    return e + (t * (rateErrPpm + w[0] * Math.min(1, (typical ? t : t + span / 2) / w[1])) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
+    const wander = typical ? typicalWanderPpm * Math.min(1, t / (30 * DAY_MS)) : wanderPpm * Math.min(1, (t + span / 2) / (7 * DAY_MS));
+    return e + (t * (rateErrPpm + wander) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
   }
 
   function nowMs(): number {
@@ -249,7 +249,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     // take the board's typical drift too.
     return !rawValid() || s!.tu === undefined
       ? nowMs()
-      : predict([s!.tt as number, s!.tu], uNow(), near(ratePpm, s!.rt || 0, typicalWander[0] + (s!.rt === undefined ? typicalDriftPpm : 0)));
+      : predict([s!.tt as number, s!.tu], uNow(), near(ratePpm, s!.rt || 0, typicalWanderPpm + (s!.rt === undefined ? typicalDriftPpm : 0)));
   }
 
   /** How far from ownMs() a sync may move the clock without the button. */
