@@ -298,7 +298,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         // Agrees with the anchors (a held suspect, if any, was wrong and is dropped).
         // One close after the last replaces it if it is as good, so the anchors stay
         // spread: a burst of syncs cannot push out the long baseline the rate stands on.
-        if ((trueMs - last[0]) * ANCHORS >= span) an = an.concat([a]);
+        if ((trueMs - last[0]) * ANCHORS >= span) an = an.concat([a]); // span: learn() ran on these anchors
         else if (e <= last[2]) an = an.slice(0, -1).concat([a]);
       } else {
         // Inconsistent: held out of the fit (a verified host's as the suspect), reported.
