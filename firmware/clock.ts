@@ -261,11 +261,6 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     return rawValid() && s!.tu !== undefined && abs(trueMs - ownMs()) > allowance();
   }
 
-  /** How far a sync at [true, U] with error `e` is from a model running from anchor `a`: 1 is the edge of agreement. */
-  function misfit(a: number[], t: number, u: number, e: number): number {
-    return abs(t - predict(a, u, ratePpm)) / (2 * (bound(a[2], u - a[1], true) + e));
-  }
-
   function sync(trueMs: number, confirmed?: boolean, roundTripMs?: number, unverified?: boolean): void {
     const e = unverified ? UNVERIFIED_MS : SYNC_BASE_MS + (roundTripMs === undefined ? DEFAULT_RTT_MS : roundTripMs) / 2;
     const o = s as State; // null (no record yet) only where rawValid() is false; the other uses check
@@ -281,8 +276,10 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
       an = o.an;
       const a = [trueMs, u, e];
       const last = an[an.length - 1];
-      const m = misfit(last, trueMs, u, e);
-      const ms = o.sp && !unverified ? misfit(o.sp, trueMs, u, e) : 2;
+      /** How far this sync is from a model running from anchor `x`: 1 is the edge of agreement. */
+      const misfit = (x: number[]) => abs(trueMs - predict(x, u, ratePpm)) / (2 * (bound(x[2], u - x[1], true) + e));
+      const m = misfit(last);
+      const ms = o.sp && !unverified ? misfit(o.sp) : 2;
       // The token's own time and its error bound, and the host's offset from it.
       const own = nowMs();
       const b = bound(o.ea, u - o.ua);
