@@ -8,8 +8,11 @@ export const EARLIEST_VALID_MS = 1704067200000;
 /** 2200-01-01: later times are a mistake or an attack, not a clock. */
 export const LATEST_VALID_MS = 7258118400000;
 
+/** A time a set clock may show, or a sync may set. */
+export function validTimeMs(ms: number): boolean {
+  return ms >= EARLIEST_VALID_MS && ms < LATEST_VALID_MS;
+}
+
 export function clockUsable(clock: Clock): boolean {
-  if (!clock.isSet()) return false;
-  const now = clock.nowMs();
-  return now >= EARLIEST_VALID_MS && now < LATEST_VALID_MS;
+  return clock.isSet() && validTimeMs(clock.nowMs());
 }

@@ -130,33 +130,9 @@ function readRecord(text: string | undefined): State | null {
   return r as State;
 }
 
-/** `x` moved to within `w` of `c`. */
-function near(x: number, c: number, w: number): number {
-  return x > c + w ? c + w : x < c - w ? c - w : x;
-}
-
-/** Weighted least-squares rate of U against true time: [ppm, its standard error in ppm]. */
-function fit(an: number[][]): number[] {
-  let sw = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  for (const a of an) {
-    const w = 1 / (a[2] * a[2]);
-    const x = a[0] - an[0][0];
-    const y = a[1] - an[0][1] - x;
-    sw += w;
-    sx += w * x;
-    sy += w * y;
-    sxx += w * x * x;
-    sxy += w * x * y;
-  }
-  sxx -= (sx * sx) / sw; // about the weighted mean: x runs from the first anchor, so no large cancellation
-  return sxx > 0 ? [((sxy - (sx * sy) / sw) / sxx) * 1e6, 1e6 / Math.sqrt(sxx)] : [0, Infinity];
-}
-
 export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: number): TokenClock {
+  /** Math.abs, read once (terser writes each `x < 0 ? -x : x` out in full); here, not at the top, so its name is one letter. */
+  const abs = Math.abs;
   const maxLearnablePpm = Math.min(MAX_PLAUSIBLE_PPM, 2 * typicalDriftPpm + 100);
   // What the anchors cannot follow, ppm: a daily cycle (day and night: at most
   // its amplitude times a day over pi of offset), and temperature changes
@@ -170,21 +146,51 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   // pass. An RC oscillator's are far larger (tens of ppm per degree): both
   // scale with the board's typical drift.
   const dailyPpm = Math.max(5, typicalDriftPpm / 60);
-  // [ppm, ms until reached]: the stated allowance, and the typical one.
-  const wander = [Math.max(5, typicalDriftPpm / 25), 7 * DAY_MS];
-  const typicalWander = [Math.max(3, typicalDriftPpm / 25), 30 * DAY_MS];
+  // The stated wander allowance (reached over a week) and the typical one (over a month), ppm.
+  const wanderPpm = Math.max(5, typicalDriftPpm / 25);
+  const typicalWanderPpm = Math.max(3, typicalDriftPpm / 25);
   let s: State | null = null;
   try {
     s = readRecord(storage.read(KEY));
   } catch (e) {
-    s = null; // no clock record, or a damaged one: the time is unknown
+    // No clock record, or a damaged one: the time is unknown (s stays null).
   }
-  /** Rate in use and the ppm its error bound grows by: [ppm, ppm]. */
-  let rate: number[] = [0, 0];
+  /**
+   * Set by learn(): whether the anchors give a rate, the rate in use (ppm),
+   * the ppm its error bound grows by, and the anchors' span (true ms from the
+   * first to the last).
+   */
+  let rateKnown: boolean;
+  let ratePpm: number;
+  let rateErrPpm: number;
+  let span: number;
 
+  /** The rate: a weighted least-squares fit of U against true time over the anchors, used when its standard error is small enough. */
   function learn(): void {
-    const f = fit(s ? s.an : []); // no anchors: [0, Infinity] (sums of nothing: 0 - 0 / 0 is NaN, not > 0)
-    rate = f[1] * TRUST_RATIO <= typicalDriftPpm && f[0] < maxLearnablePpm && f[0] > -maxLearnablePpm ? [f[0], 2 * f[1]] : [0, 2 * typicalDriftPpm + 1];
+    const an = s ? s.an : [];
+    let sw = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
+    for (const a of an) {
+      const w = 1 / (a[2] * a[2]);
+      const x = a[0] - an[0][0];
+      const y = a[1] - an[0][1] - x;
+      span = x;
+      sw += w;
+      sx += w * x;
+      sy += w * y;
+      sxx += w * x * x;
+      sxy += w * x * y;
+    }
+    sxx -= (sx * sx) / sw; // about the weighted mean: x runs from the first anchor, so no large cancellation
+    const ppm = ((sxy - (sx * sy) / sw) / sxx) * 1e6;
+    const se = 1e6 / Math.sqrt(sxx); // its standard error, ppm
+    // No anchors: sums of nothing, and 0 - 0 / 0 is NaN, not > 0.
+    rateKnown = sxx > 0 && se * TRUST_RATIO <= typicalDriftPpm && abs(ppm) < maxLearnablePpm;
+    ratePpm = rateKnown ? ppm : 0;
+    rateErrPpm = rateKnown ? 2 * se : 2 * typicalDriftPpm + 1;
   }
   learn();
 
@@ -195,33 +201,40 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   }
 
   /** The raw clock made continuous (see State). */
-  function uNow(st: State): number {
-    return st.ua + raw.nowMs() - st.ra;
+  function uNow(): number {
+    return s!.ua + raw.nowMs() - s!.ra;
   }
 
-  /** True time at continuous raw `u`, predicted from a point [true, U], at the rate in use or `ppm`. */
-  function predict(from: number[], u: number, ppm?: number): number {
-    return from[0] + (u - from[1]) / (1 + (ppm === undefined ? rate[0] : ppm) / 1e6);
+  /** The time the last setting predicts now, at the rate in use (before the free-step limit). */
+  function modelMs(): number {
+    return predict([s!.ta, s!.ua], uNow(), ratePpm);
+  }
+
+  /** `x` moved to within `w` (never negative) of `c`. (Inside createTokenClock, as abs, for a one-letter name.) */
+  function near(x: number, c: number, w: number): number {
+    return Math.min(Math.max(x, c - w), c + w);
+  }
+
+  /** True time at continuous raw `u`, predicted from a point [true, U] at a rate of `ppm`. */
+  function predict(from: number[], u: number, ppm: number): number {
+    return from[0] + (u - from[1]) / (1 + ppm / 1e6);
   }
 
   /** Error bound `dt` ms after a time setting whose own error was `e` ms; the typical error if `typical`. */
   function bound(e: number, dt: number, typical?: boolean): number {
-    const t = dt < 0 ? -dt : dt;
-    const w = typical ? typicalWander : wander;
-    const a = s!.an;
+    const t = abs(dt);
     // The stated allowance starts half the anchors' span back: the fitted rate
     // is their average, so at the last anchor the oscillator has already
     // wandered from it for about that long (weekly syncs: weeks; an RC's seasons
     // move it tens of ppm a week). What is typical is judged from the last anchor.
-    return e + (t * (rate[1] + w[0] * Math.min(1, (typical ? t : t + (a[a.length - 1][0] - a[0][0]) / 2) / w[1])) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
+    const wander = typical ? typicalWanderPpm * Math.min(1, t / (30 * DAY_MS)) : wanderPpm * Math.min(1, (t + span / 2) / (7 * DAY_MS));
+    return e + (t * (rateErrPpm + wander) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
   }
 
   function nowMs(): number {
-    if (!rawValid()) return raw.nowMs();
-    const t = predict([s!.ta, s!.ua], uNow(s!));
     // Never further from the token's own time than a free step: a rate the
     // host alone taught cannot carry the time past it between syncs either.
-    return s!.tu === undefined ? t : near(t, ownMs(), allowance());
+    return !rawValid() ? raw.nowMs() : s!.tu === undefined ? modelMs() : near(modelMs(), ownMs(), allowance());
   }
 
   /**
@@ -232,68 +245,62 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
    * its rate; this keeps it from walking the free step ahead with it.
    */
   function ownMs(): number {
-    if (!rawValid() || s!.tu === undefined) return nowMs();
-    const k = s!.rt;
-    return predict([s!.tt as number, s!.tu], uNow(s!), k === undefined ? near(rate[0], 0, typicalDriftPpm + typicalWander[0]) : near(rate[0], k, typicalWander[0]));
+    // The rate: the one known at the trusted anchor, or with none, 0 give or
+    // take the board's typical drift too.
+    return !rawValid() || s!.tu === undefined
+      ? nowMs()
+      : predict([s!.tt as number, s!.tu], uNow(), near(ratePpm, s!.rt || 0, typicalWanderPpm + (s!.rt === undefined ? typicalDriftPpm : 0)));
   }
 
   /** How far from ownMs() a sync may move the clock without the button. */
   function allowance(): number {
-    return FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow(s!) - s!.tu!, true);
+    return FREE_CLOCK_STEP_MS + bound(SYNC_BASE_MS + DEFAULT_RTT_MS / 2, uNow() - s!.tu!, true);
   }
 
   function needsConfirm(trueMs: number): boolean {
-    if (!rawValid() || s!.tu === undefined) return false;
-    const step = trueMs - ownMs();
-    const a = allowance();
-    return step > a || step < -a;
+    return rawValid() && s!.tu !== undefined && abs(trueMs - ownMs()) > allowance();
   }
 
-  /** How far a sync at [true, U] with error `e` is from a model running from anchor `a`: 1 is the edge of agreement. */
-  function misfit(a: number[], t: number, u: number, e: number): number {
-    const off = t - predict(a, u);
-    return (off < 0 ? -off : off) / (2 * (bound(a[2], u - a[1], true) + e));
-  }
-
-  function sync(trueMs: number, confirmed: boolean, roundTripMs?: number, unverified?: boolean): void {
+  function sync(trueMs: number, confirmed?: boolean, roundTripMs?: number, unverified?: boolean): void {
     const e = unverified ? UNVERIFIED_MS : SYNC_BASE_MS + (roundTripMs === undefined ? DEFAULT_RTT_MS : roundTripMs) / 2;
-    const o = s;
+    const o = s as State; // null (no record yet) only where rawValid() is false; the other uses check
     let u = trueMs; // U starts afresh where the raw clock lost its continuity
     let an: number[][] = [[u, u, e]];
     let t = trueMs;
     let ea = e;
     let sp: number[] | undefined;
     let sx = o ? o.sx : undefined;
-    let tu: number | undefined;
-    let tt: number | undefined;
-    if (o && rawValid()) {
-      u = uNow(o);
+    let keep: boolean | undefined; // the trusted anchor
+    if (rawValid()) {
+      u = uNow();
+      an = o.an;
       const a = [trueMs, u, e];
-      const last = o.an[o.an.length - 1];
-      const m = misfit(last, trueMs, u, e);
-      const ms = o.sp && !unverified ? misfit(o.sp, trueMs, u, e) : 2;
+      const last = an[an.length - 1];
+      /** How far this sync is from a model running from anchor `x`: 1 is the edge of agreement. */
+      const misfit = (x: number[]) => abs(trueMs - predict(x, u, ratePpm)) / (2 * (bound(x[2], u - x[1], true) + e));
+      const m = misfit(last);
+      const ms = o.sp && !unverified ? misfit(o.sp) : 2;
       // The token's own time and its error bound, and the host's offset from it.
       const own = nowMs();
       const b = bound(o.ea, u - o.ua);
       const off = trueMs - own;
-      an = o.an;
       if (unverified) sp = o.sp; // a host that cannot vouch for its clock settles no suspect
       if (ms <= 1 && ms < m) {
         // Agrees with the suspect: the older anchors' time was off by the suspect's
         // offset. Their rate stands (shifted, they line up with the new time), so two
         // syncs that agree with each other cannot wipe out what the rate stands on.
         const d = (o.sx as number[])[1];
-        an = o.an.map((x) => [x[0] + d, x[1], x[2]]).concat([o.sp as number[], a]);
+        an = an.map((x) => [x[0] + d, x[1], x[2]]).concat([o.sp as number[], a]);
       } else if (m <= 1) {
         // Agrees with the anchors (a held suspect, if any, was wrong and is dropped).
         // One close after the last replaces it if it is as good, so the anchors stay
         // spread: a burst of syncs cannot push out the long baseline the rate stands on.
-        if ((trueMs - last[0]) * ANCHORS >= last[0] - o.an[0][0]) an = an.concat([a]);
+        if ((trueMs - last[0]) * ANCHORS >= span) an = an.concat([a]); // span: learn() ran on these anchors
         else if (e <= last[2]) an = an.slice(0, -1).concat([a]);
       } else {
         // Inconsistent: held out of the fit (a verified host's as the suspect), reported.
         if (!unverified) sp = a;
-        sx = [trueMs, trueMs - predict(last, u)];
+        sx = [trueMs, trueMs - predict(last, u, ratePpm)];
       }
       // The time. A verified host that agrees sets it. Otherwise the token's own
       // [-b, b] and the host's [off - e, off + e] are two claims. Where both can be
@@ -304,7 +311,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         let lo = Math.max(-b, off - e);
         let hi = Math.min(b, off + e);
         if (sp === a || lo > hi) {
-          hi = (off < 0 ? -off : off) / 2 + (b > e ? b : e);
+          hi = abs(off) / 2 + Math.max(b, e);
           lo = off / 2 - hi;
           hi += off / 2;
         }
@@ -312,27 +319,21 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
         // Two claims that barely overlap are no surer than the surer one alone.
         ea = Math.max((hi - lo) / 2, Math.min(b, e));
       }
-      if (!confirmed) {
-        tu = o.tu;
-        tt = o.tt;
-      }
-    } else if (o && rate[1] < 2 * typicalDriftPpm) {
+      // Only the button makes a new trusted anchor (while there is one).
+      keep = !confirmed && o.tu !== undefined;
+    } else if (rateKnown) {
       // Power was lost: the time is gone but the oscillator is the same. The
       // rate learned so far stays, as a virtual anchor as far back as gives it
-      // the uncertainty it had.
-      const v = (2e6 * e * Math.SQRT2) / rate[1];
-      an = [[trueMs - v, u - v * (1 + rate[0] / 1e6), e], an[0]];
-    }
-    const root = tu === undefined;
-    if (root) {
-      tu = u;
-      tt = t;
+      // the uncertainty it had. (With no record there is no rate: learn() found
+      // no anchors.)
+      const v = (2e6 * e * Math.SQRT2) / rateErrPpm;
+      an = [[trueMs - v, u - v * (1 + ratePpm / 1e6), e], an[0]];
     }
     raw.setMs(t);
-    s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: tu, tt: tt, rt: root ? undefined : o!.rt };
+    s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: keep ? o.tu : u, tt: keep ? o.tt : t, rt: keep ? o.rt : undefined };
     learn();
     // A new trusted anchor trusts the rate known now (none on a first sync).
-    if (root && rate[1] < 2 * typicalDriftPpm) s.rt = rate[0];
+    if (!keep && rateKnown) s.rt = ratePpm;
     try {
       storage.write(KEY, JSON.stringify(s));
     } catch (e) {
@@ -343,9 +344,9 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   function status(): ClockStatus {
     const st: ClockStatus = {
       syncedAtMs: s ? s.ta : 0,
-      driftPpm: Math.round(rate[0] * 100) / 100,
+      driftPpm: Math.round(ratePpm * 100) / 100,
       // Plus how far the free-step limit holds the time from what the rate says (nowMs): 0 unless a rate beyond the board's typical drift was learned without the button.
-      errorMs: rawValid() ? Math.min(1e12, Math.round(bound(s!.ea, uNow(s!) - s!.ua) + Math.abs(nowMs() - predict([s!.ta, s!.ua], uNow(s!))))) : 0,
+      errorMs: rawValid() ? Math.min(1e12, Math.round(bound(s!.ea, uNow() - s!.ua) + abs(nowMs() - modelMs()))) : 0,
     };
     if (s && s.sx) {
       st.suspectAtMs = s.sx[0];
@@ -356,7 +357,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
 
   return {
     nowMs: nowMs,
-    setMs: (trueMs: number) => sync(trueMs, false),
+    setMs: sync, // unconfirmed
     isSet: rawValid,
     status: status,
     ownMs: ownMs,

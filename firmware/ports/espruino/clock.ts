@@ -14,7 +14,7 @@ const OFFSET_KEY = 'tt.rtcoff';
 
 export function espruinoClock(storage: Storage): Clock {
   let offset = +storage.read(OFFSET_KEY)! || 0; // no record: NaN, so 0
-  let stored = offset !== 0;
+  let stored = !!offset; // a number (never NaN): true unless 0
   const nowMs = () => getTime() * 1000 + offset;
   return {
     nowMs: nowMs,
@@ -22,13 +22,10 @@ export function espruinoClock(storage: Storage): Clock {
       setTime(ms / 1000);
       offset = ms - getTime() * 1000;
       // Where setTime works, what is left is a few ms of rounding: not worth a flash write.
-      if (offset > 1000 || offset < -1000) {
-        storage.write(OFFSET_KEY, String(offset));
-        stored = true;
-      } else if (stored) {
-        storage.erase(OFFSET_KEY);
-        stored = false;
-      }
+      const keep = offset > 1000 || offset < -1000;
+      if (keep) storage.write(OFFSET_KEY, String(offset));
+      else if (stored) storage.erase(OFFSET_KEY);
+      stored = keep;
     },
     isSet: () => nowMs() >= SANE_MS,
   };
