@@ -14,7 +14,7 @@ import type { Algorithm, Hash } from '../protocol/hash.ts';
 import { checkAccount, checkName } from './accounts.ts';
 import type { Account, AccountStore } from './accounts.ts';
 import type { Ports } from './ports.ts';
-import { clockUsable, EARLIEST_VALID_MS, LATEST_VALID_MS } from './clock-state.ts';
+import { clockUsable, validTimeMs } from './clock-state.ts';
 import { FIRMWARE_VERSION } from './version.ts';
 import type { TokenClock } from './clock.ts';
 import type { AccessControl } from './access.ts';
@@ -172,7 +172,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function timeSet(fields: Fields): Outcome {
     const ms = required(fields.timeMs, 'timeMs') as number;
-    if (ms < EARLIEST_VALID_MS || ms >= LATEST_VALID_MS) badRequest(say('time % ms is outside 2024..2200', ms));
+    if (!validTimeMs(ms)) badRequest(say('time % ms is outside 2024..2200', ms));
     if ((fields.roundTripMs as number) > MAX_ROUND_TRIP_MS) badRequest(say('roundTripMs % is over % ms', fields.roundTripMs, MAX_ROUND_TRIP_MS));
     const apply = (confirmed: boolean): Fields => {
       clock.sync(ms, confirmed, fields.roundTripMs as number | undefined, fields.hostClock === HOST_CLOCK_UNSYNCED);
