@@ -2,7 +2,7 @@
 // lines in a few seconds. The million-line run is device-handler.slow.test.ts
 // (npm run test:slow). FUZZ_RUNS scales this file; FUZZ_SEED replays a failure.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { encodeFrame, REQUEST_MARKER } from '../../protocol/frame.ts';
 import { encodeReply } from '../../protocol/messages.ts';
 import { zlibCrc32 } from '../helpers/zlib-crc.ts';
@@ -12,6 +12,8 @@ import type { Sabotage } from '../helpers/fuzz-device.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS) || 150;
 const SEED = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {};
+// A few seconds alone; vitest's 5 s default was hit with the XS suites beside it on 2 loaded cores.
+vi.setConfig({ testTimeout: 60_000 });
 
 describe('the wire model the fuzz tests judge by', () => {
   it('agrees with zlib on CRC-32 and reads back what encodeFrame writes', () => {
