@@ -60,14 +60,11 @@ function whole(n: number, min: number, max: number): boolean {
 /**
  * A stored record, its fields checked as HELLO and UNLOCK will use them
  * (checked-storage.ts falls back to the generation before on a throw).
- * Reads the long-key format of firmware 0.1.0 before this one (its keys were
- * derived with 10,000 iterations), so a reflash keeps the password.
+ * Older firmware's records (firmware 0.1.0's long keys, no iteration count)
+ * are converted by firmware/migrate.ts, not read here.
  */
-function readRecord(text: string): AccessRecord {
-  const o = JSON.parse(text) as { [k: string]: string | number | undefined };
-  // Read by string: the Espruino build shortens the property names 'key' and 'salt', never a quoted key.
-  const r = (typeof o['key'] === 'string' ? { k: o['key'], s: o['salt'], f: o['failures'], i: 10000 } : o) as unknown as AccessRecord;
-  if (r.i === undefined) r.i = PBKDF2_ITERATIONS;
+export function readRecord(text: string): AccessRecord {
+  const r = JSON.parse(text) as AccessRecord;
   if (!(r.k === '' || sized(r.k, 16, 64)) || !sized(r.s, 16, 32) || !whole(r.f, 0, 1e9 - 1) || !whole(r.i, 10000, 10000000)) {
     throw new Error(); // the checked storage refuses this copy
   }
