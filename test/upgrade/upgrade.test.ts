@@ -141,6 +141,28 @@ describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the E
     expect(Object.fromEntries(again.flash.files)).toEqual(files);
   }, 60_000);
 
+  it('a flash killed while it sends the migration script leaves every record as it was; flashing again converts them', async () => {
+    const code = await esp32();
+    const files = fixture('espruino.json');
+    const board = new Map(Object.entries(files));
+    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-upgrade-repl-')), 'tty'), board: 'ESP32', files: board });
+    const t = createTransport(repl.address);
+    await t.open();
+    const write = t.write.bind(t);
+    let chunks = 0;
+    t.write = async (data: string) => {
+      if (data.includes('TTM+=') && ++chunks > 3) throw new Error('killed'); // the CLI dies after 3 of the script's chunks
+      return write(data);
+    };
+    await expect(flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { migration: await migrationScript(), startTimeoutMs: 0 })).rejects.toThrow('killed');
+    await t.close();
+    await repl.close();
+    const left = Object.fromEntries([...board].filter(([k]) => k.startsWith('tt.')));
+    expect(left).toEqual(files); // nothing converted, nothing lost (the old bundle was erased: the board sits in its REPL)
+    const again = await flashOver(left, code);
+    expect(again.result.migrated).toEqual({ converted: 3, left: 0 });
+  }, 90_000);
+
   it('without flash (another tool wrote the bundle), the bundle refuses to start over the old records, says to run totp-token flash, and leaves them as they were', async () => {
     const code = await esp32();
     const flash = newFlash(LATER);
