@@ -33,8 +33,8 @@ export const OLD_RECORDS = 'run totp-token flash';
  * accounts layout (magic "TT1" + 1: base64 "VFQxAQ"; today's is "VFQxAg").
  */
 export function isOldRecord(raw: Storage, key: string): boolean {
-  // (A regular expression tests undefined as the text "undefined": no match.)
-  return raw.read(key) !== undefined || /^VFQxAQ/.test(raw.read(key + '.0') as string) || /^VFQxAQ/.test(raw.read(key + '.1') as string);
+  // The slots joined as ",copy 0,copy 1" (a missing one is empty): base64 has no comma, so ",VFQxAQ" is only ever a copy's start.
+  return raw.read(key) !== undefined || /,VFQxAQ/.test(['', raw.read(key + '.0'), raw.read(key + '.1')] as unknown as string);
 }
 
 export interface CheckedStorage extends Storage {

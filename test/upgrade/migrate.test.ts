@@ -15,6 +15,7 @@ import { latin1Text } from '../../firmware/../protocol/latin1.ts';
 import { PowerCut, SteppedStorage } from '../helpers/fake-ports.ts';
 import { fakeToken } from '../helpers/fake-ports.ts';
 import { FIXTURE } from './fixture-spec.ts';
+import { LAYOUT_CASES } from './layout-cases.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')).files as Record<string, string>;
 /** The fixture's Storage records (the simulator's are files under storage/). */
@@ -137,6 +138,14 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
 });
 
 describe('today\'s firmware over records older firmware stored (another tool flashed it)', () => {
+  for (const [what, files, old] of LAYOUT_CASES) {
+    it(`${what}: ${old ? 'refuses to start' : 'starts'}`, () => {
+      const storage = storageWith(files);
+      if (old) expect(() => fakeToken({ storage })).toThrow(OLD_RECORDS);
+      else expect(() => fakeToken({ storage })).not.toThrow();
+    });
+  }
+
   it('refuses to start with a line that says to run totp-token flash, and leaves every record as it was', () => {
     const storage = storageWith(records('espruino.json'));
     const before = new Map(storage.data);
