@@ -13,10 +13,10 @@ import { say } from '../protocol/say.ts';
 import type { Hash } from '../protocol/hash.ts';
 import { hmac } from '../protocol/hmac.ts';
 import { latin1Text } from '../protocol/latin1.ts';
+import { ACCESS_KEY as KEY } from './checked-storage.ts';
 import type { CheckedStorage } from './checked-storage.ts';
 import type { Fields } from '../protocol/tlv.ts';
 
-const KEY = 'tt.access';
 /**
  * PBKDF2-SHA256 iterations the host must use (OWASP's 2023 figure). The host
  * does the work, about 0.1 s; it is what an offline guess at the password
@@ -100,7 +100,7 @@ export function createAccessControl(storage: CheckedStorage, sha1: Hash, random:
   // After a restart with failures on record, the back-off starts at the first
   // attempt, so unplugging the token does not reset it (-1: not yet computed).
   let waitUntil = rec.f >= FREE_ATTEMPTS ? -1 : 0;
-  const backoffMs = () => Math.min(3600, Math.pow(2, rec.f - FREE_ATTEMPTS + 1)) * 1000;
+  const backoffMs = () => Math.min(3600, Math.pow(2, rec.f - (FREE_ATTEMPTS - 1))) * 1000;
 
   function save(): void {
     storage.write(KEY, JSON.stringify(rec));

@@ -22,8 +22,10 @@ import type { Storage } from './ports.ts';
 
 /** This layout: two good generations kept, the CRC over the generation too. */
 export const MAGIC = 0x54543102;
+/** The password record's key (access.ts): one string in the Espruino bundle for both uses. */
+export const ACCESS_KEY = 'tt.access';
 /** The records kept: accounts, password, clock. */
-export const RECORDS = ['tt.acc', 'tt.access', 'tt.clock'];
+export const RECORDS = ['tt.acc', ACCESS_KEY, 'tt.clock'];
 /** What the display says (under "Cannot start:") when a record of older firmware is stored. */
 export const OLD_RECORDS = 'run totp-token flash';
 
