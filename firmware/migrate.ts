@@ -134,7 +134,7 @@ function migrateRecord(raw: Storage, key: string): number {
   if (!keep && bare !== undefined) keep = upgrade(key, latin1Bytes(bare));
   if (!keep) return -1;
   checkedStorage(slotsView(raw, key, 1 - slot)).write(key, keep);
-  // Both new copies are written and read back (checked-storage.ts): only now does the bare record go.
+  // A new copy is written and read back (checked-storage.ts throws otherwise; the second is too unless it failed): only now does the bare record go.
   if (bare !== undefined) raw.erase(key);
   return isOldRecord(raw, key) ? -1 : 1;
 }
