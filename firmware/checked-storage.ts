@@ -24,19 +24,18 @@ import type { Storage } from './ports.ts';
 export const MAGIC = 0x54543102;
 /** The password record's key (access.ts): one string in the Espruino bundle for both uses. */
 export const ACCESS_KEY = 'tt.access';
-/** The records kept: accounts, password, clock. */
-export const RECORDS = ['tt.acc', ACCESS_KEY, 'tt.clock'];
 /** What the display says (under "Cannot start:") when a record of older firmware is stored. */
 export const OLD_RECORDS = 'run totp-token flash';
 
 /**
- * Whether `key` is stored in a layout of older firmware: bare under the key
- * itself (firmware 0.1's clock and password), or a copy in firmware 0.1's
- * accounts layout (magic "TT1" + 1: base64 "VFQxAQ"; today's is "VFQxAg").
+ * Whether a record of older firmware is stored. Firmware 0.1 kept the clock
+ * and the password bare under their keys, and its accounts copies in
+ * tt.acc.0/1 with magic "TT1" + 1 (base64 "VFQxAQ"; today's "VFQxAg"); no
+ * firmware wrote another layout (firmware/migrate.ts converts these).
  */
-export function isOldRecord(raw: Storage, key: string): boolean {
+export function hasOldRecords(raw: Storage): boolean {
   // The slots joined as ",copy 0,copy 1" (a missing one is empty): base64 has no comma, so ",VFQxAQ" is only ever a copy's start.
-  return raw.read(key) !== undefined || /,VFQxAQ/.test(['', raw.read(key + '.0'), raw.read(key + '.1')] as unknown as string);
+  return raw.read('tt.clock') !== undefined || raw.read(ACCESS_KEY) !== undefined || /,VFQxAQ/.test(['', raw.read('tt.acc.0'), raw.read('tt.acc.1')] as unknown as string);
 }
 
 export interface CheckedStorage extends Storage {
@@ -52,7 +51,7 @@ export interface CheckedStorage extends Storage {
 
 /** Throws OLD_RECORDS if a record of older firmware is stored: its data is kept, not taken for damaged (firmware/migrate.ts converts it). */
 export function checkedStorage(raw: Storage): CheckedStorage {
-  for (const key of RECORDS) if (isOldRecord(raw, key)) throw new Error(OLD_RECORDS);
+  if (hasOldRecords(raw)) throw new Error(OLD_RECORDS);
   // Per record: [slot of the newest good copy or -1, its generation, health].
   const state: { [key: string]: number[] } = {};
 

@@ -30,12 +30,25 @@ import { crc32 } from '../protocol/crc32.ts';
 import { latin1Bytes, latin1Text } from '../protocol/latin1.ts';
 import { decodeRecord } from './accounts.ts';
 import { readRecord as readAccess, PBKDF2_ITERATIONS } from './access.ts';
-import { checkedStorage, isOldRecord, MAGIC, RECORDS } from './checked-storage.ts';
+import { ACCESS_KEY, checkedStorage, MAGIC } from './checked-storage.ts';
 import { readRecord as readClock, SYNC_BASE_MS, DEFAULT_RTT_MS } from './clock.ts';
 import type { Storage } from './ports.ts';
 
 /** Firmware 0.1's accounts copies ("TT1" + format 1). */
 const MAGIC_V1 = 0x54543101;
+/** The records kept: accounts, password, clock. */
+const RECORDS = ['tt.acc', ACCESS_KEY, 'tt.clock'];
+
+/**
+ * Whether `key` is stored in a layout of older firmware: bare under the key
+ * itself, or a copy in firmware 0.1's layout (base64 "VFQxAQ"). Wider than
+ * checked-storage.ts hasOldRecords (which checks only where firmware 0.1 put
+ * them), so whatever that one refuses, this one converts.
+ */
+function isOldRecord(raw: Storage, key: string): boolean {
+  const old = (i: number) => (raw.read(key + '.' + i) || '').indexOf('VFQxAQ') === 0;
+  return raw.read(key) !== undefined || old(0) || old(1);
+}
 
 /** A clock record of the first shape (no anchors) as today's: that anchor plus a virtual one wt ms earlier. */
 function upgradeClock(r: { [k: string]: unknown }): void {
