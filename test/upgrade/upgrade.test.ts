@@ -32,6 +32,9 @@ import { migrationScript } from '../../host/lib/flash/firmware-bundle.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
 import { OLD_RECORDS } from '../../firmware/checked-storage.ts';
+import { espruinoPicoSsd1306 as pico } from '../../boards/espruino-pico-ssd1306.ts';
+import { ensureCli, runCli } from '../e2e/harness.ts';
+import { bootOnLoad } from '../espruino/harness.ts';
 import { hostOn } from '../espruino/harness-host.ts';
 import { FIXTURE } from './fixture-spec.ts';
 
@@ -193,4 +196,26 @@ describe.skipIf(!hasSocat())('a password set by firmware 0.1.0 (long keys) on th
     expect(host.send(COMMANDS.UNLOCK, { response })!.status).toBe(STATUS_OK);
     expect(vm.errors).toEqual([]);
   }, 60_000);
+});
+
+describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): `totp-token flash` on a Pico', () => {
+  it('the CLI (its built bundle, which takes dist/espruino/migrate.js) converts the records, says so, and the token starts over them', async () => {
+    const cli = await ensureCli();
+    const dir = mkdtempSync(join(tmpdir(), 'tt-upgrade-cli-'));
+    const bundle = join(dir, 'pico.js');
+    writeFileSync(bundle, await bundleEntry(fileURLToPath(new URL('../../' + pico.firmwareEntry, import.meta.url))), 'latin1');
+    const files = new Map(Object.entries(fixture('espruino.json')));
+    const ticks: ReturnType<typeof setInterval>[] = [];
+    const repl = await startFakeEspruinoRepl({ linkPath: join(dir, 'tty'), board: 'PICO_R1_3', files, onLoad: bootOnLoad(ticks) });
+    try {
+      const r = await runCli(cli, ['flash', '--board', pico.id, '--port', repl.address, '--bundle', bundle]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/stored token files kept: 3 \(3 record\(s\) of older firmware converted\)/);
+      expect(r.stdout).toMatch(/token running: espruino-pico-ssd1306/);
+      expect([...files.keys()].filter((k) => k.startsWith('tt.')).sort()).toEqual(['tt.acc.0', 'tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock.0', 'tt.clock.1']);
+    } finally {
+      ticks.forEach(clearInterval);
+      await repl.close();
+    }
+  }, 300_000);
 });
