@@ -23,7 +23,10 @@
 // today's copies (the first into the slot NOT holding the copy being kept,
 // so never over it), then erasing the bare record. Run again after a cut, it
 // finds what is left old and finishes; over today's layout it changes
-// nothing. Secrets stay where they are: it returns counts only.
+// nothing. A record it cannot read (damaged) is left as it is and counted
+// (the flasher stops and says so), except a clock record: to every firmware
+// an unreadable one meant "time unknown", and so does none, so it goes.
+// Secrets stay where they are: it returns counts only.
 import { base64Decode } from '../protocol/base64.ts';
 import { getWord } from '../protocol/bytes.ts';
 import { crc32 } from '../protocol/crc32.ts';
@@ -145,6 +148,11 @@ function migrateRecord(raw: Storage, key: string): number {
   }
   const bare = raw.read(key);
   if (!keep && bare !== undefined) keep = upgrade(key, latin1Bytes(bare));
+  if (!keep && key === 'tt.clock' && bare !== undefined) {
+    // A clock record no firmware could read meant "time unknown" to all of them; without it, the same.
+    raw.erase(key);
+    return isOldRecord(raw, key) ? -1 : 1;
+  }
   if (!keep) return -1;
   checkedStorage(slotsView(raw, key, 1 - slot)).write(key, keep);
   // A new copy is written and read back (checked-storage.ts throws otherwise; the second is too unless it failed): only now does the bare record go.

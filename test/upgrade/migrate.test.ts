@@ -95,6 +95,13 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
     expect([c.tu, c.tt]).toEqual([1767225584880, 1767225600000]);
   });
 
+  it('a damaged bare clock record goes: it meant "time unknown" before, and no record means the same now', () => {
+    const raw = storageWith({ 'tt.clock': '{"ra":17723592' });
+    expect(migrateStorage(raw)).toEqual([1, 0]);
+    expect(raw.data.size).toBe(0);
+    expect(loaded(raw).clock).toBeUndefined();
+  });
+
   it('a damaged old record is left exactly as it is and counted, never taken for empty', () => {
     const raw = storageWith({ 'tt.access': '{"k":5', 'tt.acc.1': records('espruino.json')['tt.acc.1'].replace('eQIAAwEC', 'eQIAAwED') }); // a bit of the value flipped: its CRC fails
     const before = new Map(raw.data);

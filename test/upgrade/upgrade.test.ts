@@ -166,6 +166,26 @@ describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the E
     expect(again.result.migrated).toEqual({ converted: 3, left: 0 });
   }, 90_000);
 
+  it('a damaged old record: flash stops before writing the bundle, says so and how to wipe, and leaves every record as it was', async () => {
+    const code = await esp32();
+    const files = { ...fixture('espruino.json'), 'tt.access': '{"k":' }; // a password record cut short
+    const board = new Map(Object.entries(files));
+    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-upgrade-repl-')), 'tty'), board: 'ESP32', files: board });
+    const t = createTransport(repl.address);
+    await t.open();
+    try {
+      const flashing = flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { migration: await migrationScript(), startTimeoutMs: 0 });
+      await expect(flashing).rejects.toMatchObject({ code: 'FLASH_MIGRATE', message: expect.stringMatching(/1 record\(s\) older firmware stored are damaged.*--wipe/) });
+    } finally {
+      await t.close();
+      await repl.close();
+    }
+    // The readable ones were converted; the damaged one is as it was; no bundle to start over it.
+    expect(board.get('tt.access')).toBe('{"k":');
+    expect(board.has('.bootcde')).toBe(false);
+    expect([...board.keys()].filter((k) => k.startsWith('tt.')).sort()).toEqual(['tt.acc.0', 'tt.acc.1', 'tt.access', 'tt.clock.0', 'tt.clock.1']);
+  }, 60_000);
+
   it('without flash (another tool wrote the bundle), the bundle refuses to start over the old records, says to run totp-token flash, and leaves them as they were', async () => {
     const code = await esp32();
     const flash = newFlash(LATER);
