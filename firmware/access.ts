@@ -13,10 +13,10 @@ import { say } from '../protocol/say.ts';
 import type { Hash } from '../protocol/hash.ts';
 import { hmac } from '../protocol/hmac.ts';
 import { latin1Text } from '../protocol/latin1.ts';
+import { ACCESS_KEY as KEY } from './checked-storage.ts';
 import type { CheckedStorage } from './checked-storage.ts';
 import type { Fields } from '../protocol/tlv.ts';
 
-const KEY = 'tt.access';
 /**
  * PBKDF2-SHA256 iterations the host must use (OWASP's 2023 figure). The host
  * does the work, about 0.1 s; it is what an offline guess at the password
@@ -60,14 +60,11 @@ function whole(n: number, min: number, max: number): boolean {
 /**
  * A stored record, its fields checked as HELLO and UNLOCK will use them
  * (checked-storage.ts falls back to the generation before on a throw).
- * Reads the long-key format of firmware 0.1.0 before this one (its keys were
- * derived with 10,000 iterations), so a reflash keeps the password.
+ * Older firmware's records (firmware 0.1.0's long keys, no iteration count)
+ * are converted by firmware/migrate.ts, not read here.
  */
-function readRecord(text: string): AccessRecord {
-  const o = JSON.parse(text) as { [k: string]: string | number | undefined };
-  // Read by string: the Espruino build shortens the property names 'key' and 'salt', never a quoted key.
-  const r = (typeof o['key'] === 'string' ? { k: o['key'], s: o['salt'], f: o['failures'], i: 10000 } : o) as unknown as AccessRecord;
-  if (r.i === undefined) r.i = PBKDF2_ITERATIONS;
+export function readRecord(text: string): AccessRecord {
+  const r = JSON.parse(text) as AccessRecord;
   if (!(r.k === '' || sized(r.k, 16, 64)) || !sized(r.s, 16, 32) || !whole(r.f, 0, 1e9 - 1) || !whole(r.i, 10000, 10000000)) {
     throw new Error(); // the checked storage refuses this copy
   }
@@ -103,7 +100,7 @@ export function createAccessControl(storage: CheckedStorage, sha1: Hash, random:
   // After a restart with failures on record, the back-off starts at the first
   // attempt, so unplugging the token does not reset it (-1: not yet computed).
   let waitUntil = rec.f >= FREE_ATTEMPTS ? -1 : 0;
-  const backoffMs = () => Math.min(3600, Math.pow(2, rec.f - FREE_ATTEMPTS + 1)) * 1000;
+  const backoffMs = () => Math.min(3600, Math.pow(2, rec.f - (FREE_ATTEMPTS - 1))) * 1000;
 
   function save(): void {
     storage.write(KEY, JSON.stringify(rec));

@@ -68,7 +68,7 @@ export function checkAccount(a: Account, minSecret: number): void {
  * generation before is loaded instead. (The checked storage catches the
  * throw and refuses the copy: its message is never sent.)
  */
-function decodeRecord(b: Uint8Array, maxAccounts: number): Account[] {
+export function decodeRecord(b: Uint8Array, maxAccounts: number): Account[] {
   const accounts = ((decodeFields(b, 0, RECORD_FIELDS).accounts as Fields[]) || []) as unknown as Account[];
   if (accounts.length > maxAccounts) throw new Error();
   const names = accounts.map((a) => a.name);

@@ -1,15 +1,16 @@
 // Records that survive one bad copy. Each record (accounts, clock, password)
 // is kept as its last two generations, in slots `key.0` and `key.1`, each
-// base64 of [magic][crc32 of what follows][generation][value] (firmware 0.1's
-// accounts copies, still read: [magic 1][generation][crc32 of value][value]).
+// base64 of [magic][crc32 of what follows][generation][value]. Records older
+// firmware stored otherwise are not read here: firmware/migrate.ts converts
+// them (`totp-token flash` runs it on Espruino), and until then the token
+// refuses to start rather than take them for damaged or missing.
 // A read takes the newest copy whose CRC holds and whose content the record's
 // own parser accepts (every field checked like a wire field), so a flipped
 // bit, a torn write or a lost file falls back to the generation before. A
 // write goes to the slot NOT holding that copy (never over the only good
 // one) and is read back; the other slot keeps the generation before.
 //
-// health() (HELLO field storageHealth): 0 both copies good (or the one copy
-// firmware 0.1 kept), 1 a copy was damaged or missing and a good one was
+// health() (HELLO field storageHealth): 0 both copies good, 1 a copy was damaged or missing and a good one was
 // used, 2 damaged with nothing to recover; it holds until a write of that
 // record leaves two good copies again.
 import { base64Decode, base64Encode } from '../protocol/base64.ts';
@@ -19,10 +20,23 @@ import { say } from '../protocol/say.ts';
 import { latin1Bytes, latin1Text } from '../protocol/latin1.ts';
 import type { Storage } from './ports.ts';
 
-/** Firmware 0.1's accounts copies ("TT1" + format 1): it erased the older one after each write. */
-const MAGIC_V1 = 0x54543101;
 /** This layout: two good generations kept, the CRC over the generation too. */
-const MAGIC = 0x54543102;
+export const MAGIC = 0x54543102;
+/** The password record's key (access.ts): one string in the Espruino bundle for both uses. */
+export const ACCESS_KEY = 'tt.access';
+/** What the display says (under "Cannot start:") when a record of older firmware is stored. */
+export const OLD_RECORDS = 'run totp-token flash';
+
+/**
+ * Whether a record of older firmware is stored. Firmware 0.1 kept the clock
+ * and the password bare under their keys, and its accounts copies in
+ * tt.acc.0/1 with magic "TT1" + 1 (base64 "VFQxAQ"; today's "VFQxAg"); no
+ * firmware wrote another layout (firmware/migrate.ts converts these).
+ */
+export function hasOldRecords(raw: Storage): boolean {
+  // The slots joined as ",copy 0,copy 1" (a missing one is empty): base64 has no comma, so ",VFQxAQ" is only ever a copy's start.
+  return raw.read('tt.clock') !== undefined || raw.read(ACCESS_KEY) !== undefined || /,VFQxAQ/.test(['', raw.read('tt.acc.0'), raw.read('tt.acc.1')] as unknown as string);
+}
 
 export interface CheckedStorage extends Storage {
   /** The newest copy of `key` that `parse` accepts (it throws on a bad one), parsed; undefined if none is stored; throws if every copy is damaged. */
@@ -35,7 +49,9 @@ export interface CheckedStorage extends Storage {
   health(): number;
 }
 
+/** Throws OLD_RECORDS if a record of older firmware is stored: its data is kept, not taken for damaged (firmware/migrate.ts converts it). */
 export function checkedStorage(raw: Storage): CheckedStorage {
+  if (hasOldRecords(raw)) throw new Error(OLD_RECORDS);
   // Per record: [slot of the newest good copy or -1, its generation, health].
   const state: { [key: string]: number[] } = {};
 
@@ -45,21 +61,16 @@ export function checkedStorage(raw: Storage): CheckedStorage {
     let found: unknown;
     let present = 0;
     let good = 0;
-    let v1 = false;
     for (let i = 0; i < 2; i++) {
       const text = raw.read(key + '.' + i);
       if (text === undefined) continue;
       present++;
       let value: unknown = null;
       let gen = 0;
-      let old = false;
       try {
         const b = base64Decode(text);
-        old = getWord(b, 0) === MAGIC_V1;
-        // Firmware 0.1's copies have the generation and the CRC the other way round, and a CRC over the value only.
-        const x = old ? 4 : 0;
-        if ((old || getWord(b, 0) === MAGIC) && crc32(b.subarray(8 + x)) === getWord(b, 4 + x)) {
-          gen = getWord(b, 8 - x);
+        if (getWord(b, 0) === MAGIC && crc32(b.subarray(8)) === getWord(b, 4)) {
+          gen = getWord(b, 8);
           value = parse(b.subarray(12));
         }
         wipe(b);
@@ -71,27 +82,16 @@ export function checkedStorage(raw: Storage): CheckedStorage {
       if (s[0] < 0 || gen > s[1]) {
         s[0] = i;
         s[1] = gen;
-        v1 = old;
         found = value;
       }
     }
-    if (!present) {
-      // Firmware 0.1 kept the clock and password as bare JSON under the key itself.
-      const text = raw.read(key);
-      if (text === undefined) return undefined;
-      try {
-        found = parse(latin1Bytes(text));
-      } catch (e) {
-        found = null;
-      }
-      if (found !== null && found !== undefined) return found;
-    }
+    if (!present) return undefined;
     if (!good) {
       s[2] = 2;
       throw new Error(); // every caller takes it as: damaged, nothing to recover
     }
     // One good copy where two are kept: the other was damaged or lost.
-    if (good < 2 && !(v1 && present === 1)) s[2] = 1;
+    if (good < 2) s[2] = 1;
     return found;
   }
 
@@ -124,7 +124,6 @@ export function checkedStorage(raw: Storage): CheckedStorage {
     const alone = s[0] < 0;
     s[0] = to;
     s[2] = 0;
-    raw.erase(key); // firmware 0.1's bare record, if any: replaced now
     // No good copy beside the new one: write it twice, so the next write has one to keep.
     if (alone) {
       try {

@@ -22,7 +22,7 @@ const ANCHORS = 6;
  * and the oscillator's daily wander (±5 ppm over a day moves the time ±70 ms,
  * so syncs at different hours disagree by that much).
  */
-const SYNC_BASE_MS = 90;
+export const SYNC_BASE_MS = 90;
 /**
  * A sync's error when the host says its own clock is not synchronized (wire
  * field hostClock): a PC clock left to itself drifts 1-2 s a day (20 ppm), so a
@@ -31,7 +31,7 @@ const SYNC_BASE_MS = 90;
  */
 const UNVERIFIED_MS = 60000;
 /** Round trip assumed when the host does not say (hosts before this field). */
-const DEFAULT_RTT_MS = 100;
+export const DEFAULT_RTT_MS = 100;
 /** A rate is used when its uncertainty is below the board's typical drift / this. */
 const TRUST_RATIO = 4;
 const DAY_MS = 86400000;
@@ -106,19 +106,11 @@ const fine = (v: unknown, n?: number): boolean =>
  * unknown and the next sync starts afresh. No record (undefined) or one that
  * is not JSON or is null throws (JSON.parse, then reading a property of null:
  * both throw on Espruino 2v29 as elsewhere), which the caller takes the same
- * way. A record of the
- * previous format (ra ta pp wt ns tr tt: one anchor and a rate learned over a
- * baseline of wt ms) loads as that anchor plus a virtual one wt ms earlier.
+ * way. Records of the first format (ra ta pp wt, no anchors) are converted
+ * by firmware/migrate.ts, not read here.
  */
-function readRecord(text: string | undefined): State | null {
+export function readRecord(text: string | undefined): State | null {
   const r = JSON.parse(text as string);
-  if (!r.an && fine([r.ra, r.ta, r.pp, r.wt])) {
-    const e = SYNC_BASE_MS + DEFAULT_RTT_MS / 2;
-    r.an = r.wt > 0 ? [[r.ta - r.wt, r.ra - r.wt * (1 + r.pp / 1e6), e], [r.ta, r.ra, e]] : [[r.ta, r.ra, e]];
-    r.ua = r.ra;
-    r.ea = e;
-    r.tu = r.tr;
-  }
   const an = r.an;
   if (!fine([r.ra, r.ua, r.ta, r.ea, r.ns]) || !Array.isArray(an) || an.length < 1 || an.length > ANCHORS) return null;
   const all = r.sp ? an.concat([r.sp]) : an;

@@ -7,9 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, STATUS_OK } from '../../protocol/messages.ts';
 import { fakeToken, SteppedStorage } from '../helpers/fake-ports.ts';
+import { recordSlot } from './storage-records.ts';
 
 const T = 1767225600000;
 const CRAFTED: [string, unknown][] = [
+  // The first format's fields (aa03bcd) in today's layout: not a record today's reader takes (firmware/migrate.ts converts real ones).
   ['old format, huge drift', { ra: T, ta: T, pp: 1e300, wt: 604800000, ns: 2, tr: T, tt: T }],
   ['old format, NaN-like drift', { ra: T, ta: T, pp: '1e999', wt: 604800000, ns: 2 }],
   ['anchors giving a huge rate', { ra: T, ua: T, ta: T, ea: 100, ns: 2, an: [[T - 1000, T - 1e12, 100], [T, T, 100]] }],
@@ -24,7 +26,7 @@ describe('attack: crafted clock records', () => {
   for (const [what, record] of CRAFTED) {
     it(`HELLO and TIME_GET still answer: ${what}`, () => {
       const storage = new SteppedStorage();
-      storage.data.set('tt.clock', JSON.stringify(record));
+      storage.data.set('tt.clock.0', recordSlot(JSON.stringify(record)));
       const t = fakeToken({ storage, clockSet: false });
       t.clock.set = true; // the raw clock kept running
       t.clock.now = T;

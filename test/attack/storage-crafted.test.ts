@@ -1,6 +1,6 @@
 // Attack: records with a VALID checksum but crafted content (flash written by
 // someone with the board, or left by a bug) must not crash the token or make
-// HELLO or WIPE unreachable. Each case stores a record in firmware 0.1's
+// HELLO or WIPE unreachable. Each case stores a record in today's
 // layout (storage-records.ts), starts the app over it, and checks that HELLO
 // answers, that WIPE with the button works, and that the token is fresh after.
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { COMMANDS, ERRORS, STATUS_OK, STATUS_WAITING } from '../../protocol/mess
 import { fakeToken, SteppedStorage } from '../helpers/fake-ports.ts';
 import type { FakeToken } from '../helpers/fake-ports.ts';
 import { readMessageLine } from '../helpers/ocr.ts';
-import { accountsPayload, good, legacyAccountsSlot } from './storage-records.ts';
+import { accountsPayload, good, recordSlot } from './storage-records.ts';
 import type { RawAccount } from './storage-records.ts';
 
 function start(files: Record<string, string>, slots = 4): FakeToken {
@@ -45,7 +45,7 @@ describe('attack: crafted account records with a valid CRC', () => {
   for (const [what, accounts] of accountCases) {
     it(`${what}: the app starts, HELLO and WIPE work, and storage reports the damage`, () => {
       let t: FakeToken | undefined;
-      expect(() => (t = start({ 'tt.acc.0': legacyAccountsSlot(accountsPayload(accounts)) }))).not.toThrow();
+      expect(() => (t = start({ 'tt.acc.0': recordSlot(accountsPayload(accounts)) }))).not.toThrow();
       const [hello] = t!.send(COMMANDS.HELLO, {});
       expect(hello.status, String(hello.fields.message)).toBe(STATUS_OK);
       expect(t!.send(COMMANDS.LIST, {})[0].status).toBe(STATUS_OK);
@@ -69,7 +69,7 @@ const accessCases: [string, string][] = [
 describe('attack: crafted or damaged password records', () => {
   for (const [what, record] of accessCases) {
     it(`${what}: HELLO answers, the token stays locked, WIPE with the button makes it fresh`, () => {
-      const t = start({ 'tt.acc.0': legacyAccountsSlot(accountsPayload([good('kept')])), 'tt.access': record });
+      const t = start({ 'tt.acc.0': recordSlot(accountsPayload([good('kept')])), 'tt.access.0': recordSlot(record) });
       const [hello] = t.send(COMMANDS.HELLO, {});
       expect(hello.status, String(hello.fields.message)).toBe(STATUS_OK);
       expect(hello.fields.locked).toBe(1); // a damaged record never opens the token
@@ -83,7 +83,7 @@ describe('attack: crafted or damaged password records', () => {
   }
 
   it('a locked token with a good record can still be wiped on the device (forgotten password), and says nothing of its accounts', () => {
-    const t = start({ 'tt.acc.0': legacyAccountsSlot(accountsPayload([good('secret-name')])), 'tt.access': JSON.stringify({ k: KEY, s: SALT, f: 0, i: 600000 }) });
+    const t = start({ 'tt.acc.0': recordSlot(accountsPayload([good('secret-name')])), 'tt.access.0': recordSlot(JSON.stringify({ k: KEY, s: SALT, f: 0, i: 600000 })) });
     const [hello] = t.send(COMMANDS.HELLO, {});
     expect(hello.fields.locked).toBe(1);
     const [waiting] = t.send(COMMANDS.WIPE, {});

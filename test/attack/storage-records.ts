@@ -1,10 +1,13 @@
-// Records as today's firmware (0.1, commit aa03bcd) stores them, written here
-// from its layout rather than with the firmware's own encoder, so a crafted
-// record is what an attacker with flash access (or a bug) could leave:
-// accounts: base64([0x54543101][seq][crc32 of payload][payload]) in tt.acc.0
-// or tt.acc.1, the payload a TLV list (tag 1, one item per account, items
-// [tag][len][value] with tags 1 name, 2 issuer, 3 algorithm, 4 digits,
-// 5 period, 6 secret); password: JSON under tt.access. CRC from zlib.
+// Records as today's firmware stores them (firmware/checked-storage.ts),
+// written here from its layout rather than with the firmware's own encoder,
+// so a crafted record is what an attacker with flash access (or a bug) could
+// leave: each record in `key.0` / `key.1` as base64([0x54543102][crc32 of
+// what follows][generation][value]); the accounts value a TLV list (tag 1,
+// one item per account, items [tag][len][value] with tags 1 name, 2 issuer,
+// 3 algorithm, 4 digits, 5 period, 6 secret); password and clock: JSON.
+// CRC from zlib. (Firmware 0.1's layout, magic 0x54543101 and the clock and
+// password bare under the key, is converted by firmware/migrate.ts:
+// test/upgrade/migrate.test.ts.)
 import { zlibCrc32 } from '../helpers/zlib-crc.ts';
 
 export interface RawAccount {
@@ -44,13 +47,21 @@ export function accountsPayload(accounts: RawAccount[]): Uint8Array {
   return new Uint8Array(out);
 }
 
-/** A firmware-0.1 accounts slot with a valid CRC around `payload`. */
-export function legacyAccountsSlot(payload: Uint8Array, seq = 1): string {
-  const head = Buffer.alloc(12);
-  head.writeUInt32BE(0x54543101, 0);
-  head.writeUInt32BE(seq, 4);
-  head.writeUInt32BE(zlibCrc32(payload), 8);
-  return Buffer.concat([head, payload]).toString('base64');
+/** A copy in today's layout with a valid CRC around `value` (text: one char per byte). */
+export function recordSlot(value: Uint8Array | string, generation = 1): string {
+  const v = typeof value === 'string' ? Buffer.from(value, 'latin1') : Buffer.from(value);
+  const body = Buffer.alloc(4 + v.length);
+  body.writeUInt32BE(generation, 0);
+  v.copy(body, 4);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(0x54543102, 0);
+  head.writeUInt32BE(zlibCrc32(new Uint8Array(body)), 4);
+  return Buffer.concat([head, body]).toString('base64');
+}
+
+/** Storage files holding `value` as record `key`, one copy (its other slot empty). */
+export function recordFiles(key: string, value: Uint8Array | string): Record<string, string> {
+  return { [key + '.0']: recordSlot(value) };
 }
 
 export const good = (name: string, fill = 7): RawAccount => ({ name, issuer: 'Iss', algorithm: 1, digits: 6, period: 30, secret: new Uint8Array(20).fill(fill) });

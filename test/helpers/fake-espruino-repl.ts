@@ -4,13 +4,18 @@
 // in a node:vm sandbox that has only what the flasher uses - Storage with
 // Espruino's rules (a file is created whole at offset 0, later writes go to
 // erased bytes only), print, atob/btoa, process.env, load() - so anything
-// else fails as on a device with "Uncaught ReferenceError". Storage keeps
+// else fails as on a device with "Uncaught ReferenceError" - plus what the
+// flasher's one-shot storage migration (firmware/migrate-espruino.ts, sent
+// into a variable and eval()ed) reads: `global`, E.CRC32, E.toString and
+// E.toUint8Array, modelled as test/espruino/harness.ts does from
+// src/jswrap_espruino.c. Storage keeps
 // bytes (binary strings, as the flasher's atob("...") writes them), so the
 // pretokenised form the flasher stores for the `version` it reports (2v29 by
 // default: tokens; see host/lib/flash/espruino-tokens.ts) is kept as sent.
 // Test hooks: corrupt the bytes stored by one write, and run the stored boot
 // code on load().
 import vm from 'node:vm';
+import { zlibCrc32 } from './zlib-crc.ts';
 import { openPtyLink } from '../../firmware/ports/node/serial-links.ts';
 import type { SimLink } from '../../firmware/ports/node/serial-links.ts';
 
@@ -94,7 +99,15 @@ export async function startFakeEspruinoRepl(opts: FakeReplOptions): Promise<Fake
     load: () => {
       state.loaded = true;
     },
+    E: {
+      // src/jswrap_espruino.c: each argument's bytes (a string's char codes, a number, an array's items), low byte each.
+      toString: (...args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : typeof a === 'number' ? String.fromCharCode(a & 255) : Buffer.from(Array.prototype.slice.call(a as ArrayLike<number>).map((b) => b & 255)).toString('latin1'))).join(''),
+      toUint8Array: (...args: unknown[]) => new (vm.runInContext('Uint8Array', sandbox) as typeof Uint8Array)(args.flatMap((a) => (typeof a === 'string' ? [...Buffer.from(a, 'latin1')] : typeof a === 'number' ? [a] : (Array.prototype.slice.call(a as ArrayLike<number>) as number[])))),
+      // jswrap_espruino_CRC32: CRC-32 (zlib's) of the bytes, unsigned.
+      CRC32: (data: ArrayLike<number>) => zlibCrc32(Uint8Array.from(Array.prototype.slice.call(data).map((b: number) => b & 255))),
+    },
   });
+  sandbox.global = sandbox; // Espruino's `global`: the root scope
 
   let line = '';
   let echo = true;

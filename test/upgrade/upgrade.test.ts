@@ -1,6 +1,10 @@
 // Upgrades keep data: storage written by firmware 0.1 (commit aa03bcd, its
-// own code: see make-fixtures.ts) read by this firmware, on the simulator and
-// on the ESP32 Espruino bundle in the harness. The token must come up locked
+// own code: see make-fixtures.ts) read by this firmware, on the simulator
+// (which converts old records at every start, firmware/migrate.ts) and on the
+// ESP32 Espruino bundle in the harness after `flash` over the fake Espruino
+// REPL (test/helpers/fake-espruino-repl.ts), which converts them on the board
+// with its one-shot script before the bundle starts (the bundle reads today's
+// layout only, and refuses to start over an old record). The token must come up locked
 // by the same password, with both accounts (codes as otplib computes them)
 // and its clock still set, report healthy storage, and keep all of it after
 // its first writes in the new layout and a restart. (Moddable: test/xs.)
@@ -20,6 +24,17 @@ import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import type { SimToken } from '../../firmware/ports/node/sim-token.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import { bundleEntry, EspruinoVm, newFlash } from '../espruino/harness.ts';
+import type { Persistent } from '../espruino/harness.ts';
+import { hasSocat } from '../../firmware/ports/node/serial-links.ts';
+import { flashEspruino } from '../../host/lib/flash/espruino-flash.ts';
+import type { FlashResult } from '../../host/lib/flash/espruino-flash.ts';
+import { migrationScript } from '../../host/lib/flash/firmware-bundle.ts';
+import { createTransport } from '../../host/lib/transport/index.ts';
+import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
+import { OLD_RECORDS } from '../../firmware/checked-storage.ts';
+import { espruinoPicoSsd1306 as pico } from '../../boards/espruino-pico-ssd1306.ts';
+import { ensureCli, runCli } from '../e2e/harness.ts';
+import { bootOnLoad } from '../espruino/harness.ts';
 import { hostOn } from '../espruino/harness-host.ts';
 import { FIXTURE } from './fixture-spec.ts';
 
@@ -63,16 +78,36 @@ describe('upgrade from firmware 0.1 storage (aa03bcd): the simulator', () => {
       await client.close();
       await open.pop()!.close();
     }
-    // The unlock rewrote the password record in the new layout; the old bare copy is gone.
-    expect(readdirSync(join(stateDir, 'storage')).sort()).toEqual(['tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock']);
+    // Converted at the first start: two copies of each record in today's layout, nothing bare.
+    expect(readdirSync(join(stateDir, 'storage')).sort()).toEqual(['tt.acc.0', 'tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock.0', 'tt.clock.1']);
   }, 30_000);
 });
 
-describe('upgrade from firmware 0.1 storage (aa03bcd): the ESP32 Espruino bundle in the harness', () => {
-  it('keeps the password, both accounts and the clock, and still does after writing the new layout', async () => {
-    const code = await bundleEntry(fileURLToPath(new URL('../../firmware/ports/espruino/esp32-ssd1306.ts', import.meta.url)));
+const esp32 = () => bundleEntry(fileURLToPath(new URL('../../firmware/ports/espruino/esp32-ssd1306.ts', import.meta.url)));
+
+/** `flash` of `code` over the fake REPL of a board holding `files`: what it reported, and the board's tt.* files after. */
+async function flashOver(files: Record<string, string>, code: string): Promise<{ result: FlashResult; flash: Persistent }> {
+  const board = new Map(Object.entries(files));
+  const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-upgrade-repl-')), 'tty'), board: 'ESP32', files: board });
+  const t = createTransport(repl.address);
+  await t.open();
+  try {
+    const result = await flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { migration: await migrationScript(), startTimeoutMs: 0 });
     const flash = newFlash(LATER);
-    for (const [name, text] of Object.entries(fixture('espruino.json'))) flash.files.set(name, text);
+    for (const [name, text] of board) if (name.startsWith('tt.')) flash.files.set(name, text);
+    return { result, flash };
+  } finally {
+    await t.close();
+    await repl.close();
+  }
+}
+
+describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the ESP32 Espruino bundle in the harness, after flash', () => {
+  it('keeps the password, both accounts and the clock, and still does after writing the new layout', async () => {
+    const code = await esp32();
+    const { result, flash } = await flashOver(fixture('espruino.json'), code);
+    expect(result.migrated).toEqual({ converted: 3, left: 0 });
+    expect([...flash.files.keys()].sort()).toEqual(['tt.acc.0', 'tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock.0', 'tt.clock.1']);
     for (let boot = 0; boot < 2; boot++) {
       const vm = new EspruinoVm({ flash, font6x8: true }).boot(code);
       const host = hostOn(vm, 'Serial1'); // sessions, settle time, pings (harness-host.ts)
@@ -97,19 +132,82 @@ describe('upgrade from firmware 0.1 storage (aa03bcd): the ESP32 Espruino bundle
       }
       expect(vm.errors).toEqual([]);
     }
-    expect([...flash.files.keys()].filter((k) => k !== '.bootcde').sort()).toEqual(['tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock']);
+    expect([...flash.files.keys()].filter((k) => k !== '.bootcde').sort()).toEqual(['tt.acc.0', 'tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock.0', 'tt.clock.1']);
+  }, 60_000);
+
+  it('flashing again converts nothing and changes no record', async () => {
+    const code = await esp32();
+    const first = await flashOver(fixture('espruino.json'), code);
+    const files = Object.fromEntries(first.flash.files);
+    const again = await flashOver(files, code);
+    expect(again.result.migrated).toEqual({ converted: 0, left: 0 });
+    expect(Object.fromEntries(again.flash.files)).toEqual(files);
+  }, 60_000);
+
+  it('a flash killed while it sends the migration script leaves every record as it was; flashing again converts them', async () => {
+    const code = await esp32();
+    const files = fixture('espruino.json');
+    const board = new Map(Object.entries(files));
+    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-upgrade-repl-')), 'tty'), board: 'ESP32', files: board });
+    const t = createTransport(repl.address);
+    await t.open();
+    const write = t.write.bind(t);
+    let chunks = 0;
+    t.write = async (data: string) => {
+      if (data.includes('TTM+=') && ++chunks > 3) throw new Error('killed'); // the CLI dies after 3 of the script's chunks
+      return write(data);
+    };
+    await expect(flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { migration: await migrationScript(), startTimeoutMs: 0 })).rejects.toThrow('killed');
+    await t.close();
+    await repl.close();
+    const left = Object.fromEntries([...board].filter(([k]) => k.startsWith('tt.')));
+    expect(left).toEqual(files); // nothing converted, nothing lost (the old bundle was erased: the board sits in its REPL)
+    const again = await flashOver(left, code);
+    expect(again.result.migrated).toEqual({ converted: 3, left: 0 });
+  }, 90_000);
+
+  it('a damaged old record: flash stops before writing the bundle, says so and how to wipe, and leaves every record as it was', async () => {
+    const code = await esp32();
+    const files = { ...fixture('espruino.json'), 'tt.access': '{"k":' }; // a password record cut short
+    const board = new Map(Object.entries(files));
+    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-upgrade-repl-')), 'tty'), board: 'ESP32', files: board });
+    const t = createTransport(repl.address);
+    await t.open();
+    try {
+      const flashing = flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { migration: await migrationScript(), startTimeoutMs: 0 });
+      await expect(flashing).rejects.toMatchObject({ code: 'FLASH_MIGRATE', message: expect.stringMatching(/1 record\(s\) older firmware stored are damaged.*--wipe/) });
+    } finally {
+      await t.close();
+      await repl.close();
+    }
+    // The readable ones were converted; the damaged one is as it was; no bundle to start over it.
+    expect(board.get('tt.access')).toBe('{"k":');
+    expect(board.has('.bootcde')).toBe(false);
+    expect([...board.keys()].filter((k) => k.startsWith('tt.')).sort()).toEqual(['tt.acc.0', 'tt.acc.1', 'tt.access', 'tt.clock.0', 'tt.clock.1']);
+  }, 60_000);
+
+  it('without flash (another tool wrote the bundle), the bundle refuses to start over the old records, says to run totp-token flash, and leaves them as they were', async () => {
+    const code = await esp32();
+    const flash = newFlash(LATER);
+    for (const [name, text] of Object.entries(fixture('espruino.json'))) flash.files.set(name, text);
+    const before = new Map(flash.files);
+    const vm = new EspruinoVm({ flash, font6x8: true });
+    expect(() => vm.boot(code)).toThrow(OLD_RECORDS); // uncaught at boot: the REPL stays off (it could read Storage)
+    expect(vm.screen.join(' ')).toContain('Cannot start: ' + OLD_RECORDS);
+    expect(hostOn(vm, 'Serial1').send(COMMANDS.HELLO, {})).toBeFalsy(); // no token on the link
+    expect(flash.files).toEqual(before);
   }, 30_000);
 });
 
-describe('a password set by firmware 0.1.0 (long keys) on the ESP32 Espruino bundle in the harness', () => {
+describe.skipIf(!hasSocat())('a password set by firmware 0.1.0 (long keys) on the ESP32 Espruino bundle in the harness, after flash', () => {
   // Firmware of that time wrote the access record as {"key","salt","failures"}
-  // (its Espruino build did not shorten those names). The build shortens
-  // 'key' and 'salt' now, so the record must be read by string keys.
-  it('unlocks with the stored key (10,000 iterations), as the simulator does (test/firmware/access.test.ts)', async () => {
-    const code = await bundleEntry(fileURLToPath(new URL('../../firmware/ports/espruino/esp32-ssd1306.ts', import.meta.url)));
-    const flash = newFlash(LATER);
+  // (its Espruino build did not shorten those names): the migration script,
+  // built like the bundle (which shortens 'key' and 'salt'), reads it by string keys.
+  it('unlocks with the stored key (10,000 iterations)', async () => {
+    const code = await esp32();
     const key = Buffer.alloc(32, 7);
-    flash.files.set('tt.access', JSON.stringify({ key: key.toString('base64'), salt: Buffer.alloc(16, 1).toString('base64'), failures: 0 }));
+    const { result, flash } = await flashOver({ 'tt.access': JSON.stringify({ key: key.toString('base64'), salt: Buffer.alloc(16, 1).toString('base64'), failures: 0 }) }, code);
+    expect(result.migrated).toEqual({ converted: 1, left: 0 });
     const vm = new EspruinoVm({ flash, font6x8: true }).boot(code);
     const host = hostOn(vm, 'Serial1');
     const hello = host.send(COMMANDS.HELLO, {})!;
@@ -117,5 +215,27 @@ describe('a password set by firmware 0.1.0 (long keys) on the ESP32 Espruino bun
     const response = new Uint8Array(createHmac('sha1', key).update(hello.fields.challenge as Uint8Array).digest());
     expect(host.send(COMMANDS.UNLOCK, { response })!.status).toBe(STATUS_OK);
     expect(vm.errors).toEqual([]);
-  }, 30_000);
+  }, 60_000);
+});
+
+describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): `totp-token flash` on a Pico', () => {
+  it('the CLI (its built bundle, which takes dist/espruino/migrate.js) converts the records, says so, and the token starts over them', async () => {
+    const cli = await ensureCli();
+    const dir = mkdtempSync(join(tmpdir(), 'tt-upgrade-cli-'));
+    const bundle = join(dir, 'pico.js');
+    writeFileSync(bundle, await bundleEntry(fileURLToPath(new URL('../../' + pico.firmwareEntry, import.meta.url))), 'latin1');
+    const files = new Map(Object.entries(fixture('espruino.json')));
+    const ticks: ReturnType<typeof setInterval>[] = [];
+    const repl = await startFakeEspruinoRepl({ linkPath: join(dir, 'tty'), board: 'PICO_R1_3', files, onLoad: bootOnLoad(ticks) });
+    try {
+      const r = await runCli(cli, ['flash', '--board', pico.id, '--port', repl.address, '--bundle', bundle]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/stored token files kept: 3 \(3 record\(s\) of older firmware converted\)/);
+      expect(r.stdout).toMatch(/token running: espruino-pico-ssd1306/);
+      expect([...files.keys()].filter((k) => k.startsWith('tt.')).sort()).toEqual(['tt.acc.0', 'tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock.0', 'tt.clock.1']);
+    } finally {
+      ticks.forEach(clearInterval);
+      await repl.close();
+    }
+  }, 300_000);
 });

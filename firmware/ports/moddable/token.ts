@@ -2,6 +2,7 @@
 // SDK's modules, then starts the same token app every board runs. Each board
 // has a three-line entry beside this file that picks its display.
 import { startToken } from '../../app.ts';
+import { migrateStorage } from '../../migrate.ts';
 import type { TokenApp } from '../../app.ts';
 import type { Canvas, Ports } from '../../ports.ts';
 import { drawMessage, wrapText } from '../../ui/screen.ts';
@@ -33,10 +34,13 @@ export function startModdableToken(board: ModdableBoardProfile, canvas: Canvas, 
   const m = board.moddable;
   try {
     const timers = moddableTimers();
+    const store = boardStorage(board.storage.kind, m.preference, storage);
+    // Records older firmware stored are converted at every start (no REPL to run it once, as the Espruino flasher does).
+    migrateStorage(store);
     const ports: Ports = {
       serial: moddableSerial(m.serial),
       canvas: canvas,
-      storage: boardStorage(board.storage.kind, m.preference, storage),
+      storage: store,
       clock: moddableClock(),
       timers: timers,
       hashes: moddableHashes(board.nativeHashes),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { nodeHashes } from './node-hashes.ts';
 import type { Ports } from '../../ports.ts';
 import { fileStorage } from './file-storage.ts';
+import { migrateStorage } from '../../migrate.ts';
 import type { SimLink } from './serial-links.ts';
 
 export type NodeRuntimePorts = Pick<Ports, 'serial' | 'storage' | 'timers' | 'hashes' | 'random'> & {
@@ -15,6 +16,9 @@ export type NodeRuntimePorts = Pick<Ports, 'serial' | 'storage' | 'timers' | 'ha
 
 export function nodeRuntimePorts(link: SimLink, stateDir: string, traceOut?: (text: string) => void): NodeRuntimePorts {
   const intervals: NodeJS.Timeout[] = [];
+  const storage = fileStorage(join(stateDir, 'storage'));
+  // Records older firmware stored are converted at every start (no REPL here to run it once, as the Espruino flasher does).
+  migrateStorage(storage);
   return {
     serial: {
       write: (t) => {
@@ -23,7 +27,7 @@ export function nodeRuntimePorts(link: SimLink, stateDir: string, traceOut?: (te
       },
       onData: (h) => link.onData(h),
     },
-    storage: fileStorage(join(stateDir, 'storage')),
+    storage: storage,
     timers: {
       setInterval: (fn, ms) => {
         const h = setInterval(fn, ms);

@@ -9,7 +9,7 @@ import { flashModdable } from './flash-moddable.ts';
 import { BOARDS, findBoard } from '../../../boards/index.ts';
 import { flashEspruino } from '../../lib/flash/espruino-flash.ts';
 import type { FlashProgress } from '../../lib/flash/espruino-flash.ts';
-import { firmwareBundle } from '../../lib/flash/firmware-bundle.ts';
+import { firmwareBundle, migrationScript } from '../../lib/flash/firmware-bundle.ts';
 import { detectBoard } from '../../lib/ports.ts';
 import { openTransport } from '../../lib/transport/index.ts';
 import { action, usage, withDevice } from '../context.ts';
@@ -58,6 +58,7 @@ export function register(program: Command): void {
       const target = board && espruinoTarget(board);
       if (!board || !target) throw usage(`--board ${opts.board} is not an Espruino board; flash knows: ${espruinoBoards.join(', ')}`);
       const bundle = await firmwareBundle(board, opts.bundle);
+      const migration = await migrationScript();
       const port = opts.port || process.env.TOTP_TOKEN_PORT || (await detectBoard());
       out.note(`flashing ${bundle.file} (${bundle.code.length} bytes) to ${board.name} on ${port}`);
       const transport = await openTransport(port);
@@ -66,6 +67,7 @@ export function register(program: Command): void {
           firmwareBoards: target.firmwareBoards,
           wipe: !!opts.wipe,
           replMode: target.replMode,
+          migration,
           onProgress: progressBar(out),
         });
         if (!r.started) out.warn('the bundle is written and verified, but the token did not answer after load(): unplug and replug the board');
@@ -73,7 +75,7 @@ export function register(program: Command): void {
           [
             `flashed and verified ${r.bytes} bytes (${r.chunks} chunks) on Espruino ${escapeText(r.espruino.version)} (${escapeText(r.espruino.board)}) in ${r.seconds} s`,
             r.form === 'tokens' ? `stored pretokenised: ${r.bytes} bytes for ${r.textBytes} bytes of text` : `${r.note ?? 'stored as text'} (${r.textBytes} bytes)`,
-            r.wiped ? 'stored accounts, clock and password: erased' : `stored token files kept: ${r.keptFiles}`,
+            r.wiped ? 'stored accounts, clock and password: erased' : `stored token files kept: ${r.keptFiles}` + (r.migrated?.converted ? ` (${r.migrated.converted} record(s) of older firmware converted)` : ''),
             r.started ? `token running: ${escapeText(r.started.board)}, firmware ${escapeText(r.started.firmware)}` : 'token not confirmed running',
           ],
           { board: board.id, port, bundle: bundle.file, bundleOrigin: bundle.origin, ...r },

@@ -13,6 +13,8 @@ import { TokenError } from '../errors.ts';
 import type { Transport } from '../transport/transport.ts';
 import { CTRL_C, EspruinoRepl, excerpt } from './espruino-repl.ts';
 import { detokenise, lexEspruino, pretokenise, tokenFormFor, tokenText } from './espruino-tokens.ts';
+import { runEspruinoMigration } from './espruino-migrate.ts';
+import type { MigrationResult } from './espruino-migrate.ts';
 
 /** Bytes per Storage.write line (684 base64 characters): well inside any board's input buffer. */
 export const CHUNK_BYTES = 512;
@@ -40,6 +42,13 @@ export interface FlashOptions {
   chunkBytes?: number;
   /** Store the bundle as text even where the board's Espruino reads tokens. */
   plainText?: boolean;
+  /**
+   * The storage migration script (firmware-bundle.ts migrationScript): run on
+   * the board after the old bundle is erased and before the new one is
+   * written, so records older firmware stored are in today's layout when it
+   * starts (the bundle reads no other). Without it, they are left as they are.
+   */
+  migration?: Uint8Array;
 }
 
 export interface FlashResult {
@@ -56,6 +65,8 @@ export interface FlashResult {
   wiped: boolean;
   /** tt.* files left on the board (the token's accounts, clock and password records). */
   keptFiles: number;
+  /** What the storage migration did, if it ran. */
+  migrated?: MigrationResult;
   /** The token answered HELLO after load(); its board id and firmware version. */
   started: { board: string; firmware: string } | null;
   seconds: number;
@@ -178,6 +189,20 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
     timeout * 2,
   );
 
+  // Older firmware's records into today's layout, on the board, before the new bundle is there to meet them.
+  // After the old bundle is gone: firmware 0.1 would take converted records for missing (no password).
+  let migrated: MigrationResult | undefined;
+  if (opts.migration && !opts.wipe) {
+    migrated = await runEspruinoMigration(repl, opts.migration, chunk, timeout);
+    if (migrated.left) {
+      throw new TokenError(
+        'FLASH_MIGRATE',
+        `${migrated.left} record(s) older firmware stored are damaged and could not be converted; they were left as they are, and the new firmware will not start over them. ` +
+          'Flash with --wipe to erase them (and every account, the clock and the password).',
+      );
+    }
+  }
+
   const buf = code;
   let chunks = 0;
   for (let off = 0; off < total; off += chunk) {
@@ -227,6 +252,7 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
     verified: true,
     wiped: !!opts.wipe,
     keptFiles: Number(kept) || 0,
+    ...(migrated ? { migrated } : {}),
     started: token,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };

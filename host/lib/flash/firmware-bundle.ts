@@ -52,3 +52,27 @@ export async function firmwareBundle(board: BoardProfile, given?: string): Promi
   if (!existsSync(file)) throw new TokenError('BAD_INPUT', `no firmware bundle at ${file}: run npm run build (or pass --bundle FILE)`);
   return { code: new Uint8Array(readFileSync(file)), file, origin: built ? 'built' : 'prebuilt' };
 }
+
+/** Where the build puts the one-shot storage migration for Espruino boards (firmware/migrate-espruino.ts). */
+export const MIGRATION_SCRIPT = 'dist/espruino/migrate.js';
+
+/**
+ * The storage migration script the flasher runs over the REPL
+ * (espruino-migrate.ts): rebuilt from the sources in a source checkout run
+ * through tsx, as the bundle is; else the built file.
+ */
+export async function migrationScript(): Promise<Uint8Array> {
+  const root = packageRoot();
+  const file = join(root, MIGRATION_SCRIPT);
+  const entry = join(root, 'firmware/migrate-espruino.ts');
+  if (existsSync(entry)) {
+    try {
+      const mod = (await import(pathToFileURL(join(root, 'host/lib/build/esbuild-firmware.ts')).href)) as { espruinoBundle(entry: string, minify: boolean): Promise<string> };
+      return new Uint8Array(Buffer.from(await mod.espruinoBundle(entry, true), 'utf8'));
+    } catch {
+      // no esbuild (the installed CLI): the built file below
+    }
+  }
+  if (!existsSync(file)) throw new TokenError('BAD_INPUT', `no storage migration script at ${file}: run npm run build`);
+  return new Uint8Array(readFileSync(file));
+}
