@@ -9,6 +9,7 @@ import { badRequest, refuse } from './refuse.ts';
 import { ALGORITHM_NAMES, ERRORS, FIELDS, fieldTable, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../protocol/messages.ts';
 import { decodeFields, encodeFields, LIST_ITEMS } from '../protocol/tlv.ts';
 import type { FieldSpec, Fields } from '../protocol/tlv.ts';
+import { ACCOUNTS_KEY } from './checked-storage.ts';
 import type { CheckedStorage } from './checked-storage.ts';
 
 export interface Account {
@@ -24,7 +25,6 @@ export interface Account {
   counter?: number;
 }
 
-const KEY = 'tt.acc';
 
 /** A stored account: the wire's account fields and its secret (tags 1-6), type and counter (37, 38). */
 const STORED_FIELDS: FieldSpec[] = FIELDS.slice(0, 6).concat(FIELDS.slice(36, 38));
@@ -92,7 +92,7 @@ export function openAccountStore(storage: CheckedStorage, maxAccounts?: number):
   const max = maxAccounts || 1000;
   let accounts: Account[] = [];
   try {
-    accounts = (storage.load(KEY, (b) => decodeRecord(b, max)) as Account[]) || [];
+    accounts = (storage.load(ACCOUNTS_KEY, (b) => decodeRecord(b, max)) as Account[]) || [];
   } catch (e) {
     // Every copy damaged: start empty (health() says so); the next write goes beside them.
   }
@@ -111,7 +111,7 @@ export function openAccountStore(storage: CheckedStorage, maxAccounts?: number):
     const record = encodeFields({ accounts: next as never }, RECORD_FIELDS);
     const removing = next.length < accounts.length;
     try {
-      storage.write(KEY, record);
+      storage.write(ACCOUNTS_KEY, record);
     } catch (e) {
       // The generation before is untouched.
       refuse(ERRORS.STORAGE_FAILED, say('storage write failed: %', (e as Error).message));
@@ -122,7 +122,7 @@ export function openAccountStore(storage: CheckedStorage, maxAccounts?: number):
     // (If that fails, the next write replaces the older copy.)
     if (removing) {
       try {
-        storage.write(KEY, record);
+        storage.write(ACCOUNTS_KEY, record);
         storage.scrub();
       } catch (e) {
         // the new set is safe in the newest copy

@@ -22,8 +22,10 @@ import type { Storage } from './ports.ts';
 
 /** This layout: two good generations kept, the CRC over the generation too. */
 export const MAGIC = 0x54543102;
-/** The password record's key (access.ts): one string in the Espruino bundle for both uses. */
+/** The records' keys (access.ts, accounts.ts, clock.ts): one string each in the Espruino bundle for every use. */
 export const ACCESS_KEY = 'tt.access';
+export const ACCOUNTS_KEY = 'tt.acc';
+export const CLOCK_KEY = 'tt.clock';
 /** What the display says (under "Cannot start:") when a record of older firmware is stored. */
 export const OLD_RECORDS = 'run totp-token flash';
 
@@ -35,7 +37,7 @@ export const OLD_RECORDS = 'run totp-token flash';
  */
 export function hasOldRecords(raw: Storage): boolean {
   // The slots joined as ",copy 0,copy 1" (a missing one is empty): base64 has no comma, so ",VFQxAQ" is only ever a copy's start.
-  return raw.read('tt.clock') !== undefined || raw.read(ACCESS_KEY) !== undefined || /,VFQxAQ/.test(['', raw.read('tt.acc.0'), raw.read('tt.acc.1')] as unknown as string);
+  return raw.read(CLOCK_KEY) !== undefined || raw.read(ACCESS_KEY) !== undefined || /,VFQxAQ/.test(['', raw.read(ACCOUNTS_KEY + '.0'), raw.read(ACCOUNTS_KEY + '.1')] as unknown as string);
 }
 
 export interface CheckedStorage extends Storage {

@@ -11,8 +11,8 @@
 // restart that keeps the RTC running keeps the time and the rate, and the rate
 // survives power loss.
 import type { Clock, Storage } from './ports.ts';
+import { CLOCK_KEY } from './checked-storage.ts';
 
-const KEY = 'tt.clock';
 /** A measured rate beyond this is not an oscillator: power-off, a wrong host clock, tampering. */
 export const MAX_PLAUSIBLE_PPM = 20000;
 /** Anchors kept for the fit: weekly syncs give five weeks of baseline. */
@@ -143,7 +143,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
   const typicalWanderPpm = Math.max(3, typicalDriftPpm / 25);
   let s: State | null = null;
   try {
-    s = readRecord(storage.read(KEY));
+    s = readRecord(storage.read(CLOCK_KEY));
   } catch (e) {
     // No clock record, or a damaged one: the time is unknown (s stays null).
   }
@@ -327,7 +327,7 @@ export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: 
     // A new trusted anchor trusts the rate known now (none on a first sync).
     if (!keep && rateKnown) s.rt = ratePpm;
     try {
-      storage.write(KEY, JSON.stringify(s));
+      storage.write(CLOCK_KEY, JSON.stringify(s));
     } catch (e) {
       // The clock still runs from RAM; the next sync retries the write.
     }

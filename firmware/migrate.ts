@@ -33,14 +33,14 @@ import { crc32 } from '../protocol/crc32.ts';
 import { latin1Bytes, latin1Text } from '../protocol/latin1.ts';
 import { decodeRecord } from './accounts.ts';
 import { readRecord as readAccess, PBKDF2_ITERATIONS } from './access.ts';
-import { ACCESS_KEY, checkedStorage, MAGIC } from './checked-storage.ts';
+import { ACCESS_KEY, ACCOUNTS_KEY, CLOCK_KEY, checkedStorage, MAGIC } from './checked-storage.ts';
 import { readRecord as readClock, SYNC_BASE_MS, DEFAULT_RTT_MS } from './clock.ts';
 import type { Storage } from './ports.ts';
 
 /** Firmware 0.1's accounts copies ("TT1" + format 1). */
 const MAGIC_V1 = 0x54543101;
 /** The records kept: accounts, password, clock. */
-const RECORDS = ['tt.acc', ACCESS_KEY, 'tt.clock'];
+const RECORDS = [ACCOUNTS_KEY, ACCESS_KEY, CLOCK_KEY];
 
 /**
  * Whether `key` is stored in a layout of older firmware: bare under the key
@@ -81,15 +81,15 @@ function upgradeAccess(o: { [k: string]: unknown }): { [k: string]: unknown } {
 /** A record's value (bytes as stored) in today's shape, or null if its reader refuses it. */
 function upgrade(key: string, value: Uint8Array): Uint8Array | null {
   try {
-    if (key === 'tt.acc') {
+    if (key === ACCOUNTS_KEY) {
       decodeRecord(value, 1000);
       return value;
     }
     let o = JSON.parse(latin1Text(value));
-    if (key === 'tt.access') o = upgradeAccess(o);
+    if (key === ACCESS_KEY) o = upgradeAccess(o);
     else upgradeClock(o);
     const text = JSON.stringify(o);
-    const r = key === 'tt.access' ? readAccess(text) : readClock(text);
+    const r = key === ACCESS_KEY ? readAccess(text) : readClock(text);
     return r ? latin1Bytes(text) : null;
   } catch (e) {
     return null;
@@ -148,7 +148,7 @@ function migrateRecord(raw: Storage, key: string): number {
   }
   const bare = raw.read(key);
   if (!keep && bare !== undefined) keep = upgrade(key, latin1Bytes(bare));
-  if (!keep && key === 'tt.clock' && bare !== undefined) {
+  if (!keep && key === CLOCK_KEY && bare !== undefined) {
     // A clock record no firmware could read meant "time unknown" to all of them; without it, the same.
     raw.erase(key);
     return isOldRecord(raw, key) ? -1 : 1;
