@@ -12,6 +12,7 @@ import { minify as terserMinify } from 'terser';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { bytesPerModule } from './size-report.ts';
 import { FULL_TOKEN_FORM, pretokenise } from '../flash/espruino-tokens.ts';
+import { indexProperties, RESERVED_FOR_PROPERTIES, skipNames } from './property-index.ts';
 import type { ModuleBytes } from './size-report.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -211,12 +212,15 @@ export function espruinoBuildOptions(entry: string, outfile: string, minify: boo
  * (several passes, top-level inlining, arrows for plain functions) takes
  * about 1.2 KB more off an Espruino bundle than esbuild alone. The options
  * keep to constructs Espruino parses; the subset check over dist/ and the
- * real-interpreter suites prove it. With `map` (esbuild's source map) it
- * also returns terser's map, for the per-module size report.
+ * real-interpreter suites prove it. Then the property reads that pay go
+ * through the wrapper's parameters (property-index.ts: `.length` -> `[L]`).
+ * With `map` (esbuild's source map) it also returns terser's map, which maps
+ * `mapped` (terser's output), and for each byte of `code` the offset in
+ * `mapped` it came from: the per-module size report needs both.
  */
 export async function squeezeForEspruino(code: string, map?: string): Promise<string>;
-export async function squeezeForEspruino(code: string, map: string, withMap: true): Promise<{ code: string; map: string }>;
-export async function squeezeForEspruino(code: string, map?: string, withMap?: boolean): Promise<string | { code: string; map: string }> {
+export async function squeezeForEspruino(code: string, map: string, withMap: true): Promise<{ code: string; map: string; mapped: string; origin: number[] }>;
+export async function squeezeForEspruino(code: string, map?: string, withMap?: boolean): Promise<string | { code: string; map: string; mapped: string; origin: number[] }> {
   const out = await terserMinify(code, {
     ecma: 2015,
     compress: {
@@ -232,13 +236,17 @@ export async function squeezeForEspruino(code: string, map?: string, withMap?: b
       inline: 3,
     },
     enclose: ENCLOSE,
-    mangle: { toplevel: true },
+    // The letters property-index.ts gives its parameters are never a mangled name.
+    mangle: { toplevel: true, nth_identifier: skipNames(RESERVED_FOR_PROPERTIES) },
     format: { ascii_only: false, comments: false },
     sourceMap: map ? { content: map } : false,
   });
   if (out.code === undefined) throw new Error('terser produced no code');
-  if (withMap) return { code: out.code, map: String(out.map) };
-  return out.code;
+  // The lexer reads bytes: the rewrite works on the UTF-8 bytes, one char each.
+  const indexed = indexProperties(Buffer.from(out.code, 'utf8').toString('latin1'));
+  const final = Buffer.from(indexed.code, 'latin1').toString('utf8');
+  if (withMap) return { code: final, map: String(out.map), mapped: out.code, origin: indexed.origin };
+  return final;
 }
 
 /** An Espruino bundle as shipped (esbuild with the plugin, then terser when minifying), in memory. */
@@ -261,17 +269,25 @@ export async function espruinoBundleReport(entry: string): Promise<{ bytes: numb
   const out = await squeezeForEspruino(js, map, true);
   const cost: number[] = [];
   const storedBytes = pretokenise(Buffer.from(out.code, 'utf8').toString('latin1'), FULL_TOKEN_FORM, cost).length;
-  const ascii = !/[^\x00-\x7f]/.test(out.code);
-  const weigh = (a: number, b: number) => {
+  // Each byte of the shipped code, and each stored byte, charged where terser's output (the map's) had it.
+  const textAt: number[] = [];
+  const storedAt: number[] = [];
+  out.origin.forEach((o, i) => {
+    textAt[o] = (textAt[o] ?? 0) + 1;
+    storedAt[o] = (storedAt[o] ?? 0) + (cost[i] ?? 0);
+  });
+  const ascii = !/[^\x00-\x7f]/.test(out.mapped);
+  const weigh = (at: number[]) => (a: number, b: number) => {
     let n = 0;
-    for (let i = a; i < b; i++) n += cost[i] ?? 0;
+    for (let i = a; i < b; i++) n += at[i] ?? 0;
     return n;
   };
+  const sourceMap = JSON.parse(out.map);
   return {
     bytes: Buffer.byteLength(out.code),
-    modules: bytesPerModule(out.code, JSON.parse(out.map), repoRoot),
+    modules: ascii ? bytesPerModule(out.mapped, sourceMap, repoRoot, weigh(textAt)) : bytesPerModule(out.mapped, sourceMap, repoRoot),
     storedBytes,
-    ...(ascii ? { storedModules: bytesPerModule(out.code, JSON.parse(out.map), repoRoot, weigh) } : {}),
+    ...(ascii ? { storedModules: bytesPerModule(out.mapped, sourceMap, repoRoot, weigh(storedAt)) } : {}),
   };
 }
 

@@ -1,0 +1,229 @@
+// Espruino build only, after terser: `x.length` becomes `x[L]`, where L is a
+// one-letter parameter of the bundle's outermost wrapper (terser's enclose)
+// given the string "length". Espruino stores an identifier as its text, so a
+// property name read 49 times costs 49 times its length; `[L]` costs 3 bytes
+// stored, whatever the name. Only names whose uses pay for their parameter
+// and argument are rewritten.
+//
+// Why the meaning is kept:
+// - L is a name terser's mangler was told never to generate (RESERVED_FOR_PROPERTIES,
+//   passed as mangle.reserved) and that appears nowhere in the bundle (checked
+//   here), so no inner binding can shadow it: every `[L]` reads the wrapper's
+//   parameter, which nothing assigns;
+// - Espruino 2v29 reads `a.b` and `a[s]` (s a string that is not an integer) the
+//   same way: jspeFactorMember (src/jsparse.c) calls jspGetNamedField and
+//   jspGetVarNamedField, which both look in the object's own children, then in
+//   jspGetNamedFieldInParents (prototypes, then built-ins: `E[T]` with T =
+//   "toString" finds E.toString as `E.toString` does), both return a name
+//   that assignments write through (`a[L]=0` as `a.length=0`), and both give
+//   the member's parent as `this` to a call. They differ only when the
+//   property does not exist on a value that cannot have children (a number,
+//   a string, a boolean): `(5).foo` is undefined, `(5)[F]` throws. The
+//   rewritten names are those of built-ins the firmware calls on values that
+//   have them (a missing one would be a bug either way), and the firmware's
+//   own reads of absent fields are on objects;
+// - the token stream of the result is the input's with each `. name` replaced
+//   by `[ L ]` and the wrapper's new parameters and arguments (checked: a
+//   lexer mistake throws instead of shipping);
+// - a property name after `.` that is a reserved word (`.catch`) is never
+//   touched, nor anything inside a string, template or regular expression (the
+//   Espruino lexer, espruino-lexer.ts, reads those as one token).
+import { LEX, lexEspruino } from '../flash/espruino-lexer.ts';
+import type { EspruinoToken } from '../flash/espruino-lexer.ts';
+
+/** One-letter names terser's mangler never generates in an Espruino bundle (skipNames below), for the rewrite's parameters. */
+export const RESERVED_FOR_PROPERTIES = ['Z', 'Y', 'J', 'j', 'F', 'B', 'V', 'z', 'X', 'W', 'q', 'G'];
+
+/**
+ * terser's mangler's names (its `nth_identifier`: lib/scope.js base54, the
+ * same frequency order) without the names in `skip`. Unlike mangle.reserved,
+ * which would also keep a source variable that happens to be named `B` as
+ * `B`, this only stops the mangler from generating them.
+ */
+export function skipNames(skip: string[]): { get(n: number): string; consider(s: string, delta: number): void; reset(): void; sort(): void } {
+  const leading = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$_'.split('');
+  const digits = '0123456789'.split('');
+  const avoid = new Set(skip);
+  let frequency = new Map<string, number>();
+  let chars: string[] = [];
+  let names: string[] = []; // the names handed out so far, in order
+  let next = 0; // the base54 number of the next candidate
+  const base54 = (num: number) => {
+    let ret = '';
+    let base = 54;
+    num++;
+    do {
+      num--;
+      ret += chars[num % base];
+      num = Math.floor(num / base);
+      base = 64;
+    } while (num > 0);
+    return ret;
+  };
+  const gen = {
+    reset() {
+      frequency = new Map([...leading, ...digits].map((c) => [c, 0]));
+    },
+    consider(str: string, delta: number) {
+      for (let i = str.length; --i >= 0; ) frequency.set(str[i], (frequency.get(str[i]) ?? 0) + delta);
+    },
+    sort() {
+      const byUse = (a: string, b: string) => frequency.get(b)! - frequency.get(a)!;
+      chars = [...leading].sort(byUse).concat([...digits].sort(byUse)); // Array sort is stable, as terser's mergeSort
+      names = [];
+      next = 0;
+    },
+    get(n: number) {
+      while (names.length <= n) {
+        const name = base54(next++);
+        if (!avoid.has(name)) names.push(name);
+      }
+      return names[n];
+    },
+  };
+  gen.reset();
+  gen.sort();
+  return gen;
+}
+
+export interface IndexedProperties {
+  /** The rewritten code (a byte string, as the input). */
+  code: string;
+  /** For each byte of `code`, the offset in the input it came from (inserted text: where it was inserted). */
+  origin: number[];
+  /** Parameter name -> the property name it holds, in parameter order. */
+  names: [string, string][];
+}
+
+const ID = LEX.ID;
+const DOT = 46;
+
+/** Stored bytes saved by rewriting `uses` reads of `name` through a one-letter parameter: `.name` (1 + length) -> `[p]` (3), less `,p` and `,"name"` (a raw string: 2 + length). */
+function saving(name: string, uses: number): number {
+  return uses * (1 + name.length - 3) - 2 - (1 + 2 + name.length);
+}
+
+/**
+ * The wrapper terser's enclose writes, `((p,...)=>{` (or `(p=>{`, `(()=>{`) ...
+ * `})(a,...);`, as token indexes: the parameters' span (first and last
+ * token), their names, and the call's parentheses and argument count.
+ */
+function wrapperOf(toks: EspruinoToken[], code: string): { paramSpan: [number, number]; params: string[]; open: number; close: number; args: number } {
+  const fail = (): never => {
+    throw new Error('property-index: the bundle is not `((params)=>{...})(args);` as terser encloses it');
+  };
+  const t = (i: number) => toks[i]?.tk;
+  const text = (i: number) => code.slice(toks[i].start, toks[i].end);
+  if (t(0) !== 40) fail();
+  const params: string[] = [];
+  let last = 1;
+  if (t(1) === ID) params.push(text(1));
+  else {
+    if (t(1) !== 40) fail();
+    let i = 2;
+    while (t(i) === ID) {
+      params.push(text(i++));
+      if (t(i) !== 44) break;
+      i++;
+    }
+    if (t(i) !== 41) fail();
+    last = i;
+  }
+  if (t(last + 1) !== LEX.ARROW_FUNCTION || t(last + 2) !== 123) fail();
+  let close = toks.length - 1;
+  if (t(close) === 59) close--;
+  if (t(close) !== 41) fail();
+  // Back to the call's `(`; its arguments are what its top-level commas part.
+  let depth = 0;
+  let open = close - 1;
+  for (; open > 0; open--) {
+    const k = t(open)!;
+    if (k === 41 || k === 93 || k === 125) depth++;
+    else if (k === 40 || k === 91 || k === 123) {
+      if (depth === 0) break;
+      depth--;
+    }
+  }
+  if (t(open) !== 40 || t(open - 1) !== 41 || t(open - 2) !== 125) fail();
+  let args = open + 1 < close ? 1 : 0;
+  for (let k = open + 1, d = 0; k < close; k++) {
+    const c = t(k)!;
+    if (c === 40 || c === 91 || c === 123) d++;
+    else if (c === 41 || c === 93 || c === 125) d--;
+    else if (c === 44 && d === 0) args++;
+  }
+  if (args > params.length) fail();
+  return { paramSpan: [1, last], params, open, close, args };
+}
+
+/** Kind and text of a token, for the check that the rewrite changed only what it meant to. */
+const tokenKey = (src: string, t: EspruinoToken) => t.tk + ':' + (t.tk === LEX.STR ? t.value : src.slice(t.start, t.end));
+
+/**
+ * `code` (a terser-enclosed Espruino bundle, a byte string) with the property
+ * reads that pay rewritten as above; `minUses`/`names` for tests.
+ */
+export function indexProperties(code: string, pool: string[] = RESERVED_FOR_PROPERTIES): IndexedProperties {
+  const toks = lexEspruino(code);
+  const used = new Set<string>();
+  const reads = new Map<string, number>();
+  toks.forEach((t, i) => {
+    if (t.tk !== ID) return;
+    const name = code.slice(t.start, t.end);
+    const prev = toks[i - 1]?.tk;
+    if (prev === DOT) reads.set(name, (reads.get(name) ?? 0) + 1);
+    // A property name (after `.`, or an object key: `{` or `,` then `name:`) is no variable; anything else may be.
+    else if (!((prev === 123 || prev === 44) && toks[i + 1]?.tk === 58)) used.add(name);
+  });
+  const free = pool.filter((p) => !used.has(p));
+  const chosen = [...reads]
+    .filter(([name, n]) => saving(name, n) > 0)
+    .sort((a, b) => saving(b[0], b[1]) - saving(a[0], a[1]))
+    .slice(0, free.length)
+    .map(([name], k): [string, string] => [free[k], name]);
+  if (chosen.length === 0) return { code, origin: [...code].map((_, i) => i), names: [] };
+  const param = new Map(chosen.map(([p, name]) => [name, p]));
+  const w = wrapperOf(toks, code);
+  // The new parameters go after those that get an argument (before `undefined`'s, which has none).
+  const params = w.params.slice(0, w.args).concat(chosen.map(([p]) => p), w.params.slice(w.args));
+  const strings = chosen.map(([, name]) => name);
+
+  // Edits at token boundaries: [from, to) of the input replaced by text.
+  const edits: { from: number; to: number; text: string }[] = [
+    { from: toks[w.paramSpan[0]].start, to: toks[w.paramSpan[1]].end, text: '(' + params.join(',') + ')' },
+    { from: toks[w.close].start, to: toks[w.close].start, text: (w.args ? ',' : '') + strings.map((n) => JSON.stringify(n)).join(',') },
+  ];
+  const expected: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (i === w.paramSpan[0]) {
+      expected.push('40:(', ...params.flatMap((p, k) => (k ? ['44:,'] : []).concat(ID + ':' + p)), '41:)');
+      i = w.paramSpan[1];
+      continue;
+    }
+    if (i === w.close) expected.push(...strings.flatMap((n, k) => (k || w.args ? ['44:,'] : []).concat(LEX.STR + ':' + n)));
+    const next = toks[i + 1];
+    if (t.tk === DOT && next && next.tk === ID && param.has(code.slice(next.start, next.end))) {
+      const p = param.get(code.slice(next.start, next.end))!;
+      edits.push({ from: t.start, to: next.end, text: '[' + p + ']' });
+      expected.push('91:[', ID + ':' + p, '93:]');
+      i++;
+      continue;
+    }
+    expected.push(tokenKey(code, t));
+  }
+  edits.sort((a, b) => a.from - b.from);
+  let out = '';
+  const origin: number[] = [];
+  let at = 0;
+  for (const e of edits) {
+    for (; at < e.from; at++) (out += code[at]), origin.push(at);
+    out += e.text;
+    for (let k = 0; k < e.text.length; k++) origin.push(e.from);
+    at = e.to;
+  }
+  for (; at < code.length; at++) (out += code[at]), origin.push(at);
+  const got = lexEspruino(out).map((t) => tokenKey(out, t));
+  if (got.join('\n') !== expected.join('\n')) throw new Error('property-index: the rewritten bundle does not lex as the input with its property reads replaced (a bug in the rewrite)');
+  return { code: out, origin, names: chosen };
+}
