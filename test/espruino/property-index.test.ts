@@ -1,7 +1,8 @@
-// The Espruino build's property-read rewrite (host/lib/build/property-index.ts):
-// `.length` -> `[L]` through a wrapper parameter only where it pays, never
-// with a name the bundle binds or reads anywhere else, never inside a string,
-// template or regular expression, and the result computes what the input did.
+// The Espruino build's rewrite through wrapper parameters (host/lib/build/property-index.ts):
+// `.length` -> `[L]`, a repeated string or number -> a name, only where it
+// pays, never with a name the bundle binds or reads anywhere else, never
+// inside a string, template or regular expression, never an object key or
+// atob's argument, and the result computes what the input did.
 // The shipped bundle itself runs on the real interpreter in token-on-espruino.
 import { minify } from 'terser';
 import { describe, expect, it } from 'vitest';
@@ -43,7 +44,9 @@ describe('property-index', () => {
     expect(r.names).toEqual([['W', 'length']]);
     expect(r.code).toContain('f=Q=>Q+a0[W]');
     // A global read (Espruino's `E`, say) is a variable too.
-    expect(indexProperties(bundle(`out.push(${reads(12)},typeof Q);`), ['Q']).names).toEqual([]);
+    const global = indexProperties(bundle(`out.push(${reads(12)},typeof Q);`), ['Q']);
+    expect(global.names.map(([p]) => p)).not.toContain('Q');
+    expect(global.code).toContain('typeof Q');
   });
 
   it('may take a name used only as a property name or object key', () => {
@@ -56,6 +59,24 @@ describe('property-index', () => {
     const r = indexProperties(code, ['Q']);
     expect(r.code).toContain('"x.length",`y.length`,/z.length/.source');
     expect(r.code).toContain('.catch');
+  });
+
+  it('reads a repeated string or number through a parameter, keeping object keys, atob\'s argument and word boundaries', () => {
+    const code = bundle(`let k={"string":1};out.push(typeof a0=="string",typeof a1=="string",typeof a2=="string",typeof 5=="string",1e3*a0.length,1e3+1,2e3-1e3,1e3,k.string,atob("QUJD"),atob("QUJD"),atob("QUJD"));let f=()=>{return"string"};out.push(f(),"string")`);
+    const r = indexProperties(code, ['Q', 'W']);
+    expect(Object.fromEntries(r.names.map(([p, v]) => [v, p]))).toEqual({ '"string"': 'Q', '1e3': 'W' });
+    expect(r.code).toContain('{"string":1}');
+    expect(r.code).toContain('atob("QUJD")');
+    expect(r.code).toContain('return Q}');
+    expect(r.code).toContain('W*a0.length');
+    expect(run(r.code)).toEqual(run(code));
+  });
+
+  it('falls back to two-character names when the one-letter ones run out, while that still pays', () => {
+    const code = bundle(`out.push(${reads(12)},${Array.from({ length: 12 }, () => 'a1.slice(0)').join(',')});`);
+    const r = indexProperties(code, ['Q']);
+    expect(r.names).toEqual([['Q', 'length'], ['Qa', 'slice']]);
+    expect(run(r.code)).toEqual(run(code));
   });
 
   it('refuses a bundle that is not wrapped the way terser encloses it', () => {

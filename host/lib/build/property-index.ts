@@ -29,6 +29,7 @@
 //   touched, nor anything inside a string, template or regular expression (the
 //   Espruino lexer, espruino-lexer.ts, reads those as one token).
 import { LEX, lexEspruino } from '../flash/espruino-lexer.ts';
+import { FULL_TOKEN_FORM, pretokenise } from '../flash/espruino-tokens.ts';
 import type { EspruinoToken } from '../flash/espruino-lexer.ts';
 
 /** One-letter names terser's mangler never generates in an Espruino bundle (skipNames below), for the rewrite's parameters. */
@@ -98,11 +99,6 @@ export interface IndexedProperties {
 const ID = LEX.ID;
 const DOT = 46;
 
-/** Stored bytes saved by rewriting `uses` reads of `name` through a one-letter parameter: `.name` (1 + length) -> `[p]` (3), less `,p` and `,"name"` (a raw string: 2 + length). */
-function saving(name: string, uses: number): number {
-  return uses * (1 + name.length - 3) - 2 - (1 + 2 + name.length);
-}
-
 /**
  * The wrapper terser's enclose writes, `((p,...)=>{` (or `(p=>{`, `(()=>{`) ...
  * `})(a,...);`, as token indexes: the parameters' span (first and last
@@ -159,40 +155,99 @@ function wrapperOf(toks: EspruinoToken[], code: string): { paramSpan: [number, n
 /** Kind and text of a token, for the check that the rewrite changed only what it meant to. */
 const tokenKey = (src: string, t: EspruinoToken) => t.tk + ':' + (t.tk === LEX.STR ? t.value : src.slice(t.start, t.end));
 
+/** Whether token i of `toks` is a string that must stay a literal: an object key, a directive, or atob's argument (the pretokeniser stores atob("...") decoded). */
+function fixedString(toks: EspruinoToken[], i: number, code: string): boolean {
+  const prev = toks[i - 1]?.tk;
+  const next = toks[i + 1]?.tk;
+  if ((prev === 123 || prev === 44) && next === 58) return true;
+  if ((prev === 123 || prev === 59) && (next === 59 || next === 125)) return true;
+  const callee = toks[i - 2];
+  return prev === 40 && !!callee && code.slice(callee.start, callee.end) === 'atob';
+}
+
+/** The names the rewrite may give: the pool's letters, then two-character names starting with one of them. */
+function nameCandidates(pool: string[], used: Set<string>): string[] {
+  const more = pool.flatMap((p) => 'abcdefghijklmnopqrstuvwxyz0123456789'.split('').map((c) => p + c));
+  return pool.concat(more).filter((n) => !used.has(n) && /^[A-Za-z_$][\w$]*$/.test(n) && !['do', 'if', 'in', 'of'].includes(n));
+}
+
+interface Candidate {
+  /** What the parameter holds, as its argument's source text. */
+  arg: string;
+  /** Its stored bytes as an argument. */
+  argCost: number;
+  /** Token indexes of its uses: a `.` (the name follows), a string or a number. */
+  uses: number[];
+  /** Each use's stored bytes now. */
+  costs: number[];
+  property: boolean;
+}
+
+/** Stored bytes saved by giving `c` the parameter `name` (only the uses that get shorter are rewritten). */
+function saving(c: Candidate, name: string): number {
+  const after = c.property ? name.length + 2 : name.length;
+  return c.costs.reduce((s, now) => s + Math.max(0, now - after), 0) - (name.length + 1) - (c.argCost + 1);
+}
+
 /**
  * `code` (a terser-enclosed Espruino bundle, a byte string) with the property
- * reads that pay rewritten as above; `minUses`/`names` for tests.
+ * reads, strings and numbers that pay read through wrapper parameters;
+ * `pool` (one-letter names no binding in `code` has) for tests.
  */
 export function indexProperties(code: string, pool: string[] = RESERVED_FOR_PROPERTIES): IndexedProperties {
   const toks = lexEspruino(code);
+  const cost: number[] = [];
+  pretokenise(code, FULL_TOKEN_FORM, cost);
   const used = new Set<string>();
-  const reads = new Map<string, number>();
+  const found = new Map<string, Candidate>();
+  const add = (key: string, i: number, arg: string, argCost: number, useCost: number, property: boolean) => {
+    let c = found.get(key);
+    if (!c) found.set(key, (c = { arg, argCost, uses: [], costs: [], property }));
+    c.uses.push(i);
+    c.costs.push(useCost);
+  };
   toks.forEach((t, i) => {
-    if (t.tk !== ID) return;
-    const name = code.slice(t.start, t.end);
     const prev = toks[i - 1]?.tk;
-    if (prev === DOT) reads.set(name, (reads.get(name) ?? 0) + 1);
-    // A property name (after `.`, or an object key: `{` or `,` then `name:`) is no variable; anything else may be.
-    else if (!((prev === 123 || prev === 44) && toks[i + 1]?.tk === 58)) used.add(name);
+    const text = code.slice(t.start, t.end);
+    if (t.tk === ID) {
+      // A property name (after `.`, or an object key: `{` or `,` then `name:`) is no variable; anything else may be.
+      if (prev === DOT) add('.' + text, i - 1, JSON.stringify(text), text.length + 2, (cost[toks[i - 1].start] ?? 0) + (cost[t.start] ?? 0), true);
+      else if (!((prev === 123 || prev === 44) && toks[i + 1]?.tk === 58)) used.add(text);
+    } else if (t.tk === LEX.STR && !fixedString(toks, i, code)) {
+      add('s' + t.value, i, text, cost[t.start] ?? 0, cost[t.start] ?? 0, false);
+    } else if ((t.tk === LEX.INT || t.tk === LEX.FLOAT) && prev !== DOT) {
+      add('n' + Number(text.replace(/_/g, '')), i, text, cost[t.start] ?? 0, cost[t.start] ?? 0, false);
+    }
   });
-  const free = pool.filter((p) => !used.has(p));
-  const chosen = [...reads]
-    .filter(([name, n]) => saving(name, n) > 0)
-    .sort((a, b) => saving(b[0], b[1]) - saving(a[0], a[1]))
-    .slice(0, free.length)
-    .map(([name], k): [string, string] => [free[k], name]);
+  // The best first, each with the shortest name left while that still pays.
+  const names = nameCandidates(pool, used);
+  const chosen: [string, Candidate][] = [];
+  const ranked = [...found.values()].sort((a, b) => saving(b, 'x') - saving(a, 'x'));
+  for (const c of ranked) {
+    const name = names[chosen.length];
+    if (!name || saving(c, name) <= 0) continue;
+    chosen.push([name, c]);
+  }
   if (chosen.length === 0) return { code, origin: [...code].map((_, i) => i), names: [] };
-  const param = new Map(chosen.map(([p, name]) => [name, p]));
   const w = wrapperOf(toks, code);
   // The new parameters go after those that get an argument (before `undefined`'s, which has none).
   const params = w.params.slice(0, w.args).concat(chosen.map(([p]) => p), w.params.slice(w.args));
-  const strings = chosen.map(([, name]) => name);
+  // What replaces each use, by token index.
+  const replace = new Map<number, string>();
+  for (const [p, c] of chosen) {
+    const after = c.property ? p.length + 2 : p.length;
+    c.uses.forEach((i, k) => {
+      if (c.costs[k] > after) replace.set(i, p);
+    });
+  }
 
   // Edits at token boundaries: [from, to) of the input replaced by text.
   const edits: { from: number; to: number; text: string }[] = [
     { from: toks[w.paramSpan[0]].start, to: toks[w.paramSpan[1]].end, text: '(' + params.join(',') + ')' },
-    { from: toks[w.close].start, to: toks[w.close].start, text: (w.args ? ',' : '') + strings.map((n) => JSON.stringify(n)).join(',') },
+    { from: toks[w.close].start, to: toks[w.close].start, text: (w.args ? ',' : '') + chosen.map(([, c]) => c.arg).join(',') },
   ];
+  const argText = chosen.map(([, c]) => c.arg).join(',');
+  const argKeys = lexEspruino(argText).map((t) => tokenKey(argText, t));
   const expected: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
@@ -201,13 +256,20 @@ export function indexProperties(code: string, pool: string[] = RESERVED_FOR_PROP
       i = w.paramSpan[1];
       continue;
     }
-    if (i === w.close) expected.push(...strings.flatMap((n, k) => (k || w.args ? ['44:,'] : []).concat(LEX.STR + ':' + n)));
-    const next = toks[i + 1];
-    if (t.tk === DOT && next && next.tk === ID && param.has(code.slice(next.start, next.end))) {
-      const p = param.get(code.slice(next.start, next.end))!;
+    if (i === w.close) expected.push(...(w.args ? ['44:,'] : []), ...argKeys);
+    const p = replace.get(i);
+    if (p !== undefined && t.tk === DOT) {
+      const next = toks[i + 1];
       edits.push({ from: t.start, to: next.end, text: '[' + p + ']' });
       expected.push('91:[', ID + ':' + p, '93:]');
       i++;
+      continue;
+    }
+    if (p !== undefined) {
+      // A name where a string was may need a space from a word before or after (`return"x"`, `case"x":`).
+      const word = (at: number) => /[\w$]/.test(code[at] ?? '');
+      edits.push({ from: t.start, to: t.end, text: (word(t.start - 1) ? ' ' : '') + p + (word(t.end) ? ' ' : '') });
+      expected.push(ID + ':' + p);
       continue;
     }
     expected.push(tokenKey(code, t));
@@ -225,5 +287,5 @@ export function indexProperties(code: string, pool: string[] = RESERVED_FOR_PROP
   for (; at < code.length; at++) (out += code[at]), origin.push(at);
   const got = lexEspruino(out).map((t) => tokenKey(out, t));
   if (got.join('\n') !== expected.join('\n')) throw new Error('property-index: the rewritten bundle does not lex as the input with its property reads replaced (a bug in the rewrite)');
-  return { code: out, origin, names: chosen };
+  return { code: out, origin, names: chosen.map(([p, c]): [string, string] => [p, c.property ? c.arg.slice(1, -1) : c.arg]) };
 }
