@@ -279,12 +279,25 @@ export async function espruinoBundleReport(entry: string): Promise<{ bytes: numb
   const cost: number[] = [];
   const storedBytes = pretokenise(Buffer.from(out.code, 'utf8').toString('latin1'), FULL_TOKEN_FORM, cost).length;
   // Each byte of the shipped code, and each stored byte, charged where terser's output (the map's) had it.
+  // (The wrapper's new parameters and arguments, origin -1, are glue.)
   const textAt: number[] = [];
   const storedAt: number[] = [];
+  const glue = { text: 0, stored: 0 };
   out.origin.forEach((o, i) => {
+    if (o < 0) {
+      glue.text++;
+      glue.stored += cost[i] ?? 0;
+      return;
+    }
     textAt[o] = (textAt[o] ?? 0) + 1;
     storedAt[o] = (storedAt[o] ?? 0) + (cost[i] ?? 0);
   });
+  const withGlue = (rows: ModuleBytes[], n: number) => {
+    const row = rows.find((r) => r.module === '(glue)');
+    if (row) row.bytes += n;
+    else rows.push({ module: '(glue)', bytes: n });
+    return rows.sort((a, b) => b.bytes - a.bytes);
+  };
   const ascii = !/[^\x00-\x7f]/.test(out.mapped);
   const weigh = (at: number[]) => (a: number, b: number) => {
     let n = 0;
@@ -294,9 +307,9 @@ export async function espruinoBundleReport(entry: string): Promise<{ bytes: numb
   const sourceMap = JSON.parse(out.map);
   return {
     bytes: Buffer.byteLength(out.code),
-    modules: ascii ? bytesPerModule(out.mapped, sourceMap, repoRoot, weigh(textAt)) : bytesPerModule(out.mapped, sourceMap, repoRoot),
+    modules: ascii ? withGlue(bytesPerModule(out.mapped, sourceMap, repoRoot, weigh(textAt)), glue.text) : bytesPerModule(out.mapped, sourceMap, repoRoot),
     storedBytes,
-    ...(ascii ? { storedModules: bytesPerModule(out.mapped, sourceMap, repoRoot, weigh(storedAt)) } : {}),
+    ...(ascii ? { storedModules: withGlue(bytesPerModule(out.mapped, sourceMap, repoRoot, weigh(storedAt)), glue.stored) } : {}),
   };
 }
 

@@ -90,7 +90,7 @@ export function skipNames(skip: string[]): { get(n: number): string; consider(s:
 export interface IndexedProperties {
   /** The rewritten code (a byte string, as the input). */
   code: string;
-  /** For each byte of `code`, the offset in the input it came from (inserted text: where it was inserted). */
+  /** For each byte of `code`, the offset in the input it came from; -1 for the wrapper's new parameters and arguments (no source module's). */
   origin: number[];
   /** Parameter name -> the property name it holds, in parameter order. */
   names: [string, string][];
@@ -242,9 +242,9 @@ export function indexProperties(code: string, pool: string[] = RESERVED_FOR_PROP
   }
 
   // Edits at token boundaries: [from, to) of the input replaced by text.
-  const edits: { from: number; to: number; text: string }[] = [
-    { from: toks[w.paramSpan[0]].start, to: toks[w.paramSpan[1]].end, text: '(' + params.join(',') + ')' },
-    { from: toks[w.close].start, to: toks[w.close].start, text: (w.args ? ',' : '') + chosen.map(([, c]) => c.arg).join(',') },
+  const edits: { from: number; to: number; text: string; glue?: boolean }[] = [
+    { from: toks[w.paramSpan[0]].start, to: toks[w.paramSpan[1]].end, text: '(' + params.join(',') + ')', glue: true },
+    { from: toks[w.close].start, to: toks[w.close].start, text: (w.args ? ',' : '') + chosen.map(([, c]) => c.arg).join(','), glue: true },
   ];
   const argText = chosen.map(([, c]) => c.arg).join(',');
   const argKeys = lexEspruino(argText).map((t) => tokenKey(argText, t));
@@ -281,7 +281,7 @@ export function indexProperties(code: string, pool: string[] = RESERVED_FOR_PROP
   for (const e of edits) {
     for (; at < e.from; at++) (out += code[at]), origin.push(at);
     out += e.text;
-    for (let k = 0; k < e.text.length; k++) origin.push(e.from);
+    for (let k = 0; k < e.text.length; k++) origin.push(e.glue ? -1 : e.from);
     at = e.to;
   }
   for (; at < code.length; at++) (out += code[at]), origin.push(at);
