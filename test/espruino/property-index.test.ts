@@ -79,6 +79,14 @@ describe('property-index', () => {
     expect(run(r.code)).toEqual(run(code));
   });
 
+  it('puts its arguments before one whose parameter terser dropped (reading a global may throw, so terser keeps it)', () => {
+    const code = `((t)=>{var a0="abc",a1=[1,2],a2=new t(5);out.push(${reads(12)})})(Uint8Array,Math);`;
+    const r = indexProperties(code, ['Q']);
+    expect(r.code.startsWith('((t,Q)=>{')).toBe(true);
+    expect(r.code.endsWith('})(Uint8Array,"length",Math);')).toBe(true);
+    expect(run(r.code)).toEqual(run(code));
+  });
+
   it('refuses a bundle that is not wrapped the way terser encloses it', () => {
     expect(() => indexProperties(`var a0="abc";${reads(12)};`, ['Q'])).toThrow(/not `\(\(params\)=>/);
   });

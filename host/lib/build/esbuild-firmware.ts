@@ -190,6 +190,8 @@ const ENCLOSED_BUILTINS: { [name: string]: string } = {
   setTimeout: 'setTimeoutFn', // 3
   Error: 'errorClass', // 9 (called without new: the same on Espruino and in JavaScript)
   JSON: 'jsonObject', // 4
+  Math: 'mathObject', // short-builtins.ts's 5 plus sqrt, PI, SQRT2, abs, pow in clock.ts
+  getTime: 'getTimeFn', // 3 (a native that reads no `this`)
 };
 /** terser's enclose: the parameters above, then `undefined` (given no value, so it is undefined: `void 0` becomes one letter). */
 const ENCLOSE = Object.values(ENCLOSED_BUILTINS).concat(['undefined']).join(',') + ':' + Object.keys(ENCLOSED_BUILTINS).join(',');

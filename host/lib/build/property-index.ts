@@ -102,9 +102,9 @@ const DOT = 46;
 /**
  * The wrapper terser's enclose writes, `((p,...)=>{` (or `(p=>{`, `(()=>{`) ...
  * `})(a,...);`, as token indexes: the parameters' span (first and last
- * token), their names, and the call's parentheses and argument count.
+ * token), their names, the call's `)` and where each argument starts.
  */
-function wrapperOf(toks: EspruinoToken[], code: string): { paramSpan: [number, number]; params: string[]; open: number; close: number; args: number } {
+function wrapperOf(toks: EspruinoToken[], code: string): { paramSpan: [number, number]; params: string[]; close: number; argStarts: number[] } {
   const fail = (): never => {
     throw new Error('property-index: the bundle is not `((params)=>{...})(args);` as terser encloses it');
   };
@@ -141,15 +141,15 @@ function wrapperOf(toks: EspruinoToken[], code: string): { paramSpan: [number, n
     }
   }
   if (t(open) !== 40 || t(open - 1) !== 41 || t(open - 2) !== 125) fail();
-  let args = open + 1 < close ? 1 : 0;
+  // Each argument's first token (terser keeps an argument whose parameter it dropped: reading a global may throw).
+  const argStarts: number[] = open + 1 < close ? [open + 1] : [];
   for (let k = open + 1, d = 0; k < close; k++) {
     const c = t(k)!;
     if (c === 40 || c === 91 || c === 123) d++;
     else if (c === 41 || c === 93 || c === 125) d--;
-    else if (c === 44 && d === 0) args++;
+    else if (c === 44 && d === 0) argStarts.push(k + 1);
   }
-  if (args > params.length) fail();
-  return { paramSpan: [1, last], params, open, close, args };
+  return { paramSpan: [1, last], params, close, argStarts };
 }
 
 /** Kind and text of a token, for the check that the rewrite changed only what it meant to. */
@@ -230,8 +230,12 @@ export function indexProperties(code: string, pool: string[] = RESERVED_FOR_PROP
   }
   if (chosen.length === 0) return { code, origin: [...code].map((_, i) => i), names: [] };
   const w = wrapperOf(toks, code);
-  // The new parameters go after those that get an argument (before `undefined`'s, which has none).
-  const params = w.params.slice(0, w.args).concat(chosen.map(([p]) => p), w.params.slice(w.args));
+  // The new parameters and their arguments go after the pairs there are (before `undefined`'s
+  // parameter, which has no argument, or an argument whose parameter terser dropped).
+  const pairs = Math.min(w.params.length, w.argStarts.length);
+  const params = w.params.slice(0, pairs).concat(chosen.map(([p]) => p), w.params.slice(pairs));
+  const argText = chosen.map(([, c]) => c.arg).join(',');
+  const argsBefore = pairs < w.argStarts.length ? w.argStarts[pairs] : w.close; // the token the new arguments go before
   // What replaces each use, by token index.
   const replace = new Map<number, string>();
   for (const [p, c] of chosen) {
@@ -244,9 +248,8 @@ export function indexProperties(code: string, pool: string[] = RESERVED_FOR_PROP
   // Edits at token boundaries: [from, to) of the input replaced by text.
   const edits: { from: number; to: number; text: string; glue?: boolean }[] = [
     { from: toks[w.paramSpan[0]].start, to: toks[w.paramSpan[1]].end, text: '(' + params.join(',') + ')', glue: true },
-    { from: toks[w.close].start, to: toks[w.close].start, text: (w.args ? ',' : '') + chosen.map(([, c]) => c.arg).join(','), glue: true },
+    { from: toks[argsBefore].start, to: toks[argsBefore].start, text: argsBefore === w.close ? (pairs ? ',' : '') + argText : argText + ',', glue: true },
   ];
-  const argText = chosen.map(([, c]) => c.arg).join(',');
   const argKeys = lexEspruino(argText).map((t) => tokenKey(argText, t));
   const expected: string[] = [];
   for (let i = 0; i < toks.length; i++) {
@@ -256,7 +259,7 @@ export function indexProperties(code: string, pool: string[] = RESERVED_FOR_PROP
       i = w.paramSpan[1];
       continue;
     }
-    if (i === w.close) expected.push(...(w.args ? ['44:,'] : []), ...argKeys);
+    if (i === argsBefore) expected.push(...(argsBefore === w.close ? (pairs ? ['44:,'] : []).concat(argKeys) : argKeys.concat('44:,')));
     const p = replace.get(i);
     if (p !== undefined && t.tk === DOT) {
       const next = toks[i + 1];
