@@ -1,30 +1,36 @@
 // Espruino build only, after terser: `x.length` becomes `x[L]`, where L is a
-// one-letter parameter of the bundle's outermost wrapper (terser's enclose)
-// given the string "length". Espruino stores an identifier as its text, so a
-// property name read 49 times costs 49 times its length; `[L]` costs 3 bytes
-// stored, whatever the name. Only names whose uses pay for their parameter
-// and argument are rewritten.
+// parameter of the bundle's outermost wrapper (terser's enclose) given the
+// string "length"; a string or number the bundle repeats ("", "string",
+// 1e3...) becomes such a parameter too. Espruino stores an identifier as its
+// text, so a property name read 49 times costs 49 times its length; `[L]`
+// costs 3 bytes stored, whatever the name. Only what pays for its parameter
+// and argument is rewritten (one-letter names first, then two-letter ones),
+// and only the uses that get shorter.
 //
 // Why the meaning is kept:
-// - L is a name terser's mangler was told never to generate (RESERVED_FOR_PROPERTIES,
-//   passed as mangle.reserved) and that appears nowhere in the bundle (checked
-//   here), so no inner binding can shadow it: every `[L]` reads the wrapper's
-//   parameter, which nothing assigns;
+// - L is a name terser's mangler never generates (RESERVED_FOR_PROPERTIES,
+//   skipped by skipNames) and that the bundle neither binds nor reads as a
+//   variable (checked here), so no inner binding can shadow it: every `[L]`
+//   reads the wrapper's parameter, which nothing assigns;
+// - a string or number is a primitive: a variable holding it is the same
+//   value. Object keys, directives and atob's argument (which the pretokeniser
+//   stores decoded) stay literals;
 // - Espruino 2v29 reads `a.b` and `a[s]` (s a string that is not an integer) the
 //   same way: jspeFactorMember (src/jsparse.c) calls jspGetNamedField and
 //   jspGetVarNamedField, which both look in the object's own children, then in
 //   jspGetNamedFieldInParents (prototypes, then built-ins: `E[T]` with T =
-//   "toString" finds E.toString as `E.toString` does), both return a name
-//   that assignments write through (`a[L]=0` as `a.length=0`), and both give
-//   the member's parent as `this` to a call. They differ only when the
-//   property does not exist on a value that cannot have children (a number,
-//   a string, a boolean): `(5).foo` is undefined, `(5)[F]` throws. The
-//   rewritten names are those of built-ins the firmware calls on values that
-//   have them (a missing one would be a bug either way), and the firmware's
-//   own reads of absent fields are on objects;
+//   "toString" is E.toString, run on 2v29), both return a name that
+//   assignments write through (`a.length=0` and `a[L]=0` both throw
+//   "Assignment to a constant" on 2v29), and both give the member's parent as
+//   `this` to a call. They differ only when the property does not exist on a
+//   value that cannot have children (a number, a string, a boolean): on 2v29
+//   `(5).foo` is undefined and `(5)[F]` throws "Field or method "foo" does not
+//   already exist". The rewritten names are those of built-ins the firmware
+//   calls on values that have them (a missing one would be a bug either way);
+//   the real-interpreter suites run the rewritten bundle;
 // - the token stream of the result is the input's with each `. name` replaced
-//   by `[ L ]` and the wrapper's new parameters and arguments (checked: a
-//   lexer mistake throws instead of shipping);
+//   by `[ L ]`, each rewritten literal by its name, and the wrapper's new
+//   parameters and arguments (checked: a mistake throws instead of shipping);
 // - a property name after `.` that is a reserved word (`.catch`) is never
 //   touched, nor anything inside a string, template or regular expression (the
 //   Espruino lexer, espruino-lexer.ts, reads those as one token).
