@@ -6,7 +6,7 @@
 import { wipe } from '../protocol/bytes.ts';
 import { say } from '../protocol/say.ts';
 import { badRequest, refuse } from './refuse.ts';
-import { ALGORITHM_NAMES, ERRORS, FIELDS, fieldTable, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../protocol/messages.ts';
+import { ALGORITHM_NAMES, ERRORS, FIELDS, fieldTable, LIST, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../protocol/messages.ts';
 import { decodeFields, encodeFields, LIST_ITEMS } from '../protocol/tlv.ts';
 import type { FieldSpec, Fields } from '../protocol/tlv.ts';
 import { ACCOUNTS_KEY } from './checked-storage.ts';
@@ -29,7 +29,7 @@ export interface Account {
 /** A stored account: the wire's account fields and its secret (tags 1-6), type and counter (37, 38). */
 const STORED_FIELDS: FieldSpec[] = FIELDS.slice(0, 6).concat(FIELDS.slice(36, 38));
 /** The record: one list field (tag 1) of stored accounts. Its key is only a name in RAM (the Espruino build shortens it). */
-const RECORD_FIELDS: FieldSpec[] = fieldTable({ accounts: 'l' }, 0);
+const RECORD_FIELDS: FieldSpec[] = fieldTable({ accounts: LIST }, 0);
 LIST_ITEMS.accounts = STORED_FIELDS;
 
 /** A name or issuer: not empty (unless allowed), no control characters. Its length limit is the field's, checked by the codec. */

@@ -6,7 +6,7 @@
 // button" reply, and anything else an error code from ERRORS.
 import { fail } from './errors.ts';
 import { say } from './say.ts';
-import { decodeFields, encodeFields, LIST_ITEMS, UINT } from './tlv.ts';
+import { decodeFields, encodeFields, LIST_ITEMS } from './tlv.ts';
 import type { FieldSpec, FieldType, Fields } from './tlv.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -19,32 +19,45 @@ export const MIN_SECRET = 10;
 export const MAX_MESSAGE = 120;
 
 
+/**
+ * A field table entry is a number: its type's index in FIELD_TYPES, plus 8
+ * times its max (text and bytes, see FieldSpec). A number rather than a
+ * string like 't64' because the Espruino bundle stores one as 1-3 bytes
+ * (written as a sum the build folds: a call per entry would ship).
+ */
+const FIELD_TYPES = 'ustbl';
+export const UNSIGNED = 0;
+export const SIGNED = 1;
+export const LIST = 4;
+const TEXT = 2;
+const BYTES = 3;
+
 /** Specs for `table`'s keys, tagged from `after` + 1 in the order written. */
-export function fieldTable(table: { [key: string]: string }, after: number): FieldSpec[] {
-  return Object.keys(table).map((key, i) => ({ tag: after + i + 1, key: key, type: table[key][0] as FieldType, max: +table[key].slice(1) }));
+export function fieldTable(table: { [key: string]: number }, after: number): FieldSpec[] {
+  return Object.keys(table).map((key, i) => ({ tag: after + i + 1, key: key, type: FIELD_TYPES[table[key] & 7] as FieldType, max: table[key] >> 3 }));
 }
 
 /**
  * The field table, written compactly because it ships in every firmware
- * bundle: key -> a type letter (u uint, s sint, t text, b bytes, l list) and,
- * for text and bytes, the field's max (see FieldSpec) right after it. Tags count up from 1 in the
+ * bundle: key -> type (UNSIGNED, SIGNED, TEXT, BYTES, LIST) and, for text
+ * and bytes, 8 times the field's max (see FieldSpec). Tags count up from 1 in the
  * order written: string keys keep their insertion order (ES2015 and later,
  * and measured on Espruino 2v29). An object literal rather than a string, so
  * the Espruino build can shorten the keys here and where the code reads them
  * alike. wire-protocol.md lists the same table; a test holds them together.
  */
 export const FIELDS: FieldSpec[] = fieldTable({
-  name: 't' + MAX_NAME, issuer: 't' + MAX_ISSUER, algorithm: UINT, digits: UINT, period: UINT, secret: 'b' + MAX_SECRET,
-  timeMs: UINT, newName: 't' + MAX_NAME, newIssuer: 't' + MAX_ISSUER, check: 'b32', code: 't10', secondsLeft: UINT, message: 't' + MAX_MESSAGE,
-  firmware: 't32', board: 't48', algorithms: UINT, slotsTotal: UINT, slotsFree: UINT, clock: UINT, protocol: UINT, maxBody: UINT, account: 'l0',
-  timeoutS: UINT, action: 't200', // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
-  start: UINT, total: UINT, next: UINT, syncedAtMs: UINT, driftCentiPpm: 's', errorMs: UINT, challenge: 'b32', response: 'b32', salt: 'b32',
-  locked: UINT, accessKey: 'b64', iterations: UINT,
-  type: UINT, counter: UINT, // 37, 38: HOTP (wire-protocol.md "Account types")
-  storageHealth: UINT, // 39: 0 ok, 1 recovered from an older generation, 2 lost
-  roundTripMs: UINT, suspectAtMs: UINT, suspectMs: 's', // 40-42: clock
-  session: 'b8', // 43: sessions (wire-protocol.md "Sessions")
-  hostClock: UINT, // 44: TIME_SET: the host's own clock, HOST_CLOCK_*
+  name: TEXT + 8 * MAX_NAME, issuer: TEXT + 8 * MAX_ISSUER, algorithm: UNSIGNED, digits: UNSIGNED, period: UNSIGNED, secret: BYTES + 8 * MAX_SECRET,
+  timeMs: UNSIGNED, newName: TEXT + 8 * MAX_NAME, newIssuer: TEXT + 8 * MAX_ISSUER, check: BYTES + 8 * 32, code: TEXT + 8 * 10, secondsLeft: UNSIGNED, message: TEXT + 8 * MAX_MESSAGE,
+  firmware: TEXT + 8 * 32, board: TEXT + 8 * 48, algorithms: UNSIGNED, slotsTotal: UNSIGNED, slotsFree: UNSIGNED, clock: UNSIGNED, protocol: UNSIGNED, maxBody: UNSIGNED, account: LIST,
+  timeoutS: UNSIGNED, action: TEXT + 8 * 200, // 'rename "<64 bytes>" to "<64 bytes>", issuer "<32 bytes>"'
+  start: UNSIGNED, total: UNSIGNED, next: UNSIGNED, syncedAtMs: UNSIGNED, driftCentiPpm: SIGNED, errorMs: UNSIGNED, challenge: BYTES + 8 * 32, response: BYTES + 8 * 32, salt: BYTES + 8 * 32,
+  locked: UNSIGNED, accessKey: BYTES + 8 * 64, iterations: UNSIGNED,
+  type: UNSIGNED, counter: UNSIGNED, // 37, 38: HOTP (wire-protocol.md "Account types")
+  storageHealth: UNSIGNED, // 39: 0 ok, 1 recovered from an older generation, 2 lost
+  roundTripMs: UNSIGNED, suspectAtMs: UNSIGNED, suspectMs: SIGNED, // 40-42: clock
+  session: BYTES + 8 * 8, // 43: sessions (wire-protocol.md "Sessions")
+  hostClock: UNSIGNED, // 44: TIME_SET: the host's own clock, HOST_CLOCK_*
 }, 0);
 
 

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { espruinoBundle, espruinoBundleReport, espruinoStoredForm } from '../../host/lib/build/esbuild-firmware.ts';
+import { build } from 'esbuild';
+import { espruinoBuildOptions, espruinoBundle, espruinoBundleReport, espruinoStoredForm, minifiedEspruinoBuildOptions } from '../../host/lib/build/esbuild-firmware.ts';
 import { unshortenedNames } from '../../host/lib/build/size-report.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,5 +37,13 @@ describe('Espruino size report', () => {
       { name: 'fooBar', uses: 2 },
       { name: 'bazQux', uses: 1 },
     ]);
+  });
+
+  it('places refuse.ts first only in a bundle that holds it anyway', async () => {
+    const inputs = async (options: Parameters<typeof build>[0]) => Object.keys((await build({ ...options, write: false, metafile: true })).metafile!.inputs);
+    const bench = join(root, 'test/espruino/hmac-bench-entry.ts');
+    expect(await inputs(await minifiedEspruinoBuildOptions(bench, 'x.js'))).toEqual(await inputs(espruinoBuildOptions(bench, 'x.js', true)));
+    const early = (await minifiedEspruinoBuildOptions(entry, 'x.js')).inject!;
+    expect(early.map((p) => p.replace(root, ''))).toEqual(['firmware/ports/espruino/short-builtins.ts', 'firmware/refuse.ts']);
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
-import { espruinoBuildOptions, espruinoStoredForm, firmwareBuildOptions, squeezeForEspruino } from '../../host/lib/build/esbuild-firmware.ts';
+import { espruinoStoredForm, firmwareBuildOptions, minifiedEspruinoBuildOptions, squeezeForEspruino } from '../../host/lib/build/esbuild-firmware.ts';
 
 function referenceHotp(key: Buffer, counter: number, digits: number): string {
   const msg = Buffer.alloc(8);
@@ -37,7 +37,7 @@ export async function bundleCoreVectors(entry: string, pipeline: 'espruino' | 'p
     await build({ ...firmwareBuildOptions(entry, outfile, true), define });
     return outfile;
   }
-  const options = espruinoBuildOptions(entry, outfile, true);
+  const options = await minifiedEspruinoBuildOptions(entry, outfile);
   const r = await build({ ...options, define: { ...options.define, ...define }, write: false });
   const text = Buffer.from(await squeezeForEspruino(r.outputFiles[0].text), 'utf8').toString('latin1');
   writeFileSync(outfile, espruinoStoredForm(text), 'latin1');

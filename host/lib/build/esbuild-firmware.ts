@@ -12,6 +12,7 @@ import { minify as terserMinify } from 'terser';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { bytesPerModule } from './size-report.ts';
 import { FULL_TOKEN_FORM, pretokenise } from '../flash/espruino-tokens.ts';
+import { indexProperties, RESERVED_FOR_PROPERTIES, skipNames } from './property-index.ts';
 import type { ModuleBytes } from './size-report.ts';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -88,6 +89,15 @@ function jsLiteral(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * A tokenized say() with no values is a constant: what the Espruino say
+ * (firmware/ports/espruino/say.ts) returns for it, 0x1E token 0x1D, written
+ * as the string itself (one stored byte less than the call, 18 calls).
+ */
+export function foldBareSay(source: string): string {
+  return source.replace(/\bsay\(\s*("(?:[^"\\\n]|\\.)*")\s*\)/g, (_m, literal: string) => JSON.stringify('\x1e' + (JSON.parse(literal) as string) + '\x1d'));
+}
+
 /** The Espruino build's substitutions (above) and board profiles reduced to what the firmware reads. */
 export function espruinoPlugin(): Plugin {
   const twins = new Map(Object.entries(ESPRUINO_SUBSTITUTES).map(([from, to]) => [join(repoRoot, from), join(repoRoot, to)]));
@@ -110,7 +120,7 @@ export function espruinoPlugin(): Plugin {
       // declarations become arrow functions (arrow-functions.ts says why).
       b.onLoad({ filter: /[\\/](protocol|firmware)[\\/].*\.ts$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
-        return { contents: arrowifySource(tokenizeSource(source, args.path), args.path), loader: 'ts' };
+        return { contents: arrowifySource(foldBareSay(tokenizeSource(source, args.path)), args.path), loader: 'ts' };
       });
     },
   };
@@ -180,12 +190,14 @@ const ENCLOSED_BUILTINS: { [name: string]: string } = {
   setTimeout: 'setTimeoutFn', // 3
   Error: 'errorClass', // 9 (called without new: the same on Espruino and in JavaScript)
   JSON: 'jsonObject', // 4
+  Math: 'mathObject', // short-builtins.ts's 5 plus sqrt, PI, SQRT2, abs, pow in clock.ts
+  getTime: 'getTimeFn', // 3 (a native that reads no `this`)
 };
 /** terser's enclose: the parameters above, then `undefined` (given no value, so it is undefined: `void 0` becomes one letter). */
 const ENCLOSE = Object.values(ENCLOSED_BUILTINS).concat(['undefined']).join(',') + ':' + Object.keys(ENCLOSED_BUILTINS).join(',');
 
 /** The settings for an Espruino bundle: the common ones plus the Espruino substitutions. */
-export function espruinoBuildOptions(entry: string, outfile: string, minify: boolean): BuildOptions {
+export function espruinoBuildOptions(entry: string, outfile: string, minify: boolean, early: string[] = []): BuildOptions {
   return {
     ...firmwareBuildOptions(entry, outfile, minify),
     // es2019 for its one new syntax: a catch that never reads its exception
@@ -199,7 +211,7 @@ export function espruinoBuildOptions(entry: string, outfile: string, minify: boo
     format: minify ? 'esm' : 'iife',
     plugins: [espruinoPlugin()],
     mangleProps: minify ? new RegExp('^(' + ESPRUINO_INTERNAL_PROPS.join('|') + ')$') : undefined,
-    inject: [join(repoRoot, 'firmware/ports/espruino/short-builtins.ts')],
+    inject: [join(repoRoot, 'firmware/ports/espruino/short-builtins.ts')].concat(early),
     define: minify ? Object.assign({}, SHORT_BUILTINS, ENCLOSED_BUILTINS) : SHORT_BUILTINS,
     // tsconfig's strict mode would add "use strict", which Espruino ignores.
     tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
@@ -207,16 +219,37 @@ export function espruinoBuildOptions(entry: string, outfile: string, minify: boo
 }
 
 /**
+ * Modules placed first in a minified Espruino bundle when it holds them
+ * anyway: terser's mangler names a scope's variables in the order they are
+ * declared, so the first get one-letter names, and refuse()'s two functions
+ * are called some 30 times (-31 B stored; each other module tried measured
+ * no gain). Placed first by esbuild's inject, which would also add a module
+ * (and what it imports) to a bundle that never uses it: hence "anyway".
+ */
+const EARLY_MODULES = ['firmware/refuse.ts'];
+
+/** The minified build's settings for `entry`, with EARLY_MODULES that its bundle holds anyway placed first. */
+export async function minifiedEspruinoBuildOptions(entry: string, outfile: string): Promise<BuildOptions> {
+  const probe = await build({ ...espruinoBuildOptions(entry, outfile, true), write: false, metafile: true });
+  const inputs = Object.keys(probe.metafile!.inputs).map((p) => resolve(p));
+  const early = EARLY_MODULES.map((m) => join(repoRoot, m)).filter((m) => inputs.includes(m));
+  return espruinoBuildOptions(entry, outfile, true, early);
+}
+
+/**
  * Terser's second pass over esbuild's minified output: its compressor
  * (several passes, top-level inlining, arrows for plain functions) takes
  * about 1.2 KB more off an Espruino bundle than esbuild alone. The options
  * keep to constructs Espruino parses; the subset check over dist/ and the
- * real-interpreter suites prove it. With `map` (esbuild's source map) it
- * also returns terser's map, for the per-module size report.
+ * real-interpreter suites prove it. Then the property reads that pay go
+ * through the wrapper's parameters (property-index.ts: `.length` -> `[L]`).
+ * With `map` (esbuild's source map) it also returns terser's map, which maps
+ * `mapped` (terser's output), and for each byte of `code` the offset in
+ * `mapped` it came from: the per-module size report needs both.
  */
 export async function squeezeForEspruino(code: string, map?: string): Promise<string>;
-export async function squeezeForEspruino(code: string, map: string, withMap: true): Promise<{ code: string; map: string }>;
-export async function squeezeForEspruino(code: string, map?: string, withMap?: boolean): Promise<string | { code: string; map: string }> {
+export async function squeezeForEspruino(code: string, map: string, withMap: true): Promise<{ code: string; map: string; mapped: string; origin: number[] }>;
+export async function squeezeForEspruino(code: string, map?: string, withMap?: boolean): Promise<string | { code: string; map: string; mapped: string; origin: number[] }> {
   const out = await terserMinify(code, {
     ecma: 2015,
     compress: {
@@ -232,18 +265,22 @@ export async function squeezeForEspruino(code: string, map?: string, withMap?: b
       inline: 3,
     },
     enclose: ENCLOSE,
-    mangle: { toplevel: true },
+    // The letters property-index.ts gives its parameters are never a mangled name.
+    mangle: { toplevel: true, nth_identifier: skipNames(RESERVED_FOR_PROPERTIES) },
     format: { ascii_only: false, comments: false },
     sourceMap: map ? { content: map } : false,
   });
   if (out.code === undefined) throw new Error('terser produced no code');
-  if (withMap) return { code: out.code, map: String(out.map) };
-  return out.code;
+  // The lexer reads bytes: the rewrite works on the UTF-8 bytes, one char each.
+  const indexed = indexProperties(Buffer.from(out.code, 'utf8').toString('latin1'));
+  const final = Buffer.from(indexed.code, 'latin1').toString('utf8');
+  if (withMap) return { code: final, map: String(out.map), mapped: out.code, origin: indexed.origin };
+  return final;
 }
 
 /** An Espruino bundle as shipped (esbuild with the plugin, then terser when minifying), in memory. */
 export async function espruinoBundle(entry: string, minify: boolean): Promise<string> {
-  const result = await build({ ...espruinoBuildOptions(entry, 'bundle.js', minify), write: false });
+  const result = await build({ ...(minify ? await minifiedEspruinoBuildOptions(entry, 'bundle.js') : espruinoBuildOptions(entry, 'bundle.js', false)), write: false });
   const code = result.outputFiles[0].text;
   return minify ? squeezeForEspruino(code) : code;
 }
@@ -255,23 +292,44 @@ export async function espruinoBundle(entry: string, minify: boolean): Promise<st
  * code is the same as espruinoBundle's.
  */
 export async function espruinoBundleReport(entry: string): Promise<{ bytes: number; modules: ModuleBytes[]; storedBytes: number; storedModules?: ModuleBytes[] }> {
-  const result = await build({ ...espruinoBuildOptions(entry, join(repoRoot, 'bundle.js'), true), write: false, sourcemap: 'external' });
+  const result = await build({ ...(await minifiedEspruinoBuildOptions(entry, join(repoRoot, 'bundle.js'))), write: false, sourcemap: 'external' });
   const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))!.text;
   const out = await squeezeForEspruino(js, map, true);
   const cost: number[] = [];
   const storedBytes = pretokenise(Buffer.from(out.code, 'utf8').toString('latin1'), FULL_TOKEN_FORM, cost).length;
-  const ascii = !/[^\x00-\x7f]/.test(out.code);
-  const weigh = (a: number, b: number) => {
+  // Each byte of the shipped code, and each stored byte, charged where terser's output (the map's) had it.
+  // (The wrapper's new parameters and arguments, origin -1, are glue.)
+  const textAt: number[] = [];
+  const storedAt: number[] = [];
+  const glue = { text: 0, stored: 0 };
+  out.origin.forEach((o, i) => {
+    if (o < 0) {
+      glue.text++;
+      glue.stored += cost[i] ?? 0;
+      return;
+    }
+    textAt[o] = (textAt[o] ?? 0) + 1;
+    storedAt[o] = (storedAt[o] ?? 0) + (cost[i] ?? 0);
+  });
+  const withGlue = (rows: ModuleBytes[], n: number) => {
+    const row = rows.find((r) => r.module === '(glue)');
+    if (row) row.bytes += n;
+    else rows.push({ module: '(glue)', bytes: n });
+    return rows.sort((a, b) => b.bytes - a.bytes);
+  };
+  const ascii = !/[^\x00-\x7f]/.test(out.mapped);
+  const weigh = (at: number[]) => (a: number, b: number) => {
     let n = 0;
-    for (let i = a; i < b; i++) n += cost[i] ?? 0;
+    for (let i = a; i < b; i++) n += at[i] ?? 0;
     return n;
   };
+  const sourceMap = JSON.parse(out.map);
   return {
     bytes: Buffer.byteLength(out.code),
-    modules: bytesPerModule(out.code, JSON.parse(out.map), repoRoot),
+    modules: ascii ? withGlue(bytesPerModule(out.mapped, sourceMap, repoRoot, weigh(textAt)), glue.text) : bytesPerModule(out.mapped, sourceMap, repoRoot),
     storedBytes,
-    ...(ascii ? { storedModules: bytesPerModule(out.code, JSON.parse(out.map), repoRoot, weigh) } : {}),
+    ...(ascii ? { storedModules: withGlue(bytesPerModule(out.mapped, sourceMap, repoRoot, weigh(storedAt)), glue.stored) } : {}),
   };
 }
 
