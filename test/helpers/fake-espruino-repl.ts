@@ -8,7 +8,8 @@
 // flasher's one-shot storage migration (firmware/migrate-espruino.ts, sent
 // into a variable and eval()ed) reads: `global`, E.CRC32, E.toString and
 // E.toUint8Array, modelled as test/espruino/harness.ts does from
-// src/jswrap_espruino.c. Storage keeps
+// src/jswrap_espruino.c, and getTime (src/jswrap_interactive.c), which the
+// minified bundles' wrapper passes in whether or not they call it. Storage keeps
 // bytes (binary strings, as the flasher's atob("...") writes them), so the
 // pretokenised form the flasher stores for the `version` it reports (2v29 by
 // default: tokens; see host/lib/flash/espruino-tokens.ts) is kept as sent.
@@ -99,6 +100,9 @@ export async function startFakeEspruinoRepl(opts: FakeReplOptions): Promise<Fake
     load: () => {
       state.loaded = true;
     },
+    // src/jswrap_interactive.c jswrap_interactive_getTime: the system time in seconds, a float. Every
+    // Espruino has it; the minified bundles (migrate.js too) take it through their wrapper's arguments.
+    getTime: () => Date.now() / 1000,
     E: {
       // src/jswrap_espruino.c: each argument's bytes (a string's char codes, a number, an array's items), low byte each.
       toString: (...args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : typeof a === 'number' ? String.fromCharCode(a & 255) : Buffer.from(Array.prototype.slice.call(a as ArrayLike<number>).map((b) => b & 255)).toString('latin1'))).join(''),
