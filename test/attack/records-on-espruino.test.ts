@@ -23,11 +23,29 @@ if (!ESPRUINO_BIN) console.warn(ESPRUINO_SKIP_REASON);
 
 const T = 1767225600000; // 2026-01-01: the interpreter's clock is set to it through tt.rtcoff below
 const clock = (r: object) => recordSlot(JSON.stringify(r));
+const KEY = Buffer.alloc(32, 5).toString('base64');
+const SALT = Buffer.alloc(16, 6).toString('base64');
 const CASES: [string, Record<string, string>][] = [
   ['a good clock record (control)', { 'tt.clock.0': clock({ ra: T, ua: T, ta: T, ea: 100, ns: 1, an: [[T, T, 100]] }) }],
   ['a suspect sync stored as a number, not [true ms, offset]', { 'tt.clock.0': clock({ ra: T, ua: T, ta: T, ea: 100, ns: 2, an: [[T, T, 100]], sx: 7 }) }],
   ['a suspect anchor stored as a number', { 'tt.clock.0': clock({ ra: T, ua: T, ta: T, ea: 100, ns: 2, an: [[T, T, 100]], sp: 7 }) }],
   ['an anchor stored as a number', { 'tt.clock.0': clock({ ra: T, ua: T, ta: T, ea: 100, ns: 2, an: [7] }) }],
+  ['the first clock format (migrate.ts converts real ones)', { 'tt.clock.0': clock({ ra: T, ta: T, pp: 1e300, wt: 604800000, ns: 2, tr: T, tt: T }) }],
+  ['a clock record that is a number', { 'tt.clock.0': recordSlot('5') }],
+  ['a clock record that is a string', { 'tt.clock.0': recordSlot('"an"') }],
+  ['a suspect sync of the wrong length', { 'tt.clock.0': clock({ ra: T, ua: T, ta: T, ea: 100, ns: 2, an: [[T, T, 100]], sx: [T] }) }],
+  // Password records: every field of the wrong type (the build reads .length of them as [L]: a throw on a number).
+  ['a password key that is a number', { 'tt.access.0': recordSlot(JSON.stringify({ k: 5, s: SALT, f: 0, i: 600000 })) }],
+  ['a password salt that is a number', { 'tt.access.0': recordSlot(JSON.stringify({ k: KEY, s: 5, f: 0, i: 600000 })) }],
+  ['a password salt that is an array', { 'tt.access.0': recordSlot(JSON.stringify({ k: KEY, s: [1, 2], f: 0, i: 600000 })) }],
+  ['a password key that is true', { 'tt.access.0': recordSlot(JSON.stringify({ k: true, s: SALT, f: 0, i: 600000 })) }],
+  ['a failure count that is text', { 'tt.access.0': recordSlot(JSON.stringify({ k: KEY, s: SALT, f: '9', i: 600000 })) }],
+  ['a password record that is a number', { 'tt.access.0': recordSlot('5') }],
+  ['a password record that is null', { 'tt.access.0': recordSlot('null') }],
+  // Accounts records with a valid CRC but crafted items.
+  ['an account without a name', { 'tt.acc.0': recordSlot(accountsPayload([good('ok'), { ...good('x'), name: undefined }])) }],
+  ['an account without a secret', { 'tt.acc.0': recordSlot(accountsPayload([{ ...good('x'), secret: undefined }])) }],
+  ['an accounts record that is not TLV', { 'tt.acc.0': recordSlot('\x01\xff') }],
 ];
 
 describe.skipIf(!ESPRUINO_BIN)('attack: crafted records on the real Espruino interpreter', () => {
@@ -36,7 +54,7 @@ describe.skipIf(!ESPRUINO_BIN)('attack: crafted records on the real Espruino int
     const hello = encodeFrame('>', encodeRequest({ id: 9, command: COMMANDS.HELLO, fields: {} }));
     const cases = CASES.map(([, files]) => [
       // One account, so the display shows a code and reads the clock's status; the RTC offset puts the interpreter's clock at T + a minute.
-      { ...files, 'tt.acc.0': recordSlot(accountsPayload([good('kept')])), 'tt.rtcoff': `${T + 60000}-getTime()*1000` },
+      { 'tt.acc.0': recordSlot(accountsPayload([good('kept')])), ...files, 'tt.rtcoff': `${T + 60000}-getTime()*1000` },
       hello,
     ]);
     // tt.rtcoff is read with unary +: write the number itself, computed on the interpreter.
