@@ -198,7 +198,8 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
       throw new TokenError(
         'FLASH_MIGRATE',
         `${migrated.left} record(s) older firmware stored are damaged and could not be converted; they were left as they are, and the new firmware will not start over them. ` +
-          'Flash with --wipe to erase them (and every account, the clock and the password).',
+          // The command, not just the option: the web page's flasher has no wipe choice.
+          'To erase them (and every account, the clock and the password), run: totp-token flash --wipe',
       );
     }
   }
