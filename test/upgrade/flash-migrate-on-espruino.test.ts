@@ -70,7 +70,7 @@ async function flashOver(stored: Record<string, string>) {
   try {
     const result = await flashEspruino(tee, new Uint8Array(Buffer.from(code, 'latin1')), { firmwareBoards: ['LINUX'], migration: await migrationScript(), startTimeoutMs: 15000 }).catch((e: Error) => e);
     // Without the started token's reply frames: HELLO carries the salt to any host by design (wire-protocol.md).
-    return { result, heard: heard.replace(/^<[A-Za-z0-9+/=]*$/gm, '') };
+    return { result, heard: heard.replace(/^<[A-Za-z0-9+/=]*$/gm, ''), dir };
   } finally {
     await t.close();
     await esp.stop();
@@ -95,6 +95,27 @@ describe.skipIf(!ESPRUINO_BIN || !hasSocat())("flash converts firmware 0.1's rec
     for (const s of SECRETS) for (const f of forms(s)) {
       expect(heard.includes(f), `REPL output holds ${JSON.stringify(f)}`).toBe(false);
       expect((result as Error).message.includes(f)).toBe(false);
+    }
+  }, 180_000);
+
+  it('a damaged password record: after the flash stops, the board powered up again does not leave its REPL (which reads every seed) to whatever host it is plugged into', async () => {
+    const damaged = { ...files, 'tt.access': files['tt.access'].slice(0, -20) };
+    const { result, dir } = await flashOver(damaged);
+    expect(result).toBeInstanceOf(Error);
+    // Power up again, as the user unplugging and replugging it would (no button held: no REPL mode).
+    const esp = await interpreterWith(dir, {});
+    const t = createTransport(esp.link.address);
+    await t.open();
+    let heard = '';
+    t.onData((d) => (heard += d));
+    try {
+      await new Promise((r) => setTimeout(r, 3000)); // boot
+      await t.write('\x03\x10print("TT"+"X",require("Storage").read("tt.acc.0"))\n');
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(heard).not.toMatch(/TTX/);
+    } finally {
+      await t.close();
+      await esp.stop();
     }
   }, 180_000);
 });

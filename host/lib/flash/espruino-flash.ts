@@ -47,6 +47,9 @@ export interface FlashOptions {
    * the board after the old bundle is erased and before the new one is
    * written, so records older firmware stored are in today's layout when it
    * starts (the bundle reads no other). Without it, they are left as they are.
+   * Records it cannot read (damaged) make the flash throw FLASH_MIGRATE, after
+   * the bundle is written and started: it refuses to start over them, with the
+   * REPL off.
    */
   migration?: Uint8Array;
 }
@@ -194,14 +197,6 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
   let migrated: MigrationResult | undefined;
   if (opts.migration && !opts.wipe) {
     migrated = await runEspruinoMigration(repl, opts.migration, chunk, timeout);
-    if (migrated.left) {
-      throw new TokenError(
-        'FLASH_MIGRATE',
-        `${migrated.left} record(s) older firmware stored are damaged and could not be converted; they were left as they are, and the new firmware will not start over them. ` +
-          // The command, not just the option: the web page's flasher has no wipe choice.
-          'To erase them (and every account, the clock and the password), run: totp-token flash --wipe',
-      );
-    }
   }
 
   const buf = code;
@@ -233,6 +228,18 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
 
   // Start it. The token takes the console off this port, so from here on only frames come back.
   await repl.write('\x10load()\n');
+  if (migrated && migrated.left) {
+    // Written and started all the same: over the records left it refuses to
+    // start ("run totp-token flash"), but it takes the console off USB first.
+    // With no bundle the board would boot to an open REPL at every power-up,
+    // and any host it is plugged into could read every seed from Storage.
+    throw new TokenError(
+      'FLASH_MIGRATE',
+      `${migrated.left} record(s) older firmware stored are damaged and could not be converted; they were left as they are, and the new firmware does not start over them. ` +
+        // The command, not just the option: the web page's flasher has no wipe choice.
+        'To erase them (and every account, the clock and the password), start the board in REPL mode and run: totp-token flash --wipe',
+    );
+  }
   let token: FlashResult['started'] = null;
   const startTimeout = opts.startTimeoutMs ?? 8000;
   if (startTimeout > 0) {
