@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 
 const files = JSON.parse(readFileSync(new URL('./fixtures/sim.json', import.meta.url), 'utf8')).files as Record<string, string>;
