@@ -32,3 +32,22 @@ describe.skipIf(!hasSocat())('a damaged old record stops the flash with a way fo
     }
   }, 60_000);
 });
+
+describe.skipIf(!hasSocat())('a migration that fails on the board (a write the flash refused, out of memory)', () => {
+  it('still leaves the bundle written, so the board does not boot to an open REPL that reads every seed', async () => {
+    const board = new Map(Object.entries(files));
+    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-flash-failed-')), 'tty'), board: 'ESP32', files: board });
+    const t = createTransport(repl.address);
+    await t.open();
+    try {
+      // What firmware/migrate-espruino.ts prints when migrateStorage throws.
+      const failing = new Uint8Array(Buffer.from('print("TT"+"MIG","failed")'));
+      const flashing = flashEspruino(t, new Uint8Array(Buffer.from('print(1)')), { firmwareBoards: ['ESP32'], migration: failing, startTimeoutMs: 0 });
+      await expect(flashing).rejects.toMatchObject({ code: 'FLASH_MIGRATE' });
+    } finally {
+      await t.close();
+      await repl.close();
+    }
+    expect(board.has('.bootcde')).toBe(true);
+  }, 60_000);
+});

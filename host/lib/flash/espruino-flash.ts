@@ -47,9 +47,9 @@ export interface FlashOptions {
    * the board after the old bundle is erased and before the new one is
    * written, so records older firmware stored are in today's layout when it
    * starts (the bundle reads no other). Without it, they are left as they are.
-   * Records it cannot read (damaged) make the flash throw FLASH_MIGRATE, after
-   * the bundle is written and started: it refuses to start over them, with the
-   * REPL off.
+   * Records it cannot read (damaged), or a migration that fails on the board,
+   * make the flash throw FLASH_MIGRATE after the bundle is written and
+   * started: it refuses to start over an old record, with the REPL off.
    */
   migration?: Uint8Array;
 }
@@ -195,8 +195,15 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
   // Older firmware's records into today's layout, on the board, before the new bundle is there to meet them.
   // After the old bundle is gone: firmware 0.1 would take converted records for missing (no password).
   let migrated: MigrationResult | undefined;
+  let failed: TokenError | null = null;
   if (opts.migration && !opts.wipe) {
-    migrated = await runEspruinoMigration(repl, opts.migration, chunk, timeout);
+    try {
+      migrated = await runEspruinoMigration(repl, opts.migration, chunk, timeout);
+    } catch (e) {
+      // It failed on the board: the bundle is still written (below), then this is thrown.
+      if (!(e instanceof TokenError) || e.code !== 'FLASH_MIGRATE') throw e;
+      failed = e;
+    }
   }
 
   const buf = code;
@@ -228,6 +235,7 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
 
   // Start it. The token takes the console off this port, so from here on only frames come back.
   await repl.write('\x10load()\n');
+  if (failed) throw failed; // every record is either as it was (the bundle refuses to start) or converted
   if (migrated && migrated.left) {
     // Written and started all the same: over the records left it refuses to
     // start ("run totp-token flash"), but it takes the console off USB first.
