@@ -27,8 +27,8 @@
 // (the flasher stops and says so), except a clock record: to every firmware
 // an unreadable one meant "time unknown", and so does none, so it goes.
 // Secrets stay where they are: it returns counts only.
-import { base64Decode } from '../protocol/base64.ts';
-import { getWord } from '../protocol/bytes.ts';
+import { base64Decode, base64Encode } from '../protocol/base64.ts';
+import { getWord, putWord } from '../protocol/bytes.ts';
 import { crc32 } from '../protocol/crc32.ts';
 import { latin1Bytes, latin1Text } from '../protocol/latin1.ts';
 import { decodeRecord } from './accounts.ts';
@@ -117,8 +117,11 @@ function slotsView(raw: Storage, key: string, first: number): Storage {
   };
 }
 
-/** Convert `key` if it is stored in an old layout: 1 converted, 0 nothing old, -1 old but unreadable (left as it is). */
-function migrateRecord(raw: Storage, key: string): number {
+/**
+ * Convert `key` if it is stored in an old layout: 1 converted, 0 nothing old,
+ * -1 old but unreadable (left as it is, unless `damagedAsCopies`: see migrateStorage).
+ */
+function migrateRecord(raw: Storage, key: string, damagedAsCopies?: boolean): number {
   if (!isOldRecord(raw, key)) return 0;
   // The value the firmware before this one loaded: the newest copy (either
   // layout) whose CRC holds and whose content its reader accepts; else the
@@ -153,18 +156,39 @@ function migrateRecord(raw: Storage, key: string): number {
     raw.erase(key);
     return isOldRecord(raw, key) ? -1 : 1;
   }
-  if (!keep) return -1;
+  if (!keep && !damagedAsCopies) return -1;
+  if (!keep) {
+    // Its bytes as both of today's copies, each with a CRC that fails: the
+    // firmware takes the record for damaged, as firmware before it took the
+    // old one (a password: locked, WIPE on the device; accounts: none, health
+    // 2), never for empty.
+    const old = latin1Bytes(bare !== undefined ? bare : raw.read(key + '.' + slot) || raw.read(key + '.' + (1 - slot)) || '');
+    const out = new Uint8Array(12 + old.length);
+    putWord(out, 0, MAGIC);
+    out.set(old, 12);
+    putWord(out, 4, ~crc32(out.subarray(8)) >>> 0);
+    raw.write(key + '.' + (1 - slot), base64Encode(out));
+    raw.write(key + '.' + slot, base64Encode(out));
+    if (bare !== undefined) raw.erase(key);
+    return isOldRecord(raw, key) ? -1 : 1;
+  }
   checkedStorage(slotsView(raw, key, 1 - slot)).write(key, keep);
   // A new copy is written and read back (checked-storage.ts throws otherwise; the second is too unless it failed): only now does the bare record go.
   if (bare !== undefined) raw.erase(key);
   return isOldRecord(raw, key) ? -1 : 1;
 }
 
-/** Convert every record stored in an old layout: [records converted, records left old because unreadable]. */
-export function migrateStorage(raw: Storage): number[] {
+/**
+ * Convert every record stored in an old layout: [records converted, records
+ * left old because unreadable]. `damagedAsCopies` (the simulator and Moddable,
+ * which run this at start with no flasher to stop and no REPL to wipe from):
+ * an unreadable one becomes today's layout holding its bytes under a failing
+ * CRC, so the token starts and says it is damaged instead of refusing to start.
+ */
+export function migrateStorage(raw: Storage, damagedAsCopies?: boolean): number[] {
   const counts = [0, 0];
   for (const key of RECORDS) {
-    const r = migrateRecord(raw, key);
+    const r = migrateRecord(raw, key, damagedAsCopies);
     if (r > 0) counts[0]++;
     if (r < 0) counts[1]++;
   }

@@ -97,6 +97,9 @@ export async function startFakeEspruinoRepl(opts: FakeReplOptions): Promise<Fake
     atob: (s: string) => Buffer.from(String(s), 'base64').toString('latin1'),
     btoa: (s: string) => Buffer.from(String(s), 'latin1').toString('base64'),
     process: { env: { VERSION: opts.version ?? '2v29', BOARD: opts.board ?? 'PICO_R1_3' } },
+    // src/jswrap_interactive.c getTime: the system time in seconds, a float. The bundle and the migration
+    // script take it as an argument of their wrapper (property-index.ts), so evaluating them reads it.
+    getTime: () => Date.now() / 1000,
     load: () => {
       state.loaded = true;
     },

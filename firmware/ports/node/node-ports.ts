@@ -17,8 +17,9 @@ export type NodeRuntimePorts = Pick<Ports, 'serial' | 'storage' | 'timers' | 'ha
 export function nodeRuntimePorts(link: SimLink, stateDir: string, traceOut?: (text: string) => void): NodeRuntimePorts {
   const intervals: NodeJS.Timeout[] = [];
   const storage = fileStorage(join(stateDir, 'storage'));
-  // Records older firmware stored are converted at every start (no REPL here to run it once, as the Espruino flasher does).
-  migrateStorage(storage);
+  // Records older firmware stored are converted at every start (no REPL here to run it once, as the Espruino flasher does);
+  // one it cannot read becomes a damaged copy, so the token starts and WIPE on the device stays possible.
+  migrateStorage(storage, true);
   return {
     serial: {
       write: (t) => {

@@ -47,6 +47,9 @@ export interface FlashOptions {
    * the board after the old bundle is erased and before the new one is
    * written, so records older firmware stored are in today's layout when it
    * starts (the bundle reads no other). Without it, they are left as they are.
+   * Records it cannot read (damaged), or a migration that fails on the board,
+   * make the flash throw FLASH_MIGRATE after the bundle is written and
+   * started: it refuses to start over an old record, with the REPL off.
    */
   migration?: Uint8Array;
 }
@@ -192,14 +195,14 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
   // Older firmware's records into today's layout, on the board, before the new bundle is there to meet them.
   // After the old bundle is gone: firmware 0.1 would take converted records for missing (no password).
   let migrated: MigrationResult | undefined;
+  let failed: TokenError | null = null;
   if (opts.migration && !opts.wipe) {
-    migrated = await runEspruinoMigration(repl, opts.migration, chunk, timeout);
-    if (migrated.left) {
-      throw new TokenError(
-        'FLASH_MIGRATE',
-        `${migrated.left} record(s) older firmware stored are damaged and could not be converted; they were left as they are, and the new firmware will not start over them. ` +
-          'Flash with --wipe to erase them (and every account, the clock and the password).',
-      );
+    try {
+      migrated = await runEspruinoMigration(repl, opts.migration, chunk, timeout);
+    } catch (e) {
+      // It failed on the board: the bundle is still written (below), then this is thrown.
+      if (!(e instanceof TokenError) || e.code !== 'FLASH_MIGRATE') throw e;
+      failed = e;
     }
   }
 
@@ -232,6 +235,19 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
 
   // Start it. The token takes the console off this port, so from here on only frames come back.
   await repl.write('\x10load()\n');
+  if (failed) throw failed; // every record is either as it was (the bundle refuses to start) or converted
+  if (migrated && migrated.left) {
+    // Written and started all the same: over the records left it refuses to
+    // start ("run totp-token flash"), but it takes the console off USB first.
+    // With no bundle the board would boot to an open REPL at every power-up,
+    // and any host it is plugged into could read every seed from Storage.
+    throw new TokenError(
+      'FLASH_MIGRATE',
+      `${migrated.left} record(s) older firmware stored are damaged and could not be converted; they were left as they are, and the new firmware does not start over them. ` +
+        // The command, not just the option: the web page's flasher has no wipe choice.
+        'To erase them (and every account, the clock and the password), start the board in REPL mode and run: totp-token flash --wipe',
+    );
+  }
   let token: FlashResult['started'] = null;
   const startTimeout = opts.startTimeoutMs ?? 8000;
   if (startTimeout > 0) {

@@ -1,0 +1,53 @@
+// Attack: a damaged record of older firmware stops the flash after the old
+// bundle is erased, so the board runs no token until it is flashed with
+// --wipe. The web page's flasher (host/web/flash-panel.ts) calls the same
+// flashEspruino, with the same options but no wipe, and has no wipe choice:
+// the message must name a way forward that exists from there too (the CLI
+// command), not an option of a CLI the user may not be running.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasSocat } from '../../firmware/ports/node/serial-links.ts';
+import { flashEspruino } from '../../host/lib/flash/espruino-flash.ts';
+import { migrationScript } from '../../host/lib/flash/firmware-bundle.ts';
+import { createTransport } from '../../host/lib/transport/index.ts';
+import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
+
+const files = JSON.parse(readFileSync(new URL('./fixtures/espruino.json', import.meta.url), 'utf8')).files as Record<string, string>;
+
+describe.skipIf(!hasSocat())('a damaged old record stops the flash with a way forward from the web page too', () => {
+  it('names the command that wipes (totp-token flash --wipe), as the page flashes without one', async () => {
+    const board = new Map(Object.entries({ ...files, 'tt.access': '{"k":' }));
+    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-flash-forward-')), 'tty'), board: 'ESP32', files: board });
+    const t = createTransport(repl.address);
+    await t.open();
+    try {
+      // flash-panel.ts's options: board ids, REPL mode, the migration; no wipe.
+      const flashing = flashEspruino(t, new Uint8Array(Buffer.from('print(1)')), { firmwareBoards: ['ESP32'], migration: await migrationScript(), startTimeoutMs: 0 });
+      await expect(flashing).rejects.toMatchObject({ code: 'FLASH_MIGRATE', message: expect.stringContaining('totp-token flash --wipe') });
+    } finally {
+      await t.close();
+      await repl.close();
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!hasSocat())('a migration that fails on the board (a write the flash refused, out of memory)', () => {
+  it('still leaves the bundle written, so the board does not boot to an open REPL that reads every seed', async () => {
+    const board = new Map(Object.entries(files));
+    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-flash-failed-')), 'tty'), board: 'ESP32', files: board });
+    const t = createTransport(repl.address);
+    await t.open();
+    try {
+      // What firmware/migrate-espruino.ts prints when migrateStorage throws.
+      const failing = new Uint8Array(Buffer.from('print("TT"+"MIG","failed")'));
+      const flashing = flashEspruino(t, new Uint8Array(Buffer.from('print(1)')), { firmwareBoards: ['ESP32'], migration: failing, startTimeoutMs: 0 });
+      await expect(flashing).rejects.toMatchObject({ code: 'FLASH_MIGRATE' });
+    } finally {
+      await t.close();
+      await repl.close();
+    }
+    expect(board.has('.bootcde')).toBe(true);
+  }, 60_000);
+});
