@@ -103,9 +103,6 @@ export async function startFakeEspruinoRepl(opts: FakeReplOptions): Promise<Fake
     load: () => {
       state.loaded = true;
     },
-    // src/jswrap_interactive.c jswrap_interactive_getTime: the system time in seconds, a float. Every
-    // Espruino has it; the minified bundles (migrate.js too) take it through their wrapper's arguments.
-    getTime: () => Date.now() / 1000,
     E: {
       // src/jswrap_espruino.c: each argument's bytes (a string's char codes, a number, an array's items), low byte each.
       toString: (...args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : typeof a === 'number' ? String.fromCharCode(a & 255) : Buffer.from(Array.prototype.slice.call(a as ArrayLike<number>).map((b) => b & 255)).toString('latin1'))).join(''),
