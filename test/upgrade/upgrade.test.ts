@@ -26,7 +26,7 @@ import { otplibTotp } from '../helpers/providers.ts';
 import { bundleEntry, EspruinoVm, newFlash } from '../espruino/harness.ts';
 import type { Persistent } from '../espruino/harness.ts';
 import { hasSocat } from '../../firmware/ports/node/serial-links.ts';
-import { flashEspruino } from '../../host/lib/flash/espruino-flash.ts';
+import { flashEspruino, storedForm } from '../../host/lib/flash/espruino-flash.ts';
 import type { FlashResult } from '../../host/lib/flash/espruino-flash.ts';
 import { migrationScript } from '../../host/lib/flash/firmware-bundle.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
@@ -144,7 +144,7 @@ describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the E
     expect(Object.fromEntries(again.flash.files)).toEqual(files);
   }, 60_000);
 
-  it('a flash killed while it sends the migration script leaves every record as it was; flashing again converts them', async () => {
+  it('a flash killed while it sends the migration script leaves every record as it was and the new bundle stored; flashing again converts them', async () => {
     const code = await esp32();
     const files = fixture('espruino.json');
     const board = new Map(Object.entries(files));
@@ -161,7 +161,10 @@ describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the E
     await t.close();
     await repl.close();
     const left = Object.fromEntries([...board].filter(([k]) => k.startsWith('tt.')));
-    expect(left).toEqual(files); // nothing converted, nothing lost (the old bundle was erased: the board sits in its REPL)
+    expect(left).toEqual(files); // nothing converted, nothing lost
+    // The new bundle was written before the script: powered up again it refuses to start over the old records
+    // with the REPL off, where a board left without a bundle would boot to an open REPL that reads every seed.
+    expect(board.get('.bootcde')).toBe(storedForm(new Uint8Array(Buffer.from(code, 'latin1')), '2v29').stored.reduce((s, b) => s + String.fromCharCode(b), ''));
     const again = await flashOver(left, code);
     expect(again.result.migrated).toEqual({ converted: 3, left: 0 });
   }, 90_000);

@@ -192,20 +192,6 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
     timeout * 2,
   );
 
-  // Older firmware's records into today's layout, on the board, before the new bundle is there to meet them.
-  // After the old bundle is gone: firmware 0.1 would take converted records for missing (no password).
-  let migrated: MigrationResult | undefined;
-  let failed: TokenError | null = null;
-  if (opts.migration && !opts.wipe) {
-    try {
-      migrated = await runEspruinoMigration(repl, opts.migration, chunk, timeout);
-    } catch (e) {
-      // It failed on the board: the bundle is still written (below), then this is thrown.
-      if (!(e instanceof TokenError) || e.code !== 'FLASH_MIGRATE') throw e;
-      failed = e;
-    }
-  }
-
   const buf = code;
   let chunks = 0;
   for (let off = 0; off < total; off += chunk) {
@@ -231,6 +217,23 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
       throw new TokenError('FLASH_VERIFY', `verification failed: bytes at ${off + where} differ from what was written (read back ${back ? back.length : 0} of ${n}); nothing was started, flash again`);
     }
     opts.onProgress?.({ phase: 'verify', done: off + n, total });
+  }
+
+  // Older firmware's records into today's layout, on the board, after the new bundle is written and verified
+  // and before it starts: the old bundle is gone (firmware 0.1 would take converted records for missing: no
+  // password), and a flash killed or reset from here on leaves a bundle that either starts or refuses to start
+  // over the records left (REPL off either way), never a board without one, which would boot to an open REPL
+  // where any host could read every seed. The window without a bundle is the write and the read-back only.
+  let migrated: MigrationResult | undefined;
+  let failed: TokenError | null = null;
+  if (opts.migration && !opts.wipe) {
+    try {
+      migrated = await runEspruinoMigration(repl, opts.migration, chunk, timeout);
+    } catch (e) {
+      // It failed on the board: the bundle is still written (below), then this is thrown.
+      if (!(e instanceof TokenError) || e.code !== 'FLASH_MIGRATE') throw e;
+      failed = e;
+    }
   }
 
   // Start it. The token takes the console off this port, so from here on only frames come back.
