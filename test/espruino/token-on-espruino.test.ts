@@ -5,15 +5,12 @@
 // boots with load(), and answers protocol frames; after a
 // restart it boots from its Storage with 20 accounts (memory figure), and a
 // bench gives the time per code with the native SHA1.
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasSocat, openPtyLink } from '../../firmware/ports/node/serial-links.ts';
-import type { SimLink } from '../../firmware/ports/node/serial-links.ts';
+import { hasSocat } from '../../firmware/ports/node/serial-links.ts';
 import { flashEspruino } from '../../host/lib/flash/espruino-flash.ts';
 import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
@@ -26,7 +23,7 @@ import { deviceText } from '../../host/lib/device-text.ts';
 import { otplibTotp } from '../helpers/providers.ts';
 import type { Reply } from '../../protocol/messages.ts';
 import type { Fields } from '../../protocol/tlv.ts';
-import { ESPRUINO_BIN, ESPRUINO_SKIP_REASON, runOnEspruino } from '../helpers/espruino-bin.ts';
+import { ESPRUINO_BIN, ESPRUINO_SKIP_REASON, runOnEspruino, startInterpreter } from '../helpers/espruino-bin.ts';
 import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
 import { bundleEntry } from './harness.ts';
 import { espruinoStoredForm } from '../../host/lib/build/esbuild-firmware.ts';
@@ -37,28 +34,6 @@ const seed = (i: number) => new Uint8Array(40).map((_, j) => (i * 31 + j * 7 + 1
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (!ESPRUINO_BIN) console.warn(ESPRUINO_SKIP_REASON);
-
-/** The interpreter, interactive (it autoloads .bootcde from ./espruino.flash), its stdio bridged to a pty. */
-async function startInterpreter(dir: string): Promise<{ proc: ChildProcessWithoutNullStreams; link: SimLink; stop(): Promise<void> }> {
-  const link = await openPtyLink(join(dir, 'tty'));
-  const proc = spawn(ESPRUINO_BIN, [], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-  proc.stdout.setEncoding('latin1');
-  proc.stdout.on('data', (d: string) => link.write(d));
-  // Stdin stays open (EOF makes the Linux build read junk); 0x04 would end it, and no frame holds one.
-  link.onData((d) => proc.stdin.write(Buffer.from(d, 'latin1')));
-  return {
-    proc,
-    link,
-    stop: async () => {
-      if (proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGKILL');
-        await exited;
-      }
-      await link.close();
-    },
-  };
-}
 
 /**
  * Frames over a transport that is already open, spoken as a host does

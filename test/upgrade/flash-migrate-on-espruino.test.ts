@@ -6,17 +6,17 @@
 // errors, the TTMIG line) may hold a byte of a secret: the password key and
 // salt, an account's seed. Also with a damaged password record (its JSON cut
 // short, so any error message could quote it).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hasSocat, openPtyLink } from '../../firmware/ports/node/serial-links.ts';
+import { hasSocat } from '../../firmware/ports/node/serial-links.ts';
 import { flashEspruino } from '../../host/lib/flash/espruino-flash.ts';
 import { migrationScript } from '../../host/lib/flash/firmware-bundle.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
-import { ESPRUINO_BIN, ESPRUINO_SKIP_REASON } from '../helpers/espruino-bin.ts';
+import { ESPRUINO_BIN, ESPRUINO_SKIP_REASON, startInterpreter } from '../helpers/espruino-bin.ts';
 import { bundleEntry } from '../espruino/harness.ts';
 import { FIXTURE } from './fixture-spec.ts';
 
@@ -39,22 +39,7 @@ async function interpreterWith(dir: string, stored: Record<string, string>) {
   const script = Object.entries(stored).map(([k, v]) => `require("Storage").write(${JSON.stringify(k)},atob("${b64(v)}"));`).join('\n');
   writeFileSync(join(dir, 'setup.js'), script, 'latin1');
   spawnSync(ESPRUINO_BIN, ['setup.js'], { cwd: dir, timeout: 60000, stdio: ['pipe', 'pipe', 'pipe'] });
-  const link = await openPtyLink(join(dir, 'tty'));
-  const proc = spawn(ESPRUINO_BIN, [], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-  proc.stdout.setEncoding('latin1');
-  proc.stdout.on('data', (d: string) => link.write(d));
-  link.onData((d) => proc.stdin.write(Buffer.from(d, 'latin1')));
-  return {
-    link,
-    stop: async () => {
-      if (proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGKILL');
-        await exited;
-      }
-      await link.close();
-    },
-  };
+  return startInterpreter(dir);
 }
 
 async function flashOver(stored: Record<string, string>) {
