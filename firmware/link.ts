@@ -32,7 +32,8 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
         req = decodeRequest(body);
       } catch (e) {
         const err = e as { code?: string; message: string };
-        fault(body[1] || 0, err.code === 'BAD_VERSION' ? ERRORS.BAD_VERSION : ERRORS.BAD_REQUEST, err.message);
+        // decodeRequest's code is the status, as a decimal string; the reserved id's error has none.
+        fault(body[1] || 0, +(err.code as string) || ERRORS.BAD_REQUEST, err.message);
         return;
       } finally {
         wipe(body);

@@ -157,18 +157,22 @@ export function encodeMessage(id: number, kind: number, fields: Fields): Uint8Ar
 }
 
 function checkHeader(body: Uint8Array): void {
-  if (body.length < 3) fail('BAD_REQUEST', say('message shorter than the 3-byte header'));
-  if (body[0] !== PROTOCOL_VERSION) fail('BAD_VERSION', say('protocol version % not supported (want %)', body[0], PROTOCOL_VERSION));
+  if (body.length < 3) fail(String(ERRORS.BAD_REQUEST), say('message shorter than the 3-byte header'));
+  if (body[0] !== PROTOCOL_VERSION) fail(String(ERRORS.BAD_VERSION), say('protocol version % not supported (want %)', body[0], PROTOCOL_VERSION));
 }
 
-/** Decode a request; errors carry a code from ERRORS' names. */
+/**
+ * Decode a request; an error's code is the status to answer it with, ERRORS'
+ * BAD_REQUEST or BAD_VERSION as a decimal string (a number in a string: the
+ * Espruino bundle carries no status names).
+ */
 export function decodeRequest(body: Uint8Array): Request {
   checkHeader(body);
   let fields: Fields;
   try {
     fields = decodeFields(body, 3, FIELDS);
   } catch (e) {
-    return fail('BAD_REQUEST', (e as Error).message);
+    return fail(String(ERRORS.BAD_REQUEST), (e as Error).message);
   }
   return { id: body[1], command: body[2], fields: fields };
 }
