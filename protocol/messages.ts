@@ -6,7 +6,7 @@
 // button" reply, and anything else an error code from ERRORS.
 import { fail } from './errors.ts';
 import { say } from './say.ts';
-import { decodeFields, encodeFields, LIST_ITEMS } from './tlv.ts';
+import { BYTES, decodeFields, encodeFields, LIST, LIST_ITEMS, SIGNED, TEXT, UNSIGNED } from './tlv.ts';
 import type { FieldSpec, FieldType, Fields } from './tlv.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -20,21 +20,16 @@ export const MAX_MESSAGE = 120;
 
 
 /**
- * A field table entry is a number: its type's index in FIELD_TYPES, plus 8
+ * A field table entry is a number: its type (tlv.ts's FieldType), plus 8
  * times its max (text and bytes, see FieldSpec). A number rather than a
  * string like 't64' because the Espruino bundle stores one as 1-3 bytes
  * (written as a sum the build folds: a call per entry would ship).
  */
-const FIELD_TYPES = 'ustbl';
-export const UNSIGNED = 0;
-export const SIGNED = 1;
-export const LIST = 4;
-const TEXT = 2;
-const BYTES = 3;
+export { LIST, SIGNED, UNSIGNED };
 
 /** Specs for `table`'s keys, tagged from `after` + 1 in the order written. */
 export function fieldTable(table: { [key: string]: number }, after: number): FieldSpec[] {
-  return Object.keys(table).map((key, i) => ({ tag: after + i + 1, key: key, type: FIELD_TYPES[table[key] & 7] as FieldType, max: table[key] >> 3 }));
+  return Object.keys(table).map((key, i) => ({ tag: after + i + 1, key: key, type: (table[key] & 7) as FieldType, max: table[key] >> 3 }));
 }
 
 /**
