@@ -33,7 +33,7 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
         req = decodeRequest(body);
       } catch (e) {
         const err = e as { code?: string; message: string };
-        // decodeRequest's code is the status, as a decimal string; the reserved id's refusal has none (BAD_REQUEST, its status).
+        // decodeRequest's code is the status as a decimal string, or not a number ("TLV": a bad field); the reserved id's refusal has none: BAD_REQUEST.
         fault(body[1] || 0, +(err.code as string) || ERRORS.BAD_REQUEST, err.message);
         return;
       } finally {

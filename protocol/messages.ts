@@ -157,19 +157,16 @@ function checkHeader(body: Uint8Array): void {
 }
 
 /**
- * Decode a request; an error's code is the status to answer it with, ERRORS'
- * BAD_REQUEST or BAD_VERSION as a decimal string (a number in a string: the
- * Espruino bundle carries no status names).
+ * Decode a request. A wrong version throws with code "3" (ERRORS'
+ * BAD_VERSION as a decimal string: the Espruino bundle carries no status
+ * names); anything else wrong is a bad request (BAD_REQUEST): a short header
+ * says "5", the field codec "TLV" (firmware/link.ts answers any code that is
+ * not a status number with BAD_REQUEST). Host readers of a reply's errors
+ * (host/lib/link.ts) only count them.
  */
 export function decodeRequest(body: Uint8Array): Request {
   checkHeader(body);
-  let fields: Fields;
-  try {
-    fields = decodeFields(body, 3, FIELDS);
-  } catch (e) {
-    return fail(String(ERRORS.BAD_REQUEST), (e as Error).message);
-  }
-  return { id: body[1], command: body[2], fields: fields };
+  return { id: body[1], command: body[2], fields: decodeFields(body, 3, FIELDS) };
 }
 
 export function decodeReply(body: Uint8Array): Reply {
