@@ -14,6 +14,8 @@ export function refuse(status: number, token: string, a?: unknown, b?: unknown, 
   throw e;
 }
 
-export function badRequest(token: string, a?: unknown, b?: unknown, c?: unknown): never {
-  return refuse(ERRORS.BAD_REQUEST, token, a, b, c);
-}
+/**
+ * refuse with BAD_REQUEST bound (Espruino's Function.prototype.bind,
+ * jswrap_function_bind: bound arguments first, then the call's).
+ */
+export const badRequest = refuse.bind(null, ERRORS.BAD_REQUEST) as (token: string, a?: unknown, b?: unknown, c?: unknown) => never;
