@@ -94,16 +94,17 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       }
     }
     const status = clock.status();
-    drawCode(canvas, {
-      warning: (damaged ? 'storage! ' : '') + (status.errorMs > 5000 ? 'clock?' : ''),
-      label: a.issuer || a.name,
-      sublabel: a.issuer ? a.name : '',
-      code: cacheCode,
-      secondsLeft: secondsLeft(seconds, a.period, 0),
-      period: a.period,
-      index: selected,
-      count: accounts.length,
-    });
+    drawCode(
+      canvas,
+      a.issuer || a.name,
+      a.issuer ? a.name : '',
+      cacheCode,
+      secondsLeft(seconds, a.period, 0),
+      a.period,
+      selected,
+      accounts.length,
+      (damaged ? 'storage! ' : '') + (status.errorMs > 5000 ? 'clock?' : ''),
+    );
   }
 
   function changed(): void {

@@ -95,7 +95,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   function nextHotp(account: Account): Fields {
     const used = account.counter || 0;
     const hash = hashFor(account); // before the commit: a refusal must not use up a counter
-    if (used >= MAX_COUNTER) refuse(ERRORS.BAD_REQUEST, say('the HOTP counter is used up'));
+    if (used >= MAX_COUNTER) badRequest(say('the HOTP counter is used up'));
     if (store.list().indexOf(account) < 0) refuse(ERRORS.NOT_FOUND, say('no account named "%"', account.name));
     // Durable first (commit reads the record back): a power cut after this
     // can skip a code, never show one twice or move the counter back.
@@ -105,7 +105,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   /** HOTP accounts are only for a host that says it knows them (`type` in its request): an older one would show them as TOTP. */
   function hostKnowsHotp(fields: Fields): void {
-    if (!((fields.type as number) >= TYPE_HOTP)) refuse(ERRORS.BAD_REQUEST, say('the token holds HOTP accounts; this host does not know them: update totp-token'));
+    if (!((fields.type as number) >= TYPE_HOTP)) badRequest(say('the token holds HOTP accounts; this host does not know them: update totp-token'));
   }
 
   function mustFind(fields: Fields): Account {

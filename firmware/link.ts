@@ -8,6 +8,7 @@ import type { Request } from '../protocol/messages.ts';
 import type { Fields } from '../protocol/tlv.ts';
 import type { SerialPort } from './ports.ts';
 import { say } from '../protocol/say.ts';
+import { badRequest } from './refuse.ts';
 
 export interface DeviceLink {
   /** A reply (an error reply carries its message in `fields.message`, cut to the field's limit by the caller). */
@@ -28,11 +29,12 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
     (body) => {
       let req: Request;
       try {
-        if (!body[1]) throw { message: say('request id 0 is reserved for fault replies') };
+        if (!body[1]) badRequest(say('request id 0 is reserved for fault replies'));
         req = decodeRequest(body);
       } catch (e) {
         const err = e as { code?: string; message: string };
-        fault(body[1] || 0, err.code === 'BAD_VERSION' ? ERRORS.BAD_VERSION : ERRORS.BAD_REQUEST, err.message);
+        // decodeRequest's code is the status as a decimal string, or not a number ("TLV": a bad field); the reserved id's refusal has none: BAD_REQUEST.
+        fault(body[1] || 0, +(err.code as string) || ERRORS.BAD_REQUEST, err.message);
         return;
       } finally {
         wipe(body);

@@ -6,7 +6,7 @@
 // button" reply, and anything else an error code from ERRORS.
 import { fail } from './errors.ts';
 import { say } from './say.ts';
-import { decodeFields, encodeFields, LIST_ITEMS } from './tlv.ts';
+import { BYTES, decodeFields, encodeFields, LIST, LIST_ITEMS, SIGNED, TEXT, UNSIGNED } from './tlv.ts';
 import type { FieldSpec, FieldType, Fields } from './tlv.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -20,21 +20,16 @@ export const MAX_MESSAGE = 120;
 
 
 /**
- * A field table entry is a number: its type's index in FIELD_TYPES, plus 8
+ * A field table entry is a number: its type (tlv.ts's FieldType), plus 8
  * times its max (text and bytes, see FieldSpec). A number rather than a
  * string like 't64' because the Espruino bundle stores one as 1-3 bytes
  * (written as a sum the build folds: a call per entry would ship).
  */
-const FIELD_TYPES = 'ustbl';
-export const UNSIGNED = 0;
-export const SIGNED = 1;
-export const LIST = 4;
-const TEXT = 2;
-const BYTES = 3;
+export { LIST, SIGNED, UNSIGNED };
 
 /** Specs for `table`'s keys, tagged from `after` + 1 in the order written. */
 export function fieldTable(table: { [key: string]: number }, after: number): FieldSpec[] {
-  return Object.keys(table).map((key, i) => ({ tag: after + i + 1, key: key, type: FIELD_TYPES[table[key] & 7] as FieldType, max: table[key] >> 3 }));
+  return Object.keys(table).map((key, i) => ({ tag: after + i + 1, key: key, type: (table[key] & 7) as FieldType, max: table[key] >> 3 }));
 }
 
 /**
@@ -157,20 +152,21 @@ export function encodeMessage(id: number, kind: number, fields: Fields): Uint8Ar
 }
 
 function checkHeader(body: Uint8Array): void {
-  if (body.length < 3) fail('BAD_REQUEST', say('message shorter than the 3-byte header'));
-  if (body[0] !== PROTOCOL_VERSION) fail('BAD_VERSION', say('protocol version % not supported (want %)', body[0], PROTOCOL_VERSION));
+  if (body.length < 3) fail(String(ERRORS.BAD_REQUEST), say('message shorter than the 3-byte header'));
+  if (body[0] !== PROTOCOL_VERSION) fail(String(ERRORS.BAD_VERSION), say('protocol version % not supported (want %)', body[0], PROTOCOL_VERSION));
 }
 
-/** Decode a request; errors carry a code from ERRORS' names. */
+/**
+ * Decode a request. A wrong version throws with code "3" (ERRORS'
+ * BAD_VERSION as a decimal string: the Espruino bundle carries no status
+ * names); anything else wrong is a bad request (BAD_REQUEST): a short header
+ * says "5", the field codec "TLV" (firmware/link.ts answers any code that is
+ * not a status number with BAD_REQUEST). Host readers of a reply's errors
+ * (host/lib/link.ts) only count them.
+ */
 export function decodeRequest(body: Uint8Array): Request {
   checkHeader(body);
-  let fields: Fields;
-  try {
-    fields = decodeFields(body, 3, FIELDS);
-  } catch (e) {
-    return fail('BAD_REQUEST', (e as Error).message);
-  }
-  return { id: body[1], command: body[2], fields: fields };
+  return { id: body[1], command: body[2], fields: decodeFields(body, 3, FIELDS) };
 }
 
 export function decodeReply(body: Uint8Array): Reply {

@@ -8,12 +8,17 @@ import { say } from './say.ts';
 import { latin1Bytes, latin1Text } from './latin1.ts';
 
 /**
- * A field's type, one letter as in the field table (messages.ts): u unsigned
- * integer, s signed integer (zigzag), t text, b bytes, l list of field lists.
+ * A field's type, a number (the field table in messages.ts adds it to 8
+ * times the max): 0 unsigned integer, 1 signed integer (zigzag), 2 text,
+ * 3 bytes, 4 list of field lists. Numbers, not letters: the Espruino bundle
+ * stores a digit in one byte where a quoted letter costs three.
  */
-export type FieldType = 'u' | 's' | 't' | 'b' | 'l';
-/** The unsigned type by name: the field table has it 24 times, and in the Espruino bundle a name costs one byte where a quoted 'u' costs three. */
-export const UINT = 'u';
+export type FieldType = 0 | 1 | 2 | 3 | 4;
+export const UNSIGNED = 0;
+export const SIGNED = 1;
+export const TEXT = 2;
+export const BYTES = 3;
+export const LIST = 4;
 
 export interface FieldSpec {
   tag: number;
@@ -54,19 +59,19 @@ function encodeInto(out: number[], fields: Fields, specs: FieldSpec[]): void {
     const tag = spec.tag;
     const value = fields[spec.key];
     if (value === undefined) continue;
-    for (const item of type === 'l' ? (value as Fields[]) : [value]) {
+    for (const item of type === LIST ? (value as Fields[]) : [value]) {
       const at = out.length;
       out.push(tag, 0);
-      if (type === 'l') {
+      if (type === LIST) {
         encodeInto(out, item as Fields, LIST_ITEMS[spec.key]);
-      } else if (type === 't' || type === 'b') {
-        if (type === 't' ? typeof item !== 'string' : !(item instanceof Uint8Array)) badField(tag, say('has a value of the wrong type'));
-        const v = type === 't' ? latin1Bytes(item as string) : (item as Uint8Array);
+      } else if (type === TEXT || type === BYTES) {
+        if (type === TEXT ? typeof item !== 'string' : !(item instanceof Uint8Array)) badField(tag, say('has a value of the wrong type'));
+        const v = type === TEXT ? latin1Bytes(item as string) : (item as Uint8Array);
         for (const byte of v) out.push(byte);
         if (v !== item) wipe(v);
       } else {
         const v = item as number;
-        let n = type === 's' ? (v >= 0 ? v * 2 : -v * 2 - 1) : v;
+        let n = type === SIGNED ? (v >= 0 ? v * 2 : -v * 2 - 1) : v;
         if (!(n >= 0 && n <= MAX_WHOLE && Math.floor(n) === n)) fail('TLV', say('tlv: not a whole number: %', n)); // NaN and non-numbers fail too
         do {
           out.splice(at + 2, 0, n % 256);
@@ -107,20 +112,21 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
     if (!spec) continue;
     const type = spec.type;
     const key = spec.key;
-    if (type === 'l') {
+    if (type === LIST) {
       ((out[key] = out[key] || []) as Fields[]).push(decodeFields(value, 0, LIST_ITEMS[key]));
       continue;
     }
     if (out[key] !== undefined) badField(tag, say('appears twice'));
-    if (type === UINT || type === 's') {
+    if (type < TEXT) {
+      // UNSIGNED or SIGNED
       if (len < 1 || len > 7) badField(tag, say('has a bad length %', len));
       let n = 0;
       for (const byte of value) n = n * 256 + byte;
       if (n > MAX_WHOLE) badField(tag, say('is too large'));
-      out[key] = type === UINT ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+      out[key] = type === UNSIGNED ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
     } else {
       if (len > spec.max) badField(tag, say('is % bytes, more than %', len, spec.max));
-      out[key] = type === 'b' ? new Uint8Array(value) : latin1Text(value);
+      out[key] = type === BYTES ? new Uint8Array(value) : latin1Text(value);
     }
   }
   return out;

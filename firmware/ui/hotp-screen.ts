@@ -23,14 +23,5 @@ export function drawHotp(canvas: Canvas, a: Account, shown: HotpShown | null, hi
     drawMessage(canvas, ['HOTP ' + label, hint, 'for the next code', sublabel, '', index + 1 + '/' + count]);
     return;
   }
-  drawCode(canvas, {
-    label: label,
-    sublabel: sublabel,
-    code: shown.code,
-    secondsLeft: Math.max(0, Math.ceil((shown.untilMs - nowMs) / 1000)),
-    period: HOTP_SHOW_MS / 1000,
-    index: index,
-    count: count,
-    warning: '#' + shown.counter,
-  });
+  drawCode(canvas, label, sublabel, shown.code, Math.max(0, Math.ceil((shown.untilMs - nowMs) / 1000)), HOTP_SHOW_MS / 1000, index, count, '#' + shown.counter);
 }

@@ -34,20 +34,29 @@ export function codeScale(canvas: Canvas, digits: number): number {
   return 1;
 }
 
-/** Label row y=0, code from y=14, account name y=38, progress bar at y=48, footer y=56. */
-export function drawCode(canvas: Canvas, v: CodeView): void {
+/**
+ * Label row y=0, code from y=14, account name y=38, progress bar at y=48,
+ * footer y=56. What CodeView describes, as arguments in its order (the
+ * Espruino bundle then carries no object keys for its two callers).
+ */
+export function drawCode(canvas: Canvas, label: string, sublabel: string, code: string, secondsLeft: number, period: number, index: number, count: number, warning: string): void {
   canvas.clear();
-  canvas.text(0, 0, fitText(canvas, printable(v.label)), 1);
-  const scale = codeScale(canvas, v.code.length);
-  const width = v.code.length * canvas.cellW * scale - scale;
-  canvas.text(Math.max(0, Math.floor((canvas.width - width) / 2)), 14, v.code, scale);
-  if (v.sublabel) canvas.text(0, 38, fitText(canvas, printable(v.sublabel)), 1);
-  const bar = Math.round((canvas.width * v.secondsLeft) / v.period);
+  canvas.text(0, 0, fitText(canvas, printable(label)), 1);
+  const scale = codeScale(canvas, code.length);
+  const width = code.length * canvas.cellW * scale - scale;
+  canvas.text(Math.max(0, Math.floor((canvas.width - width) / 2)), 14, code, scale);
+  if (sublabel) canvas.text(0, 38, fitText(canvas, printable(sublabel)), 1);
+  const bar = Math.round((canvas.width * secondsLeft) / period);
   canvas.fillRect(0, 48, bar, 4);
-  canvas.text(0, 56, v.index + 1 + '/' + v.count + (v.warning ? ' ' + v.warning : ''), 1);
-  const left = v.secondsLeft + 's';
+  canvas.text(0, 56, index + 1 + '/' + count + (warning ? ' ' + warning : ''), 1);
+  const left = secondsLeft + 's';
   canvas.text(canvas.width - left.length * canvas.cellW, 56, left, 1);
   canvas.flip();
+}
+
+/** drawCode with a CodeView (the tests' and host tools' form). */
+export function drawCodeView(canvas: Canvas, v: CodeView): void {
+  drawCode(canvas, v.label, v.sublabel, v.code, v.secondsLeft, v.period, v.index, v.count, v.warning);
 }
 
 /** Lines of text, one per row (cellH + 2 pixels apart), each cut to the width. */

@@ -9,6 +9,7 @@ import { createFrameReader, encodeFrame, LINE_TOO_LONG, MAX_BODY, REPLY_MARKER }
 import { decodeReply, encodeReply, FIELDS } from '../../protocol/messages.ts';
 import type { Reply } from '../../protocol/messages.ts';
 import type { Fields } from '../../protocol/tlv.ts';
+import { BYTES, SIGNED, TEXT, UNSIGNED } from '../../protocol/tlv.ts';
 import { createWireModel } from '../helpers/fuzz-wire.ts';
 import type { WireEvent } from '../helpers/fuzz-wire.ts';
 import { mutateBody, mutateText, mutationArb, rawTextArb } from '../helpers/fuzz-inputs.ts';
@@ -61,10 +62,10 @@ const replyArb: fc.Arbitrary<Reply> = fc
     for (const { k, num, text, neg } of fields) {
       const spec = FIELDS[k % FIELDS.length];
       const latin1 = Buffer.from(text.subarray(0, spec.max)).toString('latin1');
-      if (spec.type === 'u') f[spec.key] = num;
-      else if (spec.type === 's') f[spec.key] = (neg ? -1 : 1) * Math.floor(num / 4);
-      else if (spec.type === 't') f[spec.key] = latin1;
-      else if (spec.type === 'b') f[spec.key] = text.subarray(0, spec.max);
+      if (spec.type === UNSIGNED) f[spec.key] = num;
+      else if (spec.type === SIGNED) f[spec.key] = (neg ? -1 : 1) * Math.floor(num / 4);
+      else if (spec.type === TEXT) f[spec.key] = latin1;
+      else if (spec.type === BYTES) f[spec.key] = text.subarray(0, spec.max);
       else f[spec.key] = [{ name: latin1.slice(0, 64), digits: num % 256 }];
     }
     return { id, status, fields: f };

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { encodeFrame, MAX_LINE, REQUEST_MARKER } from '../../protocol/frame.ts';
 import { COMMANDS, encodeRequest, FIELDS } from '../../protocol/messages.ts';
 import type { FieldSpec, Fields } from '../../protocol/tlv.ts';
+import { BYTES, SIGNED, TEXT, UNSIGNED } from '../../protocol/tlv.ts';
 import { EARLIEST_VALID_MS, LATEST_VALID_MS } from '../../firmware/clock-state.ts';
 
 /** What a builder needs to aim inputs at real accounts. */
@@ -241,9 +242,9 @@ function valueBytes(tag: number, v: ValueSpec, ctx: BuildContext): number[] {
   if (v.kind === 'bytes') return Array.from(v.bytes);
   if (v.kind === 'long') return new Array(v.length).fill(v.fill);
   const spec = FIELDS.find((f) => f.tag === tag);
-  if (!spec || spec.type === 'u' || spec.type === 's') return uintBytes(v.num, v.width);
-  if (spec.type === 't') return Array.from(Buffer.from(v.text, 'latin1'));
-  if (spec.type === 'b') return Array.from(v.bytes);
+  if (!spec || spec.type === UNSIGNED || spec.type === SIGNED) return uintBytes(v.num, v.width);
+  if (spec.type === TEXT) return Array.from(Buffer.from(v.text, 'latin1'));
+  if (spec.type === BYTES) return Array.from(v.bytes);
   // A list item: account fields built from the same data.
   return [1, v.text.length & 255].concat(Array.from(Buffer.from(v.text.slice(0, 255), 'latin1')), [4, 1, v.num & 255]);
 }
@@ -258,7 +259,7 @@ export function requestBody(r: RequestSpec, ctx: BuildContext): Uint8Array {
       const f = r.fields[i];
       if (!f || !f.relevant) return;
       const spec = FIELDS.find((s) => s.key === key) as FieldSpec;
-      const value = valueBytes(spec.tag, f.value, ctx).slice(0, spec.type === 't' || spec.type === 'b' ? spec.max : 255);
+      const value = valueBytes(spec.tag, f.value, ctx).slice(0, spec.type === TEXT || spec.type === BYTES ? spec.max : 255);
       out.push(spec.tag, value.length, ...value);
     });
   } else {

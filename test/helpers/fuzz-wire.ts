@@ -4,7 +4,7 @@
 // and the size constants are imported, because those are the spec's data.
 import { MAX_BODY } from '../../protocol/frame.ts';
 import { FIELDS } from '../../protocol/messages.ts';
-import { LIST_ITEMS } from '../../protocol/tlv.ts';
+import { BYTES, LIST, LIST_ITEMS, SIGNED, UNSIGNED } from '../../protocol/tlv.ts';
 import type { FieldSpec } from '../../protocol/tlv.ts';
 
 /** wire-protocol.md "Framing": a line (marker included, newline not) is at most this long. */
@@ -109,20 +109,20 @@ export function decodeTlvModel(bytes: Uint8Array, specs: FieldSpec[] = FIELDS): 
     at += 2 + len;
     const spec = specs.find((s) => s.tag === tag);
     if (!spec) continue;
-    if (spec.type !== 'l' && spec.key in fields) return { ok: false, why: spec.key + ' twice' };
-    if (spec.type === 'u' || spec.type === 's') {
+    if (spec.type !== LIST && spec.key in fields) return { ok: false, why: spec.key + ' twice' };
+    if (spec.type === UNSIGNED || spec.type === SIGNED) {
       if (len < 1 || len > 7) return { ok: false, why: spec.key + ' has length ' + len };
       const big = value.reduce((n, b) => n * 256n + BigInt(b), 0n);
       if (big > MAX_SAFE) return { ok: false, why: spec.key + ' over 2^53' };
       const n = Number(big);
-      fields[spec.key] = spec.type === 'u' ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2; // zigzag
-    } else if (spec.type === 'l') {
+      fields[spec.key] = spec.type === UNSIGNED ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2; // zigzag
+    } else if (spec.type === LIST) {
       const item = decodeTlvModel(value, LIST_ITEMS[spec.key]);
       if (!item.ok) return item;
       fields[spec.key] = ((fields[spec.key] as ModelFields[] | undefined) ?? []).concat([item.fields]);
     } else {
       if (len > spec.max) return { ok: false, why: spec.key + ' is ' + len + ' bytes, over ' + spec.max };
-      fields[spec.key] = spec.type === 'b' ? new Uint8Array(value) : Buffer.from(value).toString('latin1');
+      fields[spec.key] = spec.type === BYTES ? new Uint8Array(value) : Buffer.from(value).toString('latin1');
     }
   }
   return { ok: true, fields };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
-import { drawCode, drawMessage } from '../../firmware/ui/screen.ts';
+import { drawCodeView, drawMessage } from '../../firmware/ui/screen.ts';
 import { readCode, readLabel, readMessageLine, readSublabel } from '../helpers/ocr.ts';
 
 // The OCR helper itself: what the screen code draws, it reads back.
@@ -8,7 +8,7 @@ describe('display OCR helper', () => {
   it('reads 6-, 8- and 10-digit codes at whatever scale they were drawn, and the label', () => {
     const fb = createFramebuffer(128, 64, () => {});
     for (const code of ['012345', '98765432', '1029384756']) {
-      drawCode(fb, { label: 'AWS', sublabel: 'root@123', code, secondsLeft: 12, period: 30, index: 0, count: 1, warning: '' });
+      drawCodeView(fb, { label: 'AWS', sublabel: 'root@123', code, secondsLeft: 12, period: 30, index: 0, count: 1, warning: '' });
       expect(readCode(fb)).toBe(code);
       expect(readLabel(fb)).toBe('AWS');
       expect(readSublabel(fb)).toBe('root@123');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { lcdCanvas } from '../../firmware/ports/johnny-five/lcd-canvas.ts';
 import { loadModule } from '../../firmware/ports/johnny-five/j5-token.ts';
 import type { JohnnyFive, J5Board } from '../../firmware/ports/johnny-five/j5-token.ts';
-import { drawCode, drawMessage } from '../../firmware/ui/screen.ts';
+import { drawCodeView, drawMessage } from '../../firmware/ui/screen.ts';
 import { Hd44780 } from './hd44780.ts';
 import { MockIO } from './mock-io.ts';
 
@@ -60,17 +60,17 @@ describe('the app screens laid out on 16x2', () => {
   }
 
   it('code screen: label on line 1 (cut with ~), code, index and seconds on line 2', () => {
-    expect(layout((c) => drawCode(c, view))).toEqual(['GitHub: alice@e~', '123456  2/3   7s']);
+    expect(layout((c) => drawCodeView(c, view))).toEqual(['GitHub: alice@e~', '123456  2/3   7s']);
   });
 
   it('an 8-digit code leaves no room for the index; the seconds stay', () => {
-    expect(layout((c) => drawCode(c, { ...view, code: '12345678', secondsLeft: 30, index: 11, count: 12 }))).toEqual(['GitHub: alice@e~', '12345678     30s']);
+    expect(layout((c) => drawCodeView(c, { ...view, code: '12345678', secondsLeft: 30, index: 11, count: 12 }))).toEqual(['GitHub: alice@e~', '12345678     30s']);
   });
 
   it('a clock warning takes the middle before the index does', () => {
     const warn = { ...view, label: 'aws', sublabel: '', warning: 'clock?' };
-    expect(layout((c) => drawCode(c, warn))).toEqual(['aws             ', '123456 clock? 7s']);
-    expect(layout((c) => drawCode(c, { ...warn, code: '1234', secondsLeft: 29 }))).toEqual(['aws             ', '1234 clock?  29s']);
+    expect(layout((c) => drawCodeView(c, warn))).toEqual(['aws             ', '123456 clock? 7s']);
+    expect(layout((c) => drawCodeView(c, { ...warn, code: '1234', secondsLeft: 29 }))).toEqual(['aws             ', '1234 clock?  29s']);
   });
 
   it('messages: the first two non-empty lines', () => {

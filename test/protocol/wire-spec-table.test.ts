@@ -5,8 +5,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_FIELDS, FIELDS } from '../../protocol/messages.ts';
+import { UNSIGNED } from '../../protocol/tlv.ts';
 
-const TYPE_WORDS: { [letter: string]: string } = { u: 'uint', s: 'sint', t: 'text', b: 'bytes', l: 'list' };
+// By tlv.ts's FieldType number.
+const TYPE_WORDS = ['uint', 'sint', 'text', 'bytes', 'list'];
 const spec = readFileSync(fileURLToPath(new URL('../../protocol/wire-protocol.md', import.meta.url)), 'utf8');
 
 function specRows(): { tag: number; key: string; type: string }[] {
@@ -23,7 +25,7 @@ describe('wire-protocol.md field table', () => {
   });
 
   it('puts HOTP at the agreed tags: 37 type, 38 counter, both in LIST items', () => {
-    expect(FIELDS.filter((f) => f.tag === 37 || f.tag === 38).map((f) => [f.tag, f.key, f.type])).toEqual([[37, 'type', 'u'], [38, 'counter', 'u']]);
+    expect(FIELDS.filter((f) => f.tag === 37 || f.tag === 38).map((f) => [f.tag, f.key, f.type])).toEqual([[37, 'type', UNSIGNED], [38, 'counter', UNSIGNED]]);
     expect(ACCOUNT_FIELDS.map((f) => f.key)).toEqual(['name', 'issuer', 'algorithm', 'digits', 'period', 'type', 'counter']);
     expect(spec).toMatch(/\| 22 \| account \| list \| .*tags 1-5, 37, 38/);
   });

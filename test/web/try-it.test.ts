@@ -13,7 +13,7 @@ import { base32Decode } from '../../protocol/base32.ts';
 import { SETTLE_MS } from '../../firmware/presence.ts';
 import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
 import type { Framebuffer } from '../../firmware/ui/framebuffer.ts';
-import { drawCode } from '../../firmware/ui/screen.ts';
+import { drawCodeView } from '../../firmware/ui/screen.ts';
 import { migrationPayload, migrationUri } from '../enroll/helpers/protobuf-encode.ts';
 import { readCode, readLabel } from '../helpers/ocr.ts';
 import { otplibHotp, otplibTotp } from '../helpers/providers.ts';
@@ -68,7 +68,7 @@ function codesAround(secret: Uint8Array, digits: number, algorithm: 'SHA1' | 'SH
 /** The rows the code occupies (label, code, account name: y 0..47) as the firmware draws them for this code. */
 function sameCodeRows(shown: Framebuffer, code: string, label: string, sublabel: string): boolean {
   const ref = createFramebuffer(shown.width, shown.height, () => {});
-  drawCode(ref, { label, sublabel, code, secondsLeft: 1, period: 30, index: 0, count: 1, warning: '' });
+  drawCodeView(ref, { label, sublabel, code, secondsLeft: 1, period: 30, index: 0, count: 1, warning: '' });
   for (let y = 0; y < 48; y++) for (let x = 0; x < shown.width; x++) if (ref.pixel(x, y) !== shown.pixel(x, y)) return false;
   return true;
 }

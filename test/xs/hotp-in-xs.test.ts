@@ -13,7 +13,7 @@ import type { Fields } from '../../protocol/tlv.ts';
 import { ascii, otplibHotp } from '../helpers/providers.ts';
 import { loadVectors } from '../helpers/vectors.ts';
 import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
-import { codeScale, drawCode } from '../../firmware/ui/screen.ts';
+import { codeScale, drawCodeView } from '../../firmware/ui/screen.ts';
 import { drawHotp } from '../../firmware/ui/hotp-screen.ts';
 import type { Canvas } from '../../firmware/ports.ts';
 import { canvasOnPanel, xsBoards } from './moddable-harness.ts';
@@ -89,7 +89,7 @@ describe.each(BOARDS)('$id: HOTP in XS', (board) => {
     await expectScreen(t, (fb) => drawHotp(fb, vpn, null, board.moddable.confirmHint, 0, 0, 1)); // idle: how to ask, no digits
     expect(await t.press('confirm')).toEqual([]); // no request was waiting: the press is the device's own
     const code = otplibHotp(ascii('12345678901234567890123456789012'), 4294967300, 8, 'SHA256');
-    await expectScreen(t, (fb) => drawCode(fb, { label: '', sublabel: '', warning: '', code, secondsLeft: 0, period: 30, index: 0, count: 1 }), codeBand(t, code));
+    await expectScreen(t, (fb) => drawCodeView(fb, { label: '', sublabel: '', warning: '', code, secondsLeft: 0, period: 30, index: 0, count: 1 }), codeBand(t, code));
     expect(await counterOf(t)).toBe(4294967301);
     const again = await start(board, await t.persisted());
     expect(await counterOf(again)).toBe(4294967301);

@@ -10,7 +10,7 @@ import { moddableEsp32Ssd1306 } from '../../boards/moddable-esp32-ssd1306.ts';
 import { moddableM5stickcPlus } from '../../boards/moddable-m5stickc-plus.ts';
 import { moddablePicoSsd1306 } from '../../boards/moddable-pico-ssd1306.ts';
 import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
-import { codeScale, drawCode } from '../../firmware/ui/screen.ts';
+import { codeScale, drawCodeView } from '../../firmware/ui/screen.ts';
 import type { CodeView } from '../../firmware/ui/screen.ts';
 import { nodeHashes } from '../../host/lib/hashes/node-hashes.ts';
 import { encodeFrame, REQUEST_MARKER } from '../../protocol/frame.ts';
@@ -51,7 +51,7 @@ const hex = (b: unknown) => Buffer.from(b as Uint8Array).toString('hex');
 async function expectCodeOnScreen(token: XsToken, code: string): Promise<void> {
   const place = canvasOnPanel(token.board);
   const want = createFramebuffer(place.width, place.height, () => {});
-  drawCode(want, { label: '', sublabel: '', warning: '', code, secondsLeft: 0, period: 30, index: 0, count: 1 } as CodeView);
+  drawCodeView(want, { label: '', sublabel: '', warning: '', code, secondsLeft: 0, period: 30, index: 0, count: 1 } as CodeView);
   const band = { from: 14, to: 14 + 7 * codeScale(want, code.length) };
   const shown = await token.display();
   expect([shown.width, shown.height]).toEqual([token.board.display.width, token.board.display.height]);
