@@ -11,7 +11,7 @@
 // before its action runs, and the build fails if one reaches a heavy module
 // statically (LAZY_ONLY below).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { BuildOptions, Metafile, Plugin } from 'esbuild';
@@ -132,6 +132,24 @@ const nativeAddonLoader: Plugin = {
   setup: (b) => void b.onResolve({ filter: /serialport-bindings(\.js)?$/ }, (args) => (args.importer.includes('@serialport/bindings-cpp') ? { path: '@serialport/bindings-cpp/dist/serialport-bindings.js', external: true } : undefined)),
 };
 
+/**
+ * commander requires node:child_process at load for one feature this CLI never
+ * uses (executable subcommands: Command#_executeSubCommand's spawn), and that
+ * require costs every command ~3 ms of a ~20 ms start (Node 20, measured). Its
+ * one use, childProcess.spawn, is made to load the module when called. The build
+ * fails if commander's line changes, rather than bundle it eagerly again.
+ */
+const COMMANDER_EAGER_SPAWN = "const childProcess = require('node:child_process');";
+const commanderLazySpawn: Plugin = {
+  name: 'commander-lazy-spawn',
+  setup: (b) =>
+    void b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(COMMANDER_EAGER_SPAWN)) throw new Error(`${args.path}: commander no longer has "${COMMANDER_EAGER_SPAWN}": update commanderLazySpawn in host/tools/cli-bundle.ts`);
+      return { contents: text.replace(COMMANDER_EAGER_SPAWN, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"), loader: 'js' };
+    }),
+};
+
 const COMMON: BuildOptions = {
   bundle: true,
   platform: 'node',
@@ -174,7 +192,7 @@ export async function buildCli(outDir = 'dist'): Promise<{ bin: Metafile; comman
       entryPoints: Object.fromEntries(['help', ...COMMANDS.map(([n]) => n)].map((n) => [n, `cli-entry:${n}`])),
       outdir: chunkDir,
       outExtension: { '.js': '.cjs' },
-      plugins: [nativeAddonLoader, commandEntries(summaries), lazyPlugin(lazy)],
+      plugins: [nativeAddonLoader, commanderLazySpawn, commandEntries(summaries), lazyPlugin(lazy)],
     })
   ).metafile!;
   const outputs = new Set(Object.keys(commands.outputs).map((p) => relative(chunkDir, p)));
@@ -182,7 +200,7 @@ export async function buildCli(outDir = 'dist'): Promise<{ bin: Metafile; comman
   for (const built = new Set<string>(); lazy.size > built.size; ) {
     const todo = [...lazy].filter(([name]) => !built.has(name));
     for (const [name] of todo) built.add(name);
-    const meta = (await build({ ...COMMON, entryPoints: Object.fromEntries(todo), outdir: chunkDir, outExtension: { '.js': '.cjs' }, plugins: [nativeAddonLoader, lazyPlugin(lazy)] })).metafile!;
+    const meta = (await build({ ...COMMON, entryPoints: Object.fromEntries(todo), outdir: chunkDir, outExtension: { '.js': '.cjs' }, plugins: [nativeAddonLoader, commanderLazySpawn, lazyPlugin(lazy)] })).metafile!;
     for (const p of Object.keys(meta.outputs)) outputs.add(relative(chunkDir, p));
   }
   // Files of an earlier build that this one no longer writes.

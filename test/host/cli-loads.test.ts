@@ -68,6 +68,19 @@ describe('what each CLI command loads before its action runs', () => {
     expect(bad).toEqual([expect.stringMatching(/^'list' loads QR decoding \(jsqr\) at start \(node_modules\/jsqr/), expect.stringMatching(/^'list' loads zlib/)]);
   });
 
+  it("loading a device command's bundle does not load node:child_process (commander's spawn is made lazy at build)", () => {
+    // process.moduleLoadList names each builtin Node has loaded; bundle-start.ts's loadBundle is how the bin loads a command.
+    const probe = (name: string) =>
+      spawnSync(process.execPath, ['-e', `const vm=require('node:vm'),fs=require('node:fs'),M=require('node:module'),p=require('node:path');const f=p.join(${JSON.stringify(out)},'cli',${JSON.stringify(name + '.cjs')});new vm.Script(M.wrap(fs.readFileSync(f,'utf8')),{filename:f}).runInThisContext()({},M.createRequire(f),{exports:{}},f,p.dirname(f));console.log(process.moduleLoadList.filter((m)=>/child_process/.test(m)).join(','))`], { encoding: 'utf8' });
+    for (const name of ['list', 'code', 'add', 'info']) {
+      const r = probe(name);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.trim(), name).toBe('');
+    }
+    // The probe can see it: the time command asks the OS's clock tools (host-clock.ts) and loads it.
+    expect(probe('time').stdout).toMatch(/child_process/);
+  });
+
   it('every command file is in the table (a command left out would be unreachable)', () => {
     const files = readdirSync(join(ROOT, 'host/cli/commands')).filter((f) => /export function register\(/.test(readFileSync(join(ROOT, 'host/cli/commands', f), 'utf8')));
     expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual(COMMANDS.map(([n]) => n).sort());
