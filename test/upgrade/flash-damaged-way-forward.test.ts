@@ -51,3 +51,23 @@ describe.skipIf(!hasSocat())('a migration that fails on the board (a write the f
     expect(board.has('.bootcde')).toBe(true);
   }, 60_000);
 });
+
+describe.skipIf(!hasSocat())('a migration script the board cannot run (an exception, no answer)', () => {
+  it('still starts the written bundle before the error is thrown: the REPL does not stay open on USB', async () => {
+    const board = new Map(Object.entries(files));
+    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-flash-uncaught-')), 'tty'), board: 'ESP32', files: board });
+    const t = createTransport(repl.address);
+    await t.open();
+    try {
+      // The REPL prints "Uncaught Error: ..." for it (src/jsinteractive.c), which the flasher reads as FLASH_DEVICE.
+      const throwing = new Uint8Array(Buffer.from('throw new Error("no memory")'));
+      const flashing = flashEspruino(t, new Uint8Array(Buffer.from('print(1)')), { firmwareBoards: ['ESP32'], migration: throwing, startTimeoutMs: 0 });
+      await expect(flashing).rejects.toMatchObject({ code: 'FLASH_DEVICE' });
+      await expect.poll(() => repl.loaded).toBe(true);
+    } finally {
+      await t.close();
+      await repl.close();
+    }
+    expect(board.has('.bootcde')).toBe(true);
+  }, 60_000);
+});

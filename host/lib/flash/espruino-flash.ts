@@ -225,19 +225,23 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
   // over the records left (REPL off either way), never a board without one, which would boot to an open REPL
   // where any host could read every seed. The window without a bundle is the write and the read-back only.
   let migrated: MigrationResult | undefined;
-  let failed: TokenError | null = null;
+  let failed: unknown = null;
   if (opts.migration && !opts.wipe) {
     try {
       migrated = await runEspruinoMigration(repl, opts.migration, chunk, timeout);
     } catch (e) {
-      // It failed on the board: the bundle is still written (below), then this is thrown.
-      if (!(e instanceof TokenError) || e.code !== 'FLASH_MIGRATE') throw e;
+      // Whatever failed (the script on the board, an exception, no answer), the written bundle is
+      // started below before this is thrown: stopping here would leave the REPL open on USB.
       failed = e;
     }
   }
 
   // Start it. The token takes the console off this port, so from here on only frames come back.
-  await repl.write('\x10load()\n');
+  try {
+    await repl.write('\x10load()\n');
+  } catch (e) {
+    if (!failed) throw e;
+  }
   if (failed) throw failed; // every record is either as it was (the bundle refuses to start) or converted
   if (migrated && migrated.left) {
     // Written and started all the same: over the records left it refuses to
