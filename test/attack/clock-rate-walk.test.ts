@@ -86,8 +86,8 @@ describe('attack: walking the clock ahead through the learned rate, no button (r
   });
 });
 
-// FINDING (not fixed: firmware/clock.ts, firmware/commands.ts). roundTripMs has
-// no upper bound: a sync claiming a 46-day round trip has an error of 23 days,
+// FINDING (fixed: TIME_SET refuses roundTripMs over MAX_ROUND_TRIP_MS; the flush below is tried with
+// the largest accepted one). roundTripMs had no upper bound: a sync claiming a 46-day round trip has an error of 23 days,
 // so it "agrees" with any model (misfit), is kept as an anchor once spread
 // out, and the fit's uncertainty explodes: the learned rate is dropped and the
 // free step grows with twice the board's typical drift again, which
@@ -110,7 +110,9 @@ describe('attack: flushing the learned rate with a claimed round trip of 46 days
     const driftBefore = t.send(COMMANDS.TIME_GET, {})[0].fields.driftCentiPpm as number;
     for (let d = 0; d < 20; d++) {
       advance(DAY * (1 + d / 2)); // spread out, so each is kept as an anchor
-      const [r] = t.send(COMMANDS.TIME_SET, { timeMs: trueMs, roundTripMs: 4000000000 }); // the true time, an absurd round trip
+      // The absurd round trip is refused outright (TIME_SET's bound); the largest one accepted is then tried.
+      expect(t.send(COMMANDS.TIME_SET, { timeMs: trueMs, roundTripMs: 4000000000 })[0].status).toBe(ERRORS.BAD_REQUEST);
+      const [r] = t.send(COMMANDS.TIME_SET, { timeMs: trueMs, roundTripMs: MAX_ROUND_TRIP_MS });
       if (r.status === STATUS_WAITING) t.press('next');
     }
     const driftAfter = t.send(COMMANDS.TIME_GET, {})[0].fields.driftCentiPpm as number;
