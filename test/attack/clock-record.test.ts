@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS, STATUS_OK } from '../../protocol/messages.ts';
 import { fakeToken, SteppedStorage } from '../helpers/fake-ports.ts';
 import { recordSlot } from './storage-records.ts';
+import { readRecord } from '../../firmware/clock.ts';
 
 const T = 1767225600000;
 const CRAFTED: [string, unknown][] = [
@@ -38,5 +39,17 @@ describe('attack: crafted clock records', () => {
       const [s] = t.send(COMMANDS.TIME_SET, { timeMs: T + 1000 });
       expect([STATUS_OK, 0x80]).toContain(s.status);
     });
+  }
+});
+
+// On Espruino 2v29 an index into a number throws where Node reads undefined ((7)[0]): a
+// field that must be an array is refused when it is a number, or the real token, reading
+// it while drawing, could not start (test/attack/records-on-espruino.test.ts runs that on
+// the interpreter; here Node checks the reader itself, with no interpreter needed).
+describe('attack: crafted clock records with a number where a list belongs', () => {
+  const good = { ra: T, ua: T, ta: T, ea: 100, ns: 2, an: [[T, T, 100]] };
+  it('reads the record without them', () => expect(readRecord(JSON.stringify(good))).not.toBeNull());
+  for (const [field, value] of [['sx', 7], ['sp', 7], ['an', [7]], ['an', 7]] as const) {
+    it(`refuses ${field}: ${JSON.stringify(value)}`, () => expect(readRecord(JSON.stringify({ ...good, [field]: value }))).toBeNull());
   }
 });
