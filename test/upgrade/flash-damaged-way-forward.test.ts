@@ -44,6 +44,7 @@ describe.skipIf(!hasSocat())('a migration that fails on the board (a write the f
       const failing = new Uint8Array(Buffer.from('print("TT"+"MIG","failed")'));
       const flashing = flashEspruino(t, new Uint8Array(Buffer.from('print(1)')), { firmwareBoards: ['ESP32'], migration: failing, startTimeoutMs: 0 });
       await expect(flashing).rejects.toMatchObject({ code: 'FLASH_MIGRATE' });
+      expect(repl.loaded).toBe(true); // started before the error
     } finally {
       await t.close();
       await repl.close();

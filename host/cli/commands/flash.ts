@@ -74,7 +74,7 @@ export function register(program: Command): void {
         out.result(
           [
             `flashed and verified ${r.bytes} bytes (${r.chunks} chunks) on Espruino ${escapeText(r.espruino.version)} (${escapeText(r.espruino.board)}) in ${r.seconds} s`,
-            r.form === 'tokens' ? `stored pretokenised: ${r.bytes} bytes for ${r.textBytes} bytes of text` : `${r.note ?? 'stored as text'} (${r.textBytes} bytes)`,
+            r.form === 'tokens' ? `stored pretokenised: ${r.bytes} bytes for ${r.textBytes} bytes of text` : `${escapeText(r.note ?? 'stored as text')} (${r.textBytes} bytes)`,
             r.wiped ? 'stored accounts, clock and password: erased' : `stored token files kept: ${r.keptFiles}` + (r.migrated?.converted ? ` (${r.migrated.converted} record(s) of older firmware converted)` : ''),
             r.started ? `token running: ${escapeText(r.started.board)}, firmware ${escapeText(r.started.firmware)}` : 'token not confirmed running',
           ],
