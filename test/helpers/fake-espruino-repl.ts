@@ -108,7 +108,7 @@ export async function startFakeEspruinoRepl(opts: FakeReplOptions): Promise<Fake
       toString: (...args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : typeof a === 'number' ? String.fromCharCode(a & 255) : Buffer.from(Array.prototype.slice.call(a as ArrayLike<number>).map((b) => b & 255)).toString('latin1'))).join(''),
       toUint8Array: (...args: unknown[]) => new (vm.runInContext('Uint8Array', sandbox) as typeof Uint8Array)(args.flatMap((a) => (typeof a === 'string' ? [...Buffer.from(a, 'latin1')] : typeof a === 'number' ? [a] : (Array.prototype.slice.call(a as ArrayLike<number>) as number[])))),
       // jswrap_espruino_CRC32: CRC-32 (zlib's) of the bytes, unsigned.
-      CRC32: (data: ArrayLike<number>) => zlibCrc32(Uint8Array.from(Array.prototype.slice.call(data).map((b: number) => b & 255))),
+      CRC32: (data: string | ArrayLike<number>) => zlibCrc32(typeof data === 'string' ? Uint8Array.from(Buffer.from(data, 'latin1')) : Uint8Array.from(Array.prototype.slice.call(data).map((b: number) => b & 255))), // a string: its char codes
     },
   });
   sandbox.global = sandbox; // Espruino's `global`: the root scope

@@ -1,7 +1,7 @@
 // The PSKC codec's crypto in the page, where node:crypto is not: AES from
 // @noble/ciphers, HMAC and SHA from @noble/hashes (audited, pure JS, the
 // libraries host/lib already uses for hashes), PBKDF2 from WebCrypto (native:
-// about 5-10x faster than JavaScript, and off the page's thread) for the PRFs
+// faster than JavaScript, README's figures table has the measured times, and off the page's thread) for the PRFs
 // it has, @noble/hashes for HMAC-SHA224, which it lacks, Triple DES from des.js
 // (the DES that browserify's crypto shim uses), RSA-OAEP from WebCrypto,
 // which only it has, and Camellia from camellia.ts (RFC 3713, written here:
@@ -121,7 +121,7 @@ export const webPskcCrypto: PskcCrypto = {
   },
   hmac: async (hash: HmacHash, key, message) => hmac(HASHES[hash], key, message),
   sha1: async (data) => sha1(data),
-  // Native where it can be: a costly file (100,000 iterations and more) takes a second, not ten, and does not freeze the page.
+  // Native where it can be: a costly file (100,000 iterations and more) is several times faster than in JavaScript (README's figures table, from npm run bench) and does not freeze the page.
   pbkdf2,
   async rsaPrivateKey(pem) {
     const der = pemToPkcs8(pem);
