@@ -16,59 +16,50 @@ import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
 
 const files = JSON.parse(readFileSync(new URL('./fixtures/espruino.json', import.meta.url), 'utf8')).files as Record<string, string>;
 
+/**
+ * Flashes 'print(1)' over a fake ESP32 REPL holding `stored`, with `migration` as the
+ * one-shot script and flash-panel.ts's options (board ids, REPL mode, no wipe): the
+ * error it ends with, whether the bundle was started (load) and the board's files.
+ */
+async function flashWith(stored: Record<string, string>, migration: Uint8Array): Promise<{ error: unknown; loaded: boolean; board: Map<string, string> }> {
+  const board = new Map(Object.entries(stored));
+  const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-flash-forward-')), 'tty'), board: 'ESP32', files: board });
+  const t = createTransport(repl.address);
+  await t.open();
+  try {
+    const error = await flashEspruino(t, new Uint8Array(Buffer.from('print(1)')), { firmwareBoards: ['ESP32'], migration, startTimeoutMs: 0 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await expect.poll(() => repl.loaded).toBe(true); // started before the error: the bundle takes the console off USB
+    return { error, loaded: repl.loaded, board };
+  } finally {
+    await t.close();
+    await repl.close();
+  }
+}
+
 describe.skipIf(!hasSocat())('a damaged old record stops the flash with a way forward from the web page too', () => {
   it('names the command that wipes (totp-token flash --wipe), as the page flashes without one', async () => {
-    const board = new Map(Object.entries({ ...files, 'tt.access': '{"k":' }));
-    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-flash-forward-')), 'tty'), board: 'ESP32', files: board });
-    const t = createTransport(repl.address);
-    await t.open();
-    try {
-      // flash-panel.ts's options: board ids, REPL mode, the migration; no wipe.
-      const flashing = flashEspruino(t, new Uint8Array(Buffer.from('print(1)')), { firmwareBoards: ['ESP32'], migration: await migrationScript(), startTimeoutMs: 0 });
-      await expect(flashing).rejects.toMatchObject({ code: 'FLASH_MIGRATE', message: expect.stringContaining('totp-token flash --wipe') });
-    } finally {
-      await t.close();
-      await repl.close();
-    }
+    const r = await flashWith({ ...files, 'tt.access': '{"k":' }, await migrationScript());
+    expect(r.error).toMatchObject({ code: 'FLASH_MIGRATE', message: expect.stringContaining('totp-token flash --wipe') });
   }, 60_000);
 });
 
 describe.skipIf(!hasSocat())('a migration that fails on the board (a write the flash refused, out of memory)', () => {
-  it('still leaves the bundle written, so the board does not boot to an open REPL that reads every seed', async () => {
-    const board = new Map(Object.entries(files));
-    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-flash-failed-')), 'tty'), board: 'ESP32', files: board });
-    const t = createTransport(repl.address);
-    await t.open();
-    try {
-      // What firmware/migrate-espruino.ts prints when migrateStorage throws.
-      const failing = new Uint8Array(Buffer.from('print("TT"+"MIG","failed")'));
-      const flashing = flashEspruino(t, new Uint8Array(Buffer.from('print(1)')), { firmwareBoards: ['ESP32'], migration: failing, startTimeoutMs: 0 });
-      await expect(flashing).rejects.toMatchObject({ code: 'FLASH_MIGRATE' });
-      expect(repl.loaded).toBe(true); // started before the error
-    } finally {
-      await t.close();
-      await repl.close();
-    }
-    expect(board.has('.bootcde')).toBe(true);
+  it('still leaves the bundle written and started, so the board does not boot to an open REPL that reads every seed', async () => {
+    // What firmware/migrate-espruino.ts prints when migrateStorage throws.
+    const r = await flashWith(files, new Uint8Array(Buffer.from('print("TT"+"MIG","failed")')));
+    expect(r.error).toMatchObject({ code: 'FLASH_MIGRATE' });
+    expect(r.board.has('.bootcde')).toBe(true);
   }, 60_000);
 });
 
 describe.skipIf(!hasSocat())('a migration script the board cannot run (an exception, no answer)', () => {
   it('still starts the written bundle before the error is thrown: the REPL does not stay open on USB', async () => {
-    const board = new Map(Object.entries(files));
-    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-flash-uncaught-')), 'tty'), board: 'ESP32', files: board });
-    const t = createTransport(repl.address);
-    await t.open();
-    try {
-      // The REPL prints "Uncaught Error: ..." for it (src/jsinteractive.c), which the flasher reads as FLASH_DEVICE.
-      const throwing = new Uint8Array(Buffer.from('throw new Error("no memory")'));
-      const flashing = flashEspruino(t, new Uint8Array(Buffer.from('print(1)')), { firmwareBoards: ['ESP32'], migration: throwing, startTimeoutMs: 0 });
-      await expect(flashing).rejects.toMatchObject({ code: 'FLASH_DEVICE' });
-      await expect.poll(() => repl.loaded).toBe(true);
-    } finally {
-      await t.close();
-      await repl.close();
-    }
-    expect(board.has('.bootcde')).toBe(true);
+    // The REPL prints "Uncaught Error: ..." for it (src/jsinteractive.c), which the flasher reads as FLASH_DEVICE.
+    const r = await flashWith(files, new Uint8Array(Buffer.from('throw new Error("no memory")')));
+    expect(r.error).toMatchObject({ code: 'FLASH_DEVICE' });
+    expect(r.board.has('.bootcde')).toBe(true);
   }, 60_000);
 });
