@@ -179,7 +179,7 @@ describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the E
     try {
       const flashing = flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { migration: await migrationScript(), startTimeoutMs: 0 });
       await expect(flashing).rejects.toMatchObject({ code: 'FLASH_MIGRATE', message: expect.stringMatching(/1 record\(s\) older firmware stored are damaged.*--wipe/) });
-      expect(repl.loaded).toBe(true); // started before the error: the bundle takes the console off USB
+      await expect.poll(() => repl.loaded).toBe(true); // started before the error: the bundle takes the console off USB
     } finally {
       await t.close();
       await repl.close();
