@@ -1,10 +1,17 @@
-// The two primitives of the USB password (access.ts), over node:crypto: its
-// native PBKDF2 takes ~0.2 s for the token's 600,000 iterations, where pure
-// JS takes seconds. The web page's build swaps in access-crypto-noble.ts.
-import { createHmac, pbkdf2Sync } from 'node:crypto';
+// The two primitives of the USB password (access.ts), over node:crypto. Its
+// PBKDF2 runs off the event loop (hashes/pbkdf2-node.ts), so the link keeps
+// pinging the token while the 600,000 iterations run. The web page's build
+// swaps in access-crypto-web.ts.
+import { createHmac } from 'node:crypto';
+import { pbkdf2 } from './hashes/pbkdf2-node.ts';
 
-export function pbkdf2Sha256(password: string, salt: Uint8Array, iterations: number, bytes: number): Uint8Array {
-  return new Uint8Array(pbkdf2Sync(password, salt, iterations, bytes, 'sha256'));
+export async function pbkdf2Sha256(password: string, salt: Uint8Array, iterations: number, bytes: number): Promise<Uint8Array> {
+  const utf8 = new TextEncoder().encode(password);
+  try {
+    return await pbkdf2('sha256', utf8, salt, iterations, bytes);
+  } finally {
+    utf8.fill(0); // the string itself cannot be wiped, only this copy
+  }
 }
 
 export function hmacSha1(key: Uint8Array, message: Uint8Array): Uint8Array {

@@ -13,7 +13,8 @@ export const ACCESS_KEY_BYTES = 32;
 export const MIN_PBKDF2_ITERATIONS = 10000;
 export const MAX_PBKDF2_ITERATIONS = 10000000;
 
-export function deriveAccessKey(password: string, salt: Uint8Array, iterations: number): Uint8Array {
+/** The access key for a password: PBKDF2 off the thread that keeps the session alive (see access-crypto.ts). */
+export async function deriveAccessKey(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   if (!password) throw new TokenError('BAD_INPUT', 'empty password');
   if (!Number.isInteger(iterations) || iterations < MIN_PBKDF2_ITERATIONS || iterations > MAX_PBKDF2_ITERATIONS) {
     throw new TokenError('BAD_REPLY', `the token asks for ${iterations} PBKDF2 iterations; this host accepts ${MIN_PBKDF2_ITERATIONS} to ${MAX_PBKDF2_ITERATIONS}`);

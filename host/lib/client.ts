@@ -206,7 +206,7 @@ export class TokenClient {
   /** Answer this session's challenge (from hello()) with the password. */
   async unlock(password: string): Promise<void> {
     if (!this.access?.challenge) return;
-    const key = deriveAccessKey(password, this.access.salt, this.access.iterations);
+    const key = await deriveAccessKey(password, this.access.salt, this.access.iterations);
     const response = answerChallenge(key, this.access.challenge);
     key.fill(0);
     this.access.challenge = null;
@@ -218,7 +218,7 @@ export class TokenClient {
   /** Set (or change) the USB password; the token asks for its button. */
   async setPassword(password: string, onWaiting?: (w: Waiting) => void): Promise<void> {
     if (!this.access || this.access.salt.length === 0) throw new TokenError('BAD_REPLY', 'the token did not send a salt: call hello() first');
-    const accessKey = deriveAccessKey(password, this.access.salt, this.access.iterations);
+    const accessKey = await deriveAccessKey(password, this.access.salt, this.access.iterations);
     try {
       await this.request(COMMANDS.SET_PASSWORD, { accessKey }, onWaiting);
     } finally {

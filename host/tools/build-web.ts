@@ -33,8 +33,8 @@ export const noNodeModules: Plugin = {
 const BROWSER_FORMS: Record<string, () => string> = {
   // The client's default key-check hashes: @noble/hashes in place of node:crypto.
   'host/lib/hashes/node-hashes.ts': () => `export { nobleHashes as nodeHashes } from ${JSON.stringify(join(ROOT, 'host/lib/hashes/noble-hashes.ts'))};`,
-  // The USB password's PBKDF2 and HMAC: @noble/hashes in place of node:crypto.
-  'host/lib/access-crypto.ts': () => `export * from ${JSON.stringify(join(ROOT, 'host/lib/access-crypto-noble.ts'))};`,
+  // The USB password's PBKDF2 (WebCrypto) and HMAC (@noble/hashes) in place of node:crypto.
+  'host/lib/access-crypto.ts': () => `export * from ${JSON.stringify(join(ROOT, 'host/lib/access-crypto-web.ts'))};`,
   // QR PNG files by path (node:fs + pngjs): the page reads images from its file picker instead.
   'host/lib/qr.ts': () => `export * from ${JSON.stringify(join(ROOT, 'host/web/browser/qr.ts'))};`,
   // The token -> words table, read from the sources now instead of at run time.

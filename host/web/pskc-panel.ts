@@ -8,7 +8,8 @@ import { keyFromFile } from '../lib/import/key-file.ts';
 import { pskcNeedsPassword } from '../lib/import/pskc.ts';
 import type { PskcKeyWords, PskcProtection } from '../lib/import/pskc.ts';
 import type { HmacHash, PskcCrypto } from '../lib/import/pskc-crypto.ts';
-import { nativePbkdf2, webPskcCrypto } from '../lib/import/pskc-crypto-web.ts';
+import { nativePbkdf2 } from '../lib/hashes/pbkdf2-web.ts';
+import { webPskcCrypto } from '../lib/import/pskc-crypto-web.ts';
 import { readPskcImport } from '../lib/import/pskc-source.ts';
 import type { ImportSet } from '../lib/import/source.ts';
 

@@ -17,7 +17,8 @@ import { camelliaCbcDecrypt, camelliaCbcEncrypt, camelliaKey } from '../../host/
 import { CipherRefusal, WrongKeyError, checkCipher, decrypt } from '../../host/lib/import/pskc-crypto.ts';
 import type { HmacHash, PskcCrypto } from '../../host/lib/import/pskc-crypto.ts';
 import { nodePskcCrypto } from '../../host/lib/import/pskc-crypto-node.ts';
-import { nativePbkdf2, webPskcCrypto } from '../../host/lib/import/pskc-crypto-web.ts';
+import { nativePbkdf2 } from '../../host/lib/hashes/pbkdf2-web.ts';
+import { webPskcCrypto } from '../../host/lib/import/pskc-crypto-web.ts';
 
 const rnd = (n: number) => new Uint8Array(randomBytes(n));
 const HASHES: HmacHash[] = ['sha1', 'sha224', 'sha256', 'sha384', 'sha512'];

@@ -71,7 +71,7 @@ async function espruinoFixture(): Promise<void> {
   must(send(COMMANDS.TIME_SET, { timeMs: FIXTURE.madeAtMs }));
   for (const a of FIXTURE.accounts) must(send(COMMANDS.ADD, { name: a.name, issuer: a.issuer, algorithm: ['', 'SHA1', 'SHA256', 'SHA512'].indexOf(a.algorithm), digits: a.digits, period: a.period, secret: Buffer.from(a.secretHex, 'hex') }));
   const hello = must(send(COMMANDS.HELLO, {}));
-  const key = deriveAccessKey(FIXTURE.password, hello.fields.salt, hello.fields.iterations);
+  const key = await deriveAccessKey(FIXTURE.password, hello.fields.salt, hello.fields.iterations);
   send(COMMANDS.SET_PASSWORD, { accessKey: key });
   vm.press('D13', 1500); // the ESP32 board's one button, held: confirm
   reader.push(vm.written.Serial1.slice(seen));

@@ -115,7 +115,7 @@ describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the E
       const hello = send(COMMANDS.HELLO, {});
       expect(hello.status).toBe(STATUS_OK);
       expect(hello.fields.locked, `boot ${boot}`).toBe(1);
-      const key = deriveAccessKey(FIXTURE.password, hello.fields.salt as Uint8Array, hello.fields.iterations as number);
+      const key = await deriveAccessKey(FIXTURE.password, hello.fields.salt as Uint8Array, hello.fields.iterations as number);
       const response = new Uint8Array(createHmac('sha1', key).update(hello.fields.challenge as Uint8Array).digest());
       const unlocked = send(COMMANDS.UNLOCK, { response });
       expect(unlocked.status, `boot ${boot}`).toBe(STATUS_OK);

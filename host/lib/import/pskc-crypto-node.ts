@@ -1,7 +1,8 @@
 // The PSKC codec's crypto for the CLI: node:crypto (OpenSSL), which has every
 // cipher PSKC names, Camellia included.
-import { constants, createDecipheriv, createHash, createHmac, createPrivateKey, pbkdf2, privateDecrypt } from 'node:crypto';
+import { constants, createDecipheriv, createHash, createHmac, createPrivateKey, privateDecrypt } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { pbkdf2 } from '../hashes/pbkdf2-node.ts';
 import { CipherRefusal } from './pskc-crypto.ts';
 import type { BlockCipher, PskcCrypto, RsaPrivateKey } from './pskc-crypto.ts';
 
@@ -23,8 +24,7 @@ export const nodePskcCrypto: PskcCrypto = {
   blockDecrypt: async (cipher, key, block) => run(opensslName(cipher, key.length, 'ecb'), key, null, block),
   hmac: async (hash, key, message) => new Uint8Array(createHmac(hash, key).update(message).digest()),
   sha1: async (data) => new Uint8Array(createHash('sha1').update(data).digest()),
-  pbkdf2: (hash, password, salt, iterations, length) =>
-    new Promise((ok, fail) => pbkdf2(password, salt, iterations, length, hash, (err, key) => (err ? fail(err) : ok(new Uint8Array(key))))),
+  pbkdf2,
   async rsaPrivateKey(pem) {
     try {
       return { rsaPrivateKey: createPrivateKey(pem) };

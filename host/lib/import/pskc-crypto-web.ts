@@ -1,8 +1,8 @@
 // The PSKC codec's crypto in the page, where node:crypto is not: AES from
 // @noble/ciphers, HMAC and SHA from @noble/hashes (audited, pure JS, the
 // libraries host/lib already uses for hashes), PBKDF2 from WebCrypto (native:
-// faster than JavaScript, README's figures table has the measured times, and off the page's thread) for the PRFs
-// it has, @noble/hashes for HMAC-SHA224, which it lacks, Triple DES from des.js
+// faster than JavaScript, README's figures table has the measured times, and off the page's thread;
+// hashes/pbkdf2-web.ts) for the PRFs it has, @noble/hashes for HMAC-SHA224, which it lacks, Triple DES from des.js
 // (the DES that browserify's crypto shim uses), RSA-OAEP from WebCrypto,
 // which only it has, and Camellia from camellia.ts (RFC 3713, written here:
 // neither WebCrypto nor a well-kept JavaScript library has it). So the page
@@ -11,10 +11,10 @@
 import { cbc, ecb } from '@noble/ciphers/aes.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
-import { pbkdf2Async } from '@noble/hashes/pbkdf2.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import des from 'des.js';
 import { base64Decode } from '../../../protocol/base64.ts';
+import { pbkdf2 } from '../hashes/pbkdf2-web.ts';
 import { camelliaCbcDecrypt, camelliaKey } from './camellia.ts';
 import { CipherRefusal } from './pskc-crypto.ts';
 import type { HmacHash, PskcCrypto, RsaPrivateKey } from './pskc-crypto.ts';
@@ -62,35 +62,6 @@ function pemToPkcs8(pem: string): Uint8Array<ArrayBuffer> {
   const pkcs8 = pkcs1ToPkcs8(der);
   der.fill(0);
   return pkcs8;
-}
-
-/**
- * WebCrypto's names for the PBKDF2 PRFs it has (W3C Web Cryptography API,
- * §29 PBKDF2 and §30 SHA: "SHA-1", "SHA-256", "SHA-384", "SHA-512"); it has
- * no SHA-224, which RFC 6030 files may name (HMAC-SHA224 is in RFC 4231).
- */
-const WEBCRYPTO_HASH: { [h in HmacHash]?: string } = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
-
-/** Whether the page's PBKDF2 runs natively (WebCrypto) for this PRF: the page says how long it may take when it does not. */
-export function nativePbkdf2(hash: HmacHash): boolean {
-  return WEBCRYPTO_HASH[hash] !== undefined && globalThis.crypto?.subtle !== undefined;
-}
-
-/** PBKDF2 (RFC 8018 §5.2): WebCrypto's deriveBits where it has the PRF and a secure context, else @noble/hashes. */
-async function pbkdf2(hash: HmacHash, password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Promise<Uint8Array> {
-  const name = WEBCRYPTO_HASH[hash];
-  const s = globalThis.crypto?.subtle;
-  // Without a secure context (a plain-http static host) there is no subtle: the JavaScript PBKDF2 gives the same bytes, slower.
-  if (name === undefined || s === undefined) return pbkdf2Async(HASHES[hash], password, salt, { c: iterations, dkLen: length });
-  // A copy with an ArrayBuffer, as WebCrypto's BufferSource wants; importKey copies the bytes (the spec's "a copy of the bytes held by keyData"), so ours is wiped at once.
-  const copy = new Uint8Array(password);
-  let key: CryptoKey;
-  try {
-    key = await s.importKey('raw', copy, 'PBKDF2', false, ['deriveBits']);
-  } finally {
-    copy.fill(0);
-  }
-  return new Uint8Array(await s.deriveBits({ name: 'PBKDF2', hash: name, salt: new Uint8Array(salt), iterations }, key, length * 8));
 }
 
 function subtle(): SubtleCrypto {

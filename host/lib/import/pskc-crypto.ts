@@ -17,7 +17,8 @@
 
 /** The block ciphers PSKC names. */
 export type BlockCipher = 'aes' | 'camellia' | 'des-ede3';
-export type HmacHash = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+import type { HmacHash } from '../hashes/hmac-hash.ts';
+export type { HmacHash };
 
 /**
  * What the PSKC codec needs from a crypto library. Everything is async so a
