@@ -107,26 +107,28 @@ function flush(stream: NodeJS.WriteStream): Promise<void> {
 }
 
 /**
- * Wrap a command's action: errors become one message and an exit code.
+ * Run a command's action: errors become one message and an exit code.
  * The process exits when the action ends (an open stdin or port must not keep it alive).
  */
+export async function runAction(json: boolean, fn: (out: Output) => Promise<void>): Promise<void> {
+  const out = new Output(json);
+  let exit: number = EXIT.OK;
+  try {
+    await fn(out);
+  } catch (e) {
+    const r = describeError(interrupted && e instanceof TokenError && e.code === 'PRESENCE_DENIED' ? new TokenError('INTERRUPTED', 'interrupted; the token was told to cancel') : e);
+    exit = r.exit;
+    if (out.json) process.stdout.write(JSON.stringify({ error: { code: r.code, message: r.message, exit: r.exit } }, null, 2) + '\n');
+    process.stderr.write(`totp-token: ${escapeForTerminal(r.message)}\n`);
+    if (process.env.TOTP_TOKEN_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
+  }
+  await Promise.all([flush(process.stdout), flush(process.stderr)]);
+  process.exit(exit);
+}
+
+/** runAction as a commander action: --json from the command's options. */
 export function action<A extends unknown[]>(fn: (out: Output, ...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    const cmd = args[args.length - 1] as Command;
-    const out = new Output(!!cmd.opts().json);
-    let exit: number = EXIT.OK;
-    try {
-      await fn(out, ...args);
-    } catch (e) {
-      const r = describeError(interrupted && e instanceof TokenError && e.code === 'PRESENCE_DENIED' ? new TokenError('INTERRUPTED', 'interrupted; the token was told to cancel') : e);
-      exit = r.exit;
-      if (out.json) process.stdout.write(JSON.stringify({ error: { code: r.code, message: r.message, exit: r.exit } }, null, 2) + '\n');
-      process.stderr.write(`totp-token: ${escapeForTerminal(r.message)}\n`);
-      if (process.env.TOTP_TOKEN_DEBUG && e instanceof Error && e.stack) process.stderr.write(e.stack + '\n');
-    }
-    await Promise.all([flush(process.stdout), flush(process.stderr)]);
-    process.exit(exit);
-  };
+  return (...args: A) => runAction(!!(args[args.length - 1] as Command).opts().json, (out) => fn(out, ...args));
 }
 
 /** A usage error from our own checks (commander reports its own the same way, exit 2). */

@@ -2,6 +2,7 @@
 // what its command runs and Node never starts its ES module loader:
 //   dist/totp-token.cjs      the bin: --version, then picks the command's bundle
 //   dist/cli/<name>.cjs      commander, the program and one command (help.cjs: none)
+//   dist/cli/fast-<name>.cjs `list`/`info` with only --port/--json: the action without commander
 //   dist/cli/<name>.cjs.v8cache  V8's code cache of that bundle after a run of its --help
 //   dist/cli/lazy-*.cjs      what actions import dynamically (QR, PNG, the simulator...)
 //   dist/totp-token.mjs      the same CLI for callers that name the old ES module path
@@ -16,6 +17,7 @@ import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 import { COMMANDS, describeCommands } from '../cli/command-table.ts';
+import { FAST_COMMANDS } from '../cli/fast-argv.ts';
 
 /** Modules that only the actions needing them may load (by dynamic import); `allow` names commands that may load them at start. */
 export const LAZY_ONLY: { what: string; match: RegExp; allow: string[] }[] = [
@@ -56,14 +58,15 @@ function loadsOf(outputs: [Metafile, Metafile['outputs'][string]][]): CommandLoa
 
 /**
  * What each way of starting the CLI loads before any action runs: `--version`
- * (the bin alone), `--help` (the bin and help.cjs) and each command (the bin
- * and the command's bundle).
+ * (the bin alone), `--help` (the bin and help.cjs), each command (the bin
+ * and the command's bundle) and each fast start ("fast list": the bin and fast-list.cjs).
  */
 export function commandLoads(bin: Metafile, commands: Metafile): Record<string, CommandLoad> {
   const main: [Metafile, Metafile['outputs'][string]] = [bin, outputFor(bin, 'host/cli/main.ts')];
   const bundle = (name: string): [Metafile, Metafile['outputs'][string]] => [commands, outputFor(commands, `cli-entry:cli-entry:${name}`)];
   const result: Record<string, CommandLoad> = { '--version': loadsOf([main]), '--help': loadsOf([main, bundle('help')]) };
   for (const [name] of COMMANDS) result[name] = loadsOf([main, bundle(name)]);
+  for (const name of FAST_COMMANDS) result[`fast ${name}`] = loadsOf([main, [commands, outputFor(commands, `fast-entry:fast-entry:${name}`)]]);
   return result;
 }
 
@@ -125,6 +128,24 @@ export function start(argv: string[], version: string) {
     },
   };
 }
+
+/** One virtual entry per fast command (fast-argv.ts): its deviceAction run as commander's action would, without commander. */
+const fastEntries: Plugin = {
+  name: 'fast-entries',
+  setup(b) {
+    b.onResolve({ filter: /^fast-entry:/ }, (args) => ({ path: args.path, namespace: 'fast-entry' }));
+    b.onLoad({ filter: /.*/, namespace: 'fast-entry' }, (args) => ({
+      resolveDir: ROOT,
+      loader: 'ts',
+      contents: `import { runAction } from ${JSON.stringify(join(ROOT, 'host/cli/context.ts'))};
+import { deviceAction } from ${JSON.stringify(join(ROOT, 'host/cli/commands', args.path.slice('fast-entry:'.length) + '.ts'))};
+export function start(opts: { port?: string; json?: boolean }) {
+  return runAction(!!opts.json, (out) => deviceAction(out, opts));
+}
+`,
+    }));
+  },
+};
 
 /** serialport's addon loader finds the .node file from __dirname: it must run from node_modules, not a bundle. */
 const nativeAddonLoader: Plugin = {
@@ -189,10 +210,13 @@ export async function buildCli(outDir = 'dist'): Promise<{ bin: Metafile; comman
   const commands = (
     await build({
       ...COMMON,
-      entryPoints: Object.fromEntries(['help', ...COMMANDS.map(([n]) => n)].map((n) => [n, `cli-entry:${n}`])),
+      entryPoints: {
+        ...Object.fromEntries(['help', ...COMMANDS.map(([n]) => n)].map((n) => [n, `cli-entry:${n}`])),
+        ...Object.fromEntries(FAST_COMMANDS.map((n) => [`fast-${n}`, `fast-entry:${n}`])),
+      },
       outdir: chunkDir,
       outExtension: { '.js': '.cjs' },
-      plugins: [nativeAddonLoader, commanderLazySpawn, commandEntries(summaries), lazyPlugin(lazy)],
+      plugins: [nativeAddonLoader, commanderLazySpawn, commandEntries(summaries), fastEntries, lazyPlugin(lazy)],
     })
   ).metafile!;
   const outputs = new Set(Object.keys(commands.outputs).map((p) => relative(chunkDir, p)));
@@ -212,7 +236,7 @@ export async function buildCli(outDir = 'dist'): Promise<{ bin: Metafile; comman
       child.once('error', fail);
       child.once('exit', (code) => (code === 0 && existsSync(join(chunkDir, `${name}.cjs.v8cache`)) ? done() : fail(new Error(`no code cache for ${name}.cjs (exit ${code})`))));
     });
-  const queue = ['help', ...COMMANDS.map(([n]) => n)];
+  const queue = ['help', ...COMMANDS.map(([n]) => n), ...FAST_COMMANDS.map((n) => `fast-${n}`)];
   await Promise.all(
     [1, 2, 3, 4].map(async () => {
       for (let name = queue.shift(); name !== undefined; name = queue.shift()) await cacheOne(name);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../host/cli/command-table.ts';
+import { FAST_COMMANDS } from '../../host/cli/fast-argv.ts';
 import { newProgram } from '../../host/cli/program.ts';
 import { buildCli, commandLoads, lazyViolations } from '../../host/tools/cli-bundle.ts';
 import type { CommandLoad } from '../../host/tools/cli-bundle.ts';
@@ -35,13 +36,13 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe('what each CLI command loads before its action runs', () => {
   it('lists them (shown on failure)', () => {
     const table = Object.entries(loads).map(([name, l]) => `${name}: ${packages(l).join(' ')} | ${l.externals.join(' ')}`);
-    expect(table.length).toBe(COMMANDS.length + 2);
+    expect(table.length).toBe(COMMANDS.length + 2 + FAST_COMMANDS.length);
     // The list itself is the record: print it so a reviewer sees each command's footprint.
     console.log(table.join('\n'));
   });
 
   it('--version: the bin alone, nothing from host/lib, no package', () => {
-    expect(loads['--version'].inputs).toEqual(['host/cli/argv.ts', 'host/cli/bundle-start.ts', 'host/cli/main.ts', 'package.json']);
+    expect(loads['--version'].inputs).toEqual(['host/cli/argv.ts', 'host/cli/bundle-start.ts', 'host/cli/fast-argv.ts', 'host/cli/main.ts', 'package.json']);
     // Builtins the bin uses to load a command bundle with its code cache; no package, no net, no child_process.
     expect(loads['--version'].externals).toEqual(['node:fs', 'node:module', 'node:path', 'node:vm']);
   });
@@ -68,11 +69,20 @@ describe('what each CLI command loads before its action runs', () => {
     expect(bad).toEqual([expect.stringMatching(/^'list' loads QR decoding \(jsqr\) at start \(node_modules\/jsqr/), expect.stringMatching(/^'list' loads zlib/)]);
   });
 
+  it('the fast starts (list, info with only --port/--json) load no commander, and the same host code as the command', () => {
+    for (const name of FAST_COMMANDS) {
+      const fast = loads[`fast ${name}`];
+      expect(packages(fast), name).not.toContain('commander');
+      expect(fast.inputs.filter((i) => i.startsWith('host/cli/commands/')), name).toEqual(loads[name].inputs.filter((i) => i.startsWith('host/cli/commands/')));
+      expect(fast.inputs.filter((i) => i.startsWith('host/lib/')), name).toEqual(loads[name].inputs.filter((i) => i.startsWith('host/lib/')));
+    }
+  });
+
   it("loading a device command's bundle does not load node:child_process (commander's spawn is made lazy at build)", () => {
     // process.moduleLoadList names each builtin Node has loaded; bundle-start.ts's loadBundle is how the bin loads a command.
     const probe = (name: string) =>
       spawnSync(process.execPath, ['-e', `const vm=require('node:vm'),fs=require('node:fs'),M=require('node:module'),p=require('node:path');const f=p.join(${JSON.stringify(out)},'cli',${JSON.stringify(name + '.cjs')});new vm.Script(M.wrap(fs.readFileSync(f,'utf8')),{filename:f}).runInThisContext()({},M.createRequire(f),{exports:{}},f,p.dirname(f));console.log(process.moduleLoadList.filter((m)=>/child_process/.test(m)).join(','))`], { encoding: 'utf8' });
-    for (const name of ['list', 'code', 'add', 'info']) {
+    for (const name of ['list', 'code', 'add', 'info', 'fast-list', 'fast-info']) {
       const r = probe(name);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout.trim(), name).toBe('');
@@ -97,7 +107,7 @@ describe('what each CLI command loads before its action runs', () => {
   });
 
   it('each command bundle has a V8 code cache that this Node accepts', () => {
-    for (const name of ['help', ...COMMANDS.map(([n]) => n)]) {
+    for (const name of ['help', ...COMMANDS.map(([n]) => n), ...FAST_COMMANDS.map((n) => `fast-${n}`)]) {
       const file = join(out, 'cli', `${name}.cjs`);
       // In a plain node: V8 rejects a cache made under other flags, and vitest's workers may run with some.
       const check = `const fs=require('fs'),vm=require('vm'),M=require('module');const s=new vm.Script(M.wrap(fs.readFileSync(${JSON.stringify(file)},'utf8')),{cachedData:fs.readFileSync(${JSON.stringify(file + '.v8cache')})});process.stdout.write(String(s.cachedDataRejected))`;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { AccountInfo } from '../../lib/client.ts';
 import { escapeText } from '../../lib/text.ts';
 import { action, withClient, withDevice } from '../context.ts';
-import type { CommonOptions } from '../context.ts';
+import type { CommonOptions, Output } from '../context.ts';
 import { accountJson } from '../account-json.ts';
 
 /**
@@ -17,11 +17,12 @@ export function accountTable(accounts: AccountInfo[]): string[] {
   return accounts.length === 0 ? ['no accounts'] : ['NAME\tISSUER\tTYPE\tALGORITHM\tDIGITS\tPERIOD/COUNTER', ...rows];
 }
 
+/** The command's work; also run without commander (fast-argv.ts). */
+export async function deviceAction(out: Output, opts: CommonOptions): Promise<void> {
+  const { accounts, info } = await withClient(opts, out, async (client) => ({ accounts: await client.list(), info: client.info! }));
+  out.result(accountTable(accounts), { accounts: accounts.map(accountJson), slotsTotal: info.slotsTotal, slotsFree: info.slotsTotal - accounts.length });
+}
+
 export function register(program: Command): void {
-  withDevice(program.command('list').description('list the accounts on the token')).action(
-    action(async (out, opts: CommonOptions) => {
-      const { accounts, info } = await withClient(opts, out, async (client) => ({ accounts: await client.list(), info: client.info! }));
-      out.result(accountTable(accounts), { accounts: accounts.map(accountJson), slotsTotal: info.slotsTotal, slotsFree: info.slotsTotal - accounts.length });
-    }),
-  );
+  withDevice(program.command('list').description('list the accounts on the token')).action(action(deviceAction));
 }
