@@ -5,7 +5,7 @@
 // action asks for them (sim and demo are the simulator). Start-up times are
 // in `npm run bench` (test/bench/figures-cli.ts), never asserted here.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
@@ -89,6 +89,16 @@ describe('what each CLI command loads before its action runs', () => {
     }
     // The probe can see it: the time command asks the OS's clock tools (host-clock.ts) and loads it.
     expect(probe('time').stdout).toMatch(/child_process/);
+  });
+
+  it('a device command loads node:crypto only when it hashes or derives (the build puts it behind getters)', () => {
+    // From a file, not `node -e`, which loads node:crypto itself (for its `crypto` global).
+    const probe = join(out, 'probe-crypto.cjs');
+    writeFileSync(probe, "const vm=require('node:vm'),fs=require('node:fs'),M=require('node:module'),p=require('node:path');const f=process.argv[2];const b=new vm.Script(M.wrap(fs.readFileSync(f,'utf8')),{filename:f}).runInThisContext();const m={exports:{}};b(m.exports,M.createRequire(f),m,f,p.dirname(f));const at=()=>process.moduleLoadList.includes('NativeModule crypto');console.log(at(),(()=>{M.createRequire(f)('node:crypto');return at()})())");
+    for (const name of ['fast-list', 'fast-info', 'list', 'info', 'code', 'add']) {
+      const r = spawnSync(process.execPath, [probe, join(out, 'cli', `${name}.cjs`)], { encoding: 'utf8' });
+      expect(r.stdout.trim(), `${name}: ${r.stderr}`).toBe('false true'); // not at load; the probe sees it once it is required
+    }
   });
 
   it('every command file is in the table (a command left out would be unreachable)', () => {
