@@ -3,16 +3,8 @@
 // pinging the token while the 600,000 iterations run. The web page's build
 // swaps in access-crypto-web.ts.
 import { createHmac } from 'node:crypto';
-import { pbkdf2 } from './hashes/pbkdf2-node.ts';
 
-export async function pbkdf2Sha256(password: string, salt: Uint8Array, iterations: number, bytes: number): Promise<Uint8Array> {
-  const utf8 = new TextEncoder().encode(password);
-  try {
-    return await pbkdf2('sha256', utf8, salt, iterations, bytes);
-  } finally {
-    utf8.fill(0); // the string itself cannot be wiped, only this copy
-  }
-}
+export { pbkdf2 } from './hashes/pbkdf2-node.ts';
 
 export function hmacSha1(key: Uint8Array, message: Uint8Array): Uint8Array {
   return new Uint8Array(createHmac('sha1', key).update(message).digest());
