@@ -3,7 +3,7 @@
 // pays) and `ykman --version` (Yubico's CLI, the anchor) when it is installed.
 // Runs are interleaved round-robin, so load from other processes spreads over
 // every command alike; each figure is a median with its spread (min..p90).
-// CLI_BENCH_RUNS sets the rounds (default 21); CLI_BENCH_BEFORE=path/to/old.mjs
+// CLI_BENCH_RUNS sets the rounds (default 41: node -e 0 alone moves between about 60 and 90 ms here, so a median needs many rounds); CLI_BENCH_BEFORE=path/to/old.mjs
 // times an older build in the same run, for before/after figures. `list` is also
 // timed without the bundles' V8 code caches, to show what they save.
 import { spawn, spawnSync } from 'node:child_process';
@@ -66,7 +66,7 @@ async function simWithAccount(link: 'tcp' | 'pty', stateDir: string): Promise<Si
 }
 
 /** Time every command the same number of times, interleaved; a run that fails is reported, not timed silently. */
-export async function startupFigures(runs = Number(process.env.CLI_BENCH_RUNS) || 21): Promise<{ figures: StartupFigure[]; failures: string[] }> {
+export async function startupFigures(runs = Number(process.env.CLI_BENCH_RUNS) || 41): Promise<{ figures: StartupFigure[]; failures: string[] }> {
   const builds: [string, string][] = [['', BUNDLE]];
   if (process.env.CLI_BENCH_BEFORE) builds.push(['before: ', process.env.CLI_BENCH_BEFORE]);
   const stateDir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
