@@ -43,6 +43,18 @@ describe('USB password primitives', () => {
     }
   });
 
+  it('the page’s JavaScript PBKDF2 (no subtle, or SHA-224) matches node:crypto for every PRF, over several blocks and a cut last one', async () => {
+    const { pbkdf2 } = await import('../../host/lib/hashes/pbkdf2-web.ts');
+    vi.stubGlobal('crypto', {});
+    for (const hash of ['sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const) {
+      for (const [iterations, length] of [[1, 20], [2, 32], [1000, 70], [3, 1]]) {
+        const password = new Uint8Array(randomBytes(13));
+        const salt = new Uint8Array(randomBytes(16));
+        expect(hex(await pbkdf2(hash, password, salt, iterations, length)), `${hash} c=${iterations} ${length} B`).toBe(pbkdf2Sync(password, salt, iterations, length, hash).toString('hex'));
+      }
+    }
+  });
+
   it('the token’s 600,000 iterations leave the event loop free (the link pings the token every second meanwhile)', async () => {
     const salt = new Uint8Array(randomBytes(16));
     for (const form of ['cli', 'web'] as const) {

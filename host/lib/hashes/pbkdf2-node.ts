@@ -6,6 +6,7 @@ import { pbkdf2 as nodePbkdf2 } from 'node:crypto';
 
 import type { HmacHash } from './hmac-hash.ts';
 
+/** The derived key as the only copy: node:crypto's Buffer viewed, not copied, so the caller's fill(0) wipes it (test/host/pbkdf2-node-wipe.test.ts). */
 export function pbkdf2(hash: HmacHash, password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Promise<Uint8Array> {
-  return new Promise((ok, fail) => nodePbkdf2(password, salt, iterations, length, hash, (err, key) => (err ? fail(err) : ok(new Uint8Array(key)))));
+  return new Promise((ok, fail) => nodePbkdf2(password, salt, iterations, length, hash, (err, key) => (err ? fail(err) : ok(new Uint8Array(key.buffer, key.byteOffset, key.byteLength)))));
 }
