@@ -12,7 +12,7 @@
 // before its action runs, and the build fails if one reaches a heavy module
 // statically (LAZY_ONLY below).
 import { spawn } from 'node:child_process';
-import * as nodeCrypto from 'node:crypto';
+import nodeCrypto from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -176,7 +176,8 @@ const commanderLazySpawn: Plugin = {
  * node:crypto behind getters: a bundle loads it when one of its functions is
  * first used. `list` and `info` never hash or derive (a key check or the USB
  * password does), and loading it cost them ~2 ms of a ~15 ms start (Node 20:
- * its 13 internal modules). The names are node:crypto's own, read at build time.
+ * its 13 internal modules). The names are node:crypto's own properties,
+ * non-enumerable ones too, read at build time.
  */
 const lazyNodeCrypto: Plugin = {
   name: 'lazy-node-crypto',
@@ -186,7 +187,7 @@ const lazyNodeCrypto: Plugin = {
       loader: 'js',
       contents: `let loaded;
 const crypto = () => loaded || (loaded = require('node:crypto'));
-for (const name of ${JSON.stringify(Object.keys(nodeCrypto))}) Object.defineProperty(exports, name, { enumerable: true, get: () => crypto()[name] });
+for (const name of ${JSON.stringify(Object.getOwnPropertyNames(nodeCrypto))}) Object.defineProperty(exports, name, { enumerable: true, get: () => crypto()[name] });
 `,
     }));
   },

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastOptions, fastStart } from '../../host/cli/fast-argv.ts';
 import { base32Encode } from '../../protocol/base32.ts';
-import { cliForSuite, runCli, seeds, startSim, tempDir } from './harness.ts';
+import { cliForSuite, runCli, runWithPress, seeds, startSim, tempDir } from './harness.ts';
 import type { CliResult, Sim } from './harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -117,6 +117,40 @@ describe('the built CLI starts list and info without commander, and they behave 
     expect(built.stdout).toContain('fast@example\tFast Co');
     expect(built.code).toBe(0);
   }, 60_000);
+
+  it('a token with a USB password: no password, a wrong one and the right one give the same as from source', async () => {
+    const locked = await startSim({ link: 'tcp' });
+    try {
+      const set = await runWithPress(cli, locked, ['password', 'set', '--password-stdin', '--port', locked.address], { input: 'open sesame 2\n' });
+      expect(set.code, set.stderr).toBe(0);
+      // Each wrong answer is counted on the token: the two runs see consecutive counts (two wrong ones, then the
+      // right one resets the count, before the third would make the token wait: firmware/access.ts FREE_ATTEMPTS).
+      const counted = (s: string) => s.replace(/\(\d+ failures\)/g, '(N failures)');
+      const list = ['list', '--port', locked.address];
+      const info = ['info', '--json', '--port', locked.address];
+      const none = {};
+      const wrong = { TOTP_TOKEN_PASSWORD: 'not it' };
+      const right = { TOTP_TOKEN_PASSWORD: 'open sesame 2' };
+      const cases: [Record<string, string>, string[]][] = [
+        [none, list],
+        [none, info],
+        [wrong, list],
+        [right, list],
+        [right, info],
+      ];
+      for (const [env, args] of cases) {
+        const what = `${args.join(' ')} ${JSON.stringify(env)}`;
+        const built = await runCli(cli, args, { env: { ...env, NODE_OPTIONS: `--require ${preload}` } });
+        expect(/^READ (.*)$/m.exec(built.stderr)?.[1], what).toBe(`fast-${args[0]}.cjs`);
+        const source = await runSource(args, env);
+        expect(steady(built.stdout), what).toBe(steady(source.stdout));
+        expect(counted(built.stderr.replace(/^READ .*\n/m, '')), what).toBe(counted(source.stderr));
+        expect(built.code, what).toBe(source.code);
+      }
+    } finally {
+      await locked.close();
+    }
+  }, 120_000);
 
   it('a form the reader leaves alone still reaches commander in the built CLI (list.cjs), with its usage error', async () => {
     const built = await runCli(cli, ['list', '--port'], { env: { NODE_OPTIONS: `--require ${preload}` } });
