@@ -27,5 +27,7 @@ export function refuse(status: number, template: string, a?: unknown, b?: unknow
  * wrong with it. refuse with BAD_REQUEST bound (Function.prototype.bind:
  * bound arguments first, then the call's; on Espruino jswrap_function_bind,
  * checked on 2v29), 11 stored bytes less than a function forwarding four.
+ * Typed explicitly: TypeScript reads a call as never returning only through
+ * a declared type.
  */
-export const badRequest = refuse.bind(null, ERRORS.BAD_REQUEST);
+export const badRequest: (template: string, a?: unknown, b?: unknown, c?: unknown) => never = refuse.bind(null, ERRORS.BAD_REQUEST);
