@@ -9,7 +9,6 @@ import { base64Decode, base64Encode } from '../protocol/base64.ts';
 import { equalBytes, wipe } from '../protocol/bytes.ts';
 import { ERRORS } from '../protocol/messages.ts';
 import { refuse } from './refuse.ts';
-import { say } from '../protocol/say.ts';
 import type { Hash } from '../protocol/hash.ts';
 import { hmac } from '../protocol/hmac.ts';
 import { latin1Text } from '../protocol/latin1.ts';
@@ -127,9 +126,9 @@ export function createAccessControl(storage: CheckedStorage, sha1: Hash, random:
     },
     unlock: (response: Uint8Array, nowMs: number) => {
       if (!enabled()) return;
-      if (!challenge) refuse(ERRORS.LOCKED, say('no challenge: send HELLO first'));
+      if (!challenge) refuse(ERRORS.LOCKED, 'no challenge: send HELLO first');
       if (waitUntil < 0) waitUntil = nowMs + backoffMs();
-      if (nowMs < waitUntil) refuse(ERRORS.LOCKED, say('too many wrong passwords; try again in % s', Math.ceil((waitUntil - nowMs) / 1000)));
+      if (nowMs < waitUntil) refuse(ERRORS.LOCKED, 'too many wrong passwords; try again in % s', Math.ceil((waitUntil - nowMs) / 1000));
       const key = base64Decode(rec.k);
       const want = hmac(sha1, key, challenge as Uint8Array);
       wipe(key);
@@ -140,7 +139,7 @@ export function createAccessControl(storage: CheckedStorage, sha1: Hash, random:
       save();
       if (!equalBytes(want, response)) {
         if (rec.f >= FREE_ATTEMPTS) waitUntil = nowMs + backoffMs();
-        refuse(ERRORS.WRONG_PASSWORD, say('wrong password (% failures); send HELLO again', rec.f));
+        refuse(ERRORS.WRONG_PASSWORD, 'wrong password (% failures); send HELLO again', rec.f);
       }
       rec.f = 0;
       save();

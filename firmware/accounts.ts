@@ -4,7 +4,6 @@
 // copy leaves the generation before it loadable. Every field read back is
 // checked as a wire field is, so no stored record can crash the app.
 import { wipe } from '../protocol/bytes.ts';
-import { say } from '../protocol/say.ts';
 import { badRequest, refuse } from './refuse.ts';
 import { ALGORITHM_NAMES, ERRORS, FIELDS, fieldTable, LIST, MAX_SECRET, MIN_SECRET, TYPE_HOTP } from '../protocol/messages.ts';
 import { decodeFields, encodeFields, LIST_ITEMS } from '../protocol/tlv.ts';
@@ -34,10 +33,10 @@ LIST_ITEMS.accounts = STORED_FIELDS;
 
 /** A name or issuer: not empty (unless allowed), no control characters. Its length limit is the field's, checked by the codec. */
 export function checkName(name: string, what: string, allowEmpty?: boolean): string {
-  if (!allowEmpty && !name) badRequest(say('% is empty', what));
+  if (!allowEmpty && !name) badRequest('% is empty', what);
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (c < 32 || c === 127) badRequest(say('% has a control character at byte %', what, i + 1));
+    if (c < 32 || c === 127) badRequest('% has a control character at byte %', what, i + 1);
   }
   return name;
 }
@@ -52,14 +51,14 @@ export function checkName(name: string, what: string, allowEmpty?: boolean): str
 export function checkAccount(a: Account, minSecret: number): void {
   checkName(a.name, 'name');
   checkName(a.issuer, 'issuer', true);
-  if (!ALGORITHM_NAMES[a.algorithm]) badRequest(say('unknown algorithm number %', a.algorithm));
-  if (!(a.digits >= 6 && a.digits <= 10)) badRequest(say('digits must be 6..10, got %', a.digits));
-  if (!(a.period >= 1 && a.period <= 86400)) badRequest(say('period must be 1..86400 s, got %', a.period));
+  if (!ALGORITHM_NAMES[a.algorithm]) badRequest('unknown algorithm number %', a.algorithm);
+  if (!(a.digits >= 6 && a.digits <= 10)) badRequest('digits must be 6..10, got %', a.digits);
+  if (!(a.period >= 1 && a.period <= 86400)) badRequest('period must be 1..86400 s, got %', a.period);
   // At least 80 bits: KEY_CHECK needs no button, so a short seed could be found from its check value.
   const n = a.secret ? a.secret.length : 0;
-  if (n < minSecret) badRequest(say('secret is % bytes; it must be % to % (80 bits at least)', n, MIN_SECRET, MAX_SECRET));
+  if (n < minSecret) badRequest('secret is % bytes; it must be % to % (80 bits at least)', n, MIN_SECRET, MAX_SECRET);
   // HOTP has a counter (ADD gives it 0 when none was sent; a stored one without is refused alike).
-  if (a.type !== undefined && (a.type !== TYPE_HOTP || a.counter === undefined)) badRequest(say('unknown account type %', a.type));
+  if (a.type !== undefined && (a.type !== TYPE_HOTP || a.counter === undefined)) badRequest('unknown account type %', a.type);
 }
 
 /**
@@ -114,7 +113,7 @@ export function openAccountStore(storage: CheckedStorage, maxAccounts?: number):
       storage.write(ACCOUNTS_KEY, record);
     } catch (e) {
       // The generation before is untouched.
-      refuse(ERRORS.STORAGE_FAILED, say('storage write failed: %', (e as Error).message));
+      refuse(ERRORS.STORAGE_FAILED, 'storage write failed: %', (e as Error).message);
     }
     accounts = next;
     // A removal (or wipe) also writes the new set over the older generation,

@@ -19,7 +19,6 @@ import type { ButtonRole, Ports } from './ports.ts';
 import { drawCode, drawConfirm, drawMessage } from './ui/screen.ts';
 import { drawHotp, HOTP_SHOW_MS } from './ui/hotp-screen.ts';
 import type { HotpShown } from './ui/hotp-screen.ts';
-import { say } from '../protocol/say.ts';
 import { refuse } from './refuse.ts';
 import type { Refusal } from './refuse.ts';
 
@@ -164,7 +163,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
         endSession();
         session = ports.random(8);
       } else if (!session || !(req.fields.session && equalBytes(req.fields.session as Uint8Array, session))) {
-        refuse(ERRORS.NO_SESSION, say('not in this session: send HELLO, then its session id with each request'));
+        refuse(ERRORS.NO_SESSION, 'not in this session: send HELLO, then its session id with each request');
       }
       quiet = 0;
       if (ready) {
@@ -177,10 +176,10 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
         return;
       }
       // Not which action: that is for whoever is at the device, and the lock check has not run yet.
-      if (pending) refuse(ERRORS.BUSY, say('another request is waiting for the button on the device'));
+      if (pending) refuse(ERRORS.BUSY, 'another request is waiting for the button on the device');
       // WIPE too: it reveals nothing and needs the button, so a forgotten or damaged password never bricks the token.
       if (!access.unlocked() && command !== COMMANDS.HELLO && command !== COMMANDS.UNLOCK && command !== COMMANDS.WIPE) {
-        refuse(ERRORS.LOCKED, say('this token has a USB password: unlock first'));
+        refuse(ERRORS.LOCKED, 'this token has a USB password: unlock first');
       }
       const out = handler.handle(command, req.fields);
       if (command === COMMANDS.HELLO) out.session = session as Uint8Array;
@@ -210,7 +209,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     if (pending) {
       // Too soon after the screen changed: the user may have meant what it showed a moment ago.
       if (confirm && !pending.settled) return;
-      finishPending(confirm ? pending.run : () => refuse(ERRORS.PRESENCE_DENIED, say('cancelled on the device')));
+      finishPending(confirm ? pending.run : () => refuse(ERRORS.PRESENCE_DENIED, 'cancelled on the device'));
       return;
     }
     const accounts = store.list();
@@ -236,7 +235,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   ports.timers.setInterval(() => {
     if (session && ++quiet > SESSION_IDLE_TICKS) endSession(); // the host went silent: gone, or killed
     if (pending && ports.clock.nowMs() >= pending.deadlineMs) {
-      finishPending(() => refuse(ERRORS.PRESENCE_TIMEOUT, say('nobody pressed the button within % s', Math.ceil(presenceMs / 1000))));
+      finishPending(() => refuse(ERRORS.PRESENCE_TIMEOUT, 'nobody pressed the button within % s', Math.ceil(presenceMs / 1000)));
       return;
     }
     render();

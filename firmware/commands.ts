@@ -6,7 +6,6 @@ import { hotpChecked, MAX_COUNTER } from '../protocol/hotp.ts';
 import { quote } from './ui/screen.ts';
 import { MAX_BODY } from '../protocol/frame.ts';
 import { badRequest, refuse } from './refuse.ts';
-import { say } from '../protocol/say.ts';
 import { keyCheckValue } from '../protocol/keycheck.ts';
 import { secondsLeft, timeStep } from '../protocol/totp.ts';
 import type { Fields } from '../protocol/tlv.ts';
@@ -50,7 +49,7 @@ export type Outcome = Fields & {
 
 /** A field's value; a missing one is an error. */
 function required(value: unknown, key: string): unknown {
-  if (value === undefined) badRequest(say("missing field '%'", key));
+  if (value === undefined) badRequest("missing field '%'", key);
   return value;
 }
 
@@ -72,7 +71,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   function hashFor(account: Account): Hash {
     const name = ALGORITHM_NAMES[account.algorithm] as Algorithm;
     const h = ports.hashes[name];
-    if (!h || board.algorithms.indexOf(name) < 0) return refuse(ERRORS.UNSUPPORTED_ALGORITHM, say('% cannot compute %', board.id, name));
+    if (!h || board.algorithms.indexOf(name) < 0) return refuse(ERRORS.UNSUPPORTED_ALGORITHM, '% cannot compute %', board.id, name);
     return h;
   }
 
@@ -95,8 +94,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
   function nextHotp(account: Account): Fields {
     const used = account.counter || 0;
     const hash = hashFor(account); // before the commit: a refusal must not use up a counter
-    if (used >= MAX_COUNTER) badRequest(say('the HOTP counter is used up'));
-    if (store.list().indexOf(account) < 0) refuse(ERRORS.NOT_FOUND, say('no account named "%"', account.name));
+    if (used >= MAX_COUNTER) badRequest('the HOTP counter is used up');
+    if (store.list().indexOf(account) < 0) refuse(ERRORS.NOT_FOUND, 'no account named "%"', account.name);
     // Durable first (commit reads the record back): a power cut after this
     // can skip a code, never show one twice or move the counter back.
     replace(account, Object.assign({}, account, { counter: used + 1 }));
@@ -105,18 +104,18 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   /** HOTP accounts are only for a host that says it knows them (`type` in its request): an older one would show them as TOTP. */
   function hostKnowsHotp(fields: Fields): void {
-    if (!((fields.type as number) >= TYPE_HOTP)) badRequest(say('the token holds HOTP accounts; this host does not know them: update totp-token'));
+    if (!((fields.type as number) >= TYPE_HOTP)) badRequest('the token holds HOTP accounts; this host does not know them: update totp-token');
   }
 
   function mustFind(fields: Fields): Account {
     const name = required(fields.name, 'name') as string;
     const a = store.find(name);
-    if (!a) refuse(ERRORS.NOT_FOUND, say('no account named "%"', name));
+    if (!a) refuse(ERRORS.NOT_FOUND, 'no account named "%"', name);
     return a as Account;
   }
 
   function mustBeNew(name: string): void {
-    if (store.find(name)) refuse(ERRORS.DUPLICATE_NAME, say('"%" exists already', name));
+    if (store.find(name)) refuse(ERRORS.DUPLICATE_NAME, '"%" exists already', name);
   }
 
   /** A command that runs only after the button confirms `action`. */
@@ -172,8 +171,8 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function timeSet(fields: Fields): Outcome {
     const ms = required(fields.timeMs, 'timeMs') as number;
-    if (!validTimeMs(ms)) badRequest(say('time % ms is outside 2024..2200', ms));
-    if ((fields.roundTripMs as number) > MAX_ROUND_TRIP_MS) badRequest(say('roundTripMs % is over % ms', fields.roundTripMs, MAX_ROUND_TRIP_MS));
+    if (!validTimeMs(ms)) badRequest('time % ms is outside 2024..2200', ms);
+    if ((fields.roundTripMs as number) > MAX_ROUND_TRIP_MS) badRequest('roundTripMs % is over % ms', fields.roundTripMs, MAX_ROUND_TRIP_MS);
     const apply = (confirmed: boolean): Fields => {
       clock.sync(ms, confirmed, fields.roundTripMs as number | undefined, fields.hostClock === HOST_CLOCK_UNSYNCED);
       onChange();
@@ -206,12 +205,12 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     if (type) {
       account.type = type; // checkAccount refuses any but TYPE_HOTP
       account.counter = numberOr(fields.counter, 0); // at most 2^53 - 1: the codec's limit
-    } else if (fields.counter !== undefined) badRequest(say('a counter is for HOTP accounts only'));
+    } else if (fields.counter !== undefined) badRequest('a counter is for HOTP accounts only');
     checkAccount(account, MIN_SECRET);
     const hash = hashFor(account); // UNSUPPORTED_ALGORITHM unless this board computes it
     mustBeNew(name);
     const accounts = store.list();
-    if (accounts.length >= board.maxAccounts) refuse(ERRORS.STORAGE_FULL, say('all % account slots are used', board.maxAccounts));
+    if (accounts.length >= board.maxAccounts) refuse(ERRORS.STORAGE_FULL, 'all % account slots are used', board.maxAccounts);
     commit(accounts.concat([account]));
     return { check: keyCheckValue(hash, secret) };
   }
@@ -267,7 +266,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     const account = mustFind(fields);
     const hotp = account.type;
     if (hotp) hostKnowsHotp(fields);
-    else if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, say('clock not set; run: totp-token time sync'));
+    else if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, 'clock not set; run: totp-token time sync');
     return confirmFirst((hotp ? 'send next HOTP code: ' : 'send code: ') + quote(account.name), () => {
       if (hotp) return nextHotp(account);
       const now = ports.clock.nowMs();
@@ -316,7 +315,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     (fields: Fields) => {
       // 12 SET_PASSWORD
       const key = required(fields.accessKey, 'accessKey') as Uint8Array;
-      if (key.length < 16) badRequest(say('access key must be 16..64 bytes')); // at most 64: the field's limit
+      if (key.length < 16) badRequest('access key must be 16..64 bytes'); // at most 64: the field's limit
       return confirmFirst('set USB password', () => (access.setKey(key), {}));
     },
     () => confirmFirst('remove USB password', () => (access.clear(), {})), // 13 CLEAR_PASSWORD
@@ -324,7 +323,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
 
   function handle(command: number, fields: Fields): Outcome {
     const run = byCommand[command]; // a byte from the frame: a hole or past the end is undefined
-    return run ? run(fields) : refuse(ERRORS.UNKNOWN_COMMAND, say('unknown command %', command));
+    return run ? run(fields) : refuse(ERRORS.UNKNOWN_COMMAND, 'unknown command %', command);
   }
 
   return { handle: handle, codeFor: codeFor, nextHotp: nextHotp };

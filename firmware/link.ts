@@ -29,7 +29,7 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
     (body) => {
       let req: Request;
       try {
-        if (!body[1]) badRequest(say('request id 0 is reserved for fault replies'));
+        if (!body[1]) badRequest('request id 0 is reserved for fault replies');
         req = decodeRequest(body);
       } catch (e) {
         const err = e as { code?: string; message: string };

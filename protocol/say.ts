@@ -1,5 +1,6 @@
 // Device text: every message the firmware can send (errors, mostly) is
-// written as say('template with % holes', up to three values). Here the holes
+// written as say('template with % holes', up to three values), or, for a
+// refusal, refuse(status, 'template', values) (firmware/refuse.ts). Here the holes
 // are filled in place, so the simulator, XS and the host read plain text.
 // The Espruino build, where every byte of string costs flash and RAM, swaps
 // in firmware/ports/espruino/say.ts and replaces each template literal with a

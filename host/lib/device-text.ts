@@ -1,5 +1,6 @@
 // Tokenized device text, host side. The Espruino build replaces each
-// say('template') in protocol/ and firmware/ with a token (protocol/say.ts
+// template in protocol/ and firmware/ - say('template'), refuse(status,
+// 'template') and badRequest('template') - with a token (protocol/say.ts
 // says why); a device then sends 0x1E token (0x1F value)* 0x1D instead of
 // words. This module owns the token function (the build imports it, so both
 // sides agree) and turns such messages back into the words of the sources.
@@ -13,15 +14,23 @@ import { packageRoot } from './flash/firmware-bundle.ts';
 
 export { legacyTokenOf, tokenOf } from './device-text-decode.ts';
 
-/** A say( call and its template, a quoted string literal ('...' or "..."). */
-const SAY_CALL = /\bsay\(\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")/g;
-const ANY_SAY = /\bsay\(/g;
+/**
+ * The calls that take a template, each up to where its template starts: say(
+ * and badRequest( take it first, refuse( second, after the status (an
+ * expression without commas or parentheses: ERRORS.X). firmware/refuse.ts
+ * passes a refusal's template on to say().
+ */
+const TEMPLATE_TAKER = String.raw`\b(?:say\(|badRequest\(|refuse\(\s*[\w.]+\s*,)`;
+/** Such a call and its template, a quoted string literal ('...' or "..."). */
+const TEMPLATE_CALL = new RegExp(TEMPLATE_TAKER + String.raw`\s*(?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)")`, 'g');
+/** Any call of a function that takes a template, literal or not. */
+const ANY_TAKER = /\b(?:say|badRequest|refuse)\(/g;
 
 /** The runtime text of a quoted literal's body; only the escapes templates need. */
 function unquote(body: string, where: string): string {
   return body.replace(/\\(.)/g, (_m, c: string) => {
     if (c === "'" || c === '\\' || c === '"') return c;
-    throw new Error(`${where}: say() template uses an escape the token build does not read: \\${c}`);
+    throw new Error(`${where}: device text template uses an escape the token build does not read: \\${c}`);
   });
 }
 
@@ -32,27 +41,30 @@ export interface TemplateSite {
   end: number;
 }
 
-/** In a // comment, a doc-comment line, or the say function's own declaration: not a call. */
+/** In a // comment, a doc-comment line, or a template taker's own declaration: not a call. */
 function notACall(source: string, index: number): boolean {
   const before = source.slice(source.lastIndexOf('\n', index - 1) + 1, index);
   return /\/\/|^\s*\*|function\s+$/.test(before);
 }
 
-/** Every say() template in a source file; throws when a say( call has no single-quoted literal template. */
+/**
+ * Every device text template in a source file: those of say(), refuse() and
+ * badRequest() calls. Throws when such a call has no quoted literal template.
+ */
 export function templatesIn(source: string, where: string): TemplateSite[] {
   const sites: TemplateSite[] = [];
-  for (const m of source.matchAll(SAY_CALL)) {
+  for (const m of source.matchAll(TEMPLATE_CALL)) {
     if (notACall(source, m.index!)) continue;
     const body = m[1] ?? m[2];
     const start = m.index! + m[0].length - body.length - 2;
     sites.push({ template: unquote(body, where), start, end: start + body.length + 2 });
   }
-  const calls = [...source.matchAll(ANY_SAY)].filter((m) => !notACall(source, m.index!));
-  if (calls.length !== sites.length) throw new Error(`${where}: every say() call needs a quoted string literal as its template (first argument)`);
+  const calls = [...source.matchAll(ANY_TAKER)].filter((m) => !notACall(source, m.index!));
+  if (calls.length !== sites.length) throw new Error(`${where}: every say(), refuse() and badRequest() call needs a quoted string literal as its template (say's and badRequest's first argument, refuse's second)`);
   return sites;
 }
 
-/** The source with each say() template replaced by its token (the Espruino build's rewrite). */
+/** The source with each template (say, refuse, badRequest) replaced by its token (the Espruino build's rewrite). */
 export function tokenizeSource(source: string, where: string): string {
   let out = '';
   let at = 0;
@@ -74,7 +86,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
- * Token -> template for every say() in protocol/ and firmware/, by today's
+ * Token -> template for every template in protocol/ and firmware/, by today's
  * token and by the longer one older firmware sends (legacyTokenOf); throws if
  * two templates share a token of either kind.
  */

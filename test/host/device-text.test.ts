@@ -50,13 +50,19 @@ describe('tokenized device text', () => {
     expect(deviceText('\x1e', new Map())).toBe('device message #');
   });
 
-  it('the build finds every say() call, skips comments, and refuses a template that is not a literal', () => {
-    const src = "// say('in a comment') is not a call\nfail(1, say('a % b', x));\nfail(2, say(\"it's %\", y));\n";
-    expect(templatesIn(src, 'x.ts').map((t) => t.template)).toEqual(['a % b', "it's %"]);
+  it('the build finds every say(), refuse() and badRequest() template, skips comments, and refuses a template that is not a literal', () => {
+    const src =
+      "// say('in a comment') is not a call\nfail(1, say('a % b', x));\nfail(2, say(\"it's %\", y));\n" +
+      "refuse(ERRORS.LOCKED, 'locked % s', n);\nbadRequest(\"bad '%'\", k);\n * refuse(3, 'in a doc comment')\nexport function refuse(status: number, template: string) {}\n";
+    expect(templatesIn(src, 'x.ts').map((t) => t.template)).toEqual(['a % b', "it's %", 'locked % s', "bad '%'"]);
+    const t = (template: string) => JSON.stringify(tokenOf(template));
     expect(tokenizeSource(src, 'x.ts')).toBe(
-      "// say('in a comment') is not a call\nfail(1, say(" + JSON.stringify(tokenOf('a % b')) + ', x));\nfail(2, say(' + JSON.stringify(tokenOf("it's %")) + ', y));\n',
+      "// say('in a comment') is not a call\nfail(1, say(" + t('a % b') + ', x));\nfail(2, say(' + t("it's %") + ', y));\n' +
+        'refuse(ERRORS.LOCKED, ' + t('locked % s') + ', n);\nbadRequest(' + t("bad '%'") + ", k);\n * refuse(3, 'in a doc comment')\nexport function refuse(status: number, template: string) {}\n",
     );
-    expect(() => templatesIn('fail(1, say(message));', 'y.ts')).toThrow(/y\.ts: every say\(\) call needs a quoted string literal/);
+    for (const call of ['fail(1, say(message));', 'refuse(ERRORS.LOCKED, message);', "badRequest(say('x'));", "refuse(f(1), 'x');"]) {
+      expect(() => templatesIn(call, 'y.ts'), call).toThrow(/y\.ts: every say\(\), refuse\(\) and badRequest\(\) call needs a quoted string literal/);
+    }
     expect(() => templatesIn("say('a\\nb')", 'z.ts')).toThrow(/escape/);
   });
 

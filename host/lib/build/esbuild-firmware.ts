@@ -49,7 +49,6 @@ export const ESPRUINO_SUBSTITUTES: { [module: string]: string } = {
   'protocol/hmac.ts': 'firmware/ports/espruino/native-hmac.ts', // pads by native E.mapInPlace
   'protocol/crc32.ts': 'firmware/ports/espruino/native-crc32.ts', // native E.CRC32
   'protocol/latin1.ts': 'firmware/ports/espruino/native-latin1.ts', // native E.toUint8Array/E.toString
-  'firmware/refuse.ts': 'firmware/ports/espruino/refuse.ts', // takes say()'s token and values itself (foldRefusalSay)
 };
 
 /**
@@ -99,36 +98,6 @@ export function foldBareSay(source: string): string {
   return source.replace(/\bsay\(\s*("(?:[^"\\\n]|\\.)*")\s*\)/g, (_m, literal: string) => JSON.stringify('\x1e' + (JSON.parse(literal) as string) + '\x1d'));
 }
 
-/**
- * A refusal's message is always device text: refuse(status, say(token, ...))
- * and badRequest(say(token, ...)) lose the inner call, and the Espruino
- * refuse (firmware/ports/espruino/refuse.ts) calls say itself with the token
- * and the values (3 stored bytes a call, some 35 calls). Runs on tokenized
- * source, before foldBareSay (which would turn a bare say into its string).
- */
-export function foldRefusalSay(source: string): string {
-  const head = /\b(refuse\(\s*[\w.]+\s*,|badRequest\()\s*say\(/g;
-  let out = '';
-  let from = 0;
-  for (let m = head.exec(source); m; m = head.exec(source)) {
-    // The say call's closing parenthesis: count brackets, skip quoted strings.
-    let i = head.lastIndex;
-    let depth = 1;
-    while (depth > 0) {
-      if (i >= source.length) throw new Error('foldRefusalSay: unclosed say( at offset ' + m.index);
-      const c = source[i];
-      if (c === '"' || c === "'" || c === '`') {
-        for (i++; source[i] !== c; i++) if (source[i] === '\\') i++;
-      } else if (c === '(') depth++;
-      else if (c === ')') depth--;
-      i++;
-    }
-    out += source.slice(from, m.index) + m[1] + ' ' + source.slice(head.lastIndex, i - 1);
-    from = i;
-  }
-  return out + source.slice(from);
-}
-
 /** The Espruino build's substitutions (above) and board profiles reduced to what the firmware reads. */
 export function espruinoPlugin(): Plugin {
   const twins = new Map(Object.entries(ESPRUINO_SUBSTITUTES).map(([from, to]) => [join(repoRoot, from), join(repoRoot, to)]));
@@ -146,12 +115,13 @@ export function espruinoPlugin(): Plugin {
         const lines = Object.keys(mod).map((name) => 'export const ' + name + ' = ' + jsLiteral(stripHostOnly(mod[name])) + ';');
         return { contents: lines.join('\n'), loader: 'js' };
       });
-      // Device text: each say('template') becomes say('<token>'); the host
+      // Device text: each template becomes its token (say('<token>'),
+      // refuse(status, '<token>'), badRequest('<token>')); the host
       // puts the words back (host/lib/device-text.ts). Then function
       // declarations become arrow functions (arrow-functions.ts says why).
       b.onLoad({ filter: /[\\/](protocol|firmware)[\\/].*\.ts$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
-        return { contents: arrowifySource(foldBareSay(foldRefusalSay(tokenizeSource(source, args.path))), args.path), loader: 'ts' };
+        return { contents: arrowifySource(foldBareSay(tokenizeSource(source, args.path)), args.path), loader: 'ts' };
       });
     },
   };
