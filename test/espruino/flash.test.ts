@@ -12,7 +12,7 @@ import { espruinoPicoSsd1306 as pico } from '../../boards/espruino-pico-ssd1306.
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import { hasSocat, openPtyLink } from '../../firmware/ports/node/serial-links.ts';
 import { flashEspruino, storedForm } from '../../host/lib/flash/espruino-flash.ts';
-import { LEX, lexEspruino, quoteString } from '../../host/lib/flash/espruino-tokens.ts';
+import { LEX, lexEspruino, pretokenise, quoteString } from '../../host/lib/flash/espruino-tokens.ts';
 import type { FlashOptions, FlashProgress } from '../../host/lib/flash/espruino-flash.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
@@ -62,6 +62,28 @@ async function flash(address: string, bytes: string, opts: FlashOptions = {}) {
     await t.close();
   }
 }
+
+describe('storedForm: the bytes the flasher writes', () => {
+  // The bundle is bytes (one char per byte, protocol/latin1.ts): a byte >= 0x80 in a
+  // string literal must reach Storage as that one byte in every form (not UTF-8's two),
+  // and an empty bundle stores nothing. Node's latin1 Buffer codec is the independent check.
+  const latin1 = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+  const src = 'var s="caf\xe9\x80\xff";print(s);';
+
+  it('keeps bytes >= 0x80 as single bytes, pretokenised, as text, and written back out as text', () => {
+    const tokens = storedForm(latin1(src), '2v29');
+    expect(tokens.form).toBe('tokens');
+    expect(tokens.stored).toEqual(latin1(pretokenise(src)));
+    expect(Buffer.from(tokens.stored).indexOf(Buffer.from([0x66, 0xe9, 0x80, 0xff, 0x22]))).toBeGreaterThan(0);
+    expect(storedForm(latin1(src), '2v30')).toMatchObject({ form: 'text', stored: latin1(src) });
+    expect(storedForm(tokens.stored, '2v12')).toMatchObject({ form: 'text', stored: latin1(src) });
+  });
+
+  it('stores nothing for an empty bundle, in either form', () => {
+    expect(storedForm(new Uint8Array(0), '2v29')).toMatchObject({ form: 'tokens', stored: new Uint8Array(0) });
+    expect(storedForm(new Uint8Array(0), '2v30')).toMatchObject({ form: 'text', stored: new Uint8Array(0) });
+  });
+});
 
 describe.skipIf(!hasSocat())('flash over the Espruino REPL protocol on a pty', () => {
   it('the fake REPL prompts after Ctrl-C, echoes typed lines, stays silent for DLE lines, and fails unknown names', async () => {
