@@ -7,8 +7,8 @@
 // else fails as on a device with "Uncaught ReferenceError" - plus what the
 // flasher's one-shot storage migration (firmware/migrate-espruino.ts, sent
 // into a variable and eval()ed) reads: `global`, E.CRC32, E.toString and
-// E.toUint8Array, modelled as test/espruino/harness.ts does from
-// src/jswrap_espruino.c, and getTime (src/jswrap_interactive.c), which the
+// E.toUint8Array (src/jswrap_espruino.c, in fake-espruino-e.ts, the one fake E
+// the harness uses too), and getTime (src/jswrap_interactive.c), which the
 // minified bundles' wrapper passes in whether or not they call it. Storage keeps
 // bytes (binary strings, as the flasher's atob("...") writes them), so the
 // pretokenised form the flasher stores for the `version` it reports (2v29 by
@@ -16,7 +16,7 @@
 // Test hooks: corrupt the bytes stored by one write, and run the stored boot
 // code on load().
 import vm from 'node:vm';
-import { zlibCrc32 } from './zlib-crc.ts';
+import { fakeEspruinoE } from './fake-espruino-e.ts';
 import { openPtyLink } from '../../firmware/ports/node/serial-links.ts';
 import type { SimLink } from '../../firmware/ports/node/serial-links.ts';
 
@@ -103,13 +103,8 @@ export async function startFakeEspruinoRepl(opts: FakeReplOptions): Promise<Fake
     load: () => {
       state.loaded = true;
     },
-    E: {
-      // src/jswrap_espruino.c: each argument's bytes (a string's char codes, a number, an array's items), low byte each.
-      toString: (...args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : typeof a === 'number' ? String.fromCharCode(a & 255) : Buffer.from(Array.prototype.slice.call(a as ArrayLike<number>).map((b) => b & 255)).toString('latin1'))).join(''),
-      toUint8Array: (...args: unknown[]) => new (vm.runInContext('Uint8Array', sandbox) as typeof Uint8Array)(args.flatMap((a) => (typeof a === 'string' ? [...Buffer.from(a, 'latin1')] : typeof a === 'number' ? [a] : (Array.prototype.slice.call(a as ArrayLike<number>) as number[])))),
-      // jswrap_espruino_CRC32: CRC-32 (zlib's) of the bytes, unsigned.
-      CRC32: (data: string | ArrayLike<number>) => zlibCrc32(typeof data === 'string' ? Uint8Array.from(Buffer.from(data, 'latin1')) : Uint8Array.from(Array.prototype.slice.call(data).map((b: number) => b & 255))), // a string: its char codes
-    },
+    // E.toString, toUint8Array, CRC32, mapInPlace: src/jswrap_espruino.c, in fake-espruino-e.ts (shared with the harness).
+    E: fakeEspruinoE(() => sandbox),
   });
   sandbox.global = sandbox; // Espruino's `global`: the root scope
 
