@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { fakeEspruinoE } from '../helpers/fake-espruino-e.ts';
+import { fakeEspruinoStorage } from '../helpers/fake-espruino-storage.ts';
 import { buildFirmwareBundle } from '../../host/lib/build/esbuild-firmware.ts';
 import type { FakeReplOptions } from '../helpers/fake-espruino-repl.ts';
 import { untokenise } from '../helpers/espruino-untokenise.ts';
@@ -235,35 +236,8 @@ export class EspruinoVm {
       },
       setup: () => {},
     });
-    const storage = {
-      read: (name: string, offset?: number, length?: number) => {
-        const f = files.get(name);
-        if (f === undefined) return undefined;
-        const from = offset ?? 0;
-        return f.slice(from, length === undefined ? undefined : from + length);
-      },
-      write: (name: string, data: unknown, offset?: number, size?: number) => {
-        const text = typeof data === 'string' ? data : JSON.stringify(data);
-        if (!offset) {
-          const total = size || text.length;
-          if (total === 0) return false;
-          const used = [...files.values()].reduce((n, v) => n + v.length, 0) - (files.get(name)?.length ?? 0);
-          if (used + total > (self.opts.storageBytes ?? 262144)) return false;
-          files.set(name, (text + '\xff'.repeat(total)).slice(0, total));
-          if (text.length > total) throw new Error('Too much data for file size');
-          return true;
-        }
-        const f = files.get(name);
-        if (f === undefined) throw new Error('Unable to find or create file');
-        if (offset + text.length > f.length) throw new Error('Too much data for file size');
-        if (!/^\xff*$/.test(f.slice(offset, offset + text.length))) throw new Error('File already written with different data');
-        files.set(name, f.slice(0, offset) + text + f.slice(offset + text.length));
-        return true;
-      },
-      erase: (name: string) => void files.delete(name),
-      list: (re?: RegExp) => [...files.keys()].filter((k) => !re || re.test(k)),
-      getFree: () => (self.opts.storageBytes ?? 262144) - [...files.values()].reduce((n, v) => n + v.length, 0),
-    };
+    // src/jswrap_storage.c and src/jsflash.c: in test/helpers/fake-espruino-storage.ts (shared with the fake REPL).
+    const storage = fakeEspruinoStorage(files, () => self.context, { capacity: this.opts.storageBytes });
     const digest = (alg: string) => (data: unknown) => {
       const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data as Uint8Array);
       const d = createHash(alg).update(bytes).digest();

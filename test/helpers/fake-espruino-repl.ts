@@ -2,8 +2,8 @@
 // prints the banner and `>` prompts, echoes what is typed unless the line
 // starts with DLE (0x10), clears the line on Ctrl-C, and evaluates each line
 // in a node:vm sandbox that has only what the flasher uses - Storage with
-// Espruino's rules (a file is created whole at offset 0, later writes go to
-// erased bytes only), print, atob/btoa, process.env, load() - so anything
+// Espruino's rules (fake-espruino-storage.ts: a file is created whole at offset
+// 0, later writes go to erased bytes only, a Uint8Array's bytes are stored), print, atob/btoa, process.env, load() - so anything
 // else fails as on a device with "Uncaught ReferenceError" - plus what the
 // flasher's one-shot storage migration (firmware/migrate-espruino.ts, sent
 // into a variable and eval()ed) reads: `global`, E.CRC32, E.toString and
@@ -17,6 +17,7 @@
 // code on load().
 import vm from 'node:vm';
 import { fakeEspruinoE } from './fake-espruino-e.ts';
+import { fakeEspruinoStorage } from './fake-espruino-storage.ts';
 import { openPtyLink } from '../../firmware/ports/node/serial-links.ts';
 import type { SimLink } from '../../firmware/ports/node/serial-links.ts';
 
@@ -52,42 +53,16 @@ export async function startFakeEspruinoRepl(opts: FakeReplOptions): Promise<Fake
   const state: FakeRepl = { address: link.address, files, lines: [], loaded: false, close: () => link.close() };
   const out = (text: string) => link.write(text);
 
-  const storage = {
-    read(name: string, offset?: number, length?: number): string | undefined {
-      const f = files.get(String(name));
-      if (f === undefined) return undefined;
-      const from = offset ?? 0;
-      return f.slice(from, length === undefined ? undefined : from + length);
-    },
-    write(name: string, data: string, offset?: number, size?: number): boolean {
-      name = String(name);
-      data = String(data);
-      if (!offset) {
-        const total = size || data.length;
-        if (data.length > total) throw new Error('Too much data for file size');
-        files.set(name, (data + '\xff'.repeat(total)).slice(0, total));
-      } else {
-        const f = files.get(name);
-        if (f === undefined) throw new Error('Unable to find or create file');
-        if (offset + data.length > f.length) throw new Error('Too much data for file size');
-        if (!/^\xff*$/.test(f.slice(offset, offset + data.length))) throw new Error('File already written with different data');
-        files.set(name, f.slice(0, offset) + data + f.slice(offset + data.length));
-      }
+  // src/jswrap_storage.c and src/jsflash.c: in fake-espruino-storage.ts (shared with the harness).
+  const storage = fakeEspruinoStorage(files, () => sandbox, {
+    afterWrite: (name, offset, length) => {
       const c = opts.corrupt;
-      if (c && c.file === name && c.offset === (offset ?? 0)) {
-        const f = files.get(name)!;
-        const at = (offset ?? 0) + Math.floor(data.length / 2);
-        files.set(name, f.slice(0, at) + String.fromCharCode(f.charCodeAt(at) ^ 0x20) + f.slice(at + 1));
-      }
-      return true;
+      if (!c || c.file !== name || c.offset !== offset) return;
+      const f = files.get(name)!;
+      const at = offset + Math.floor(length / 2);
+      files.set(name, f.slice(0, at) + String.fromCharCode(f.charCodeAt(at) ^ 0x20) + f.slice(at + 1));
     },
-    erase(name: string): void {
-      files.delete(String(name));
-    },
-    list(re?: RegExp): string[] {
-      return [...files.keys()].filter((k) => !re || re.test(k));
-    },
-  };
+  });
   const sandbox = vm.createContext({
     require: (m: string) => {
       if (m === 'Storage') return storage;
