@@ -18,6 +18,8 @@ import { createTransport } from '../../host/lib/transport/index.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
 import type { FakeRepl, FakeReplOptions } from '../helpers/fake-espruino-repl.ts';
 import { ensureCli, runCli } from '../e2e/harness.ts';
+import { ESPRUINO_BIN, runOnEspruino } from '../helpers/espruino-bin.ts';
+import { boolsAsWords, tsTokens } from '../helpers/ts-tokens.ts';
 import { bootOnLoad, bundleEntry } from './harness.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,6 +53,16 @@ async function fakePico(extra: Partial<FakeReplOptions> = {}): Promise<FakeRepl>
     await repl.close();
   });
   return repl;
+}
+
+/** The code Espruino's own tokeniser stores for `text` as a function body (E.setFlags({pretokenise:1}): jsparse.c keeps it in "\xFFcod"). */
+function espruinoTokenised(text: string): string {
+  const script = join(mkdtempSync(join(dir, 'own-')), 'own.js');
+  writeFileSync(script, `E.setFlags({pretokenise:1});function f(){${text}}\nprint("OWN",btoa(f["\\xFFcod"]));`, 'latin1');
+  const out = runOnEspruino(script).stdout;
+  const own = /OWN ([A-Za-z0-9+/=]+)/.exec(out);
+  if (!own) throw new Error('Espruino did not tokenise the code: ' + out.slice(-500));
+  return Buffer.from(own[1], 'base64').toString('latin1');
 }
 
 async function flash(address: string, bytes: string, opts: FlashOptions = {}) {
@@ -154,11 +166,15 @@ describe.skipIf(!hasSocat())('flash over the Espruino REPL protocol on a pty', (
     const text = old.files.get('.bootcde')!;
     expect(r.form).toBe('text');
     expect(text).not.toMatch(/[\x80-\xff]/);
-    // The same tokens as the bundle, written out as text (strings may be quoted differently; `!0`/`!1` are stored as true/false).
-    const bool: { [tk: number]: string[] } = { [LEX.R_TRUE]: ['33 !', '129 0'], [LEX.R_FALSE]: ['33 !', '129 1'] };
-    const kinds = (s: string) => lexEspruino(s).flatMap((t) => bool[t.tk] ?? [[t.tk, t.value ?? s.slice(t.start, t.end)].join(' ')]);
-    // (atob("...") of a constant is stored as the string it decodes to: jslex.c)
-    expect(kinds(text)).toEqual(kinds(code.replace(/(?<![.\w$])atob\("([^"]*)"\)/g, (_, b64: string) => quoteString(atob(b64)))));
+    // The same tokens as the bundle, read by lexers that are not the flasher's own: TypeScript's scanner
+    // (strings by value, as they may be quoted differently; `true`/`false` as the `!0`/`!1` they were
+    // stored for) and, under ESPRUINO_BIN, Espruino's tokeniser itself (byte for byte, the bundle's
+    // `!0`/`!1` spelled as words). atob("...") of a constant is stored as the string it decodes to
+    // (jslex.c), so the bundle is compared with that folded (quoted as the flasher quotes, for Espruino's
+    // tokeniser keeps a string with raw bytes as text; the scanner compares values).
+    const fold = (quote: (s: string) => string) => code.replace(/(?<![.\w$])atob\("([^"]*)"\)/g, (_, b64: string) => quote(atob(b64)));
+    expect(tsTokens(text)).toEqual(tsTokens(fold(JSON.stringify)));
+    if (ESPRUINO_BIN) expect(espruinoTokenised(text) === espruinoTokenised(boolsAsWords(fold(quoteString))), "Espruino's tokeniser reads the text as the bundle").toBe(true);
     // 2v22: keywords and raw strings, but no raw ints (those came in 2v26).
     const mid = await fakePico({ version: '2v22' });
     await flash(mid.address, code, { startTimeoutMs: 0 });
