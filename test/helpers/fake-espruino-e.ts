@@ -19,7 +19,7 @@ import vm from 'node:vm';
 
 type Bytes = ArrayLike<number>;
 
-/** A Storage-, CRC- or string-ready view of `v` when it is an ArrayBuffer or a typed array (any realm), else null. */
+/** The elements of `v` when it is a typed array, or its bytes when an ArrayBuffer (either from any realm); else null. */
 function arrayBufferElements(v: unknown): Bytes | null {
   if (types.isArrayBuffer(v)) return new Uint8Array(v); // jsvIsArrayBuffer: an ArrayBuffer is a Uint8 view of itself
   if (types.isTypedArray(v)) return v as unknown as Bytes;
