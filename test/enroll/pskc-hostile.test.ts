@@ -63,6 +63,25 @@ describe('a broken PSKC file\'s XML error does not echo a secret (review)', () =
     });
   }
 
+  // What the validator lets through but fast-xml-parser's parser refuses (`<!"`: an unmatched quote in
+  // a declaration) is reported with the XML around it, double-quoted and unquoted alike
+  // (OrderedObjParser.js: `readTagExp returned undefined at position N. Context: "..."`).
+  const reachingTheParser = [
+    `<PlainValue>${SECRET}<!"</PlainValue>`, // the value in the context, the quote after it
+    `<PlainValue>${SECRET}=</PlainValue><!"`,
+    `<PlainValue x="${SECRET}"><!"</PlainValue>`, // a double-quoted attribute in the context
+    `<PlainValue><!"${SECRET}</PlainValue>`, // the value after the unmatched quote
+    `<PlainValue><!'${SECRET}'"</PlainValue>`,
+  ];
+  for (const body of reachingTheParser) {
+    it(`${JSON.stringify(body.slice(0, 40))}...: the parser's own error, its context not echoed`, async () => {
+      const xml = HEAD + `<KeyPackage><Key Id="1" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp"><Data><Secret>${body}</Secret></Data></Key></KeyPackage></KeyContainer>`;
+      const e = await refusal(xml);
+      expect(e.message).toMatch(/not a PSKC file fast-xml-parser can read: readTagExp returned undefined at position \d+/);
+      for (let k = 0; k + 6 <= SECRET.length; k++) expect(e.message).not.toContain(SECRET.slice(k, k + 6));
+    });
+  }
+
   it('an element name from the PSKC vocabulary is still named (a mismatched closing tag)', async () => {
     const e = await refusal(HEAD + KEY.replace('</PlainValue>', '</Plainvalue>') + '</KeyContainer>');
     expect(e.message).toContain("'PlainValue'");

@@ -12,12 +12,14 @@ import { espruinoPicoSsd1306 as pico } from '../../boards/espruino-pico-ssd1306.
 import { startSimToken } from '../../firmware/ports/node/sim-token.ts';
 import { hasSocat, openPtyLink } from '../../firmware/ports/node/serial-links.ts';
 import { flashEspruino, storedForm } from '../../host/lib/flash/espruino-flash.ts';
-import { LEX, lexEspruino, quoteString } from '../../host/lib/flash/espruino-tokens.ts';
+import { LEX, lexEspruino, pretokenise, quoteString } from '../../host/lib/flash/espruino-tokens.ts';
 import type { FlashOptions, FlashProgress } from '../../host/lib/flash/espruino-flash.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
 import type { FakeRepl, FakeReplOptions } from '../helpers/fake-espruino-repl.ts';
 import { ensureCli, runCli } from '../e2e/harness.ts';
+import { ESPRUINO_BIN, runOnEspruino } from '../helpers/espruino-bin.ts';
+import { boolsAsWords, tsTokens } from '../helpers/ts-tokens.ts';
 import { bootOnLoad, bundleEntry } from './harness.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -53,6 +55,16 @@ async function fakePico(extra: Partial<FakeReplOptions> = {}): Promise<FakeRepl>
   return repl;
 }
 
+/** The code Espruino's own tokeniser stores for `text` as a function body (E.setFlags({pretokenise:1}): jsparse.c keeps it in "\xFFcod"). */
+function espruinoTokenised(text: string): string {
+  const script = join(mkdtempSync(join(dir, 'own-')), 'own.js');
+  writeFileSync(script, `E.setFlags({pretokenise:1});function f(){${text}}\nprint("OWN",btoa(f["\\xFFcod"]));`, 'latin1');
+  const out = runOnEspruino(script).stdout;
+  const own = /OWN ([A-Za-z0-9+/=]+)/.exec(out);
+  if (!own) throw new Error('Espruino did not tokenise the code: ' + out.slice(-500));
+  return Buffer.from(own[1], 'base64').toString('latin1');
+}
+
 async function flash(address: string, bytes: string, opts: FlashOptions = {}) {
   const t = createTransport(address);
   await t.open();
@@ -62,6 +74,28 @@ async function flash(address: string, bytes: string, opts: FlashOptions = {}) {
     await t.close();
   }
 }
+
+describe('storedForm: the bytes the flasher writes', () => {
+  // The bundle is bytes (one char per byte, protocol/latin1.ts): a byte >= 0x80 in a
+  // string literal must reach Storage as that one byte in every form (not UTF-8's two),
+  // and an empty bundle stores nothing. Node's latin1 Buffer codec is the independent check.
+  const latin1 = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+  const src = 'var s="caf\xe9\x80\xff";print(s);';
+
+  it('keeps bytes >= 0x80 as single bytes, pretokenised, as text, and written back out as text', () => {
+    const tokens = storedForm(latin1(src), '2v29');
+    expect(tokens.form).toBe('tokens');
+    expect(tokens.stored).toEqual(latin1(pretokenise(src)));
+    expect(Buffer.from(tokens.stored).indexOf(Buffer.from([0x66, 0xe9, 0x80, 0xff, 0x22]))).toBeGreaterThan(0);
+    expect(storedForm(latin1(src), '2v30')).toMatchObject({ form: 'text', stored: latin1(src) });
+    expect(storedForm(tokens.stored, '2v12')).toMatchObject({ form: 'text', stored: latin1(src) });
+  });
+
+  it('stores nothing for an empty bundle, in either form', () => {
+    expect(storedForm(new Uint8Array(0), '2v29')).toMatchObject({ form: 'tokens', stored: new Uint8Array(0) });
+    expect(storedForm(new Uint8Array(0), '2v30')).toMatchObject({ form: 'text', stored: new Uint8Array(0) });
+  });
+});
 
 describe.skipIf(!hasSocat())('flash over the Espruino REPL protocol on a pty', () => {
   it('the fake REPL prompts after Ctrl-C, echoes typed lines, stays silent for DLE lines, and fails unknown names', async () => {
@@ -132,11 +166,15 @@ describe.skipIf(!hasSocat())('flash over the Espruino REPL protocol on a pty', (
     const text = old.files.get('.bootcde')!;
     expect(r.form).toBe('text');
     expect(text).not.toMatch(/[\x80-\xff]/);
-    // The same tokens as the bundle, written out as text (strings may be quoted differently; `!0`/`!1` are stored as true/false).
-    const bool: { [tk: number]: string[] } = { [LEX.R_TRUE]: ['33 !', '129 0'], [LEX.R_FALSE]: ['33 !', '129 1'] };
-    const kinds = (s: string) => lexEspruino(s).flatMap((t) => bool[t.tk] ?? [[t.tk, t.value ?? s.slice(t.start, t.end)].join(' ')]);
-    // (atob("...") of a constant is stored as the string it decodes to: jslex.c)
-    expect(kinds(text)).toEqual(kinds(code.replace(/(?<![.\w$])atob\("([^"]*)"\)/g, (_, b64: string) => quoteString(atob(b64)))));
+    // The same tokens as the bundle, read by lexers that are not the flasher's own: TypeScript's scanner
+    // (strings by value, as they may be quoted differently; `true`/`false` as the `!0`/`!1` they were
+    // stored for) and, under ESPRUINO_BIN, Espruino's tokeniser itself (byte for byte, the bundle's
+    // `!0`/`!1` spelled as words). atob("...") of a constant is stored as the string it decodes to
+    // (jslex.c), so the bundle is compared with that folded (quoted as the flasher quotes, for Espruino's
+    // tokeniser keeps a string with raw bytes as text; the scanner compares values).
+    const fold = (quote: (s: string) => string) => code.replace(/(?<![.\w$])atob\("([^"]*)"\)/g, (_, b64: string) => quote(atob(b64)));
+    expect(tsTokens(text)).toEqual(tsTokens(fold(JSON.stringify)));
+    if (ESPRUINO_BIN) expect(espruinoTokenised(text) === espruinoTokenised(boolsAsWords(fold(quoteString))), "Espruino's tokeniser reads the text as the bundle").toBe(true);
     // 2v22: keywords and raw strings, but no raw ints (those came in 2v26).
     const mid = await fakePico({ version: '2v22' });
     await flash(mid.address, code, { startTimeoutMs: 0 });

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { zlibCrc32 } from '../helpers/zlib-crc.ts';
+import { fakeEspruinoE } from '../helpers/fake-espruino-e.ts';
+import { fakeEspruinoStorage } from '../helpers/fake-espruino-storage.ts';
 import { buildFirmwareBundle } from '../../host/lib/build/esbuild-firmware.ts';
 import type { FakeReplOptions } from '../helpers/fake-espruino-repl.ts';
 import { untokenise } from '../helpers/espruino-untokenise.ts';
@@ -235,35 +236,8 @@ export class EspruinoVm {
       },
       setup: () => {},
     });
-    const storage = {
-      read: (name: string, offset?: number, length?: number) => {
-        const f = files.get(name);
-        if (f === undefined) return undefined;
-        const from = offset ?? 0;
-        return f.slice(from, length === undefined ? undefined : from + length);
-      },
-      write: (name: string, data: unknown, offset?: number, size?: number) => {
-        const text = typeof data === 'string' ? data : JSON.stringify(data);
-        if (!offset) {
-          const total = size || text.length;
-          if (total === 0) return false;
-          const used = [...files.values()].reduce((n, v) => n + v.length, 0) - (files.get(name)?.length ?? 0);
-          if (used + total > (self.opts.storageBytes ?? 262144)) return false;
-          files.set(name, (text + '\xff'.repeat(total)).slice(0, total));
-          if (text.length > total) throw new Error('Too much data for file size');
-          return true;
-        }
-        const f = files.get(name);
-        if (f === undefined) throw new Error('Unable to find or create file');
-        if (offset + text.length > f.length) throw new Error('Too much data for file size');
-        if (!/^\xff*$/.test(f.slice(offset, offset + text.length))) throw new Error('File already written with different data');
-        files.set(name, f.slice(0, offset) + text + f.slice(offset + text.length));
-        return true;
-      },
-      erase: (name: string) => void files.delete(name),
-      list: (re?: RegExp) => [...files.keys()].filter((k) => !re || re.test(k)),
-      getFree: () => (self.opts.storageBytes ?? 262144) - [...files.values()].reduce((n, v) => n + v.length, 0),
-    };
+    // src/jswrap_storage.c and src/jsflash.c: in test/helpers/fake-espruino-storage.ts (shared with the fake REPL).
+    const storage = fakeEspruinoStorage(files, () => self.context, { capacity: this.opts.storageBytes });
     const digest = (alg: string) => (data: unknown) => {
       const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data as Uint8Array);
       const d = createHash(alg).update(bytes).digest();
@@ -307,23 +281,8 @@ export class EspruinoVm {
         },
         getConsole: () => self.consoleDevice,
         hwRand: () => (chip === 'stm32f4' ? randomBytes(4).readInt32LE(0) : rand()),
-        // src/jswrap_espruino.c: E.toString and E.toUint8Array take each
-        // argument's elements (or a number) as 8-bit characters.
-        toString: (...args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : typeof a === 'number' ? String.fromCharCode(a & 255) : Buffer.from(Array.prototype.slice.call(a as ArrayLike<number>).map((b) => b & 255)).toString('latin1'))).join(''),
-        // jswrap_espruino_CRC32: CRC-32 (zlib's) of the bytes, unsigned.
-        CRC32: (data: ArrayLike<number>) => zlibCrc32(Uint8Array.from(Array.prototype.slice.call(data).map((b: number) => b & 255))),
-        // jswrap_espruino_mapInPlace: to[i] = map[from[i]] for as many elements
-        // as the shorter array has (no bits argument: 1:1); array buffers only.
-        mapInPlace: (from: unknown, to: unknown, map: ArrayLike<number> | ((v: number, i: number) => number) | undefined) => {
-          if (!ArrayBuffer.isView(from) || !ArrayBuffer.isView(to)) throw new Error('First 2 arguments should be array buffers');
-          const src = from as unknown as Uint8Array;
-          const dst = to as unknown as Uint8Array;
-          for (let i = 0; i < Math.min(src.length, dst.length); i++) {
-            dst[i] = map === undefined ? src[i] : typeof map === 'function' ? map(src[i], i) : (map[src[i]] ?? 0);
-          }
-        },
-        // The array is the context's own Uint8Array, so `instanceof Uint8Array` holds in the bundle, as on a board.
-        toUint8Array: (...args: unknown[]) => new (vm.runInContext('Uint8Array', self.context) as typeof Uint8Array)(args.flatMap((a) => (typeof a === 'string' ? [...Buffer.from(a, 'latin1')] : typeof a === 'number' ? [a] : Array.prototype.slice.call(a as ArrayLike<number>) as number[]))),
+        // E.toString, toUint8Array, CRC32, mapInPlace: src/jswrap_espruino.c, in test/helpers/fake-espruino-e.ts.
+        ...fakeEspruinoE(() => self.context),
       },
       peek32: (addr: number) => {
         if (chip === 'esp32' && (addr === 0x60035144 || addr === 0x3ff75144)) return randomBytes(4).readUInt32LE(0);

@@ -9,33 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { BOARDS } from '../../boards/index.ts';
 import { buildFirmwareBundle } from '../../host/lib/build/esbuild-firmware.ts';
 import { detokenise, FULL_TOKEN_FORM, LEX, lexEspruino, pretokenise, quoteString, tokenFormFor, tokenMeanings } from '../../host/lib/flash/espruino-tokens.ts';
 import { ESPRUINO_BIN, ESPRUINO_SKIP_REASON, runOnEspruino } from '../helpers/espruino-bin.ts';
 import { untokenise } from '../helpers/espruino-untokenise.ts';
+import { tsTokens } from '../helpers/ts-tokens.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bytes = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
-
-/** TypeScript's scanner over `text`: each token as kind and value, with `?.`, `**`, `...`, `&&=`... split as Espruino splits them (it has none of them). */
-function tsTokens(text: string): string[] {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
-  const out: string[] = [];
-  const split: { [op: string]: string[] } = { '?.': ['?', '.'], '**': ['*', '*'], '**=': ['*', '*='], '...': ['.', '.', '.'], '??=': ['??', '='], '||=': ['||', '='], '&&=': ['&&', '='] };
-  for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {
-    if (k === ts.SyntaxKind.GreaterThanToken) k = scanner.reScanGreaterToken();
-    const t = scanner.getTokenText();
-    if (k === ts.SyntaxKind.TrueKeyword || k === ts.SyntaxKind.FalseKeyword) out.push('!', 'number ' + (k === ts.SyntaxKind.TrueKeyword ? 0 : 1)); // stored for `!0` / `!1`
-    else if (k === ts.SyntaxKind.StringLiteral || k === ts.SyntaxKind.NoSubstitutionTemplateLiteral) out.push('string ' + JSON.stringify(scanner.getTokenValue()));
-    else if (k === ts.SyntaxKind.NumericLiteral) out.push('number ' + Number(scanner.getTokenValue()));
-    else if (Object.hasOwn(split, t)) out.push(...split[t]);
-    else out.push(t);
-  }
-  return out;
-}
 
 // Generated programs: tokens an Espruino bundle is made of, joined by at least one blank.
 const word = fc.constantFrom('a', 'b1', '$x', '_', 'of', 'static', 'undefined', 'if', 'else', 'function', 'return', 'typeof', 'in', 'instanceof', 'this', 'null', 'true', 'case', 'default', 'catch', 'new', 'let', 'const', 'var');

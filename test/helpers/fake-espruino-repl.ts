@@ -2,13 +2,13 @@
 // prints the banner and `>` prompts, echoes what is typed unless the line
 // starts with DLE (0x10), clears the line on Ctrl-C, and evaluates each line
 // in a node:vm sandbox that has only what the flasher uses - Storage with
-// Espruino's rules (a file is created whole at offset 0, later writes go to
-// erased bytes only), print, atob/btoa, process.env, load() - so anything
+// Espruino's rules (fake-espruino-storage.ts: a file is created whole at offset
+// 0, later writes go to erased bytes only, a Uint8Array's bytes are stored), print, atob/btoa, process.env, load() - so anything
 // else fails as on a device with "Uncaught ReferenceError" - plus what the
 // flasher's one-shot storage migration (firmware/migrate-espruino.ts, sent
 // into a variable and eval()ed) reads: `global`, E.CRC32, E.toString and
-// E.toUint8Array, modelled as test/espruino/harness.ts does from
-// src/jswrap_espruino.c, and getTime (src/jswrap_interactive.c), which the
+// E.toUint8Array (src/jswrap_espruino.c, in fake-espruino-e.ts, the one fake E
+// the harness uses too), and getTime (src/jswrap_interactive.c), which the
 // minified bundles' wrapper passes in whether or not they call it. Storage keeps
 // bytes (binary strings, as the flasher's atob("...") writes them), so the
 // pretokenised form the flasher stores for the `version` it reports (2v29 by
@@ -16,7 +16,8 @@
 // Test hooks: corrupt the bytes stored by one write, and run the stored boot
 // code on load().
 import vm from 'node:vm';
-import { zlibCrc32 } from './zlib-crc.ts';
+import { fakeEspruinoE } from './fake-espruino-e.ts';
+import { fakeEspruinoStorage } from './fake-espruino-storage.ts';
 import { openPtyLink } from '../../firmware/ports/node/serial-links.ts';
 import type { SimLink } from '../../firmware/ports/node/serial-links.ts';
 
@@ -52,42 +53,16 @@ export async function startFakeEspruinoRepl(opts: FakeReplOptions): Promise<Fake
   const state: FakeRepl = { address: link.address, files, lines: [], loaded: false, close: () => link.close() };
   const out = (text: string) => link.write(text);
 
-  const storage = {
-    read(name: string, offset?: number, length?: number): string | undefined {
-      const f = files.get(String(name));
-      if (f === undefined) return undefined;
-      const from = offset ?? 0;
-      return f.slice(from, length === undefined ? undefined : from + length);
-    },
-    write(name: string, data: string, offset?: number, size?: number): boolean {
-      name = String(name);
-      data = String(data);
-      if (!offset) {
-        const total = size || data.length;
-        if (data.length > total) throw new Error('Too much data for file size');
-        files.set(name, (data + '\xff'.repeat(total)).slice(0, total));
-      } else {
-        const f = files.get(name);
-        if (f === undefined) throw new Error('Unable to find or create file');
-        if (offset + data.length > f.length) throw new Error('Too much data for file size');
-        if (!/^\xff*$/.test(f.slice(offset, offset + data.length))) throw new Error('File already written with different data');
-        files.set(name, f.slice(0, offset) + data + f.slice(offset + data.length));
-      }
+  // src/jswrap_storage.c and src/jsflash.c: in fake-espruino-storage.ts (shared with the harness).
+  const storage = fakeEspruinoStorage(files, () => sandbox, {
+    afterWrite: (name, offset, length) => {
       const c = opts.corrupt;
-      if (c && c.file === name && c.offset === (offset ?? 0)) {
-        const f = files.get(name)!;
-        const at = (offset ?? 0) + Math.floor(data.length / 2);
-        files.set(name, f.slice(0, at) + String.fromCharCode(f.charCodeAt(at) ^ 0x20) + f.slice(at + 1));
-      }
-      return true;
+      if (!c || c.file !== name || c.offset !== offset) return;
+      const f = files.get(name)!;
+      const at = offset + Math.floor(length / 2);
+      files.set(name, f.slice(0, at) + String.fromCharCode(f.charCodeAt(at) ^ 0x20) + f.slice(at + 1));
     },
-    erase(name: string): void {
-      files.delete(String(name));
-    },
-    list(re?: RegExp): string[] {
-      return [...files.keys()].filter((k) => !re || re.test(k));
-    },
-  };
+  });
   const sandbox = vm.createContext({
     require: (m: string) => {
       if (m === 'Storage') return storage;
@@ -103,13 +78,8 @@ export async function startFakeEspruinoRepl(opts: FakeReplOptions): Promise<Fake
     load: () => {
       state.loaded = true;
     },
-    E: {
-      // src/jswrap_espruino.c: each argument's bytes (a string's char codes, a number, an array's items), low byte each.
-      toString: (...args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : typeof a === 'number' ? String.fromCharCode(a & 255) : Buffer.from(Array.prototype.slice.call(a as ArrayLike<number>).map((b) => b & 255)).toString('latin1'))).join(''),
-      toUint8Array: (...args: unknown[]) => new (vm.runInContext('Uint8Array', sandbox) as typeof Uint8Array)(args.flatMap((a) => (typeof a === 'string' ? [...Buffer.from(a, 'latin1')] : typeof a === 'number' ? [a] : (Array.prototype.slice.call(a as ArrayLike<number>) as number[])))),
-      // jswrap_espruino_CRC32: CRC-32 (zlib's) of the bytes, unsigned.
-      CRC32: (data: string | ArrayLike<number>) => zlibCrc32(typeof data === 'string' ? Uint8Array.from(Buffer.from(data, 'latin1')) : Uint8Array.from(Array.prototype.slice.call(data).map((b: number) => b & 255))), // a string: its char codes
-    },
+    // E.toString, toUint8Array, CRC32, mapInPlace: src/jswrap_espruino.c, in fake-espruino-e.ts (shared with the harness).
+    E: fakeEspruinoE(() => sandbox),
   });
   sandbox.global = sandbox; // Espruino's `global`: the root scope
 

@@ -7,6 +7,7 @@
 // `espruino` CLI, which ignores ptys and hangs on small uploads.
 import { base64Decode, base64Encode } from '../../../protocol/base64.ts';
 import { createFrameReader, encodeFrame, REPLY_MARKER, REQUEST_MARKER } from '../../../protocol/frame.ts';
+import { latin1Bytes, latin1Text } from '../../../protocol/latin1.ts';
 import { COMMANDS, decodeReply, encodeRequest } from '../../../protocol/messages.ts';
 import type { Reply } from '../../../protocol/messages.ts';
 import { TokenError } from '../errors.ts';
@@ -146,13 +147,6 @@ export async function identifyEspruino(transport: Transport, repl: EspruinoRepl,
   return found;
 }
 
-/** Bytes as a byte string (one char per byte), without Buffer (the web page flashes too). */
-function byteString(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return s;
-}
-
 /**
  * What to store for an Espruino of `version`: the bundle pretokenised in the
  * form that version reads (espruino-tokens.ts tokenFormFor), or, where the
@@ -160,13 +154,12 @@ function byteString(bytes: Uint8Array): string {
  * text - a bundle given already tokenised is written back out as text then.
  */
 export function storedForm(code: Uint8Array, version: string, plainText = false): { stored: Uint8Array; form: 'tokens' | 'text'; note?: string } {
-  const text = byteString(code);
+  const text = latin1Text(code); // without Buffer: the web page flashes too
   const gate = plainText ? { form: null, reason: 'plain text was asked for' } : tokenFormFor(version);
-  const asBytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
   try {
-    if (gate.form) return { stored: asBytes(pretokenise(text, gate.form)), form: 'tokens' };
+    if (gate.form) return { stored: latin1Bytes(pretokenise(text, gate.form)), form: 'tokens' };
     const tokenised = lexEspruino(text).some((t) => t.raw || (text.charCodeAt(t.start) >= 128 && tokenText(t.tk) !== undefined));
-    return { stored: tokenised ? asBytes(detokenise(text)) : code, form: 'text', note: `stored as text: ${gate.reason}` };
+    return { stored: tokenised ? latin1Bytes(detokenise(text)) : code, form: 'text', note: `stored as text: ${gate.reason}` };
   } catch (e) {
     throw new TokenError('BAD_INPUT', `the firmware bundle is not JavaScript Espruino can read: ${(e as Error).message}`);
   }

@@ -237,9 +237,36 @@ const XML_NAMES = new Set(
     'Format Min Max').split(' '),
 );
 
-/** A parser's message with any quoted name that is not PSKC's vocabulary elided: in a damaged file it may be a secret's text. */
+/**
+ * The words fast-xml-parser 5's own messages are made of (validator.js and
+ * xmlparser/*.js, as the templates read: "Closing tag '...' has not been
+ * opened.", "Expected closing tag '...' (opened in line N, col N) instead of closing
+ * tag '...'.", "readTagExp returned undefined at position N. Context: \"...\"").
+ * Anything else in a message came from the file.
+ */
+const PARSER_WORDS = new Set(
+  ('a accepted after allowed an and are as at attribute attributes be been boolean bytes can cause char closing col content context could ' +
+    'data declaration declarations doctype document doesn element end entities entity exceeded expected expression external extra ' +
+    'for form found has have identifier in instead invalid is javascript keyword line list mandatory maximum missing model multiple name ' +
+    'nested no nodes not notation notations of on only open opened or parameter permitted pi pollution position possible proper ' +
+    'prototype public quote quoted readtagexp repeated reserved returned root s security set space start starting string supported ' +
+    'system t tag tags text that the type unclosed undefined unexpected unpaired unterminated used value with without xml').split(' '),
+);
+
+/**
+ * A parser's message with every word that is neither PSKC's vocabulary nor the
+ * parser's own elided: in a damaged file the text an error quotes - in single
+ * quotes, double quotes (the parser's "Context") or none - may be a secret's.
+ * Words are runs of anything but blanks, quotes and XML punctuation, so a
+ * base64 or base32 value is elided whole (or in the pieces its '/' splits);
+ * a number is kept only as a position the parser gives (position N, line N, col N).
+ */
 function namesOnly(message: string): string {
-  return message.replace(/'([^']*)'/g, (quoted, name: string) => (XML_NAMES.has(name.replace(/^[\w.-]+:/, '').replace(/^\//, '')) ? quoted : "'…'"));
+  return message.replace(/[^\s'"<>/=.,:;()!?&[\]{}`]+/g, (word, at: number, all: string) => {
+    if (XML_NAMES.has(word) || PARSER_WORDS.has(word.toLowerCase())) return word;
+    if (/^\d{1,9}$/.test(word) && /\b(position|line|col) $/.test(all.slice(0, at))) return word;
+    return '…';
+  });
 }
 
 function parseXml(xml: string, source: string): Node {
