@@ -67,7 +67,7 @@ describe('attack: damaged storage', () => {
       }
     }
     expect(n).toBeGreaterThan(400);
-  });
+  }, 60_000); // thousands of loads: about 1.6 s alone, over 5 s beside the XS suites
 
   it('a copy cut short at every length falls back to a good generation and says so', () => {
     for (const [key, value] of before) {

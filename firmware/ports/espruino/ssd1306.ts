@@ -13,8 +13,9 @@ declare const global: { [name: string]: unknown };
 declare function atob(base64: string): string;
 
 /**
- * The power-up sequence for a 128x64 panel (SSD1306 datasheet application
- * note), charge pump on: after the control byte 00 (the bytes that follow are
+ * The power-up sequence for a 128x64 panel (Univision's UG-2864HSWEG01
+ * module guide, section 4.4; the SSD1306 datasheet Rev 1.1's Figure 2 has
+ * the same commands), charge pump on: after the control byte 00 (the bytes that follow are
  * commands), AE display off, D5 80 clock, A8 3F 64 rows, 40 start line 0,
  * 8D 14 charge pump on, A1 C8 columns and rows scanned in reverse (the
  * modules' usual orientation), DA 12 COM pins of a 64-row panel, 81 CF
