@@ -95,7 +95,7 @@ describe('Moddable project generator', () => {
     expect(checkSource(main, board.id + '/main.js')).toEqual([]);
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(`mcconfig -m -p ${board.moddable.platform}`);
     expect(project.files.map((f) => f.name)).toEqual(['main.js', 'manifest.json', 'README.md', 'totp-native.js', 'totp-native.c']);
-  });
+  }, 60_000); // two esbuild builds of the firmware: over 5 s beside the other suites on 2 cores
 
   it('refuses a bundle that imports a module no SDK manifest is known for', () => {
     expect(() => moddableManifest(MODDABLE_BOARDS[0]!, ['preference', 'embedded:io/spi'])).toThrow(/embedded:io\/spi.*MODULE_PROVIDERS/);
