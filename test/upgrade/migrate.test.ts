@@ -3,17 +3,17 @@
 // read by today's readers as the old firmware read them; a power cut at any
 // write or erase of it loses nothing and a re-run finishes the job; over
 // today's layout it changes nothing; and today's firmware meeting an old
-// record refuses to start, storage untouched, rather than take it for damaged.
+// record refuses to start on Espruino (its port's check), storage untouched,
+// rather than take it for damaged.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkedStorage, OLD_RECORDS } from '../../firmware/checked-storage.ts';
+import { checkedStorage, hasOldRecords, OLD_RECORDS, RECORDS } from '../../firmware/checked-storage.ts';
 import { decodeRecord } from '../../firmware/accounts.ts';
 import { readRecord as readAccess } from '../../firmware/access.ts';
 import { readRecord as readClock } from '../../firmware/clock.ts';
 import { migrateStorage } from '../../firmware/migrate.ts';
 import { latin1Text } from '../../firmware/../protocol/latin1.ts';
 import { PowerCut, SteppedStorage } from '../helpers/fake-ports.ts';
-import { fakeToken } from '../helpers/fake-ports.ts';
 import { FIXTURE } from './fixture-spec.ts';
 import { LAYOUT_CASES } from './layout-cases.ts';
 
@@ -27,8 +27,9 @@ function storageWith(files: Record<string, string>): SteppedStorage {
   return s;
 }
 
-/** What today's firmware loads from `raw` (throws OLD_RECORDS over an old record). */
+/** What today's Espruino bundle loads from `raw` (its port throws OLD_RECORDS over an old record: firmware/ports/espruino/token.ts). */
 function loaded(raw: SteppedStorage) {
+  if (hasOldRecords(raw, RECORDS)) throw new Error(OLD_RECORDS);
   const cs = checkedStorage(raw);
   const accounts = (cs.load('tt.acc', (b) => decodeRecord(b, 10)) || []) as { name: string; secret: Uint8Array }[];
   const access = cs.load('tt.access', (b) => readAccess(latin1Text(b)));
@@ -42,7 +43,7 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
     it(`${name}: accounts, password and clock read as before, in two checked copies each`, () => {
       const old = records(name);
       const raw = storageWith(old);
-      expect(() => checkedStorage(raw)).toThrow(OLD_RECORDS); // today's firmware alone refuses it
+      expect(() => loaded(raw)).toThrow(OLD_RECORDS); // today's bundle alone refuses it
       expect(migrateStorage(raw)).toEqual([3, 0]);
       expect([...raw.data.keys()].sort()).toEqual(['tt.acc.0', 'tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock.0', 'tt.clock.1']);
       const got = loaded(raw);
@@ -107,7 +108,7 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
     const before = new Map(raw.data);
     expect(migrateStorage(raw)).toEqual([0, 2]);
     expect(raw.data).toEqual(before);
-    expect(() => checkedStorage(raw)).toThrow(OLD_RECORDS);
+    expect(() => loaded(raw)).toThrow(OLD_RECORDS);
   });
 
   it('a power cut at every write and erase of it loses nothing: the firmware reads all or refuses, and a re-run finishes', () => {
@@ -144,19 +145,18 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
   });
 });
 
-describe('today\'s firmware over records older firmware stored (another tool flashed it)', () => {
+describe('the old-record check the Espruino port runs before the app (another tool flashed the bundle)', () => {
   for (const [what, files, old] of LAYOUT_CASES) {
     it(`${what}: ${old ? 'refuses to start' : 'starts'}`, () => {
-      const storage = storageWith(files);
-      if (old) expect(() => fakeToken({ storage })).toThrow(OLD_RECORDS);
-      else expect(() => fakeToken({ storage })).not.toThrow();
+      expect(hasOldRecords(storageWith(files), RECORDS)).toBe(old);
     });
   }
 
-  it('refuses to start with a line that says to run totp-token flash, and leaves every record as it was', () => {
+  it('reads only: every record stays as it was', () => {
     const storage = storageWith(records('espruino.json'));
     const before = new Map(storage.data);
-    expect(() => fakeToken({ storage })).toThrow(OLD_RECORDS);
+    expect(hasOldRecords(storage, RECORDS)).toBe(true);
+    expect(storage.steps).toBe(0);
     expect(storage.data).toEqual(before);
   });
 });

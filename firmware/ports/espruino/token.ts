@@ -9,6 +9,7 @@
 // can read Storage. A button held at power-up skips the token and leaves the
 // REPL where it was, for reflashing (boards/espruino-*.ts say how, per board).
 import { startToken } from '../../app.ts';
+import { hasOldRecords, OLD_RECORDS, RECORDS } from '../../checked-storage.ts';
 import type { Canvas, Ports, SerialPort } from '../../ports.ts';
 import { drawMessage } from '../../ui/screen.ts';
 import type { EspruinoBoardProfile } from '../../../boards/espruino-profile.ts';
@@ -64,6 +65,9 @@ function serialLink(board: EspruinoBoardProfile): SerialPort {
 /** The Ports of an Espruino board. */
 export function espruinoPorts(board: EspruinoBoardProfile, canvas: Canvas): Ports {
   const storage = espruinoStorage();
+  // Records of older firmware are converted by `totp-token flash` (firmware/migrate.ts over the REPL), never here:
+  // their data is kept, never taken for damaged.
+  if (hasOldRecords(storage, RECORDS)) throw new Error(OLD_RECORDS);
   return {
     serial: serialLink(board),
     canvas: canvas,
