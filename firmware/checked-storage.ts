@@ -108,7 +108,7 @@ export function checkedStorage(raw: Storage): CheckedStorage {
     state[key] = s;
     let found: unknown;
     // A record of older firmware bare under the key counts as a copy that is not good (its slots' copies in an old layout fail the magic).
-    let present = raw.read(key) === undefined ? 0 : 1;
+    let present = +(raw.read(key) !== undefined);
     let good = 0;
     for (let i = 0; i < 2; i++) {
       const text = raw.read(key + '.' + i);
