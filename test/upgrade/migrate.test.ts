@@ -5,7 +5,6 @@
 // today's layout it changes nothing; and today's firmware meeting an old
 // record refuses to start on Espruino (its port's check), storage untouched,
 // rather than take it for damaged.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkedStorage, hasOldRecords, OLD_RECORDS, RECORDS } from '../../firmware/checked-storage.ts';
 import { decodeRecord } from '../../firmware/accounts.ts';
@@ -14,12 +13,9 @@ import { readRecord as readClock } from '../../firmware/clock.ts';
 import { migrateStorage } from '../../firmware/migrate.ts';
 import { latin1Text } from '../../firmware/../protocol/latin1.ts';
 import { PowerCut, SteppedStorage } from '../helpers/fake-ports.ts';
-import { FIXTURE } from './fixture-spec.ts';
+import { FIXTURE, upgradeRecords as records } from './fixture-spec.ts';
 import { LAYOUT_CASES } from './layout-cases.ts';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')).files as Record<string, string>;
-/** The fixture's Storage records (the simulator's are files under storage/). */
-const records = (name: string) => Object.fromEntries(Object.entries(fixture(name)).filter(([k]) => k.startsWith('tt.') || k.startsWith('storage/')).map(([k, v]) => [k.replace(/^storage\//, ''), v]));
 
 function storageWith(files: Record<string, string>): SteppedStorage {
   const s = new SteppedStorage();
@@ -39,7 +35,7 @@ function loaded(raw: SteppedStorage) {
 }
 
 describe('storage migration: firmware 0.1 records into today\'s layout', () => {
-  for (const name of ['espruino.json', 'sim.json']) {
+  for (const name of ['espruino', 'sim'] as const) {
     it(`${name}: accounts, password and clock read as before, in two checked copies each`, () => {
       const old = records(name);
       const raw = storageWith(old);
@@ -57,7 +53,7 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
   }
 
   it('running it again over today\'s layout changes nothing (not a single write)', () => {
-    const raw = storageWith(records('espruino.json'));
+    const raw = storageWith(records('espruino'));
     migrateStorage(raw);
     const before = new Map(raw.data);
     const steps = raw.steps;
@@ -104,7 +100,7 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
   });
 
   it('a damaged old record is left exactly as it is and counted, never taken for empty', () => {
-    const raw = storageWith({ 'tt.access': '{"k":5', 'tt.acc.1': records('espruino.json')['tt.acc.1'].replace('eQIAAwEC', 'eQIAAwED') }); // a bit of the value flipped: its CRC fails
+    const raw = storageWith({ 'tt.access': '{"k":5', 'tt.acc.1': records('espruino')['tt.acc.1'].replace('eQIAAwEC', 'eQIAAwED') }); // a bit of the value flipped: its CRC fails
     const before = new Map(raw.data);
     expect(migrateStorage(raw)).toEqual([0, 2]);
     expect(raw.data).toEqual(before);
@@ -112,7 +108,7 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
   });
 
   it('a power cut at every write and erase of it loses nothing: the firmware reads all or refuses, and a re-run finishes', () => {
-    const old = records('espruino.json');
+    const old = records('espruino');
     const done = storageWith(old);
     migrateStorage(done);
     const want = loaded(done);
@@ -153,7 +149,7 @@ describe('the old-record check the Espruino port runs before the app (another to
   }
 
   it('reads only: every record stays as it was', () => {
-    const storage = storageWith(records('espruino.json'));
+    const storage = storageWith(records('espruino'));
     const before = new Map(storage.data);
     expect(hasOldRecords(storage, RECORDS)).toBe(true);
     expect(storage.steps).toBe(0);

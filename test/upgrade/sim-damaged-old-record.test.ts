@@ -11,7 +11,7 @@
 // the checked storage loads a record of older firmware left after the
 // conversion as damaged: the token starts as it did. (A bare record that
 // counted as no record at all would leave the token open: seen failing.)
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,8 +25,9 @@ import { migrateStorage } from '../../firmware/migrate.ts';
 import { latin1Text } from '../../protocol/latin1.ts';
 import { SteppedStorage } from '../helpers/fake-ports.ts';
 import { openTransport } from '../../host/lib/transport/index.ts';
+import { upgradeFixture } from './fixture-spec.ts';
 
-const files = JSON.parse(readFileSync(new URL('./fixtures/sim.json', import.meta.url), 'utf8')).files as Record<string, string>;
+const files = upgradeFixture('sim');
 
 describe('a damaged password record of firmware 0.1 on the simulator', () => {
   it('the token still starts, so HELLO answers and WIPE on the device stays possible', async () => {
@@ -65,7 +66,7 @@ describe('a damaged password record of firmware 0.1 on the simulator', () => {
 });
 
 describe('a damaged record of firmware 0.1 after the conversion the simulator and Moddable run at start', () => {
-  const espruino = JSON.parse(readFileSync(new URL('./fixtures/espruino.json', import.meta.url), 'utf8')).files as Record<string, string>;
+  const espruino = upgradeFixture('espruino');
   it('is left as it is and counted (nothing written in its place); the checked storage loads it as damaged, never as empty', () => {
     const raw = new SteppedStorage();
     raw.data.set('tt.access', '{"k":5');
