@@ -49,15 +49,14 @@ export function hasOldRecords(raw: Storage, keys: string[]): boolean {
 
 /**
  * A stored copy's [generation, what `parse` makes of its value] if it is in
- * this layout, its CRC holds and `parse` accepts the value (neither throws
- * nor returns null or undefined); undefined otherwise. The decoded bytes are
- * wiped after `parse`: what it returns must not be a view of them.
+ * this layout and its CRC holds; undefined otherwise, or if `parse` throws.
+ * The decoded bytes are wiped after `parse`: what it returns must not be a
+ * view of them.
  */
 export function readCopy(text: string, parse: (value: Uint8Array) => unknown): unknown[] | undefined {
   try {
     const b = base64Decode(text);
-    const v = getWord(b, 0) === MAGIC && crc32(b.subarray(8)) === getWord(b, 4) ? parse(b.subarray(12)) : null;
-    const c = v === null || v === undefined ? undefined : [getWord(b, 8), v];
+    const c = getWord(b, 0) === MAGIC && crc32(b.subarray(8)) === getWord(b, 4) ? [getWord(b, 8), parse(b.subarray(12))] : undefined;
     wipe(b);
     return c;
   } catch (e) {
@@ -95,7 +94,8 @@ export interface CheckedStorage {
 
 /**
  * Over `raw` as the port left it: converted by firmware/migrate.ts at start
- * (the simulator, Moddable), or refused by refuseOldRecords (Espruino). A
+ * (the simulator, Moddable), or refused with hasOldRecords (Espruino:
+ * ports/espruino/token.ts). A
  * record of older firmware still stored then is one no reader could take:
  * it loads as damaged.
  */
@@ -104,32 +104,29 @@ export function checkedStorage(raw: Storage): CheckedStorage {
   const state: { [key: string]: number[] } = {};
 
   function load(key: string, parse: (value: Uint8Array) => unknown): unknown {
-    const s = [-1, 0, 0];
-    state[key] = s;
+    const s = (state[key] = [-1, 0, 0]);
     let found: unknown;
     // A record of older firmware bare under the key counts as a copy that is not good (its slots' copies in an old layout fail the magic).
-    let present = +(raw.read(key) !== undefined);
+    let present = raw.read(key) !== undefined;
     let good = 0;
     for (let i = 0; i < 2; i++) {
       const text = raw.read(key + '.' + i);
       if (text === undefined) continue;
-      present++;
+      present = true;
       const c = readCopy(text, parse);
-      if (!c) continue;
+      const v = c && c[1];
+      if (v === null || v === undefined) continue; // damaged, or its content refused
       good++;
-      if (s[0] < 0 || (c[0] as number) > s[1]) {
+      if (s[0] < 0 || (c as number[])[0] > s[1]) {
         s[0] = i;
-        s[1] = c[0] as number;
-        found = c[1];
+        s[1] = (c as number[])[0];
+        found = v;
       }
     }
     if (!present) return undefined;
-    if (!good) {
-      s[2] = 2;
-      throw new Error(); // every caller takes it as: damaged, nothing to recover
-    }
-    // One good copy where two are kept: the other was damaged or lost.
-    if (good < 2) s[2] = 1;
+    // Two good copies: 0; one where two are kept (the other damaged or lost): 1; none: 2.
+    s[2] = 2 - good;
+    if (!good) throw new Error(); // every caller takes it as: damaged, nothing to recover
     return found;
   }
 
