@@ -74,8 +74,9 @@ export function putCopy(raw: Storage, key: string, i: number, gen: number, value
   putWord(out, 4, crc32(out.subarray(8)));
   const text = base64Encode(out);
   wipe(out);
-  raw.write(key + '.' + i, text);
-  if (raw.read(key + '.' + i) !== text) throw new Error(say('storage did not keep %', key));
+  const slot = key + '.' + i;
+  raw.write(slot, text);
+  if (raw.read(slot) !== text) throw new Error(say('storage did not keep %', key));
 }
 
 /** The records' storage as the app uses it: no erase (a record is overwritten, never removed: WIPE writes an empty one). */
@@ -140,16 +141,16 @@ export function checkedStorage(raw: Storage): CheckedStorage {
     }
     const s = state[key];
     const v = typeof value === 'string' ? latin1Bytes(value) : value;
-    const to = s[0] ? 0 : 1; // the slot not holding the newest good copy (slot 0 when there is none)
+    const to = +!s[0]; // the slot not holding the newest good copy (slot 0 when there is none: -1)
     putCopy(raw, key, to, ++s[1], v);
     const alone = s[0] < 0;
     s[0] = to;
     s[2] = 0;
-    // No good copy beside the new one: write it twice, so the next write has one to keep.
+    // No good copy beside the new one (in slot 0, as `to` is then): write it into slot 1 too, so the next write has one to keep.
     if (alone) {
       try {
-        putCopy(raw, key, 1 - to, ++s[1], v);
-        s[0] = 1 - to;
+        putCopy(raw, key, 1, ++s[1], v);
+        s[0] = 1;
       } catch (e) {
         // the new copy is safe; the next write goes beside it
       }
