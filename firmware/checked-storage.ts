@@ -32,19 +32,16 @@ export const CLOCK_KEY = 'tt.clock';
 /** What the display says (under "Cannot start:") when a record of older firmware is stored. */
 export const OLD_RECORDS = 'run totp-token flash';
 
-/** The records kept: accounts, password, clock. */
-export const RECORDS = [ACCOUNTS_KEY, ACCESS_KEY, CLOCK_KEY];
-
 /**
- * Whether any of `keys` is stored in a layout of older firmware: firmware 0.1
- * kept the clock and the password bare under the key itself, and its
- * accounts copies in the slots with magic "TT1" + 1 (base64 "VFQxAQ";
- * today's "VFQxAg"). No firmware wrote another layout; firmware/migrate.ts
- * converts these.
+ * Whether any of `keys` (all the records' if none given) is stored in a
+ * layout of older firmware: firmware 0.1 kept the clock and the password
+ * bare under the key itself, and its accounts copies in the slots with magic
+ * "TT1" + 1 (base64 "VFQxAQ"; today's "VFQxAg"). No firmware wrote another
+ * layout; firmware/migrate.ts converts these.
  */
-export function hasOldRecords(raw: Storage, keys: string[]): boolean {
+export function hasOldRecords(raw: Storage, keys?: string[]): boolean {
   // The slots joined as ",copy 0,copy 1" (a missing one is empty): base64 has no comma, so ",VFQxAQ" is only ever a copy's start.
-  return keys.some((key) => raw.read(key) !== undefined || /,VFQxAQ/.test(['', raw.read(key + '.0'), raw.read(key + '.1')] as unknown as string));
+  return (keys || [ACCOUNTS_KEY, ACCESS_KEY, CLOCK_KEY]).some((key) => raw.read(key) !== undefined || /,VFQxAQ/.test(['', raw.read(key + '.0'), raw.read(key + '.1')] as unknown as string));
 }
 
 /**

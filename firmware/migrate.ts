@@ -34,7 +34,7 @@ import { crc32 } from '../protocol/crc32.ts';
 import { latin1Bytes, latin1Text } from '../protocol/latin1.ts';
 import { decodeRecord } from './accounts.ts';
 import { readRecord as readAccess, PBKDF2_ITERATIONS } from './access.ts';
-import { ACCESS_KEY, ACCOUNTS_KEY, CLOCK_KEY, hasOldRecords, putCopy, readCopy, RECORDS } from './checked-storage.ts';
+import { ACCESS_KEY, ACCOUNTS_KEY, CLOCK_KEY, hasOldRecords, putCopy, readCopy } from './checked-storage.ts';
 import { readRecord as readClock, SYNC_BASE_MS, DEFAULT_RTT_MS } from './clock.ts';
 import type { Storage } from './ports.ts';
 
@@ -141,7 +141,7 @@ function migrateRecord(raw: Storage, key: string): number {
 /** Convert every record stored in an old layout: [records converted, records left old because unreadable]. */
 export function migrateStorage(raw: Storage): number[] {
   const counts = [0, 0];
-  for (const key of RECORDS) {
+  for (const key of [ACCOUNTS_KEY, ACCESS_KEY, CLOCK_KEY]) { // the records kept (hasOldRecords checks the same three)
     const r = migrateRecord(raw, key);
     if (r > 0) counts[0]++;
     if (r < 0) counts[1]++;

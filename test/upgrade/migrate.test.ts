@@ -6,7 +6,7 @@
 // record refuses to start on Espruino (its port's check), storage untouched,
 // rather than take it for damaged.
 import { describe, expect, it } from 'vitest';
-import { checkedStorage, hasOldRecords, OLD_RECORDS, RECORDS } from '../../firmware/checked-storage.ts';
+import { checkedStorage, hasOldRecords, OLD_RECORDS } from '../../firmware/checked-storage.ts';
 import { decodeRecord } from '../../firmware/accounts.ts';
 import { readRecord as readAccess } from '../../firmware/access.ts';
 import { readRecord as readClock } from '../../firmware/clock.ts';
@@ -25,7 +25,7 @@ function storageWith(files: Record<string, string>): SteppedStorage {
 
 /** What today's Espruino bundle loads from `raw` (its port throws OLD_RECORDS over an old record: firmware/ports/espruino/token.ts). */
 function loaded(raw: SteppedStorage) {
-  if (hasOldRecords(raw, RECORDS)) throw new Error(OLD_RECORDS);
+  if (hasOldRecords(raw)) throw new Error(OLD_RECORDS);
   const cs = checkedStorage(raw);
   const accounts = (cs.load('tt.acc', (b) => decodeRecord(b, 10)) || []) as { name: string; secret: Uint8Array }[];
   const access = cs.load('tt.access', (b) => readAccess(latin1Text(b)));
@@ -144,14 +144,14 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
 describe('the old-record check the Espruino port runs before the app (another tool flashed the bundle)', () => {
   for (const [what, files, old] of LAYOUT_CASES) {
     it(`${what}: ${old ? 'refuses to start' : 'starts'}`, () => {
-      expect(hasOldRecords(storageWith(files), RECORDS)).toBe(old);
+      expect(hasOldRecords(storageWith(files))).toBe(old);
     });
   }
 
   it('reads only: every record stays as it was', () => {
     const storage = storageWith(records('espruino'));
     const before = new Map(storage.data);
-    expect(hasOldRecords(storage, RECORDS)).toBe(true);
+    expect(hasOldRecords(storage)).toBe(true);
     expect(storage.steps).toBe(0);
     expect(storage.data).toEqual(before);
   });

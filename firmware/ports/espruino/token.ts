@@ -9,7 +9,7 @@
 // can read Storage. A button held at power-up skips the token and leaves the
 // REPL where it was, for reflashing (boards/espruino-*.ts say how, per board).
 import { startToken } from '../../app.ts';
-import { ACCESS_KEY, ACCOUNTS_KEY, CLOCK_KEY, hasOldRecords, OLD_RECORDS } from '../../checked-storage.ts';
+import { hasOldRecords, OLD_RECORDS } from '../../checked-storage.ts';
 import type { Canvas, Ports, SerialPort } from '../../ports.ts';
 import { drawMessage } from '../../ui/screen.ts';
 import type { EspruinoBoardProfile } from '../../../boards/espruino-profile.ts';
@@ -95,7 +95,7 @@ export function startEspruinoToken(board: EspruinoBoardProfile): void {
     const ports = espruinoPorts(board, canvas);
     // Records of older firmware are converted by `totp-token flash` (firmware/migrate.ts over the REPL), never here:
     // their data is kept, never taken for damaged.
-    if (hasOldRecords(ports.storage, [ACCOUNTS_KEY, ACCESS_KEY, CLOCK_KEY])) throw new Error(OLD_RECORDS);
+    if (hasOldRecords(ports.storage)) throw new Error(OLD_RECORDS);
     startToken(ports, board.espruino.confirmHint);
   } catch (e) {
     // The REPL stays off (it could read Storage): say why on the display instead.
