@@ -126,7 +126,7 @@ export function readRecord(text: string | undefined): State | null {
   return r as State;
 }
 
-export function createTokenClock(raw: Clock, storage: Storage, typicalDriftPpm: number): TokenClock {
+export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'write'>, typicalDriftPpm: number): TokenClock {
   /** Math.abs, read once (terser writes each `x < 0 ? -x : x` out in full); here, not at the top, so its name is one letter. */
   const abs = Math.abs;
   const maxLearnablePpm = Math.min(MAX_PLAUSIBLE_PPM, 2 * typicalDriftPpm + 100);

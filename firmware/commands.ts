@@ -141,7 +141,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return f;
   }
 
-  const storage = ports.storage as CheckedStorage;
+  const storage = ports.storage as unknown as CheckedStorage; // the app's Ports carry the checked storage (app.ts)
   // Damage a locked host could not be told of. Every UNLOCK, right or wrong,
   // rewrites the password record (its failure count), which leaves two good
   // copies and so clears its health: noted first, it is told with the next

@@ -1,7 +1,7 @@
 // The one place that reads records older firmware stored, and rewrites them
 // in today's layout with today's writer (checked-storage.ts). The firmware
-// itself reads only today's layout and refuses to start over an old record
-// (checked-storage.ts refuseOldRecords), so every token does not carry these
+// itself reads only today's layout (on Espruino its port refuses to start
+// over an old record: checked-storage.ts hasOldRecords), so every token does not carry these
 // readers forever. Who runs it: on Espruino, `totp-token flash`, as a
 // one-shot script over the REPL before the new bundle starts
 // (host/lib/flash/espruino-migrate.ts); the simulator and the Moddable
@@ -24,33 +24,26 @@
 // so never over it), then erasing the bare record. Run again after a cut, it
 // finds what is left old and finishes; over today's layout it changes
 // nothing. A record it cannot read (damaged) is left as it is and counted
-// (the flasher stops and says so), except a clock record: to every firmware
-// an unreadable one meant "time unknown", and so does none, so it goes.
-// Secrets stay where they are: it returns counts only.
-import { base64Decode, base64Encode } from '../protocol/base64.ts';
-import { getWord, putWord } from '../protocol/bytes.ts';
+// (the flasher stops and says so; the checked storage loads it as damaged),
+// except a clock record: to every firmware an unreadable one meant "time
+// unknown", and so does none, so it goes. Secrets stay where they are: it
+// returns counts only.
+import { base64Decode } from '../protocol/base64.ts';
+import { getWord } from '../protocol/bytes.ts';
 import { crc32 } from '../protocol/crc32.ts';
 import { latin1Bytes, latin1Text } from '../protocol/latin1.ts';
 import { decodeRecord } from './accounts.ts';
 import { readRecord as readAccess, PBKDF2_ITERATIONS } from './access.ts';
-import { ACCESS_KEY, ACCOUNTS_KEY, CLOCK_KEY, checkedStorage, MAGIC } from './checked-storage.ts';
+import { ACCESS_KEY, ACCOUNTS_KEY, CLOCK_KEY, hasOldRecords, putCopy, readCopy } from './checked-storage.ts';
 import { readRecord as readClock, SYNC_BASE_MS, DEFAULT_RTT_MS } from './clock.ts';
 import type { Storage } from './ports.ts';
 
 /** Firmware 0.1's accounts copies ("TT1" + format 1). */
 const MAGIC_V1 = 0x54543101;
-/** The records kept: accounts, password, clock. */
-const RECORDS = [ACCOUNTS_KEY, ACCESS_KEY, CLOCK_KEY];
-
-/**
- * Whether `key` is stored in a layout of older firmware: bare under the key
- * itself, or a copy in firmware 0.1's layout (base64 "VFQxAQ"). Wider than
- * checked-storage.ts hasOldRecords (which checks only where firmware 0.1 put
- * them), so whatever that one refuses, this one converts.
- */
-function isOldRecord(raw: Storage, key: string): boolean {
-  const old = (i: number) => (raw.read(key + '.' + i) || '').indexOf('VFQxAQ') === 0;
-  return raw.read(key) !== undefined || old(0) || old(1);
+/** A copy in firmware 0.1's layout, base64 of [magic 1][generation][crc32 of value][value]: [generation, value] if its CRC holds (throws if not base64). */
+function readV1Copy(text: string): [number, Uint8Array] | null {
+  const b = base64Decode(text);
+  return getWord(b, 0) === MAGIC_V1 && crc32(b.subarray(12)) === getWord(b, 8) ? [getWord(b, 4), b.subarray(12)] : null;
 }
 
 /** A clock record of the first shape (no anchors) as today's: that anchor plus a virtual one wt ms earlier. */
@@ -83,7 +76,7 @@ function upgrade(key: string, value: Uint8Array): Uint8Array | null {
   try {
     if (key === ACCOUNTS_KEY) {
       decodeRecord(value, 1000);
-      return value;
+      return value.slice(); // a copy: the reader wipes what it decoded
     }
     let o = JSON.parse(latin1Text(value));
     if (key === ACCESS_KEY) o = upgradeAccess(o);
@@ -96,33 +89,9 @@ function upgrade(key: string, value: Uint8Array): Uint8Array | null {
   }
 }
 
-/**
- * Raw storage as checked-storage's write should see it for one record: both
- * slots empty until written (so its write puts two fresh copies), its slot 0
- * being `first`, and nothing else stored.
- */
-function slotsView(raw: Storage, key: string, first: number): Storage {
-  const written: { [k: string]: boolean } = {};
-  const real = (k: string) => (k === key + '.0' ? key + '.' + first : k === key + '.1' ? key + '.' + (1 - first) : '');
-  return {
-    read: (k: string) => (written[k] ? raw.read(real(k)) : undefined),
-    write: (k: string, v: string) => {
-      if (!real(k)) throw new Error('migration writes only ' + key);
-      written[k] = true;
-      raw.write(real(k), v);
-    },
-    erase: () => {
-      throw new Error('migration erases nothing through the checked storage');
-    },
-  };
-}
-
-/**
- * Convert `key` if it is stored in an old layout: 1 converted, 0 nothing old,
- * -1 old but unreadable (left as it is, unless `damagedAsCopies`: see migrateStorage).
- */
-function migrateRecord(raw: Storage, key: string, damagedAsCopies?: boolean): number {
-  if (!isOldRecord(raw, key)) return 0;
+/** Convert `key` if it is stored in an old layout: 1 converted, 0 nothing old, -1 old but unreadable (left as it is). */
+function migrateRecord(raw: Storage, key: string): number {
+  if (!hasOldRecords(raw, [key])) return 0;
   // The value the firmware before this one loaded: the newest copy (either
   // layout) whose CRC holds and whose content its reader accepts; else the
   // bare record (that firmware read it only with no copy stored: a copy
@@ -133,20 +102,17 @@ function migrateRecord(raw: Storage, key: string, damagedAsCopies?: boolean): nu
   for (let i = 0; i < 2; i++) {
     const text = raw.read(key + '.' + i);
     if (text === undefined) continue;
+    let c = readCopy(text, (v) => upgrade(key, v));
     try {
-      const b = base64Decode(text);
-      const v1 = getWord(b, 0) === MAGIC_V1;
-      const x = v1 ? 4 : 0;
-      if ((v1 || getWord(b, 0) === MAGIC) && crc32(b.subarray(8 + x)) === getWord(b, 4 + x) && getWord(b, 8 - x) > gen) {
-        const v = upgrade(key, b.subarray(12));
-        if (v) {
-          keep = v;
-          slot = i;
-          gen = getWord(b, 8 - x);
-        }
-      }
+      const v1 = c ? null : readV1Copy(text);
+      if (v1) c = [v1[0], upgrade(key, v1[1])];
     } catch (e) {
       // not base64 or too short: a damaged copy
+    }
+    if (c && c[1] && (c[0] as number) > gen) {
+      keep = c[1] as Uint8Array;
+      slot = i;
+      gen = c[0] as number;
     }
   }
   const bare = raw.read(key);
@@ -154,41 +120,29 @@ function migrateRecord(raw: Storage, key: string, damagedAsCopies?: boolean): nu
   if (!keep && key === CLOCK_KEY && bare !== undefined) {
     // A clock record no firmware could read meant "time unknown" to all of them; without it, the same.
     raw.erase(key);
-    return isOldRecord(raw, key) ? -1 : 1;
+    return hasOldRecords(raw, [key]) ? -1 : 1;
   }
-  if (!keep && !damagedAsCopies) return -1;
-  if (!keep) {
-    // Its bytes as both of today's copies, each with a CRC that fails: the
-    // firmware takes the record for damaged, as firmware before it took the
-    // old one (a password: locked, WIPE on the device; accounts: none, health
-    // 2), never for empty.
-    const old = latin1Bytes(bare !== undefined ? bare : raw.read(key + '.' + slot) || raw.read(key + '.' + (1 - slot)) || '');
-    const out = new Uint8Array(12 + old.length);
-    putWord(out, 0, MAGIC);
-    out.set(old, 12);
-    putWord(out, 4, ~crc32(out.subarray(8)) >>> 0);
-    raw.write(key + '.' + (1 - slot), base64Encode(out));
-    raw.write(key + '.' + slot, base64Encode(out));
-    if (bare !== undefined) raw.erase(key);
-    return isOldRecord(raw, key) ? -1 : 1;
+  if (!keep) return -1;
+  // Two fresh copies, as checked-storage.ts writes a record with no good copy
+  // beside it: the first into the slot not holding the kept one, read back
+  // (putCopy throws otherwise), then the second over the kept one; if that
+  // one is not kept, the first is safe and what is left old is counted below.
+  putCopy(raw, key, 1 - slot, 1, keep);
+  try {
+    putCopy(raw, key, slot, 2, keep);
+  } catch (e) {
+    // the new copy is safe
   }
-  checkedStorage(slotsView(raw, key, 1 - slot)).write(key, keep);
-  // A new copy is written and read back (checked-storage.ts throws otherwise; the second is too unless it failed): only now does the bare record go.
+  // Only now does the bare record go.
   if (bare !== undefined) raw.erase(key);
-  return isOldRecord(raw, key) ? -1 : 1;
+  return hasOldRecords(raw, [key]) ? -1 : 1;
 }
 
-/**
- * Convert every record stored in an old layout: [records converted, records
- * left old because unreadable]. `damagedAsCopies` (the simulator and Moddable,
- * which run this at start with no flasher to stop and no REPL to wipe from):
- * an unreadable one becomes today's layout holding its bytes under a failing
- * CRC, so the token starts and says it is damaged instead of refusing to start.
- */
-export function migrateStorage(raw: Storage, damagedAsCopies?: boolean): number[] {
+/** Convert every record stored in an old layout: [records converted, records left old because unreadable]. */
+export function migrateStorage(raw: Storage): number[] {
   const counts = [0, 0];
-  for (const key of RECORDS) {
-    const r = migrateRecord(raw, key, damagedAsCopies);
+  for (const key of [ACCOUNTS_KEY, ACCESS_KEY, CLOCK_KEY]) { // the records kept (hasOldRecords checks the same three)
+    const r = migrateRecord(raw, key);
     if (r > 0) counts[0]++;
     if (r < 0) counts[1]++;
   }

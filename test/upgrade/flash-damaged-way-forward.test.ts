@@ -4,7 +4,7 @@
 // flashEspruino, with the same options but no wipe, and has no wipe choice:
 // the message must name a way forward that exists from there too (the CLI
 // command), not an option of a CLI the user may not be running.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +13,9 @@ import { flashEspruino } from '../../host/lib/flash/espruino-flash.ts';
 import { migrationScript } from '../../host/lib/flash/firmware-bundle.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
+import { upgradeFixture } from './fixture-spec.ts';
 
-const files = JSON.parse(readFileSync(new URL('./fixtures/espruino.json', import.meta.url), 'utf8')).files as Record<string, string>;
+const files = upgradeFixture('espruino');
 
 /**
  * Flashes 'print(1)' over a fake ESP32 REPL holding `stored`, with `migration` as the

@@ -7,7 +7,7 @@
 // salt, an account's seed. Also with a damaged password record (its JSON cut
 // short, so any error message could quote it).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +18,11 @@ import { migrationScript } from '../../host/lib/flash/firmware-bundle.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
 import { ESPRUINO_BIN, ESPRUINO_SKIP_REASON, startInterpreter } from '../helpers/espruino-bin.ts';
 import { bundleEntry } from '../espruino/harness.ts';
-import { FIXTURE } from './fixture-spec.ts';
+import { FIXTURE, upgradeFixture } from './fixture-spec.ts';
 
 if (!ESPRUINO_BIN) console.warn(ESPRUINO_SKIP_REASON);
 
-const files = JSON.parse(readFileSync(new URL('./fixtures/espruino.json', import.meta.url), 'utf8')).files as Record<string, string>;
+const files = upgradeFixture('espruino');
 const access = JSON.parse(files['tt.access']) as { k: string; s: string };
 
 /** Every form a secret could take in what the REPL prints: base64 as stored, the raw bytes, hex, a JS array. */

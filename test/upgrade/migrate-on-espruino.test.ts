@@ -4,7 +4,7 @@
 // Storage, the one-shot script the flasher sends (migrationScript(), built
 // like the bundle) is eval()ed from a string as the flasher's REPL line does,
 // twice, and what Storage holds after is read here by today's readers.
-import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,14 +16,14 @@ import { latin1Text } from '../../protocol/latin1.ts';
 import { migrationScript } from '../../host/lib/flash/firmware-bundle.ts';
 import { ESPRUINO_BIN, ESPRUINO_SKIP_REASON, runOnEspruino } from '../helpers/espruino-bin.ts';
 import { SteppedStorage } from '../helpers/fake-ports.ts';
-import { FIXTURE } from './fixture-spec.ts';
+import { FIXTURE, upgradeFixture } from './fixture-spec.ts';
 
 if (!ESPRUINO_BIN) console.warn(ESPRUINO_SKIP_REASON);
 const b64 = (s: string | Uint8Array) => Buffer.from(s as string, typeof s === 'string' ? 'latin1' : undefined).toString('base64');
 
 describe.skipIf(!ESPRUINO_BIN)('storage migration on the real Espruino interpreter', () => {
   it("converts firmware 0.1's records in place, prints counts only, and a second run converts nothing", async () => {
-    const files = JSON.parse(readFileSync(new URL('./fixtures/espruino.json', import.meta.url), 'utf8')).files as Record<string, string>;
+    const files = upgradeFixture('espruino');
     const script = await migrationScript();
     const lines = [
       'var S=require("Storage");',

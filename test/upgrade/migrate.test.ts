@@ -3,23 +3,19 @@
 // read by today's readers as the old firmware read them; a power cut at any
 // write or erase of it loses nothing and a re-run finishes the job; over
 // today's layout it changes nothing; and today's firmware meeting an old
-// record refuses to start, storage untouched, rather than take it for damaged.
-import { readFileSync } from 'node:fs';
+// record refuses to start on Espruino (its port's check), storage untouched,
+// rather than take it for damaged.
 import { describe, expect, it } from 'vitest';
-import { checkedStorage, OLD_RECORDS } from '../../firmware/checked-storage.ts';
+import { checkedStorage, hasOldRecords, OLD_RECORDS } from '../../firmware/checked-storage.ts';
 import { decodeRecord } from '../../firmware/accounts.ts';
 import { readRecord as readAccess } from '../../firmware/access.ts';
 import { readRecord as readClock } from '../../firmware/clock.ts';
 import { migrateStorage } from '../../firmware/migrate.ts';
 import { latin1Text } from '../../firmware/../protocol/latin1.ts';
 import { PowerCut, SteppedStorage } from '../helpers/fake-ports.ts';
-import { fakeToken } from '../helpers/fake-ports.ts';
-import { FIXTURE } from './fixture-spec.ts';
+import { FIXTURE, upgradeRecords as records } from './fixture-spec.ts';
 import { LAYOUT_CASES } from './layout-cases.ts';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')).files as Record<string, string>;
-/** The fixture's Storage records (the simulator's are files under storage/). */
-const records = (name: string) => Object.fromEntries(Object.entries(fixture(name)).filter(([k]) => k.startsWith('tt.') || k.startsWith('storage/')).map(([k, v]) => [k.replace(/^storage\//, ''), v]));
 
 function storageWith(files: Record<string, string>): SteppedStorage {
   const s = new SteppedStorage();
@@ -27,8 +23,9 @@ function storageWith(files: Record<string, string>): SteppedStorage {
   return s;
 }
 
-/** What today's firmware loads from `raw` (throws OLD_RECORDS over an old record). */
+/** What today's Espruino bundle loads from `raw` (its port throws OLD_RECORDS over an old record: firmware/ports/espruino/token.ts). */
 function loaded(raw: SteppedStorage) {
+  if (hasOldRecords(raw)) throw new Error(OLD_RECORDS);
   const cs = checkedStorage(raw);
   const accounts = (cs.load('tt.acc', (b) => decodeRecord(b, 10)) || []) as { name: string; secret: Uint8Array }[];
   const access = cs.load('tt.access', (b) => readAccess(latin1Text(b)));
@@ -38,11 +35,11 @@ function loaded(raw: SteppedStorage) {
 }
 
 describe('storage migration: firmware 0.1 records into today\'s layout', () => {
-  for (const name of ['espruino.json', 'sim.json']) {
+  for (const name of ['espruino', 'sim'] as const) {
     it(`${name}: accounts, password and clock read as before, in two checked copies each`, () => {
       const old = records(name);
       const raw = storageWith(old);
-      expect(() => checkedStorage(raw)).toThrow(OLD_RECORDS); // today's firmware alone refuses it
+      expect(() => loaded(raw)).toThrow(OLD_RECORDS); // today's bundle alone refuses it
       expect(migrateStorage(raw)).toEqual([3, 0]);
       expect([...raw.data.keys()].sort()).toEqual(['tt.acc.0', 'tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock.0', 'tt.clock.1']);
       const got = loaded(raw);
@@ -56,7 +53,7 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
   }
 
   it('running it again over today\'s layout changes nothing (not a single write)', () => {
-    const raw = storageWith(records('espruino.json'));
+    const raw = storageWith(records('espruino'));
     migrateStorage(raw);
     const before = new Map(raw.data);
     const steps = raw.steps;
@@ -103,15 +100,15 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
   });
 
   it('a damaged old record is left exactly as it is and counted, never taken for empty', () => {
-    const raw = storageWith({ 'tt.access': '{"k":5', 'tt.acc.1': records('espruino.json')['tt.acc.1'].replace('eQIAAwEC', 'eQIAAwED') }); // a bit of the value flipped: its CRC fails
+    const raw = storageWith({ 'tt.access': '{"k":5', 'tt.acc.1': records('espruino')['tt.acc.1'].replace('eQIAAwEC', 'eQIAAwED') }); // a bit of the value flipped: its CRC fails
     const before = new Map(raw.data);
     expect(migrateStorage(raw)).toEqual([0, 2]);
     expect(raw.data).toEqual(before);
-    expect(() => checkedStorage(raw)).toThrow(OLD_RECORDS);
+    expect(() => loaded(raw)).toThrow(OLD_RECORDS);
   });
 
   it('a power cut at every write and erase of it loses nothing: the firmware reads all or refuses, and a re-run finishes', () => {
-    const old = records('espruino.json');
+    const old = records('espruino');
     const done = storageWith(old);
     migrateStorage(done);
     const want = loaded(done);
@@ -144,19 +141,18 @@ describe('storage migration: firmware 0.1 records into today\'s layout', () => {
   });
 });
 
-describe('today\'s firmware over records older firmware stored (another tool flashed it)', () => {
+describe('the old-record check the Espruino port runs before the app (another tool flashed the bundle)', () => {
   for (const [what, files, old] of LAYOUT_CASES) {
     it(`${what}: ${old ? 'refuses to start' : 'starts'}`, () => {
-      const storage = storageWith(files);
-      if (old) expect(() => fakeToken({ storage })).toThrow(OLD_RECORDS);
-      else expect(() => fakeToken({ storage })).not.toThrow();
+      expect(hasOldRecords(storageWith(files))).toBe(old);
     });
   }
 
-  it('refuses to start with a line that says to run totp-token flash, and leaves every record as it was', () => {
-    const storage = storageWith(records('espruino.json'));
+  it('reads only: every record stays as it was', () => {
+    const storage = storageWith(records('espruino'));
     const before = new Map(storage.data);
-    expect(() => fakeToken({ storage })).toThrow(OLD_RECORDS);
+    expect(hasOldRecords(storage)).toBe(true);
+    expect(storage.steps).toBe(0);
     expect(storage.data).toEqual(before);
   });
 });

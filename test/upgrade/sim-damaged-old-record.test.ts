@@ -7,9 +7,11 @@
 // the token fresh. Today migrate.ts leaves the damaged record as it is, and
 // the checked storage refused to start over it ("run totp-token flash"),
 // which these tokens cannot do: no HELLO, so no WIPE either (seen failing).
-// Now migrate.ts, run at their start, keeps it as a damaged copy in today's
-// layout, and the token starts as it did.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// Now the refusal is the Espruino port's alone (its flasher converts), and
+// the checked storage loads a record of older firmware left after the
+// conversion as damaged: the token starts as it did. (A bare record that
+// counted as no record at all would leave the token open: seen failing.)
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,8 +25,9 @@ import { migrateStorage } from '../../firmware/migrate.ts';
 import { latin1Text } from '../../protocol/latin1.ts';
 import { SteppedStorage } from '../helpers/fake-ports.ts';
 import { openTransport } from '../../host/lib/transport/index.ts';
+import { upgradeFixture } from './fixture-spec.ts';
 
-const files = JSON.parse(readFileSync(new URL('./fixtures/sim.json', import.meta.url), 'utf8')).files as Record<string, string>;
+const files = upgradeFixture('sim');
 
 describe('a damaged password record of firmware 0.1 on the simulator', () => {
   it('the token still starts, so HELLO answers and WIPE on the device stays possible', async () => {
@@ -48,23 +51,32 @@ describe('a damaged password record of firmware 0.1 on the simulator', () => {
     } finally {
       await sim.close();
     }
+    // Started again: still fresh. The damaged record stayed beside the new copies until this start's conversion took them.
+    const again = await startSimToken({ stateDir, link: 'tcp' });
+    try {
+      const client = new TokenClient(await openTransport(again.address));
+      const info = await client.hello();
+      expect([info.locked, info.storageHealth]).toEqual([false, 0]);
+      await client.close();
+    } finally {
+      await again.close();
+    }
+    expect(readdirSync(join(stateDir, 'storage')).filter((n) => n.startsWith('tt.access'))).toEqual(['tt.access.0', 'tt.access.1']);
   }, 30_000);
 });
 
-describe('migrateStorage(raw, damagedAsCopies): what the simulator and Moddable run at start', () => {
-  const espruino = JSON.parse(readFileSync(new URL('./fixtures/espruino.json', import.meta.url), 'utf8')).files as Record<string, string>;
-  it('a damaged password and a damaged accounts copy become copies every reader refuses: damaged, never empty; run again, nothing changes', () => {
+describe('a damaged record of firmware 0.1 after the conversion the simulator and Moddable run at start', () => {
+  const espruino = upgradeFixture('espruino');
+  it('is left as it is and counted (nothing written in its place); the checked storage loads it as damaged, never as empty', () => {
     const raw = new SteppedStorage();
     raw.data.set('tt.access', '{"k":5');
     raw.data.set('tt.acc.1', espruino['tt.acc.1'].replace('eQIAAwEC', 'eQIAAwED')); // a bit of the value flipped: its CRC fails
-    expect(migrateStorage(raw, true)).toEqual([2, 0]);
-    expect([...raw.data.keys()].sort()).toEqual(['tt.acc.0', 'tt.acc.1', 'tt.access.0', 'tt.access.1']);
-    const cs = checkedStorage(raw); // no old record left: the token starts
+    const before = new Map(raw.data);
+    expect(migrateStorage(raw)).toEqual([0, 2]);
+    expect(raw.data).toEqual(before);
+    const cs = checkedStorage(raw);
     expect(() => cs.load('tt.access', (b) => readAccess(latin1Text(b)))).toThrow(); // damaged: locked with a key nothing matches (access.ts)
     expect(() => cs.load('tt.acc', (b) => decodeRecord(b, 10))).toThrow(); // damaged: health 2, not an empty list
     expect(cs.health()).toBe(2);
-    const after = new Map(raw.data);
-    expect(migrateStorage(raw, true)).toEqual([0, 0]);
-    expect(raw.data).toEqual(after);
   });
 });

@@ -9,7 +9,7 @@
 // and its clock still set, report healthy storage, and keep all of it after
 // its first writes in the new layout and a restart. (Moddable: test/xs.)
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,14 +31,15 @@ import type { FlashResult } from '../../host/lib/flash/espruino-flash.ts';
 import { migrationScript } from '../../host/lib/flash/firmware-bundle.ts';
 import { createTransport } from '../../host/lib/transport/index.ts';
 import { startFakeEspruinoRepl } from '../helpers/fake-espruino-repl.ts';
+import type { FakeRepl } from '../helpers/fake-espruino-repl.ts';
+import type { Transport } from '../../host/lib/transport/index.ts';
 import { OLD_RECORDS } from '../../firmware/checked-storage.ts';
 import { espruinoPicoSsd1306 as pico } from '../../boards/espruino-pico-ssd1306.ts';
 import { ensureCli, runCli } from '../e2e/harness.ts';
 import { bootOnLoad } from '../espruino/harness.ts';
 import { hostOn } from '../espruino/harness-host.ts';
-import { FIXTURE } from './fixture-spec.ts';
+import { FIXTURE, upgradeFixture as fixture } from './fixture-spec.ts';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')).files as Record<string, string>;
 const LATER = FIXTURE.madeAtMs + 3600_000; // the new firmware starts an hour after the old one last ran
 const seconds = (ms: number) => Math.floor(ms / 1000);
 const expectedCode = (a: (typeof FIXTURE.accounts)[number], ms: number) => otplibTotp(Buffer.from(a.secretHex, 'hex'), seconds(ms), a.digits, a.period, a.algorithm);
@@ -59,7 +60,7 @@ describe('upgrade from firmware 0.1 storage (aa03bcd): the simulator', () => {
 
   it('keeps the password, both accounts and the clock, and still does after writing the new layout', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'tt-upgrade-sim-'));
-    for (const [name, text] of Object.entries(fixture('sim.json'))) {
+    for (const [name, text] of Object.entries(fixture('sim'))) {
       mkdirSync(dirname(join(stateDir, name)), { recursive: true });
       writeFileSync(join(stateDir, name), text, 'latin1');
     }
@@ -85,27 +86,37 @@ describe('upgrade from firmware 0.1 storage (aa03bcd): the simulator', () => {
 
 const esp32 = () => bundleEntry(fileURLToPath(new URL('../../firmware/ports/espruino/esp32-ssd1306.ts', import.meta.url)));
 
-/** `flash` of `code` over the fake REPL of a board holding `files`: what it reported, and the board's tt.* files after. */
-async function flashOver(files: Record<string, string>, code: string): Promise<{ result: FlashResult; flash: Persistent }> {
+/** `run` with a fake ESP32 REPL (test/helpers/fake-espruino-repl.ts) holding `files` (board: its files, which a flash changes) and a transport open to it; both closed after. */
+async function onFakeEsp32<T>(files: Record<string, string>, run: (t: Transport, board: Map<string, string>, repl: FakeRepl) => Promise<T>): Promise<T> {
   const board = new Map(Object.entries(files));
   const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-upgrade-repl-')), 'tty'), board: 'ESP32', files: board });
   const t = createTransport(repl.address);
   await t.open();
   try {
-    const result = await flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { migration: await migrationScript(), startTimeoutMs: 0 });
-    const flash = newFlash(LATER);
-    for (const [name, text] of board) if (name.startsWith('tt.')) flash.files.set(name, text);
-    return { result, flash };
+    return await run(t, board, repl);
   } finally {
     await t.close();
     await repl.close();
   }
 }
 
+/** `flash` of `code` with the storage migration script, as the CLI runs it. */
+const flashCode = async (t: Transport, code: string) => flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { migration: await migrationScript(), startTimeoutMs: 0 });
+
+/** `flash` of `code` over the fake REPL of a board holding `files`: what it reported, and the board's tt.* files after. */
+function flashOver(files: Record<string, string>, code: string): Promise<{ result: FlashResult; flash: Persistent }> {
+  return onFakeEsp32(files, async (t, board) => {
+    const result = await flashCode(t, code);
+    const flash = newFlash(LATER);
+    for (const [name, text] of board) if (name.startsWith('tt.')) flash.files.set(name, text);
+    return { result, flash };
+  });
+}
+
 describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the ESP32 Espruino bundle in the harness, after flash', () => {
   it('keeps the password, both accounts and the clock, and still does after writing the new layout', async () => {
     const code = await esp32();
-    const { result, flash } = await flashOver(fixture('espruino.json'), code);
+    const { result, flash } = await flashOver(fixture('espruino'), code);
     expect(result.migrated).toEqual({ converted: 3, left: 0 });
     expect([...flash.files.keys()].sort()).toEqual(['tt.acc.0', 'tt.acc.1', 'tt.access.0', 'tt.access.1', 'tt.clock.0', 'tt.clock.1']);
     for (let boot = 0; boot < 2; boot++) {
@@ -137,7 +148,7 @@ describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the E
 
   it('flashing again converts nothing and changes no record', async () => {
     const code = await esp32();
-    const first = await flashOver(fixture('espruino.json'), code);
+    const first = await flashOver(fixture('espruino'), code);
     const files = Object.fromEntries(first.flash.files);
     const again = await flashOver(files, code);
     expect(again.result.migrated).toEqual({ converted: 0, left: 0 });
@@ -146,20 +157,17 @@ describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the E
 
   it('a flash killed while it sends the migration script leaves every record as it was and the new bundle stored; flashing again converts them', async () => {
     const code = await esp32();
-    const files = fixture('espruino.json');
-    const board = new Map(Object.entries(files));
-    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-upgrade-repl-')), 'tty'), board: 'ESP32', files: board });
-    const t = createTransport(repl.address);
-    await t.open();
-    const write = t.write.bind(t);
-    let chunks = 0;
-    t.write = async (data: string) => {
-      if (data.includes('TTM+=') && ++chunks > 3) throw new Error('killed'); // the CLI dies after 3 of the script's chunks
-      return write(data);
-    };
-    await expect(flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { migration: await migrationScript(), startTimeoutMs: 0 })).rejects.toThrow('killed');
-    await t.close();
-    await repl.close();
+    const files = fixture('espruino');
+    const board = await onFakeEsp32(files, async (t, board) => {
+      const write = t.write.bind(t);
+      let chunks = 0;
+      t.write = async (data: string) => {
+        if (data.includes('TTM+=') && ++chunks > 3) throw new Error('killed'); // the CLI dies after 3 of the script's chunks
+        return write(data);
+      };
+      await expect(flashCode(t, code)).rejects.toThrow('killed');
+      return board;
+    });
     const left = Object.fromEntries([...board].filter(([k]) => k.startsWith('tt.')));
     expect(left).toEqual(files); // nothing converted, nothing lost
     // The new bundle was written before the script: powered up again it refuses to start over the old records
@@ -171,19 +179,12 @@ describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the E
 
   it('a damaged old record: flash writes and starts the bundle (which refuses to start over it, REPL off), then says so and how to wipe, and leaves every record as it was', async () => {
     const code = await esp32();
-    const files = { ...fixture('espruino.json'), 'tt.access': '{"k":' }; // a password record cut short
-    const board = new Map(Object.entries(files));
-    const repl = await startFakeEspruinoRepl({ linkPath: join(mkdtempSync(join(tmpdir(), 'tt-upgrade-repl-')), 'tty'), board: 'ESP32', files: board });
-    const t = createTransport(repl.address);
-    await t.open();
-    try {
-      const flashing = flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { migration: await migrationScript(), startTimeoutMs: 0 });
-      await expect(flashing).rejects.toMatchObject({ code: 'FLASH_MIGRATE', message: expect.stringMatching(/1 record\(s\) older firmware stored are damaged.*--wipe/) });
+    const files = { ...fixture('espruino'), 'tt.access': '{"k":' }; // a password record cut short
+    const board = await onFakeEsp32(files, async (t, board, repl) => {
+      await expect(flashCode(t, code)).rejects.toMatchObject({ code: 'FLASH_MIGRATE', message: expect.stringMatching(/1 record\(s\) older firmware stored are damaged.*--wipe/) });
       await expect.poll(() => repl.loaded).toBe(true); // started before the error: the bundle takes the console off USB
-    } finally {
-      await t.close();
-      await repl.close();
-    }
+      return board;
+    });
     // The readable ones were converted; the damaged one is as it was. The bundle is there: it refuses to
     // start over the record but takes the console off USB, where no bundle would leave an open REPL that reads
     // every seed (test/upgrade/flash-migrate-on-espruino.test.ts).
@@ -195,7 +196,7 @@ describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): the E
   it('without flash (another tool wrote the bundle), the bundle refuses to start over the old records, says to run totp-token flash, and leaves them as they were', async () => {
     const code = await esp32();
     const flash = newFlash(LATER);
-    for (const [name, text] of Object.entries(fixture('espruino.json'))) flash.files.set(name, text);
+    for (const [name, text] of Object.entries(fixture('espruino'))) flash.files.set(name, text);
     const before = new Map(flash.files);
     const vm = new EspruinoVm({ flash, font6x8: true });
     expect(() => vm.boot(code)).toThrow(OLD_RECORDS); // uncaught at boot: the REPL stays off (it could read Storage)
@@ -230,7 +231,7 @@ describe.skipIf(!hasSocat())('upgrade from firmware 0.1 storage (aa03bcd): `totp
     const dir = mkdtempSync(join(tmpdir(), 'tt-upgrade-cli-'));
     const bundle = join(dir, 'pico.js');
     writeFileSync(bundle, await bundleEntry(fileURLToPath(new URL('../../' + pico.firmwareEntry, import.meta.url))), 'latin1');
-    const files = new Map(Object.entries(fixture('espruino.json')));
+    const files = new Map(Object.entries(fixture('espruino')));
     const ticks: ReturnType<typeof setInterval>[] = [];
     const repl = await startFakeEspruinoRepl({ linkPath: join(dir, 'tty'), board: 'PICO_R1_3', files, onLoad: bootOnLoad(ticks) });
     try {

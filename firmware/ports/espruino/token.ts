@@ -9,6 +9,7 @@
 // can read Storage. A button held at power-up skips the token and leaves the
 // REPL where it was, for reflashing (boards/espruino-*.ts say how, per board).
 import { startToken } from '../../app.ts';
+import { hasOldRecords, OLD_RECORDS } from '../../checked-storage.ts';
 import type { Canvas, Ports, SerialPort } from '../../ports.ts';
 import { drawMessage } from '../../ui/screen.ts';
 import type { EspruinoBoardProfile } from '../../../boards/espruino-profile.ts';
@@ -91,7 +92,11 @@ export function startEspruinoToken(board: EspruinoBoardProfile): void {
   }
   E.setConsole(null, { force: true });
   try {
-    startToken(espruinoPorts(board, canvas), board.espruino.confirmHint);
+    const ports = espruinoPorts(board, canvas);
+    // Records of older firmware are converted by `totp-token flash` (firmware/migrate.ts over the REPL), never here:
+    // their data is kept, never taken for damaged.
+    if (hasOldRecords(ports.storage)) throw new Error(OLD_RECORDS);
+    startToken(ports, board.espruino.confirmHint);
   } catch (e) {
     // The REPL stays off (it could read Storage): say why on the display instead.
     drawMessage(canvas, ['Cannot start:', String((e as Error).message), 'Reflash in REPL mode']);

@@ -36,8 +36,8 @@ export function startModdableToken(board: ModdableBoardProfile, canvas: Canvas, 
     const timers = moddableTimers();
     const store = boardStorage(board.storage.kind, m.preference, storage);
     // Records older firmware stored are converted at every start (no REPL to run it once, as the Espruino flasher does);
-    // one it cannot read becomes a damaged copy, so the token starts and WIPE on the device stays possible.
-    migrateStorage(store, true);
+    // one it cannot read stays, and the checked storage loads it as damaged: the token starts and WIPE on the device stays possible.
+    migrateStorage(store);
     const ports: Ports = {
       serial: moddableSerial(m.serial),
       canvas: canvas,

@@ -18,8 +18,8 @@ export function nodeRuntimePorts(link: SimLink, stateDir: string, traceOut?: (te
   const intervals: NodeJS.Timeout[] = [];
   const storage = fileStorage(join(stateDir, 'storage'));
   // Records older firmware stored are converted at every start (no REPL here to run it once, as the Espruino flasher does);
-  // one it cannot read becomes a damaged copy, so the token starts and WIPE on the device stays possible.
-  migrateStorage(storage, true);
+  // one it cannot read stays, and the checked storage loads it as damaged: the token starts and WIPE on the device stays possible.
+  migrateStorage(storage);
   return {
     serial: {
       write: (t) => {
