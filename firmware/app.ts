@@ -11,6 +11,7 @@ import { createTokenClock } from './clock.ts';
 import { createAccessControl } from './access.ts';
 import type { Hash } from '../protocol/hash.ts';
 import { createHandler } from './commands.ts';
+import type { HandlerPorts } from './commands.ts';
 import { openDeviceLink } from './link.ts';
 import { PRESENCE_TIMEOUT_MS, SESSION_IDLE_TICKS, SETTLE_MS } from './presence.ts';
 import type { Outcome, PendingConfirm } from './presence.ts';
@@ -39,7 +40,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   // Every record goes through the checked storage: two generations, a CRC each.
   const storage = checkedStorage(rawPorts.storage);
   const clock = createTokenClock(rawPorts.clock, storage, rawPorts.board.typicalDriftPpm || 100);
-  const ports: Ports = Object.assign({}, rawPorts, { clock: clock, storage: storage });
+  const ports: HandlerPorts = Object.assign({}, rawPorts, { clock: clock, storage: storage });
   const store = openAccountStore(storage, ports.board.maxAccounts);
   let selected = 0;
   let pending: PendingConfirm | null = null;

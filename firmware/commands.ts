@@ -65,7 +65,10 @@ export interface Handler {
   nextHotp(account: Account): Fields;
 }
 
-export function createHandler(ports: Ports, store: AccountStore, clock: TokenClock, access: AccessControl, onChange: () => void): Handler {
+/** The ports as the app hands them on: its clock, and the checked storage in place of the raw one (app.ts). */
+export type HandlerPorts = Omit<Ports, 'storage'> & { storage: CheckedStorage };
+
+export function createHandler(ports: HandlerPorts, store: AccountStore, clock: TokenClock, access: AccessControl, onChange: () => void): Handler {
   const board = ports.board;
 
   function hashFor(account: Account): Hash {
@@ -141,7 +144,7 @@ export function createHandler(ports: Ports, store: AccountStore, clock: TokenClo
     return f;
   }
 
-  const storage = ports.storage as unknown as CheckedStorage; // the app's Ports carry the checked storage (app.ts)
+  const storage = ports.storage;
   // Damage a locked host could not be told of. Every UNLOCK, right or wrong,
   // rewrites the password record (its failure count), which leaves two good
   // copies and so clears its health: noted first, it is told with the next
