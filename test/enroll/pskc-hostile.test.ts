@@ -6,7 +6,10 @@
 // maxNestedTags (which throws a plain Error the user cannot place).
 import { describe, expect, it } from 'vitest';
 import { TokenError } from '../../host/lib/errors.ts';
+import { readPskcWith } from '../../host/lib/import/pskc.ts';
 import { readPskc } from '../../host/lib/import/pskc-node.ts';
+import { nodePskcCrypto } from '../../host/lib/import/pskc-crypto-node.ts';
+import type { PskcCrypto } from '../../host/lib/import/pskc-crypto.ts';
 
 const HEAD = '<?xml version="1.0"?><KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">';
 const KEY = '<KeyPackage><Key Id="1" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:totp"><Data><Secret><PlainValue>MTIzNDU2Nzg5MDEyMzQ1Njc4OTA=</PlainValue></Secret></Data></Key></KeyPackage>';
@@ -39,6 +42,18 @@ describe('crafted PSKC files get a clear refusal that names the file (review)', 
       '<EncryptionKey><xenc11:DerivedKey><xenc11:KeyDerivationMethod Algorithm="http://www.rsasecurity.com/rsalabs/pkcs/schemas/pkcs-5v2-0#pbkdf2"><pkcs5:PBKDF2-params><Salt><Specified>Ej7/PEpyEpw=</Specified></Salt><IterationCount>4000000000</IterationCount><KeyLength>16</KeyLength></pkcs5:PBKDF2-params></xenc11:KeyDerivationMethod></xenc11:DerivedKey></EncryptionKey>' +
       KEY + '</KeyContainer>';
     expect((await refusal(enc, { password: 'qwerty' })).message).toMatch(/IterationCount must be 1 to/);
+  });
+
+  it('a PBKDF2 that fails leaves no password bytes behind (the password copy is wiped on every path)', async () => {
+    const enc = HEAD.replace('pskc">', 'pskc" xmlns:xenc11="http://www.w3.org/2009/xmlenc11#" xmlns:pkcs5="http://www.rsasecurity.com/rsalabs/pkcs/schemas/pkcs-5v2-0#">') +
+      '<EncryptionKey><xenc11:DerivedKey><xenc11:KeyDerivationMethod Algorithm="http://www.rsasecurity.com/rsalabs/pkcs/schemas/pkcs-5v2-0#pbkdf2"><pkcs5:PBKDF2-params><Salt><Specified>Ej7/PEpyEpw=</Specified></Salt><IterationCount>1000</IterationCount><KeyLength>16</KeyLength></pkcs5:PBKDF2-params></xenc11:KeyDerivationMethod></xenc11:DerivedKey></EncryptionKey>' +
+      KEY + '</KeyContainer>';
+    // node:crypto's provider, but its PBKDF2 fails as node:crypto's does on an exhausted thread pool or a bad argument (a rejected promise).
+    const seen: Uint8Array[] = [];
+    const failing: PskcCrypto = { ...nodePskcCrypto, pbkdf2: (_h, password) => (seen.push(password), Promise.reject(new Error('pbkdf2 failed'))) };
+    await expect(readPskcWith(failing, enc, { password: 'qwerty', source: 'evil.pskc' })).rejects.toThrow('pbkdf2 failed');
+    expect(seen.length).toBe(1);
+    expect([...seen[0]]).toEqual([0, 0, 0, 0, 0, 0]); // 'qwerty' was here
   });
 
   it('100,000 nested elements: a refusal that names the file, not fast-xml-parser\'s bare "Maximum nested tags exceeded"', async () => {

@@ -367,8 +367,11 @@ async function setUpCrypto(provider: PskcCrypto, container: Node, opts: PskcRead
       if (opts.password === undefined) crypto.noKey = `this PSKC file is protected by a password: ${words.password}`;
       else {
         const password = new TextEncoder().encode(opts.password);
-        crypto.key = await provider.pbkdf2(prf, password, salt, iterations, keyLength);
-        password.fill(0);
+        try {
+          crypto.key = await provider.pbkdf2(prf, password, salt, iterations, keyLength);
+        } finally {
+          password.fill(0); // a derivation that fails must not leave the password's bytes behind either
+        }
       }
     } else if (kind === 'private-key') {
       if (opts.privateKeyPem === undefined) crypto.noKey = `this PSKC file is encrypted to a certificate (RFC 6030 §6.3): ${words.privateKey}`;
