@@ -13,6 +13,8 @@ import { build } from 'esbuild';
 import { buildWeb, checkNoNodeGlobals, webBuildOptions } from '../../host/tools/build-web.ts';
 import { createFramebuffer } from '../../firmware/ui/framebuffer.ts';
 import type { Framebuffer } from '../../firmware/ui/framebuffer.ts';
+import type { Algorithm } from '../../protocol/hash.ts';
+import { otplibTotp } from '../helpers/providers.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -82,6 +84,15 @@ export async function canvasFramebuffer(page: Page): Promise<Framebuffer> {
   const fb = createFramebuffer(width, height, () => {});
   for (const i of lit) fb.fillRect(i % width, Math.floor(i / width), 1, 1);
   return fb;
+}
+
+/**
+ * otplib's codes for a canvas read between Unix seconds t0 and t1: the step may turn during the read, and
+ * the canvas is the frame of the display's last 1 s tick (firmware/app.ts), up to 2 s old on a loaded
+ * machine, so a read just after a step turned may still show the step before (CI saw it, twice).
+ */
+export function codesAround(secret: Uint8Array, digits: number, algorithm: Algorithm, period: number, t0: number, t1: number): string[] {
+  return [t0 - 2, t0, t1].map((t) => otplibTotp(secret, t, digits, period, algorithm));
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -16,8 +16,8 @@ import type { Framebuffer } from '../../firmware/ui/framebuffer.ts';
 import { drawCodeView } from '../../firmware/ui/screen.ts';
 import { migrationPayload, migrationUri } from '../enroll/helpers/protobuf-encode.ts';
 import { readCode, readLabel } from '../helpers/ocr.ts';
-import { otplibHotp, otplibTotp } from '../helpers/providers.ts';
-import { canvasFramebuffer, hasChromium, screenshot, startWebRig } from './browser.ts';
+import { otplibHotp } from '../helpers/providers.ts';
+import { canvasFramebuffer, codesAround, hasChromium, screenshot, startWebRig } from './browser.ts';
 import { writeQrY4m } from './fake-camera.ts';
 import type { WebRig } from './browser.ts';
 
@@ -60,14 +60,6 @@ async function waitRows(page: Page, n: number): Promise<string[]> {
   return rows(page);
 }
 
-/**
- * Codes for the time window around a read: the step may turn between reading the clock and the canvas,
- * and the canvas is the frame of the display's last 1 s tick (firmware/app.ts), up to 2 s old on a loaded
- * machine, so a read just after a step turned may still show the step before (CI saw it).
- */
-function codesAround(secret: Uint8Array, digits: number, algorithm: 'SHA1' | 'SHA256', t0: number, t1: number): string[] {
-  return [t0 - 2, t0, t1].map((t) => otplibTotp(secret, t, digits, 30, algorithm));
-}
 
 /** The rows the code occupies (label, code, account name: y 0..47) as the firmware draws them for this code. */
 function sameCodeRows(shown: Framebuffer, code: string, label: string, sublabel: string): boolean {
@@ -86,7 +78,7 @@ async function readCanvasCode(page: Page, secret: Uint8Array, digits: number, al
     const t1 = Math.floor(Date.now() / 1000);
     if (readLabel(fb) === label) {
       const shown = readCode(fb);
-      const expected = codesAround(secret, digits, algorithm, t0, t1);
+      const expected = codesAround(secret, digits, algorithm, 30, t0, t1);
       expect(expected).toContain(shown);
       expect(sameCodeRows(fb, shown!, label, sublabel)).toBe(true);
       return;
@@ -202,7 +194,7 @@ describe.skipIf(!hasChromium)('web page: try it without a board (headless Chromi
     await page.waitForSelector('#accounts li:nth-child(2) .digits');
     const t1 = Math.floor(Date.now() / 1000);
     const shown = await page.$eval('#accounts li:nth-child(2) .digits', (e) => e.textContent);
-    expect(codesAround(base32Decode(PASTED_B32), 6, 'SHA1', t0, t1)).toContain(shown);
+    expect(codesAround(base32Decode(PASTED_B32), 6, 'SHA1', 30, t0, t1)).toContain(shown);
     expect(await page.$eval('#prompt', (e) => (e as HTMLElement).hidden)).toBe(true);
     // On a desktop, the row showing a code keeps its three buttons on one line, and the code stays inside the row.
     const layout = await page.$eval('#accounts li:nth-child(2)', (li) => {
