@@ -69,4 +69,21 @@ describe('restarts keep the sub-second part and the learned rate', () => {
       return espruinoClock(storage);
     });
   });
+
+  it('Espruino Pico (STM32F4 RTC): setTime sets whole seconds and the sub-second counter runs on', () => {
+    // targets/stm32/jshardware.c jshSetSystemTime (Espruino 2v29): "NOTE: Subseconds are not set here";
+    // RTC_SetTime/RTC_SetDate take hours, minutes and seconds, and getTime() reads the sub-seconds from
+    // the running synchronous prescaler. So after setTime(x) getTime() is within a second of x, not at it.
+    const g = globalThis as unknown as { getTime: () => number; setTime: (s: number) => void };
+    let offset = 0;
+    restartKeeps((source, storage) => {
+      const rtcMs = () => source() + offset;
+      g.getTime = () => rtcMs() / 1000;
+      g.setTime = (s) => {
+        const fraction = ((rtcMs() % 1000) + 1000) % 1000;
+        offset = Math.floor(s) * 1000 + fraction - source();
+      };
+      return espruinoClock(storage);
+    });
+  });
 });

@@ -1,8 +1,8 @@
 // The raw clock: getTime() (the RTC, seconds as a float), set with setTime().
 // The app corrects its drift (firmware/clock.ts). A board that lost power
-// restarts its RTC at 1970, which reads as "not set". Where setTime does
-// nothing (Espruino's Linux build) the offset it should have applied is kept
-// here instead, and stored so that it survives a restart.
+// restarts its RTC at 1970, which reads as "not set". What setTime did not
+// apply (all of it on Espruino's Linux build, the sub-second part on the
+// Pico) is kept here instead, and stored so that it survives a restart.
 import type { Clock, Storage } from '../../ports.ts';
 
 declare function getTime(): number;
@@ -21,8 +21,11 @@ export function espruinoClock(storage: Storage): Clock {
     setMs: (ms: number) => {
       setTime(ms / 1000);
       offset = ms - getTime() * 1000;
-      // Where setTime works, what is left is a few ms of rounding: not worth a flash write.
-      const keep = offset > 1000 || offset < -1000;
+      // Where setTime takes fractions (ESP32: settimeofday in µs) what is left is
+      // rounding, not worth a flash write. The Pico's STM32F4 RTC sets whole
+      // seconds and its sub-second counter runs on (jshSetSystemTime: "Subseconds
+      // are not set here"), so up to a second is left: kept, or a restart loses it.
+      const keep = offset > 1 || offset < -1;
       if (keep) storage.write(OFFSET_KEY, String(offset));
       else if (stored) storage.erase(OFFSET_KEY);
       stored = keep;
