@@ -3,7 +3,9 @@
 // to the last few syncs ("anchors"), each weighted by how well it set the time
 // (its round trip). The fit knows its uncertainty: a rate is used only when
 // that is small against the board's typical drift, and the same figures give
-// the error the token states (HELLO, TIME_GET, the display's "clock?").
+// the error the token states (HELLO, TIME_GET, the display's "clock?"). The
+// rate wanders with temperature, so the one in use is the recent anchors'
+// at first and the long-run fit's further ahead (rateOver).
 // A sync that disagrees with the anchors by far more than that error sets the
 // time (the host is the authority for "now") but is held out of the fit as
 // suspect until a later sync agrees with it; a later sync that agrees with the
@@ -35,6 +37,7 @@ export const DEFAULT_RTT_MS = 100;
 /** A rate is used when its uncertainty is below the board's typical drift / this. */
 const TRUST_RATIO = 4;
 const DAY_MS = 86400000;
+const MONTH_MS = 30 * DAY_MS;
 /** A sync may move the clock this far beyond the clock's own error estimate without the button. */
 export const FREE_CLOCK_STEP_MS = 30000;
 
@@ -160,9 +163,27 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
   let ratePpm: number;
   let rateErrPpm: number;
   let span: number;
+  /** The plain fit's rate and the recent one (learn()), ppm. */
+  let meanPpm: number;
+  let recentPpm: number;
 
-  /** The rate: a weighted least-squares fit of U against true time over the anchors, used when its standard error is small enough. */
-  function learn(): void {
+  /** `x` moved to within `w` (never negative) of `c`. (Inside createTokenClock, as abs, for a one-letter name; before learn(), which uses it: Espruino does not hoist what terser turns into arrows.) */
+  function near(x: number, c: number, w: number): number {
+    return Math.min(Math.max(x, c - w), c + w);
+  }
+
+  /**
+   * A weighted least-squares fit of U against true time over the anchors:
+   * [rate ppm, its standard error ppm]. Each anchor weighs by its error and,
+   * if `recent`, by its age: the rate wanders, and an anchor `a` ms before
+   * the last is off a straight line by up to the wander allowance reached
+   * over a month, ramped over `a` (seasons move an RC tens of ppm a week, so
+   * weekly anchors weeks old would give a rate weeks old), plus the daily
+   * cycle, which syncs at different hours meet at different phases (without
+   * it, syncs days apart at random hours made an RC's rate chase its daily
+   * swing). Two anchors give the same rate either way.
+   */
+  function fit(recent?: boolean): number[] {
     const an = s ? s.an : [];
     let sw = 0;
     let sx = 0;
@@ -170,10 +191,10 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
     let sxx = 0;
     let sxy = 0;
     for (const a of an) {
-      const w = 1 / (a[2] * a[2]);
       const x = a[0] - an[0][0];
+      const d = recent ? (wanderPpm * (span - x) * (span - x)) / (2e6 * MONTH_MS) + (dailyPpm * DAY_MS) / Math.PI / 1e6 : 0;
+      const w = 1 / (a[2] * a[2] + d * d);
       const y = a[1] - an[0][1] - x;
-      span = x;
       sw += w;
       sx += w * x;
       sy += w * y;
@@ -181,12 +202,32 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
       sxy += w * x * y;
     }
     sxx -= (sx * sx) / sw; // about the weighted mean: x runs from the first anchor, so no large cancellation
-    const ppm = ((sxy - (sx * sy) / sw) / sxx) * 1e6;
-    const se = 1e6 / Math.sqrt(sxx); // its standard error, ppm
+    return [((sxy - (sx * sy) / sw) / sxx) * 1e6, 1e6 / Math.sqrt(sxx)];
+  }
+
+  /**
+   * The rate over the `el` ms after the last anchor (0 while none is known):
+   * the recent rate at first, the long-run one (the plain fit) further ahead,
+   * as a wander that comes and goes (weather over days, seasons over months)
+   * takes the rate back towards its mean, here within about a month. Never
+   * beyond what the board can learn: the recent fit can lean on two anchors.
+   */
+  function rateOver(el: number): number {
+    const k = el > 0 ? (MONTH_MS / el) * (1 - Math.exp(-el / MONTH_MS)) : 1; // the mean of e^(-t/month) over el
+    return rateKnown ? near(meanPpm + (recentPpm - meanPpm) * k, 0, maxLearnablePpm) : 0;
+  }
+
+  /** Whether the anchors give a rate: their plain fit's standard error is small enough, and it is one the board can have. */
+  function learn(): void {
+    const an = s ? s.an : [];
+    span = an.length ? an[an.length - 1][0] - an[0][0] : 0;
+    const f = fit();
     // No anchors: sums of nothing, and 0 - 0 / 0 is NaN, not > 0.
-    rateKnown = sxx > 0 && se * TRUST_RATIO <= typicalDriftPpm && abs(ppm) < maxLearnablePpm;
-    ratePpm = rateKnown ? ppm : 0;
-    rateErrPpm = rateKnown ? 2 * se : 2 * typicalDriftPpm + 1;
+    rateKnown = f[1] * TRUST_RATIO <= typicalDriftPpm && abs(f[0]) < maxLearnablePpm;
+    meanPpm = f[0];
+    recentPpm = fit(true)[0];
+    ratePpm = rateOver(0);
+    rateErrPpm = rateKnown ? 2 * f[1] : 2 * typicalDriftPpm + 1;
   }
   learn();
 
@@ -203,12 +244,7 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
 
   /** The time the last setting predicts now, at the rate in use (before the free-step limit). */
   function modelMs(): number {
-    return predict([s!.ta, s!.ua], uNow(), ratePpm);
-  }
-
-  /** `x` moved to within `w` (never negative) of `c`. (Inside createTokenClock, as abs, for a one-letter name.) */
-  function near(x: number, c: number, w: number): number {
-    return Math.min(Math.max(x, c - w), c + w);
+    return predict([s!.ta, s!.ua], uNow(), rateOver(uNow() - s!.an[s!.an.length - 1][1]));
   }
 
   /** True time at continuous raw `u`, predicted from a point [true, U] at a rate of `ppm`. */
@@ -273,7 +309,8 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
       const a = [trueMs, u, e];
       const last = an[an.length - 1];
       /** How far this sync is from a model running from anchor `x`: 1 is the edge of agreement. */
-      const misfit = (x: number[]) => abs(trueMs - predict(x, u, ratePpm)) / (2 * (bound(x[2], u - x[1], true) + e));
+      const expect = (x: number[]) => predict(x, u, rateOver(u - x[1]));
+      const misfit = (x: number[]) => abs(trueMs - expect(x)) / (2 * (bound(x[2], u - x[1], true) + e));
       const m = misfit(last);
       const ms = o.sp && !unverified ? misfit(o.sp) : 2;
       // The token's own time and its error bound, and the host's offset from it.
@@ -296,7 +333,7 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
       } else {
         // Inconsistent: held out of the fit (a verified host's as the suspect), reported.
         if (!unverified) sp = a;
-        sx = [trueMs, trueMs - predict(last, u, ratePpm)];
+        sx = [trueMs, trueMs - expect(last)];
       }
       // The time. A verified host that agrees sets it. Otherwise the token's own
       // [-b, b] and the host's [off - e, off + e] are two claims. Where both can be

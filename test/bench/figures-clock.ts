@@ -101,6 +101,14 @@ export const CLOCK_SCENARIOS: ClockScenario[] = [
     name: '5,000 ppm RC, weekly syncs for 8 wk, seasons ±4 °C: after d7', typicalPpm: 5000, afterMs: 7 * DAY, syncs: weekly(8), measureFrom: 1,
     oscillator: (rand) => ({ ppm: 5000 * sign(rand), kind: 'rc', seasonC: 4 }),
   },
+  // The recent rate must not chase noise: syncs days apart at any hour carry the RC's daily swing (±1 s) into each interval.
+  {
+    name: '5,000 ppm RC, syncs every 3 d at random hours for 6 wk: after d3', typicalPpm: 5000, afterMs: 3 * DAY, measureFrom: 1, oscillator: rc5000,
+    syncs: (rand) => Array.from({ length: 15 }, (_, i) => ({ atMs: i * 3 * DAY + (i ? Math.round(rand() * 23 * HOUR) : 0) })),
+  },
+  // ...nor carry a few weeks' rate for months: far ahead the long-run rate counts.
+  { name: '20 ppm, weekly syncs for 8 wk, weather (σ 3 °C, 10 d), then 180 d', typicalPpm: 20, afterMs: 180 * DAY, syncs: weekly(8),
+    oscillator: (rand) => ({ ppm: 20 * sign(rand), kind: 'crystal', weatherC: 3, weatherDays: 10 }) },
 ];
 
 export interface RunResult {

@@ -59,6 +59,19 @@ describe('drift-corrected clock: the goals of issue 15', () => {
     }
   }, SLOW);
 
+  it('weekly syncs: the rate follows an RC through the seasons and a crystal through the weather, without chasing noise or carrying a few weeks for months', () => {
+    // The plain fit over six weekly anchors gives the rate of weeks ago: an RC's seasons move it
+    // tens of ppm a week (44 s worst over these seeds), weather a crystal's by a few tenths.
+    expect(scenarioFigures(scenario('5,000 ppm RC, weekly syncs for 8 wk, seasons'), SEEDS).maxMs).toBeLessThanOrEqual(30000);
+    expect(scenarioFigures(scenario('20 ppm, weekly syncs for 26 wk'), SEEDS).maxMs).toBeLessThanOrEqual(1700);
+    // The recent rate weighs the daily swing each sync carries (4.4 s without it)...
+    expect(scenarioFigures(scenario('5,000 ppm RC, syncs every 3 d at random hours'), SEEDS).maxMs).toBeLessThanOrEqual(4000);
+    // ...and months ahead gives way to the long-run rate (18.7 s with the recent rate throughout).
+    const far = scenarioFigures(scenario('20 ppm, weekly syncs for 8 wk, weather'), SEEDS);
+    expect(far.maxMs).toBeLessThanOrEqual(16500);
+    expect(far.overclaimRuns).toBe(0);
+  }, SLOW);
+
   it('two syncs an hour apart on a crystal board are never worse than no correction over 30 days', () => {
     for (const r of runs(scenario('20 ppm, syncs 61 min apart'))) {
       expect(r.worstMs).toBeLessThanOrEqual(r.uncorrectedMs + 1);
