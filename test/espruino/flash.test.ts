@@ -131,6 +131,10 @@ describe.skipIf(!hasSocat())('flash over the Espruino REPL protocol on a pty', (
       ['.varimage', 'old saved state'],
       ['.bootrst', 'old reset code'],
       ['.bootcde', 'old boot code'],
+      // Espruino runs these at boot besides .bootcde (src/jsflash.c): test/attack/boot-files-on-espruino.test.ts.
+      ['.boot0', 'another app\'s boot code'],
+      ['.boot3', 'another app\'s boot code'],
+      ['.bootPowerOn', 'another app\'s power-on code'],
     ]);
     const repl = await fakePico({ files });
     const progress: FlashProgress[] = [];
@@ -141,7 +145,7 @@ describe.skipIf(!hasSocat())('flash over the Espruino REPL protocol on a pty', (
     expect(stored).toMatch(/[\x8a-\xd5]/);
     expect(stored).not.toMatch(/\0/);
     expect(files.get('tt.acc.0')).toBe('stored-accounts-record');
-    expect(files.has('.varimage') || files.has('.bootrst')).toBe(false);
+    expect([...files.keys()].filter((f) => f.startsWith('.')).sort()).toEqual(['.bootcde']);
     expect(r).toMatchObject({ espruino: { version: '2v29', board: 'PICO_R1_3' }, bytes: stored.length, textBytes: code.length, form: 'tokens', verified: true, wiped: false, keptFiles: 1 });
     expect(r.chunks).toBe(Math.ceil(stored.length / 512));
     expect(r.started).toEqual({ board: pico.id, firmware: expect.any(String) });

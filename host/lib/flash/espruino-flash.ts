@@ -176,11 +176,14 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
   const { stored: code, form, note } = storedForm(bundle, espruino.version, opts.plainText);
   const total = code.length;
 
-  // Saved state or reset code would run instead of (or besides) the token:
-  // drop them, and the old token, before writing. The token's own tt.* files stay unless wiping.
+  // Saved state, and every file Espruino runs at boot (src/jsflash.c jsfLoadBootCodeFromFlash:
+  // .bootPowerOn, .boot0 to .boot3, then .bootrst or .bootcde), would run instead of or besides the
+  // token: one left by another app or a previous owner could set a timer that gives the REPL back
+  // to USB once the token runs (test/attack/boot-files-on-espruino.test.ts). Drop them all, and
+  // the old token, before writing. The token's own tt.* files stay unless wiping.
   const wipe = opts.wipe ? `${S}.list(/^tt\\./).forEach(function(f){${S}.erase(f)});` : '';
   const kept = await repl.command(
-    `${S}.erase(".bootrst");${S}.erase(".varimage");${S}.erase("${BOOT_FILE}");${wipe}print("TT"+"PREP",${S}.list(/^tt\\./).length)`,
+    `${S}.list(/^\\.boot/).forEach(function(f){${S}.erase(f)});${S}.erase(".varimage");${wipe}print("TT"+"PREP",${S}.list(/^tt\\./).length)`,
     'TTPREP',
     timeout * 2,
   );
