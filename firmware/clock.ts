@@ -227,7 +227,9 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
     meanPpm = f[0];
     recentPpm = fit(true)[0];
     ratePpm = rateOver(0);
-    rateErrPpm = rateKnown ? 2 * f[1] : 2 * typicalDriftPpm + 1;
+    // Plus what the daily cycle can tilt a rate by over a short baseline: anchors at opposite phases of it
+    // (an RC's rate from syncs an hour apart was 75 ppm off, stated as 17).
+    rateErrPpm = rateKnown ? 2 * f[1] + dailyPpm * Math.min(1, (2 * DAY_MS) / Math.PI / span) : 2 * typicalDriftPpm + 1;
   }
   learn();
 
@@ -328,7 +330,10 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
         // Agrees with the anchors (a held suspect, if any, was wrong and is dropped).
         // One close after the last replaces it if it is as good, so the anchors stay
         // spread: a burst of syncs cannot push out the long baseline the rate stands on.
-        if ((trueMs - last[0]) * ANCHORS >= span) an = an.concat([a]); // span: learn() ran on these anchors
+        // Nor can syncs an hour apart, which kept a full set on five hours for ever (a
+        // crystal board never learned its rate): with the set full, a sync pushes the
+        // oldest out only a day or more after the last but one.
+        if ((trueMs - last[0]) * ANCHORS >= span && (an.length < ANCHORS || trueMs - an[an.length - 2][0] >= DAY_MS)) an = an.concat([a]); // span: learn() ran on these anchors
         else if (e <= last[2]) an = an.slice(0, -1).concat([a]);
       } else {
         // Inconsistent: held out of the fit (a verified host's as the suspect), reported.

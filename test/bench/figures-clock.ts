@@ -106,6 +106,9 @@ export const CLOCK_SCENARIOS: ClockScenario[] = [
     name: '5,000 ppm RC, syncs every 3 d at random hours for 6 wk: after d3', typicalPpm: 5000, afterMs: 3 * DAY, measureFrom: 1, oscillator: rc5000,
     syncs: (rand) => Array.from({ length: 15 }, (_, i) => ({ atMs: i * 3 * DAY + (i ? Math.round(rand() * 23 * HOUR) : 0) })),
   },
+  // Syncs an hour apart (a script, or a sync at every plug-in): the anchors must still span days.
+  { name: '20 ppm, hourly syncs for 30 d, then 30 d', typicalPpm: 20, afterMs: 30 * DAY, oscillator: crystal20, syncs: () => Array.from({ length: 720 }, (_, i) => ({ atMs: i * HOUR })) },
+  { name: '5,000 ppm RC, hourly syncs for 3 d, then 7 d', typicalPpm: 5000, afterMs: 7 * DAY, oscillator: rc5000, syncs: () => Array.from({ length: 72 }, (_, i) => ({ atMs: i * HOUR })) },
   // ...nor carry a few weeks' rate for months: far ahead the long-run rate counts.
   { name: '20 ppm, weekly syncs for 8 wk, weather (σ 3 °C, 10 d), then 180 d', typicalPpm: 20, afterMs: 180 * DAY, syncs: weekly(8),
     oscillator: (rand) => ({ ppm: 20 * sign(rand), kind: 'crystal', weatherC: 3, weatherDays: 10 }) },

@@ -72,6 +72,20 @@ describe('drift-corrected clock: the goals of issue 15', () => {
     expect(far.overclaimRuns).toBe(0);
   }, SLOW);
 
+  it('syncs an hour apart for days: a crystal board still learns its rate, and an RC board states the error the daily cycle gives a rate over hours', () => {
+    // A full set of anchors an hour apart slid on a five-hour baseline: a crystal never trusted a rate (51.9 s after 30 d, no correction).
+    expect(scenarioFigures(scenario('20 ppm, hourly syncs for 30 d'), SEEDS).maxMs).toBeLessThanOrEqual(1000);
+    // An RC trusted that rate, tilted by its daily temperature swing (75 ppm), and stated 2 x its fit error: 26 of 40 runs overclaimed.
+    const rc = scenarioFigures(scenario('5,000 ppm RC, hourly syncs for 3 d'), SEEDS);
+    expect(rc.overclaimRuns).toBe(0);
+    expect(rc.maxMs).toBeLessThanOrEqual(8000);
+    // Two syncs hours apart: the stated error now includes that tilt (without it, 29 to 47 of 100 runs overclaimed).
+    for (const hours of [3, 6, 12]) {
+      const pair: ClockScenario = { ...scenario('5,000 ppm RC, syncs d0+d7'), syncs: () => [{ atMs: 0 }, { atMs: hours * 3600000 }] };
+      expect(scenarioFigures(pair, SEEDS).overclaimRuns, `${hours} h apart`).toBe(0);
+    }
+  }, SLOW);
+
   it('two syncs an hour apart on a crystal board are never worse than no correction over 30 days', () => {
     for (const r of runs(scenario('20 ppm, syncs 61 min apart'))) {
       expect(r.worstMs).toBeLessThanOrEqual(r.uncorrectedMs + 1);
