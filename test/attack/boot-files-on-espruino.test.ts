@@ -1,5 +1,5 @@
 // Attack: code a board kept from before the token was flashed runs beside it.
-// Espruino runs the Storage files ".bootPowerOn" (at power-on, 2v20 on) and
+// Espruino runs the Storage files ".bootPowerOn" (at power-on, from 2v19: its ChangeLog) and
 // ".boot0" to ".boot3" before the saved code ".bootcde" at every boot and
 // load() (src/jsflash.c jsfLoadBootCodeFromFlash, Espruino 2v29), not only
 // ".bootcde": a board that ran another app (a Bangle-style boot file), or one
