@@ -336,6 +336,13 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
         // spread: a burst of syncs cannot push out the long baseline the rate stands on.
         if ((trueMs - last[0]) * ANCHORS >= span) an = an.concat([a]); // span: learn() ran on these anchors
         else if (e <= last[2]) an = an.slice(0, -1).concat([a]);
+      } else if (an.length < 3 && o.sp && !unverified && (trueMs - expect(last)) / (o.sx as number[])[1] > 1) {
+        // The rate rests on one interval (nothing could judge its second sync), and
+        // this sync and the suspect before it both disagree with it, on one side and
+        // this one further: the rate is wrong, not them. Without this, a second sync
+        // 3 s off made every later honest sync a suspect (syncs 3 d apart: 86 s off
+        // at d180; test/firmware/clock-poisoned-rate.test.ts).
+        an = [an[0], o.sp, a];
       } else {
         // Inconsistent: held out of the fit (a verified host's as the suspect), reported.
         if (!unverified) sp = a;
