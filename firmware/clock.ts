@@ -123,7 +123,7 @@ export function readRecord(text: string | undefined): State | null {
   const all = r.sp ? an.concat([r.sp]) : an;
   // Weights are 1/e²: an anchor's error must be at least a millisecond.
   for (const a of all) if (!fine(a, 3) || !(a[2] >= 1)) return null;
-  if (r.sx !== undefined && !fine(r.sx, 2)) return null;
+  if ((r.sp || r.sx !== undefined) && !fine(r.sx, 2)) return null; // a suspect comes with its offset: sync reads sx[1]
   if (!fine([r.tu, r.tt])) r.tu = r.tt = undefined;
   if (!fine(r.rt)) r.rt = undefined;
   return r as State;
