@@ -123,7 +123,7 @@ export function readRecord(text: string | undefined): State | null {
   const all = r.sp ? an.concat([r.sp]) : an;
   // Weights are 1/e²: an anchor's error must be at least a millisecond.
   for (const a of all) if (!fine(a, 3) || !(a[2] >= 1)) return null;
-  if (r.sx !== undefined && !fine(r.sx, 2)) return null;
+  if ((r.sp || r.sx !== undefined) && !fine(r.sx, 2)) return null; // a suspect comes with its offset: sync reads sx[1]
   if (!fine([r.tu, r.tt])) r.tu = r.tt = undefined;
   if (!fine(r.rt)) r.rt = undefined;
   return r as State;
@@ -186,23 +186,29 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
   function fit(recent?: boolean): number[] {
     const an = s ? s.an : [];
     let sw = 0;
-    let sx = 0;
-    let sy = 0;
+    let mx = 0;
+    let my = 0;
     let sxx = 0;
     let sxy = 0;
+    // Sums about the running weighted means, each anchor adding its offset from
+    // them at the weight the two have in series (West's update without its
+    // subtraction): the recent fit's weights can be 1e17 apart (anchors a century
+    // apart in a crafted record), where raw sums or West's lose the old anchor
+    // and Sxx cancels to 0, the rate to 0 / 0. Two anchors give dy / dx exactly.
     for (const a of an) {
       const x = a[0] - an[0][0];
       const d = recent ? (wanderPpm * (span - x) * (span - x)) / (2e6 * MONTH_MS) + (dailyPpm * DAY_MS) / Math.PI / 1e6 : 0;
       const w = 1 / (a[2] * a[2] + d * d);
-      const y = a[1] - an[0][1] - x;
+      const dx = x - mx;
+      const dy = a[1] - an[0][1] - x - my;
+      const c = (sw * w) / (sw + w);
+      sxx += c * dx * dx;
+      sxy += c * dx * dy;
       sw += w;
-      sx += w * x;
-      sy += w * y;
-      sxx += w * x * x;
-      sxy += w * x * y;
+      mx += (w * dx) / sw;
+      my += (w * dy) / sw;
     }
-    sxx -= (sx * sx) / sw; // about the weighted mean: x runs from the first anchor, so no large cancellation
-    return [((sxy - (sx * sy) / sw) / sxx) * 1e6, 1e6 / Math.sqrt(sxx)];
+    return [(sxy / sxx) * 1e6, 1e6 / Math.sqrt(sxx)];
   }
 
   /**
@@ -222,7 +228,7 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
     const an = s ? s.an : [];
     span = an.length ? an[an.length - 1][0] - an[0][0] : 0;
     const f = fit();
-    // No anchors: sums of nothing, and 0 - 0 / 0 is NaN, not > 0.
+    // No anchors, or one: Sxx is 0, so the error is Infinity and the rate NaN: not known.
     rateKnown = f[1] * TRUST_RATIO <= typicalDriftPpm && abs(f[0]) < maxLearnablePpm;
     meanPpm = f[0];
     recentPpm = fit(true)[0];
@@ -335,6 +341,13 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
         // oldest out only a day or more after the last but one.
         if ((trueMs - last[0]) * ANCHORS >= span && (an.length < ANCHORS || trueMs - an[an.length - 2][0] >= DAY_MS)) an = an.concat([a]); // span: learn() ran on these anchors
         else if (e <= last[2]) an = an.slice(0, -1).concat([a]);
+      } else if (an.length < 3 && o.sp && !unverified && (trueMs - expect(last)) / (o.sx as number[])[1] > 1) {
+        // The rate rests on one interval (nothing could judge its second sync), and
+        // this sync and the suspect before it both disagree with it, on one side and
+        // this one further: the rate is wrong, not them. Without this, a second sync
+        // 3 s off made every later honest sync a suspect (syncs 3 d apart: 86 s off
+        // at d180; test/firmware/clock-poisoned-rate.test.ts).
+        an = [an[0], o.sp, a];
       } else {
         // Inconsistent: held out of the fit (a verified host's as the suspect), reported.
         if (!unverified) sp = a;

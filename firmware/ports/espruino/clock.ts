@@ -26,9 +26,13 @@ export function espruinoClock(storage: Storage): Clock {
       // seconds and its sub-second counter runs on (jshSetSystemTime: "Subseconds
       // are not set here"), so up to a second is left: kept, or a restart loses it.
       const keep = offset > 1 || offset < -1;
-      if (keep) storage.write(OFFSET_KEY, String(offset));
-      else if (stored) storage.erase(OFFSET_KEY);
-      stored = keep;
+      try {
+        if (keep) storage.write(OFFSET_KEY, String(offset));
+        else if (stored) storage.erase(OFFSET_KEY);
+        stored = keep;
+      } catch (e) {
+        // Flash full: the offset holds in RAM until a restart, as the clock record does (a sync must not fail for it).
+      }
     },
     isSet: () => nowMs() >= SANE_MS,
   };
