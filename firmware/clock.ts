@@ -145,6 +145,8 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
   // pass. An RC oscillator's are far larger (tens of ppm per degree): both
   // scale with the board's typical drift.
   const dailyPpm = Math.max(5, typicalDriftPpm / 60);
+  /** The most that cycle moves the time, ms (its amplitude times a day over pi). */
+  const dailyMs = (dailyPpm * DAY_MS) / Math.PI / 1e6;
   // The stated wander allowance (reached over a week) and the typical one (over a month), ppm.
   const wanderPpm = Math.max(5, typicalDriftPpm / 25);
   const typicalWanderPpm = Math.max(3, typicalDriftPpm / 25);
@@ -197,7 +199,8 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
     // and Sxx cancels to 0, the rate to 0 / 0. Two anchors give dy / dx exactly.
     for (const a of an) {
       const x = a[0] - an[0][0];
-      const d = recent ? (wanderPpm * (span - x) * (span - x)) / (2e6 * MONTH_MS) + (dailyPpm * DAY_MS) / Math.PI / 1e6 : 0;
+      const age = recent ? span - x : (span = x); // the plain fit runs first and leaves the anchors' span
+      const d = recent ? (wanderPpm * age * age) / (2e6 * MONTH_MS) + dailyMs : 0;
       const w = 1 / (a[2] * a[2] + d * d);
       const dx = x - mx;
       const dy = a[1] - an[0][1] - x - my;
@@ -225,8 +228,6 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
 
   /** Whether the anchors give a rate: their plain fit's standard error is small enough, and it is one the board can have. */
   function learn(): void {
-    const an = s ? s.an : [];
-    span = an.length ? an[an.length - 1][0] - an[0][0] : 0;
     const f = fit();
     // No anchors, or one: Sxx is 0, so the error is Infinity and the rate NaN: not known.
     rateKnown = f[1] * TRUST_RATIO <= typicalDriftPpm && abs(f[0]) < maxLearnablePpm;
@@ -235,7 +236,7 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
     ratePpm = rateOver(0);
     // Plus what the daily cycle can tilt a rate by over a short baseline: anchors at opposite phases of it
     // (an RC's rate from syncs an hour apart was 75 ppm off, stated as 17).
-    rateErrPpm = rateKnown ? 2 * f[1] + dailyPpm * Math.min(1, (2 * DAY_MS) / Math.PI / span) : 2 * typicalDriftPpm + 1;
+    rateErrPpm = rateKnown ? 2 * f[1] + Math.min(dailyPpm, (2e6 * dailyMs) / span) : 2 * typicalDriftPpm + 1;
   }
   learn();
 
@@ -252,7 +253,7 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
 
   /** The time the last setting predicts now, at the rate in use (before the free-step limit). */
   function modelMs(): number {
-    return predict([s!.ta, s!.ua], uNow(), rateOver(uNow() - s!.an[s!.an.length - 1][1]));
+    return predict([s!.ta, s!.ua], uNow(), rateOver(uNow() - s!.ua));
   }
 
   /** True time at continuous raw `u`, predicted from a point [true, U] at a rate of `ppm`. */
@@ -268,7 +269,7 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
     // wandered from it for about that long (weekly syncs: weeks; an RC's seasons
     // move it tens of ppm a week). What is typical is judged from the last anchor.
     const wander = typical ? typicalWanderPpm * Math.min(1, t / (30 * DAY_MS)) : wanderPpm * Math.min(1, (t + span / 2) / (7 * DAY_MS));
-    return e + (t * (rateErrPpm + wander) + dailyPpm * Math.min(t, DAY_MS / Math.PI)) / 1e6;
+    return e + (t * (rateErrPpm + wander)) / 1e6 + Math.min((dailyPpm * t) / 1e6, dailyMs);
   }
 
   function nowMs(): number {

@@ -23,8 +23,9 @@ export function espruinoClock(storage: Storage): Clock {
       offset = ms - getTime() * 1000;
       // Where setTime takes fractions (ESP32: settimeofday in µs) what is left is
       // rounding, not worth a flash write. The Pico's STM32F4 RTC sets whole
-      // seconds and its sub-second counter runs on (jshSetSystemTime: "Subseconds
-      // are not set here"), so up to a second is left: kept, or a restart loses it.
+      // seconds (jshSetSystemTime: "Subseconds are not set here"; its sub-second
+      // counter restarts with the calendar, RM0090), so up to a second is left:
+      // kept, or a restart loses it.
       const keep = offset > 1 || offset < -1;
       try {
         if (keep) storage.write(OFFSET_KEY, String(offset));
