@@ -109,6 +109,11 @@ export const CLOCK_SCENARIOS: ClockScenario[] = [
   // Syncs an hour apart (a script, or a sync at every plug-in): the anchors must still span days.
   { name: '20 ppm, hourly syncs for 30 d, then 30 d', typicalPpm: 20, afterMs: 30 * DAY, oscillator: crystal20, syncs: () => Array.from({ length: 720 }, (_, i) => ({ atMs: i * HOUR })) },
   { name: '5,000 ppm RC, hourly syncs for 3 d, then 7 d', typicalPpm: 5000, afterMs: 7 * DAY, oscillator: rc5000, syncs: () => Array.from({ length: 72 }, (_, i) => ({ atMs: i * HOUR })) },
+  // A board moved to a room 6 °C colder some time in week 4: an RC's rate jumps 300 ppm.
+  {
+    name: '5,000 ppm RC, weekly syncs for 6 wk, moved 6 °C colder in wk 4: after d21', typicalPpm: 5000, afterMs: 7 * DAY, syncs: weekly(6), measureFrom: 3,
+    oscillator: (rand) => ({ ppm: 5000 * sign(rand), kind: 'rc', moveC: -6, moveAtMs: Math.round((21 + 7 * rand()) * DAY) }),
+  },
   // ...nor carry a few weeks' rate for months: far ahead the long-run rate counts.
   { name: '20 ppm, weekly syncs for 8 wk, weather (σ 3 °C, 10 d), then 180 d', typicalPpm: 20, afterMs: 180 * DAY, syncs: weekly(8),
     oscillator: (rand) => ({ ppm: 20 * sign(rand), kind: 'crystal', weatherC: 3, weatherDays: 10 }) },

@@ -5,7 +5,7 @@
 //  - a daily wander of ±dailyPpm (day/night: temperature, supply, self-heating),
 //    its amplitude changing smoothly from day to day;
 //  - the board's temperature: a daily swing, weeks-long weather (an
-//    Ornstein-Uhlenbeck process) and seasons, fed through
+//    Ornstein-Uhlenbeck process), seasons and a move to another room (a step), fed through
 //      * a tuning-fork crystal's parabola: Δf/f = B·(T − 25 °C)², B ≈ −0.034
 //        ppm/°C² (Microchip's crystal-selection guide: "frequency will decrease
 //        with a parabolic characteristic" around a 25 °C turnover; TF20-series
@@ -40,6 +40,9 @@ export interface OscillatorSpec {
   /** Weather: standard deviation (°C) and correlation time (days) of an O-U process (default 0 / 7). */
   weatherC?: number;
   weatherDays?: number;
+  /** A move to another room: the board's temperature changes by `moveC` °C at `moveAtMs` after the start (default none). */
+  moveC?: number;
+  moveAtMs?: number;
   /** RC oscillator temperature coefficient, ppm/°C (default RC_PPM_PER_C). */
   rcPpmPerC?: number;
   /** The on-die temperature sensor (sensorC()); default STM32F401_SENSOR with no offset. */
@@ -138,8 +141,11 @@ export function driftingClock(startTrueMs: number, spec: number | OscillatorSpec
     while (knots.length <= i + 1) knots.push(a * knots[knots.length - 1] + Math.sqrt(1 - a * a) * weatherC * gaussian(rand));
     return knots[i] + (knots[i + 1] - knots[i]) * (k - i);
   };
+  const moveC = s.moveC ?? 0;
+  const moveAtS = (s.moveAtMs ?? 0) / 1000;
   /** Temperature at t seconds since the start. */
   const temperature = (t: number) =>
+    (moveC && t >= moveAtS ? moveC : 0) +
     meanC + dailyC * Math.sin((2 * Math.PI * t) / DAY_S + tempPhase) + seasonC * Math.sin((2 * Math.PI * t) / YEAR_S + seasonPhase) + (weatherC ? weatherAt(t) : 0);
   /** Rate error in ppm at t seconds since the start. */
   const rate = (t: number) => {
