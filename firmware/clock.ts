@@ -379,9 +379,11 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
     } else if (rateKnown) {
       // Power was lost: the time is gone but the oscillator is the same. The
       // rate learned so far stays, as a virtual anchor as far back as gives it
-      // the uncertainty it had. (With no record there is no rate: learn() found
-      // no anchors.)
-      const v = (2e6 * e * Math.SQRT2) / rateErrPpm;
+      // the uncertainty it had (the pair's 2e6·e√2/v plus the daily cycle's tilt
+      // over v, which learn() adds: from rateErrPpm alone each power loss doubled
+      // it). (With no record there is no rate: learn() found no anchors.)
+      const q = e * Math.SQRT2;
+      const v = 2e6 * Math.min((q + dailyMs) / rateErrPpm, q / Math.max(0, rateErrPpm - dailyPpm));
       an = [[trueMs - v, u - v * (1 + ratePpm / 1e6), e], an[0]];
     }
     raw.setMs(t);

@@ -8,6 +8,13 @@
 // the implant gives the REPL back to USB four seconds after boot, and a host
 // then reads an account record from Storage. The flasher erases every file
 // Espruino would run at boot besides the token's.
+// A boot file can also hide from Storage.list: a StorageFile's chunks are files named
+// after it plus the chunk number as a last character (src/jswrap_storage.c), so the 48th
+// chunk of a StorageFile ".boot" is a file named ".boot0", which boot runs as any other
+// (jsfFindFile matches the name, not the flags), while Storage.list shows a StorageFile by
+// its first chunk only (".boot\x01": jsfBankListFilesHandleFile); erasing what list()
+// shows left it. (Chunk 116 of ".bootrs" is a ".bootrst", which runs instead of the token:
+// 116 chunks fit in an ESP32's 896 kB Storage, not in this interpreter's 256 kB.)
 // On the real interpreter (ESPRUINO_BIN), over its REPL on a pty.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +34,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 if (!ESPRUINO_BIN) console.warn(ESPRUINO_SKIP_REASON);
 
 describe.skipIf(!ESPRUINO_BIN || !hasSocat())('attack: boot files kept from before the token (real Espruino interpreter)', () => {
-  for (const file of ['.boot0', '.boot3', '.bootPowerOn']) {
+  const implant = 'setTimeout(function(){E.setConsole(USB,{force:true})},4000);';
+  /** REPL code that stores the implant as `file`. */
+  const plain = (file: string) => `require("Storage").write("${file}",${JSON.stringify(implant)});`;
+  // Chunks of C bytes (the first chunk's size); the implant starts the 48th ('0'), padded with empty statements.
+  const hidden =
+    'var S=require("Storage"),f=S.open(".boot","w");f.write(";".repeat(500));f.write(";".repeat(500));var C=S.read(".boot\\x01").length,n=47*C-1000;' +
+    `while(n>0){f.write(";".repeat(Math.min(500,n)));n-=500;}f.write(${JSON.stringify(implant)}+";".repeat(C));` +
+    'if(S.list(/^\\.boot0/).length||S.read(".boot0").indexOf("setTimeout")!==0)throw new Error("not hidden");';
+  /** What the case is, the REPL code that stores it, and the name list() shows for it. */
+  const cases: [string, string, string][] = [
+    ['.boot0', plain('.boot0'), '.boot0'],
+    ['.boot3', plain('.boot3'), '.boot3'],
+    ['.bootPowerOn', plain('.bootPowerOn'), '.bootPowerOn'],
+    ['.boot0 hidden as the 48th chunk of a StorageFile ".boot"', hidden, '.boot\x01'],
+  ];
+  for (const [file, store, listed] of cases) {
     it(`a ${file} that gives the REPL back to USB is gone after flashing: the running token's link answers no REPL line`, async () => {
       const code = await bundleEntry(join(here, '../espruino/linux-entry.ts'));
       const dir = mkdtempSync(join(tmpdir(), 'tt-bootfiles-'));
@@ -48,8 +70,7 @@ describe.skipIf(!ESPRUINO_BIN || !hasSocat())('attack: boot files kept from befo
         // The implant, written over the REPL as any app would; the record stands for the token's seeds.
         const repl = new EspruinoRepl(t);
         await repl.settle(200, 1500);
-        const implant = 'setTimeout(function(){E.setConsole(USB,{force:true})},4000)';
-        expect(await repl.command(`require("Storage").write("${file}",${JSON.stringify(implant)});require("Storage").write("tt.acc.0","SEED-RECORD");print("TT"+"P",require("Storage").list().join())`, 'TTP', 5000)).toContain(file);
+        expect(await repl.command(`${store}require("Storage").write("tt.acc.0","SEED-RECORD");print("TT"+"P",require("Storage").list().join())`, 'TTP', 20000)).toContain(listed);
         const r = await flashEspruino(t, new Uint8Array(Buffer.from(code, 'latin1')), { firmwareBoards: ['LINUX'], startTimeoutMs: 15000 });
         expect(r.started).not.toBeNull();
         await probe(); // started by the flasher's load()

@@ -20,6 +20,8 @@ import type { MigrationResult } from './espruino-migrate.ts';
 /** Bytes per Storage.write line (684 base64 characters): well inside any board's input buffer. */
 export const CHUNK_BYTES = 512;
 export const BOOT_FILE = '.bootcde';
+/** Every file Espruino runs or loads at boot (src/jsflash.c): the saved state, power-on code, boot files, reset code, and the boot code the token goes in. */
+const BOOT_RUNS = ['.varimage', '.bootPowerOn', '.boot0', '.boot1', '.boot2', '.boot3', '.bootrst', BOOT_FILE];
 const S = 'require("Storage")';
 
 export interface FlashProgress {
@@ -180,10 +182,13 @@ export async function flashEspruino(transport: Transport, bundle: Uint8Array, op
   // .bootPowerOn, .boot0 to .boot3, then .bootrst or .bootcde), would run instead of or besides the
   // token: one left by another app or a previous owner could set a timer that gives the REPL back
   // to USB once the token runs (test/attack/boot-files-on-espruino.test.ts). Drop them all, and
-  // the old token, before writing. The token's own tt.* files stay unless wiping.
+  // the old token, before writing. By name as well as by what list() shows: a StorageFile's chunk
+  // is a file named after it plus the chunk number as a character, and list() shows only its first
+  // (".boot\x01"), while boot runs its 48th (".boot0") or a ".bootrs"'s 116th (".bootrst") as any file.
+  // The token's own tt.* files stay unless wiping.
   const wipe = opts.wipe ? `${S}.list(/^tt\\./).forEach(function(f){${S}.erase(f)});` : '';
   const kept = await repl.command(
-    `${S}.list(/^\\.boot/).forEach(function(f){${S}.erase(f)});${S}.erase(".varimage");${wipe}print("TT"+"PREP",${S}.list(/^tt\\./).length)`,
+    `${JSON.stringify(BOOT_RUNS)}.concat(${S}.list(/^\\.boot/)).forEach(function(f){${S}.erase(f)});${wipe}print("TT"+"PREP",${S}.list(/^tt\\./).length)`,
     'TTPREP',
     timeout * 2,
   );
