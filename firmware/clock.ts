@@ -309,7 +309,8 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
     const e = unverified ? UNVERIFIED_MS : SYNC_BASE_MS + (roundTripMs === undefined ? DEFAULT_RTT_MS : roundTripMs) / 2;
     const o = s as State; // null (no record yet) only where rawValid() is false; the other uses check
     let u = trueMs; // U starts afresh where the raw clock lost its continuity
-    let an: number[][] = [[u, u, e]];
+    let a = [u, u, e]; // this sync as an anchor
+    let an = [a];
     let t = trueMs;
     let ea = e;
     let sp: number[] | undefined;
@@ -318,7 +319,7 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
     if (rawValid()) {
       u = uNow();
       an = o.an;
-      const a = [trueMs, u, e];
+      a = [trueMs, u, e];
       const last = an[an.length - 1];
       /** How far this sync is from a model running from anchor `x`: 1 is the edge of agreement. */
       const expect = (x: number[]) => predict(x, u, rateOver(u - x[1]));
@@ -329,13 +330,17 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
       const own = nowMs();
       const b = bound(o.ea, u - o.ua);
       const off = trueMs - own;
+      // The anchors' rate is beyond what the board can have (twice its typical
+      // drift): a host with a fast clock walked them there, one agreeing sync at a time.
+      const walked = abs(meanPpm) > 2 * typicalDriftPpm;
       if (unverified) sp = o.sp; // a host that cannot vouch for its clock settles no suspect
       if (ms <= 1 && ms < m) {
         // Agrees with the suspect: the older anchors' time was off by the suspect's
         // offset. Their rate stands (shifted, they line up with the new time), so two
-        // syncs that agree with each other cannot wipe out what the rate stands on.
+        // syncs that agree with each other cannot wipe out what the rate stands on;
+        // unless it was walked, which the shift would carry on into the fit.
         const d = (o.sx as number[])[1];
-        an = an.map((x) => [x[0] + d, x[1], x[2]]).concat([o.sp as number[], a]);
+        an = (walked ? [] : an.map((x) => [x[0] + d, x[1], x[2]])).concat([o.sp as number[], a]);
       } else if (m <= 1) {
         // Agrees with the anchors (a held suspect, if any, was wrong and is dropped).
         // One close after the last replaces it if it is as good, so the anchors stay
@@ -345,13 +350,20 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
         // oldest out only a day or more after the last but one.
         if ((trueMs - last[0]) * ANCHORS >= span && (an.length < ANCHORS || trueMs - an[an.length - 2][0] >= DAY_MS)) an = an.concat([a]); // span: learn() ran on these anchors
         else if (e <= last[2]) an = an.slice(0, -1).concat([a]);
-      } else if (an.length < 3 && o.sp && !unverified && (trueMs - expect(last)) / (o.sx as number[])[1] > 1) {
-        // The rate rests on one interval (nothing could judge its second sync), and
-        // this sync and the suspect before it both disagree with it, on one side and
-        // this one further: the rate is wrong, not them. Without this, a second sync
-        // 3 s off made every later honest sync a suspect (syncs 3 d apart: 86 s off
-        // at d180; test/firmware/clock-poisoned-rate.test.ts).
-        an = [an[0], o.sp, a];
+      } else if (o.sp && !unverified && (an.length < 3 || o.tt == o.sp[0] || walked) && (trueMs - expect(last)) / (o.sx as number[])[1] > 1) {
+        // This sync and the suspect before it both disagree with the rate, on one
+        // side and this one further, and the rate is in doubt: it rests on one
+        // interval (nothing could judge its second sync), or the suspect was
+        // confirmed with the button (the user vouched for its time), or it was
+        // walked. Then the rate is wrong, not them. Without this, a second sync 3 s
+        // off made every later honest sync a suspect (syncs 3 d apart: 86 s off at
+        // d180), and a host with a fast clock that walked a full set of anchors to
+        // its rate did too (27.5 s and 145 s off for as long as honest syncs ran;
+        // test/firmware/clock-poisoned-rate.test.ts, clock-drift.test.ts). Not for
+        // every full set: honest boards then had to press (an RC moved 6 °C, a
+        // crystal after a host 30 ppm fast). Of a full set nothing is kept: it may
+        // have been walked.
+        an = (an.length < 3 ? [an[0]] : []).concat([o.sp, a]);
       } else {
         // Inconsistent: held out of the fit (a verified host's as the suspect), reported.
         if (!unverified) sp = a;
@@ -389,8 +401,9 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
     raw.setMs(t);
     s = { ra: raw.nowMs(), ua: u, ta: t, ea: ea, ns: (o ? o.ns : 0) + 1, an: an.slice(-ANCHORS), sp: sp, sx: sx, tu: keep ? o.tu : u, tt: keep ? o.tt : t, rt: keep ? o.rt : undefined };
     learn();
-    // A new trusted anchor trusts the rate known now (none on a first sync).
-    if (!keep && rateKnown) s.rt = ratePpm;
+    // A new trusted anchor trusts the rate known now (none on a first sync), unless
+    // it disagreed with that rate (a confirmed suspect): the rate may be wrong.
+    if (!keep && rateKnown && sp != a) s.rt = ratePpm;
     try {
       storage.write(CLOCK_KEY, JSON.stringify(s));
     } catch (e) {

@@ -22,6 +22,8 @@ export interface SyncStep {
   hostOffsetMs?: number;
   /** The host says its own clock is not synchronized (TIME_SET's hostClock, HOST_CLOCK_UNSYNCED). */
   unverified?: boolean;
+  /** Nobody presses the button for this host: a sync that needs it is refused (honest ones get it when asked). */
+  noButton?: boolean;
 }
 
 export interface ClockScenario {
@@ -114,6 +116,17 @@ export const CLOCK_SCENARIOS: ClockScenario[] = [
     name: '5,000 ppm RC, weekly syncs for 6 wk, moved 6 °C colder in wk 4: after d21', typicalPpm: 5000, afterMs: 7 * DAY, syncs: weekly(6), measureFrom: 3,
     oscillator: (rand) => ({ ppm: 5000 * sign(rand), kind: 'rc', moveC: -6, moveAtMs: Math.round((21 + 7 * rand()) * DAY) }),
   },
+  // A host whose clock runs fast (a VM without NTP that says it is synchronized) syncing hourly
+  // without the button walks the anchors to its rate; the honest syncs after it must undo that.
+  {
+    name: '20 ppm, weekly syncs 6 wk, weather; a host 150 ppm fast syncs hourly 5 d (no button); weekly: from the 3rd honest after it',
+    typicalPpm: 20, afterMs: 7 * DAY, measureFrom: 6 + 120 + 2,
+    oscillator: (rand) => ({ ppm: 20 * sign(rand), kind: 'crystal', weatherC: 2, weatherDays: 5 }),
+    syncs: () => weekly(5)().concat(
+      Array.from({ length: 120 }, (_, i) => ({ atMs: 35 * DAY + (i + 1) * HOUR, hostOffsetMs: 150e-6 * (i + 1) * HOUR, noButton: true })),
+      Array.from({ length: 15 }, (_, i) => ({ atMs: (45 + 7 * i) * DAY })),
+    ),
+  },
   // ...nor carry a few weeks' rate for months: far ahead the long-run rate counts.
   { name: '20 ppm, weekly syncs for 8 wk, weather (σ 3 °C, 10 d), then 180 d', typicalPpm: 20, afterMs: 180 * DAY, syncs: weekly(8),
     oscillator: (rand) => ({ ppm: 20 * sign(rand), kind: 'crystal', weatherC: 3, weatherDays: 10 }) },
@@ -167,8 +180,9 @@ export function runScenario(sc: ClockScenario, seed: number, compensate?: Compen
   for (let i = 0; i < syncs.length; i++) {
     advance(START + syncs[i].atMs - raw.trueMs);
     const s = hostSync(raw, rand, syncs[i].hostOffsetMs ?? 0);
-    if (clock.isSet() && clock.needsConfirm(s.timeMs)) presses++;
-    clock.sync(s.timeMs, false, s.roundTripMs, syncs[i].unverified);
+    const ask = clock.isSet() && clock.needsConfirm(s.timeMs);
+    if (ask && !syncs[i].noButton) presses++;
+    if (!ask || !syncs[i].noButton) clock.sync(s.timeMs, ask, s.roundTripMs, syncs[i].unverified);
     plainRaw = raw.nowMs();
     plainSet = s.timeMs;
     if (i < from) continue;

@@ -104,7 +104,18 @@ describe('drift-corrected clock: the goals of issue 15', () => {
   }, SLOW);
 
   it('never asks for the button in any scenario: all its hosts are honest or a few seconds off (the rate-walk fix must not make honest boards press)', () => {
-    for (const sc of CLOCK_SCENARIOS) expect(scenarioFigures(sc, SEEDS).pressRuns, sc.name).toBe(0);
+    for (const sc of CLOCK_SCENARIOS) {
+      // A host that walked the clock tens of seconds (no button for it): moving it back may take the button.
+      if (sc.syncs(() => 0.5).some((x) => x.noButton)) continue;
+      expect(scenarioFigures(sc, SEEDS).pressRuns, sc.name).toBe(0);
+    }
+  }, SLOW);
+
+  it('a host with a fast clock that walks a full anchor set to its rate (no button) costs nothing once honest syncs come back', () => {
+    // Before the fix (5d0914d): 42.2 / 142.2 / 145.1 s (median / p95 / max of 100 runs), the error understated in 50.
+    const f = scenarioFigures(scenario('20 ppm, weekly syncs 6 wk, weather; a host 150 ppm fast'), SEEDS);
+    expect(f.maxMs).toBeLessThan(2000);
+    expect(f.overclaimRuns).toBe(0);
   }, SLOW);
 
   it('cannot catch a host that claims a synchronized clock but is 3 s off, with one anchor before it: a twin world gives the token the same inputs', () => {

@@ -50,46 +50,56 @@ describe('a wrong second sync does not poison the rate (review)', () => {
   });
 });
 
-// Review 2: the same with a full anchor set (known defect, not fixed: it.fails). A host whose
-// clock runs fast (100 ppm: a VM without NTP that says its clock is synchronized) syncing
-// hourly for 5 days without the button walks its offsets in through suspects that the next
-// sync agrees with (older anchors shifted, the pair appended) and teaches a rate far from the
-// board's (-16 ppm for +10). After it, honest weekly syncs disagree with that rate and with the
-// suspect before them alike, so each is held as a new suspect and the anchors never change
-// again; a sync confirmed with the button sets the time but trusts the wrong rate (rt). On
-// 7d34ca1 and 7b3725a alike: 27.5 s off before honest syncs for as long as they run (15 weeks).
-// Tried (review2, not committed): the rule above for any number of anchors (and no rt trusted at
-// a confirmed suspect): this case 27.5 -> 0.23 s, the independent simulation's 150 ppm host
-// 151 -> 19 s worst, but honest RC boards moved 6 °C (syncs every 2-4 d) asked for the button in
-// 23/100 runs (was 1) and weekly crystals after a 30 ppm host in 95/100 (was 0). For it alone
-// to fire on a confirmed sync did not help (and was over the bundle budget).
+// Review 2: the same with a full anchor set. A host whose clock runs fast (a VM without NTP
+// that says its clock is synchronized) syncing hourly for 5 days without the button walks
+// its offsets in through suspects that the next sync agrees with (older anchors shifted, the
+// pair appended) and teaches a rate far from the board's. After it, honest weekly syncs
+// disagreed with that rate and with the suspect before them alike, so each was held as a new
+// suspect and the anchors never changed again; a sync confirmed with the button set the time
+// but trusted the wrong rate (rt). On 7d34ca1 and 5d0914d: 27.5 s off (100 ppm host) for as
+// long as honest syncs ran (15 weeks), 151 s (150 ppm host). Fixed (clock.ts sync): the rule
+// above also fires when the suspect was confirmed with the button or the anchors' rate is
+// beyond twice the board's typical drift (walked), then keeping nothing from before the
+// suspect; a confirmed suspect does not trust the rate it disagreed with; a walked set is not
+// shifted into the fit. Not for every full set: that made honest boards press (independent
+// simulation: RC moved 6 °C, syncs every 2-4 d, 1 -> 23/100 runs; weekly crystals after a
+// host 30 ppm fast for 10 d, 0 -> 91/100). The walked case needs sync noise to get in (an
+// exact oscillator refuses a 150 ppm host's walk): clock-drift.test.ts runs it in the bench's model.
+/**
+ * Worst |error| from the third honest weekly sync after a host `hostPpm` fast synced hourly
+ * for 5 days (from d35, after six honest weekly syncs) without the button; the board runs
+ * `ppm` fast, exactly; honest syncs press the button when asked.
+ */
+function worstAfterFastHost(ppm: number, hostPpm: number): number {
+  let t = 0;
+  let setOffset = 0;
+  const raw = { nowMs: () => T0 + t * (1 + ppm / 1e6) + setOffset, setMs: (ms: number) => void (setOffset = ms - (T0 + t * (1 + ppm / 1e6))), isSet: () => true };
+  const stored = new Map<string, string>();
+  const clock = createTokenClock(raw, { read: (k: string) => stored.get(k), write: (k: string, v: string) => void stored.set(k, v) }, 20);
+  const honest = () => clock.sync(T0 + t, clock.needsConfirm(T0 + t), 20);
+  for (let i = 0; i < 6; i++) {
+    t = i * 7 * DAY;
+    honest();
+  }
+  for (let h = 1; h <= 120; h++) {
+    t = 35 * DAY + h * 3600000;
+    const host = T0 + t + hostPpm * 1e-6 * h * 3600000;
+    if (!clock.needsConfirm(host)) clock.sync(host, false, 20); // no button for it
+  }
+  let worst = 0;
+  for (let w = 0; w < 15; w++) {
+    for (let h = 1; w > 2 && h <= 7 * 24; h++) {
+      t = (45 + (w - 1) * 7) * DAY + h * 3600000;
+      worst = Math.max(worst, Math.abs(clock.nowMs() - (T0 + t)));
+    }
+    t = (45 + w * 7) * DAY;
+    honest();
+  }
+  return worst;
+}
+
 describe('a host with a fast clock does not poison a full anchor set for good (review 2)', () => {
-  it.fails('honest weekly syncs after it bring the error back under 4 s', () => {
-    const ppm = 10;
-    let t = 0;
-    let setOffset = 0;
-    const raw = { nowMs: () => T0 + t * (1 + ppm / 1e6) + setOffset, setMs: (ms: number) => void (setOffset = ms - (T0 + t * (1 + ppm / 1e6))), isSet: () => true };
-    const stored = new Map<string, string>();
-    const clock = createTokenClock(raw, { read: (k: string) => stored.get(k), write: (k: string, v: string) => void stored.set(k, v) }, 20);
-    const honest = () => clock.sync(T0 + t, clock.needsConfirm(T0 + t), 20); // the user presses the button when asked
-    for (let i = 0; i < 6; i++) {
-      t = i * 7 * DAY;
-      honest();
-    }
-    for (let h = 1; h <= 120; h++) {
-      t = 35 * DAY + h * 3600000;
-      const host = T0 + t + 100e-6 * h * 3600000;
-      if (!clock.needsConfirm(host)) clock.sync(host, false, 20); // no button for it
-    }
-    let worst = 0;
-    for (let w = 0; w < 15; w++) {
-      for (let h = 1; w > 2 && h <= 7 * 24; h++) {
-        t = (45 + (w - 1) * 7) * DAY + h * 3600000;
-        worst = Math.max(worst, Math.abs(clock.nowMs() - (T0 + t)));
-      }
-      t = (45 + w * 7) * DAY;
-      honest();
-    }
-    expect(worst).toBeLessThan(4000);
+  it('100 ppm fast (teaches -16 ppm to a +10 ppm board; the user is asked to press, once): honest weekly syncs bring the error back under 4 s', () => {
+    expect(worstAfterFastHost(10, 100)).toBeLessThan(4000);
   });
 });
