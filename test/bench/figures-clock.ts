@@ -271,6 +271,54 @@ export function compensationWhatIf(seeds = 100): ScenarioFigures[] {
   return rows;
 }
 
+/**
+ * The floor under a scenario with two syncs, for any clock that takes its rate
+ * from them: each run's worst error after the last sync for a clock told
+ * (a) the oscillator's true mean rate between the two syncs, with both syncs
+ * perfect, and (b) the one constant rate that is best in hindsight over the
+ * time measured. What stays is the oscillator's own wander after the last
+ * sync (an RC's daily temperature swing), which no anchor can foresee.
+ * Median / p95 / max in ms, over the same oscillators as runScenario.
+ */
+export function rateFloor(sc: ClockScenario, seeds: number): { told: number[]; hindsight: number[] } {
+  const told: number[] = [];
+  const hindsight: number[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const rand = seeded(seed * 7919 + 13);
+    const raw = driftingClock(START, sc.oscillator(rand), seed);
+    const syncs = sc.syncs(rand);
+    if (syncs.length !== 2) throw new Error(`${sc.name}: rateFloor needs two syncs`);
+    raw.advance(syncs[0].atMs);
+    const raw0 = raw.nowMs();
+    const true0 = raw.trueMs;
+    raw.advance(syncs[1].atMs - syncs[0].atMs);
+    const mean = (raw.nowMs() - raw0) / (raw.trueMs - true0) - 1;
+    const rawAt = raw.nowMs();
+    const ran: number[] = []; // raw ms run, hour by hour, after the last sync
+    for (let h = 1; h * HOUR <= sc.afterMs; h++) {
+      raw.advance(HOUR);
+      ran.push(raw.nowMs() - rawAt);
+    }
+    const worst = (rate: number) => ran.reduce((w, r, i) => Math.max(w, Math.abs(r / (1 + rate) - (i + 1) * HOUR)), 0);
+    told.push(worst(mean));
+    // The minimax constant rate: the worst error is convex in it, so a ternary search finds it.
+    let lo = mean - 1e-3;
+    let hi = mean + 1e-3;
+    for (let i = 0; i < 100; i++) {
+      const a = lo + (hi - lo) / 3;
+      const b = hi - (hi - lo) / 3;
+      if (worst(a) < worst(b)) hi = b;
+      else lo = a;
+    }
+    hindsight.push(worst((lo + hi) / 2));
+  }
+  const figures = (ms: number[]) => {
+    const sorted = [...ms].sort((a, b) => a - b);
+    return [quantile(sorted, 0.5), quantile(sorted, 0.95), sorted[sorted.length - 1]];
+  };
+  return { told: figures(told), hindsight: figures(hindsight) };
+}
+
 /** The bench's clock section (test/bench/figures.ts); README gets the headline scenarios. */
 export function printFigures(section: (title: string) => void, figure: (name: string, value: string) => void): void {
   section('clock: worst error per run over 200 seeds (test/helpers/drifting-clock.ts)');
@@ -281,10 +329,25 @@ export function printFigures(section: (title: string) => void, figure: (name: st
   // Printed only: not the firmware's figures.
   section('clock what-if: an ideal temperature compensator outside the firmware, 100 seeds (figures-clock.ts compensationWhatIf)');
   for (const line of formatDriftFigures(compensationWhatIf(100))) console.log(line);
+  section('clock floor: the worst error of any clock that takes its rate from the two syncs, 200 seeds (figures-clock.ts rateFloor)');
+  for (const line of formatFloor(200)) console.log(line);
+  const rc = rateFloor(CLOCK_SCENARIOS[1], 200);
+  figure(`clock floor, ${CLOCK_SCENARIOS[1].name}, told the true mean rate / best constant rate in hindsight: worst error max`, `${s(rc.told[2])} / ${s(rc.hindsight[2])} s`);
 }
 
-// `npx tsx test/bench/figures-clock.ts [seeds] [--what-if]` prints the table alone (or the what-if).
+export function formatFloor(seeds: number): string[] {
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const out = ['| scenario | told the true mean rate between the syncs: median / p95 / max, s | best constant rate in hindsight: median / p95 / max, s |', '|---|---|---|'];
+  for (const sc of CLOCK_SCENARIOS.slice(0, 2)) {
+    const f = rateFloor(sc, seeds);
+    out.push(`| ${sc.name} | ${f.told.map(s).join(' / ')} | ${f.hindsight.map(s).join(' / ')} |`);
+  }
+  return out;
+}
+
+// `npx tsx test/bench/figures-clock.ts [seeds] [--what-if | --floor]` prints the table alone (or the what-if, or the floor).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const seeds = Number(process.argv[2]) || 200;
-  for (const line of formatDriftFigures(process.argv.includes('--what-if') ? compensationWhatIf(seeds) : driftFigures(seeds))) console.log(line);
+  const lines = process.argv.includes('--what-if') ? formatDriftFigures(compensationWhatIf(seeds)) : process.argv.includes('--floor') ? formatFloor(seeds) : formatDriftFigures(driftFigures(seeds));
+  for (const line of lines) console.log(line);
 }

@@ -9,7 +9,7 @@ import { driftingClock } from '../helpers/drifting-clock.ts';
 import { fakeToken, SteppedStorage } from '../helpers/fake-ports.ts';
 import { readText } from '../helpers/ocr.ts';
 import { COMMANDS, HOST_CLOCK_UNSYNCED } from '../../protocol/messages.ts';
-import { CLOCK_SCENARIOS, runScenario, scenarioFigures } from '../bench/figures-clock.ts';
+import { CLOCK_SCENARIOS, rateFloor, runScenario, scenarioFigures } from '../bench/figures-clock.ts';
 import type { ClockScenario, RunResult } from '../bench/figures-clock.ts';
 
 const DAY = 86400000;
@@ -35,9 +35,13 @@ describe('drift-corrected clock: the goals of issue 15', () => {
   }, SLOW);
 
   it('5,000 ppm RC, two syncs a week apart: within the daily temperature swing over 7 days, error never understated', () => {
-    // The model's RC swings ±1.5 °C a day at 50 ppm/°C: about ±1 s of offset no sync can learn.
+    // The model's RC swings ±1.5 °C a day at 50 ppm/°C: about ±1 s of offset no sync can learn. A clock
+    // told the true mean rate between the syncs is 2.19 s off at worst (200 runs; the best constant rate in
+    // hindsight 2.03 s): the clock must stay within a sync's error (0.1-0.2 s) of that floor.
     const f = scenarioFigures(scenario('5,000 ppm RC, syncs d0+d7'), SEEDS);
-    expect(f.maxMs).toBeLessThanOrEqual(2500);
+    const floor = rateFloor(scenario('5,000 ppm RC, syncs d0+d7'), SEEDS);
+    expect(f.maxMs).toBeLessThanOrEqual(floor.told[2] + 200);
+    expect(floor.told[2]).toBeGreaterThan(1500);
     expect(f.overclaimRuns).toBe(0);
     // Without the RC's temperature coefficient (the issue's own model) the goal of 2 s holds.
     const plain = { ...scenario('5,000 ppm RC, syncs d0+d7'), oscillator: (r: () => number) => ({ ppm: r() < 0.5 ? 5000 : -5000, kind: 'rc' as const, rcPpmPerC: 0 }) };
