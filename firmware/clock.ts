@@ -333,6 +333,8 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
       // The anchors' rate is beyond what the board can have (twice its typical
       // drift): a host with a fast clock walked them there, one agreeing sync at a time.
       const walked = abs(meanPpm) > 2 * typicalDriftPpm;
+      // This sync and the suspect before it disagree with the anchors on one side, this one further.
+      const again = o.sp && !unverified && (trueMs - expect(last)) / (o.sx as number[])[1] > 1;
       if (unverified) sp = o.sp; // a host that cannot vouch for its clock settles no suspect
       if (ms <= 1 && ms < m) {
         // Agrees with the suspect: the older anchors' time was off by the suspect's
@@ -350,7 +352,7 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
         // oldest out only a day or more after the last but one.
         if ((trueMs - last[0]) * ANCHORS >= span && (an.length < ANCHORS || trueMs - an[an.length - 2][0] >= DAY_MS)) an = an.concat([a]); // span: learn() ran on these anchors
         else if (e <= last[2]) an = an.slice(0, -1).concat([a]);
-      } else if (o.sp && !unverified && (an.length < 3 || o.tt == o.sp[0] || walked) && (trueMs - expect(last)) / (o.sx as number[])[1] > 1) {
+      } else if (again && (an.length < 3 || o.tt == (o.sp as number[])[0] || walked)) {
         // This sync and the suspect before it both disagree with the rate, on one
         // side and this one further, and the rate is in doubt: it rests on one
         // interval (nothing could judge its second sync), or the suspect was
@@ -363,7 +365,7 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
         // every full set: honest boards then had to press (an RC moved 6 °C, a
         // crystal after a host 30 ppm fast). Of a full set nothing is kept: it may
         // have been walked.
-        an = (an.length < 3 ? [an[0]] : []).concat([o.sp, a]);
+        an = (an.length < 3 ? [an[0]] : []).concat([o.sp as number[], a]);
       } else {
         // Inconsistent: held out of the fit (a verified host's as the suspect), reported.
         if (!unverified) sp = a;
@@ -374,6 +376,9 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
       // right (an unverified host), their overlap. Where they disagree, half way:
       // within half the gap of whichever was right (a bad host costs half its
       // offset, a wrong model half its error, until the next sync settles it).
+      // The second in a row that disagrees the same way, further, sets the time in
+      // full: the model is what is wrong (an RC moved 6 °C colder: 342 -> 274 s),
+      // and the error stated stays that of half way (in full alone, it understated).
       if (!confirmed && (unverified || sp === a)) {
         let lo = Math.max(-b, off - e);
         let hi = Math.min(b, off + e);
@@ -382,7 +387,7 @@ export function createTokenClock(raw: Clock, storage: Pick<Storage, 'read' | 'wr
           lo = off / 2 - hi;
           hi += off / 2;
         }
-        t = own + (lo + hi) / 2;
+        t = again ? trueMs : own + (lo + hi) / 2;
         // Two claims that barely overlap are no surer than the surer one alone.
         ea = Math.max((hi - lo) / 2, Math.min(b, e));
       }
