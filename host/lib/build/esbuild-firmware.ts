@@ -154,6 +154,7 @@ export const ESPRUINO_INTERNAL_PROPS = [
   'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault', 'tag', 'type', 'key', 'id', 'command', 'status', 'list',
   'find', 'seq', 'accounts', 'sync', 'needsConfirm', 'lock', 'access', 'text', 'width', 'height', 'cellW', 'cellH',
   'settled', // PendingConfirm's
+  'setInterval', 'setTimeout', 'random', // Ports' timers and random source (the bundle calls the globals setInterval/setTimeout by name, never as properties; Math.random is never used: DESIGN.md)
   'load', 'health', 'scrub', // CheckedStorage's own (Espruino's Storage has none of them; its `load` is a global)
   // board profile
   'maxAccounts', 'typicalDriftPpm', 'espruino', 'storage', 'display', 'buttons', 'role', 'activeLow', 'pin', 'i2c', 'bus',
