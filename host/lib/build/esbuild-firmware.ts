@@ -154,14 +154,15 @@ export const ESPRUINO_INTERNAL_PROPS = [
   'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault', 'tag', 'type', 'key', 'id', 'command', 'status', 'list',
   'find', 'seq', 'accounts', 'sync', 'needsConfirm', 'lock', 'access', 'text', 'width', 'height', 'cellW', 'cellH',
   'settled', // PendingConfirm's
+  'maxLen', // FieldSpec's
   'setInterval', 'setTimeout', 'random', // Ports' timers and random source (the bundle calls the globals setInterval/setTimeout by name, never as properties; Math.random is never used: DESIGN.md)
   'load', 'health', 'scrub', // CheckedStorage's own (Espruino's Storage has none of them; its `load` is a global)
   // board profile
   'maxAccounts', 'typicalDriftPpm', 'espruino', 'storage', 'display', 'buttons', 'role', 'activeLow', 'pin', 'i2c', 'bus',
   'address', 'confirmHint', 'link', 'baud', 'nativeHashes', 'font', 'rng',
-  // wire field keys (not 'message': Error's; not 'total': process.memory()'s)
+  // wire field keys (not 'message': Error's; 'total' is also process.memory()'s, which the firmware never reads and a test entry reads quoted)
   'name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'timeMs', 'newName', 'newIssuer', 'check', 'code',
-  'secondsLeft', 'firmware', 'board', 'algorithms', 'slotsTotal', 'slotsFree', 'clock', 'protocol', 'maxBody', 'account',
+  'total', 'secondsLeft', 'firmware', 'board', 'algorithms', 'slotsTotal', 'slotsFree', 'clock', 'protocol', 'maxBody', 'account',
   'timeoutS', 'action', 'start', 'next', 'syncedAtMs', 'driftCentiPpm', 'errorMs', 'challenge', 'response',
   'salt', 'locked', 'accessKey', 'iterations', 'counter', 'nextHotp', 'untilMs', 'storageHealth', 'roundTripMs', 'suspectAtMs', 'suspectMs', 'session', 'hostClock',
   // COMMANDS
