@@ -119,7 +119,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   /** The answer to a thrown error: its status (a Refusal's; INTERNAL for anything else) and its message, cut to the field's limit. */
   function answerTo(id: number, e: unknown): Outcome {
     const err = e as Refusal;
-    return { id: id, status: err.status || ERRORS.INTERNAL, fields: { message: String(err.message).slice(0, MAX_MESSAGE) } };
+    return { id: id, status: err.status || ERRORS.INTERNAL, fields: { message: String(err['message']).slice(0, MAX_MESSAGE) } }; // err['message'] quoted: see ESPRUINO_INTERNAL_PROPS
   }
 
   function send(o: Outcome): void {

@@ -4,6 +4,7 @@
 // minifier never introduces `?.` or `??=` (it would for es2020+); the
 // subset check runs over the output to prove it.
 import { build } from 'esbuild';
+import ts from 'typescript';
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tokenizeSource } from '../device-text.ts';
@@ -98,6 +99,25 @@ export function foldBareSay(source: string): string {
   return source.replace(/\bsay\(\s*("(?:[^"\\\n]|\\.)*")\s*\)/g, (_m, literal: string) => JSON.stringify('\x1e' + (JSON.parse(literal) as string) + '\x1d'));
 }
 
+/**
+ * The Espruino build shortens the wire field key `message`
+ * (ESPRUINO_INTERNAL_PROPS), so an Error's message must be read quoted,
+ * `err['message']`: esbuild's mangleProps leaves a quoted name whole, and
+ * `err.message` would read a field the Error does not have. Throws on a
+ * `.message` read in a firmware or protocol module (comments and strings aside).
+ */
+export function refuseDottedMessage(source: string, path: string): void {
+  const sf = ts.createSourceFile(path, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(n) && n.name.text === 'message') {
+      const line = sf.getLineAndCharacterOfPosition(n.name.getStart(sf)).line + 1;
+      throw new Error(`${path}:${line}: read an error's message as ['message'] (the Espruino build shortens the wire key .message)`);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+}
+
 /** The Espruino build's substitutions (above) and board profiles reduced to what the firmware reads. */
 export function espruinoPlugin(): Plugin {
   const twins = new Map(Object.entries(ESPRUINO_SUBSTITUTES).map(([from, to]) => [join(repoRoot, from), join(repoRoot, to)]));
@@ -121,6 +141,7 @@ export function espruinoPlugin(): Plugin {
       // declarations become arrow functions (arrow-functions.ts says why).
       b.onLoad({ filter: /[\\/](protocol|firmware)[\\/].*\.ts$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
+        refuseDottedMessage(source, args.path);
         return { contents: arrowifySource(foldBareSay(tokenizeSource(source, args.path)), args.path), loader: 'ts' };
       });
     },
@@ -160,8 +181,10 @@ export const ESPRUINO_INTERNAL_PROPS = [
   // board profile
   'maxAccounts', 'typicalDriftPpm', 'espruino', 'storage', 'display', 'buttons', 'role', 'activeLow', 'pin', 'i2c', 'bus',
   'address', 'confirmHint', 'link', 'baud', 'nativeHashes', 'font', 'rng',
-  // wire field keys (not 'message': Error's; 'total' is also process.memory()'s, which the firmware never reads and a test entry reads quoted)
-  'name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'timeMs', 'newName', 'newIssuer', 'check', 'code',
+  // wire field keys ('total' is also process.memory()'s, which the firmware never reads and a test entry reads quoted;
+  // 'message' is also Error's: the firmware reads an error's as err['message'], which esbuild leaves whole, and
+  // refuseDottedMessage below stops a build whose firmware reads it with a dot)
+  'message', 'name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'timeMs', 'newName', 'newIssuer', 'check', 'code',
   'total', 'secondsLeft', 'firmware', 'board', 'algorithms', 'slotsTotal', 'slotsFree', 'clock', 'protocol', 'maxBody', 'account',
   'timeoutS', 'action', 'start', 'next', 'syncedAtMs', 'driftCentiPpm', 'errorMs', 'challenge', 'response',
   'salt', 'locked', 'accessKey', 'iterations', 'counter', 'nextHotp', 'untilMs', 'storageHealth', 'roundTripMs', 'suspectAtMs', 'suspectMs', 'session', 'hostClock',
