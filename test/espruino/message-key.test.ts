@@ -1,13 +1,21 @@
-// The Espruino build shortens the wire field key `message` (ESPRUINO_INTERNAL_PROPS),
-// so the firmware reads an Error's message quoted; the build refuses a dotted read.
+// The Espruino build shortens names the firmware shares with built-ins (the wire
+// field key `message`, Canvas's clear and fillRect: SHARED_WITH_BUILTINS), so the
+// firmware reads the built-ins' quoted; the build refuses a dotted read.
 import { describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
-import { espruinoBuildOptions, refuseDottedMessage } from '../../host/lib/build/esbuild-firmware.ts';
+import { espruinoBuildOptions, refuseDottedBuiltins } from '../../host/lib/build/esbuild-firmware.ts';
 
-describe('the shortened message key', () => {
+describe('names shared with built-ins', () => {
   it('refuses err.message in a firmware module, not err["message"], a comment or a string', () => {
-    expect(() => refuseDottedMessage('try { f(); } catch (e) { g((e as Error).message); }', 'firmware/x.ts')).toThrow(/firmware\/x\.ts:1: .*\['message'\]/);
-    expect(() => refuseDottedMessage("// e.message\nconst s = 'e.message';\ng((e as Error)['message']);\nconst m = { message: 1 };", 'firmware/x.ts')).not.toThrow();
+    expect(() => refuseDottedBuiltins('try { f(); } catch (e) { g((e as Error).message); }', '/r/firmware/x.ts')).toThrow(/firmware\/x\.ts:1: .*\['message'\]/);
+    expect(() => refuseDottedBuiltins("// e.message\nconst s = 'e.message';\ng((e as Error)['message']);\nconst m = { message: 1 };", '/r/firmware/x.ts')).not.toThrow();
+  });
+
+  it('refuses g.clear() and g.fillRect() in the Espruino port, not canvas.clear() in the shared UI', () => {
+    expect(() => refuseDottedBuiltins('g.clear();', '/r/firmware/ports/espruino/ssd1306.ts')).toThrow(/\['clear'\]/);
+    expect(() => refuseDottedBuiltins('g.fillRect(0, 0, 1, 1);', '/r/firmware/ports/espruino/ssd1306.ts')).toThrow(/\['fillRect'\]/);
+    expect(() => refuseDottedBuiltins("g['clear'](); g['fillRect'](0, 0, 1, 1);", '/r/firmware/ports/espruino/ssd1306.ts')).not.toThrow();
+    expect(() => refuseDottedBuiltins('canvas.clear(); canvas.fillRect(0, 48, 9, 4);', '/r/firmware/ui/screen.ts')).not.toThrow();
   });
 
   it("shortens the wire key and keeps an Error's quoted read whole, in a minified Espruino build", async () => {

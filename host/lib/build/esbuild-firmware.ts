@@ -100,18 +100,30 @@ export function foldBareSay(source: string): string {
 }
 
 /**
- * The Espruino build shortens the wire field key `message`
- * (ESPRUINO_INTERNAL_PROPS), so an Error's message must be read quoted,
- * `err['message']`: esbuild's mangleProps leaves a quoted name whole, and
- * `err.message` would read a field the Error does not have. Throws on a
- * `.message` read in a firmware or protocol module (comments and strings aside).
+ * Names the firmware owns that an Espruino built-in has too: the Espruino
+ * build shortens them (ESPRUINO_INTERNAL_PROPS), so the built-in's must be
+ * read quoted, `err['message']`, `g['clear']()`: esbuild's mangleProps leaves
+ * a quoted name whole, and a dotted read would ask the built-in for a member
+ * it does not have. `message` is the wire field key and an Error's (read in
+ * any firmware or protocol module); `clear` and `fillRect` are the Canvas's
+ * and AccessControl's, and Graphics' (only the Espruino port's modules,
+ * firmware/ports/espruino/, touch Espruino built-ins).
  */
-export function refuseDottedMessage(source: string, path: string): void {
+export const SHARED_WITH_BUILTINS: { name: string; where: RegExp }[] = [
+  { name: 'message', where: /[\\/](protocol|firmware)[\\/]/ },
+  { name: 'clear', where: /[\\/]firmware[\\/]ports[\\/]espruino[\\/]/ },
+  { name: 'fillRect', where: /[\\/]firmware[\\/]ports[\\/]espruino[\\/]/ },
+];
+
+/** Throws on a dotted read of a SHARED_WITH_BUILTINS name in a module where it would be the built-in's (comments and strings aside). */
+export function refuseDottedBuiltins(source: string, path: string): void {
+  const names = SHARED_WITH_BUILTINS.filter((s) => s.where.test(path)).map((s) => s.name);
+  if (names.length === 0) return;
   const sf = ts.createSourceFile(path, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const visit = (n: ts.Node): void => {
-    if (ts.isPropertyAccessExpression(n) && n.name.text === 'message') {
+    if (ts.isPropertyAccessExpression(n) && names.includes(n.name.text)) {
       const line = sf.getLineAndCharacterOfPosition(n.name.getStart(sf)).line + 1;
-      throw new Error(`${path}:${line}: read an error's message as ['message'] (the Espruino build shortens the wire key .message)`);
+      throw new Error(`${path}:${line}: read the built-in's ${n.name.text} as ['${n.name.text}'] (the Espruino build shortens the firmware's own .${n.name.text}: SHARED_WITH_BUILTINS)`);
     }
     ts.forEachChild(n, visit);
   };
@@ -141,7 +153,7 @@ export function espruinoPlugin(): Plugin {
       // declarations become arrow functions (arrow-functions.ts says why).
       b.onLoad({ filter: /[\\/](protocol|firmware)[\\/].*\.ts$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
-        refuseDottedMessage(source, args.path);
+        refuseDottedBuiltins(source, args.path);
         return { contents: arrowifySource(foldBareSay(tokenizeSource(source, args.path)), args.path), loader: 'ts' };
       });
     },
@@ -176,14 +188,14 @@ export const ESPRUINO_INTERNAL_PROPS = [
   'find', 'seq', 'accounts', 'sync', 'needsConfirm', 'lock', 'access', 'text', 'width', 'height', 'cellW', 'cellH',
   'settled', // PendingConfirm's
   'maxLen', // FieldSpec's
+  'clear', 'fillRect', // Canvas's and AccessControl's (Graphics' too: SHARED_WITH_BUILTINS)
   'setInterval', 'setTimeout', 'random', // Ports' timers and random source (the bundle calls the globals setInterval/setTimeout by name, never as properties; Math.random is never used: DESIGN.md)
   'load', 'health', 'scrub', // CheckedStorage's own (Espruino's Storage has none of them; its `load` is a global)
   // board profile
   'maxAccounts', 'typicalDriftPpm', 'espruino', 'storage', 'display', 'buttons', 'role', 'activeLow', 'pin', 'i2c', 'bus',
   'address', 'confirmHint', 'link', 'baud', 'nativeHashes', 'font', 'rng',
   // wire field keys ('total' is also process.memory()'s, which the firmware never reads and a test entry reads quoted;
-  // 'message' is also Error's: the firmware reads an error's as err['message'], which esbuild leaves whole, and
-  // refuseDottedMessage below stops a build whose firmware reads it with a dot)
+  // 'message' is also Error's: SHARED_WITH_BUILTINS)
   'message', 'name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'timeMs', 'newName', 'newIssuer', 'check', 'code',
   'total', 'secondsLeft', 'firmware', 'board', 'algorithms', 'slotsTotal', 'slotsFree', 'clock', 'protocol', 'maxBody', 'account',
   'timeoutS', 'action', 'start', 'next', 'syncedAtMs', 'driftCentiPpm', 'errorMs', 'challenge', 'response',
