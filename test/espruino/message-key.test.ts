@@ -11,6 +11,12 @@ describe('names shared with built-ins', () => {
     expect(() => refuseDottedBuiltins("// e.message\nconst s = 'e.message';\ng((e as Error)['message']);\nconst m = { message: 1 };", '/r/firmware/x.ts')).not.toThrow();
   });
 
+  it('refuses a dotted message or total read in any module of the bundle (a test entry too)', () => {
+    expect(() => refuseDottedBuiltins("print('threw ' + (e as Error).message);", '/r/test/espruino/x-entry.ts')).toThrow(/\['message'\]/);
+    expect(() => refuseDottedBuiltins('print(process.memory().total);', '/r/test/espruino/x-entry.ts')).toThrow(/\['total'\]/);
+    expect(() => refuseDottedBuiltins("print(process.memory()['total'], { total: 1 });", '/r/test/espruino/x-entry.ts')).not.toThrow();
+  });
+
   it('refuses g.clear() and g.fillRect() in the Espruino port, not canvas.clear() in the shared UI', () => {
     expect(() => refuseDottedBuiltins('g.clear();', '/r/firmware/ports/espruino/ssd1306.ts')).toThrow(/\['clear'\]/);
     expect(() => refuseDottedBuiltins('g.fillRect(0, 0, 1, 1);', '/r/firmware/ports/espruino/ssd1306.ts')).toThrow(/\['fillRect'\]/);

@@ -104,13 +104,15 @@ export function foldBareSay(source: string): string {
  * build shortens them (ESPRUINO_INTERNAL_PROPS), so the built-in's must be
  * read quoted, `err['message']`, `g['clear']()`: esbuild's mangleProps leaves
  * a quoted name whole, and a dotted read would ask the built-in for a member
- * it does not have. `message` is the wire field key and an Error's (read in
- * any firmware or protocol module); `clear` and `fillRect` are the Canvas's
+ * it does not have. `message` is the wire field key and an Error's, `total`
+ * the wire field key and process.memory()'s (read in any module of an Espruino
+ * bundle, test entries too); `clear` and `fillRect` are the Canvas's
  * and AccessControl's, and Graphics' (only the Espruino port's modules,
  * firmware/ports/espruino/, touch Espruino built-ins).
  */
 export const SHARED_WITH_BUILTINS: { name: string; where: RegExp }[] = [
-  { name: 'message', where: /[\\/](protocol|firmware)[\\/]/ },
+  { name: 'message', where: /./ },
+  { name: 'total', where: /./ },
   { name: 'clear', where: /[\\/]firmware[\\/]ports[\\/]espruino[\\/]/ },
   { name: 'fillRect', where: /[\\/]firmware[\\/]ports[\\/]espruino[\\/]/ },
 ];
@@ -141,6 +143,11 @@ export function espruinoPlugin(): Plugin {
         const twin = twins.get(resolve(args.resolveDir, args.path));
         return twin ? { path: twin } : undefined;
       });
+      // Every module of an Espruino bundle (test entries too): no dotted read of a built-in's shortened name.
+      b.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (!/[\\/]node_modules[\\/]/.test(args.path)) refuseDottedBuiltins(await readFile(args.path, 'utf8'), args.path);
+        return undefined;
+      });
       b.onLoad({ filter: /[\\/]boards[\\/]espruino-[^\\/]*\.ts$/ }, async (args) => {
         if (args.path.endsWith('espruino-profile.ts')) return undefined;
         const mod = (await import(pathToFileURL(args.path).href)) as { [name: string]: { [key: string]: unknown } };
@@ -153,7 +160,6 @@ export function espruinoPlugin(): Plugin {
       // declarations become arrow functions (arrow-functions.ts says why).
       b.onLoad({ filter: /[\\/](protocol|firmware)[\\/].*\.ts$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
-        refuseDottedBuiltins(source, args.path);
         return { contents: arrowifySource(foldBareSay(tokenizeSource(source, args.path)), args.path), loader: 'ts' };
       });
     },
