@@ -181,9 +181,13 @@ export function espruinoPlugin(): Plugin {
  * records, which use one- and two-letter keys for that reason), so a reflash
  * reads what the last firmware wrote; a key used
  * as a string value ('stored'); ERRORS' names (looked up by string); a name an
- * Espruino built-in has (message, max, set, clear, write, read, erase,
- * fillRect, random, buffer, setup, scl, sda, bitrate, SHA1 ...): each of
- * those must reach the interpreter spelled as in the source.
+ * Espruino built-in has that the bundle reads (max, set, write, read, erase,
+ * buffer, setup, scl, sda, bitrate, SHA1 ...): each of those must reach the
+ * interpreter spelled as in the source. Except the few in
+ * SHARED_WITH_BUILTINS (message, total, clear, fillRect), whose built-in
+ * reads are written quoted and checked; and names of globals or of built-ins
+ * the firmware never reads as properties (setTimeout, setInterval, random:
+ * Math.random is never used, DESIGN.md).
  */
 export const ESPRUINO_INTERNAL_PROPS = [
   // interfaces between the firmware's modules
