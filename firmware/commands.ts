@@ -130,8 +130,7 @@ export function createHandler(ports: HandlerPorts, store: AccountStore, clock: T
   /** Clock fields shared by HELLO, TIME_GET and TIME_SET. */
   function clockFields(f: Fields): Fields {
     const st = clock.status();
-    f.clock = clockUsable(clock) ? CLOCK_SET : CLOCK_UNSET;
-    if (f.clock === CLOCK_SET) {
+    if ((f.clock = clockUsable(clock) ? CLOCK_SET : CLOCK_UNSET)) { // CLOCK_UNSET is 0
       f.timeMs = Math.floor(clock.nowMs());
       f.errorMs = st.errorMs;
     }
