@@ -71,8 +71,6 @@ export function readRecord(text: string): AccessRecord {
 }
 
 export interface AccessControl {
-  /** Whether a password is set. */
-  enabled(): boolean;
   unlocked(): boolean;
   /** The host went away (link closed): lock until the next session unlocks. */
   lock(): void;
@@ -105,12 +103,12 @@ export function createAccessControl(storage: CheckedStorage, sha1: Hash, random:
     storage.write(KEY, JSON.stringify(rec));
   }
 
+  /** Whether a password is set. */
   function enabled(): boolean {
     return rec.k !== '';
   }
 
   return {
-    enabled: enabled,
     unlocked: () => !enabled() || open,
     lock: () => {
       open = false;
@@ -121,7 +119,7 @@ export function createAccessControl(storage: CheckedStorage, sha1: Hash, random:
       challenge = enabled() ? random(16) : null;
       reply.salt = base64Decode(rec.s);
       reply.iterations = rec.i; // a key set by older firmware keeps its count until the password is removed
-      reply.locked = enabled() ? 1 : 0;
+      reply.locked = +enabled(); // 1 or 0
       if (challenge) reply.challenge = challenge;
     },
     unlock: (response: Uint8Array, nowMs: number) => {

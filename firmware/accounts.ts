@@ -113,7 +113,7 @@ export function openAccountStore(storage: CheckedStorage, maxAccounts?: number):
       storage.write(ACCOUNTS_KEY, record);
     } catch (e) {
       // The generation before is untouched.
-      refuse(ERRORS.STORAGE_FAILED, 'storage write failed: %', (e as Error).message);
+      refuse(ERRORS.STORAGE_FAILED, 'storage write failed: %', (e as Error)['message']); // quoted: see ESPRUINO_INTERNAL_PROPS
     }
     accounts = next;
     // A removal (or wipe) also writes the new set over the older generation,

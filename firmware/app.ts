@@ -60,12 +60,12 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
     const accounts = store.list();
     const damaged = storage.health();
     if (pending) {
-      drawConfirm(canvas, pending.action, confirmHint, Math.max(0, Math.ceil((pending.deadlineMs - ports.clock.nowMs()) / 1000)));
+      drawConfirm(canvas, pending.action, confirmHint, Math.max(0, Math.ceil((pending.deadlineMs - clock.nowMs()) / 1000)));
       return;
     }
     if (selected >= accounts.length) selected = 0;
     const a = accounts[selected];
-    if (!clockUsable(ports.clock) && !(a && a.type)) { // HOTP needs no clock
+    if (!clockUsable(clock) && !(a && a.type)) { // HOTP needs no clock
       // What to run says what is missing: no "no codes until synced" line.
       drawMessage(canvas, ['Clock not set', '', 'totp-token time sync', '', accounts.length + ' account(s)' + (damaged ? ' storage!' : '')]);
       return;
@@ -81,7 +81,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       drawHotp(canvas, a, hotpShown, confirmHint, t, selected, accounts.length);
       return;
     }
-    const nowMs = ports.clock.nowMs();
+    const nowMs = clock.nowMs();
     const seconds = Math.floor(nowMs / 1000);
     // Codes change once a period: compute once per period, not once per redraw.
     const key = selected + '|' + a.name + '|' + timeStep(seconds, a.period, 0);
@@ -119,7 +119,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   /** The answer to a thrown error: its status (a Refusal's; INTERNAL for anything else) and its message, cut to the field's limit. */
   function answerTo(id: number, e: unknown): Outcome {
     const err = e as Refusal;
-    return { id: id, status: err.status || ERRORS.INTERNAL, fields: { message: String(err.message).slice(0, MAX_MESSAGE) } };
+    return { id: id, status: err.status || ERRORS.INTERNAL, fields: { message: String(err['message']).slice(0, MAX_MESSAGE) } }; // err['message'] quoted: see ESPRUINO_INTERNAL_PROPS
   }
 
   function send(o: Outcome): void {
@@ -191,7 +191,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
       // Reply first: if the WAITING reply cannot be sent, nothing may stay armed for the button.
       const action = out.confirm as string;
       link.reply(req.id, STATUS_WAITING, { action: action.slice(0, 200), timeoutS: Math.ceil(presenceMs / 1000) });
-      const p: PendingConfirm = { id: req.id, action: action, settled: false, deadlineMs: ports.clock.nowMs() + presenceMs, run: out.then };
+      const p: PendingConfirm = { id: req.id, action: action, settled: false, deadlineMs: clock.nowMs() + presenceMs, run: out.then };
       pending = p;
       // A timer, not the clock: time the host may have set, or a test holds still, must not shorten it.
       ports.timers.setTimeout(() => {
@@ -235,7 +235,7 @@ export function startToken(rawPorts: Ports, confirmHint: string, presenceTimeout
   ports.onButton(onButton);
   ports.timers.setInterval(() => {
     if (session && ++quiet > SESSION_IDLE_TICKS) endSession(); // the host went silent: gone, or killed
-    if (pending && ports.clock.nowMs() >= pending.deadlineMs) {
+    if (pending && clock.nowMs() >= pending.deadlineMs) {
       finishPending(() => refuse(ERRORS.PRESENCE_TIMEOUT, 'nobody pressed the button within % s', Math.ceil(presenceMs / 1000)));
       return;
     }

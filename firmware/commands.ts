@@ -130,8 +130,7 @@ export function createHandler(ports: HandlerPorts, store: AccountStore, clock: T
   /** Clock fields shared by HELLO, TIME_GET and TIME_SET. */
   function clockFields(f: Fields): Fields {
     const st = clock.status();
-    f.clock = clockUsable(clock) ? CLOCK_SET : CLOCK_UNSET;
-    if (f.clock === CLOCK_SET) {
+    if ((f.clock = clockUsable(clock) ? CLOCK_SET : CLOCK_UNSET)) { // CLOCK_UNSET is 0
       f.timeMs = Math.floor(clock.nowMs());
       f.errorMs = st.errorMs;
     }
@@ -181,7 +180,7 @@ export function createHandler(ports: HandlerPorts, store: AccountStore, clock: T
       onChange();
       return clockFields({});
     };
-    if (clockUsable(ports.clock)) {
+    if (clockUsable(clock)) {
       // Shown from the token's own time (the trusted anchor's), not from where unconfirmed syncs moved it.
       if (clock.needsConfirm(ms)) return confirmFirst('move clock ' + clockStep(ms - clock.ownMs()), () => apply(true));
     } else if (clock.status().syncedAtMs > 0) {
@@ -269,10 +268,10 @@ export function createHandler(ports: HandlerPorts, store: AccountStore, clock: T
     const account = mustFind(fields);
     const hotp = account.type;
     if (hotp) hostKnowsHotp(fields);
-    else if (!clockUsable(ports.clock)) refuse(ERRORS.CLOCK_NOT_SET, 'clock not set; run: totp-token time sync');
+    else if (!clockUsable(clock)) refuse(ERRORS.CLOCK_NOT_SET, 'clock not set; run: totp-token time sync');
     return confirmFirst((hotp ? 'send next HOTP code: ' : 'send code: ') + quote(account.name), () => {
       if (hotp) return nextHotp(account);
-      const now = ports.clock.nowMs();
+      const now = clock.nowMs();
       return { code: codeFor(account, now), secondsLeft: secondsLeft(Math.floor(now / 1000), account.period, 0) };
     });
   }

@@ -34,7 +34,7 @@ export function openDeviceLink(serial: SerialPort, onRequest: (req: Request) => 
       } catch (e) {
         const err = e as { code?: string; message: string };
         // decodeRequest's code is the status as a decimal string, or not a number ("TLV": a bad field); the reserved id's refusal has none: BAD_REQUEST.
-        fault(body[1] || 0, +(err.code as string) || ERRORS.BAD_REQUEST, err.message);
+        fault(body[1] || 0, +(err.code as string) || ERRORS.BAD_REQUEST, err['message']); // quoted: see ESPRUINO_INTERNAL_PROPS
         return;
       } finally {
         wipe(body);

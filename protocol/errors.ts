@@ -19,6 +19,7 @@ export function fail(code: string, message: string): never {
   throw e;
 }
 
+// ['message'] quoted: the Espruino build shortens the wire key .message (esbuild-firmware.ts).
 export function isCodedError(e: unknown): e is CodedError {
-  return !!e && typeof (e as CodedError).code === 'string' && typeof (e as CodedError).message === 'string';
+  return !!e && typeof (e as CodedError).code === 'string' && typeof (e as CodedError)['message'] === 'string';
 }

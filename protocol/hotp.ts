@@ -23,7 +23,9 @@ export function counterBytes(counter: number): Uint8Array {
 
 /** Dynamic truncation (RFC 4226 §5.3): a 31-bit number from the MAC. */
 export function dynamicTruncate(mac: Uint8Array): number {
-  return getWord(mac, mac[mac.length - 1] & 0x0f) & 0x7fffffff;
+  // The top bit cleared as `<< 1 >>> 1` (the same as `& 0x7fffffff` on a 32-bit
+  // word): 4 bytes stored on Espruino, where the constant is 11 (past 32767 it is text).
+  return (getWord(mac, mac[mac.length - 1] & 0x0f) << 1) >>> 1;
 }
 
 export function formatCode(value: number, digits: number): string {

@@ -29,7 +29,7 @@ export { LIST, SIGNED, UNSIGNED };
 
 /** Specs for `table`'s keys, tagged from `after` + 1 in the order written. */
 export function fieldTable(table: { [key: string]: number }, after: number): FieldSpec[] {
-  return Object.keys(table).map((key, i) => ({ tag: after + i + 1, key: key, type: (table[key] & 7) as FieldType, max: table[key] >> 3 }));
+  return Object.keys(table).map((key, i) => ({ tag: after + i + 1, key: key, type: (table[key] & 7) as FieldType, maxLen: table[key] >> 3 }));
 }
 
 /**

@@ -78,7 +78,7 @@ export function parseOtpauth(uri: string): OtpAuth {
   try {
     secret = base32Decode(params.secret);
   } catch (e) {
-    return fail('OTPAUTH_SECRET', "otpauth: parameter 'secret' is not valid base32: " + String((e as Error).message).replace('base32: ', ''));
+    return fail('OTPAUTH_SECRET', "otpauth: parameter 'secret' is not valid base32: " + String((e as Error)['message']).replace('base32: ', ''));
   }
   if (secret.length > MAX_SECRET_BYTES) {
     fail('OTPAUTH_SECRET', "otpauth: parameter 'secret' is " + secret.length + ' bytes; at most ' + MAX_SECRET_BYTES + ' are supported');

@@ -25,7 +25,7 @@ export interface FieldSpec {
   key: string;
   type: FieldType;
   /** Largest value in bytes (text/bytes; 0 for the other types). */
-  max: number;
+  maxLen: number;
 }
 
 /** A decoded message: text fields are byte strings (one char per byte; see wire-protocol.md). */
@@ -79,7 +79,7 @@ function encodeInto(out: number[], fields: Fields, specs: FieldSpec[]): void {
         } while (n > 0);
       }
       const len = out.length - at - 2;
-      const max = spec.max || 255; // the length byte's own limit for types without a max
+      const max = spec.maxLen || 255; // the length byte's own limit for types without a max
       if (len > max) badField(tag, say('is % bytes, more than %', len, max));
       out[at + 1] = len;
     }
@@ -125,7 +125,7 @@ export function decodeFields(bytes: Uint8Array, start: number, specs: FieldSpec[
       if (n > MAX_WHOLE) badField(tag, say('is too large'));
       out[key] = type === UNSIGNED ? n : n % 2 === 0 ? n / 2 : -(n + 1) / 2;
     } else {
-      if (len > spec.max) badField(tag, say('is % bytes, more than %', len, spec.max));
+      if (len > spec.maxLen) badField(tag, say('is % bytes, more than %', len, spec.maxLen));
       out[key] = type === BYTES ? new Uint8Array(value) : latin1Text(value);
     }
   }

@@ -32,7 +32,7 @@ for (let i = 0; i < CASES.length; i++) {
     startToken(ports, 'hint');
     feed(CASES[i][1]);
   } catch (e) {
-    said = 'threw ' + (e as Error).message;
+    said = 'threw ' + (e as Error)['message'];
   }
   print('CASE ' + i + ' ' + said + ' ' + btoa(out));
 }

@@ -47,7 +47,7 @@ function otpauthChecks(check: (ok: boolean, what: string) => void, log: (line: s
     try {
       const p = parseOtpauth(at(v, 'uri'));
       got = [p.type, p.issuer, p.account, toHex(p.secret), p.algorithm, p.digits, p.period, p.counter].join('|');
-    } catch (e) { got = 'threw ' + (e as Error).message; }
+    } catch (e) { got = 'threw ' + (e as Error)['message']; }
     const x = at(v, 'expect');
     check(got === [at(x, 'type'), at(x, 'issuer'), at(x, 'account'), at(x, 'secret_hex'), at(x, 'algorithm'), at(x, 'digits'), at(x, 'period'), at(x, 'counter')].join('|'), 'otpauth ' + at(v, 'note') + ': ' + got);
   }
@@ -70,7 +70,7 @@ export function runCoreVectors(providers: { name: string; hashes: HashSet }[], l
   };
   for (const v of at(base32Vectors, 'valid')) {
     let got = '';
-    try { got = toHex(base32Decode(at(v, 'input'))); } catch (e) { got = 'threw ' + (e as Error).message; }
+    try { got = toHex(base32Decode(at(v, 'input'))); } catch (e) { got = 'threw ' + (e as Error)['message']; }
     check(got === at(v, 'hex'), 'base32 ' + at(v, 'note') + ': ' + got);
     if (at(v, 'canonical')) check(base32Encode(base32Decode(at(v, 'input'))) === at(v, 'canonical'), 'base32 encode ' + at(v, 'note'));
   }

@@ -59,7 +59,7 @@ USB.on('data', (chunk: string) => {
     const letter = line.charCodeAt(1);
     if (letter === 109) {
       const m = process.memory(); // ?mem
-      USB.write('#mem ' + m.usage + ' ' + m.total + '\n');
+      USB.write('#mem ' + m.usage + ' ' + m['total'] + '\n'); // quoted: the build shortens the wire field key 'total' (ESPRUINO_INTERNAL_PROPS)
     } else if (letter === 112) {
       press(2500); // ?press
     }

@@ -61,11 +61,11 @@ const replyArb: fc.Arbitrary<Reply> = fc
     const f: Fields = {};
     for (const { k, num, text, neg } of fields) {
       const spec = FIELDS[k % FIELDS.length];
-      const latin1 = Buffer.from(text.subarray(0, spec.max)).toString('latin1');
+      const latin1 = Buffer.from(text.subarray(0, spec.maxLen)).toString('latin1');
       if (spec.type === UNSIGNED) f[spec.key] = num;
       else if (spec.type === SIGNED) f[spec.key] = (neg ? -1 : 1) * Math.floor(num / 4);
       else if (spec.type === TEXT) f[spec.key] = latin1;
-      else if (spec.type === BYTES) f[spec.key] = text.subarray(0, spec.max);
+      else if (spec.type === BYTES) f[spec.key] = text.subarray(0, spec.maxLen);
       else f[spec.key] = [{ name: latin1.slice(0, 64), digits: num % 256 }];
     }
     return { id, status, fields: f };

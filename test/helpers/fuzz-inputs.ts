@@ -259,7 +259,7 @@ export function requestBody(r: RequestSpec, ctx: BuildContext): Uint8Array {
       const f = r.fields[i];
       if (!f || !f.relevant) return;
       const spec = FIELDS.find((s) => s.key === key) as FieldSpec;
-      const value = valueBytes(spec.tag, f.value, ctx).slice(0, spec.type === TEXT || spec.type === BYTES ? spec.max : 255);
+      const value = valueBytes(spec.tag, f.value, ctx).slice(0, spec.type === TEXT || spec.type === BYTES ? spec.maxLen : 255);
       out.push(spec.tag, value.length, ...value);
     });
   } else {

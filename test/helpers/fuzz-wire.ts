@@ -121,7 +121,7 @@ export function decodeTlvModel(bytes: Uint8Array, specs: FieldSpec[] = FIELDS): 
       if (!item.ok) return item;
       fields[spec.key] = ((fields[spec.key] as ModelFields[] | undefined) ?? []).concat([item.fields]);
     } else {
-      if (len > spec.max) return { ok: false, why: spec.key + ' is ' + len + ' bytes, over ' + spec.max };
+      if (len > spec.maxLen) return { ok: false, why: spec.key + ' is ' + len + ' bytes, over ' + spec.maxLen };
       fields[spec.key] = spec.type === BYTES ? new Uint8Array(value) : Buffer.from(value).toString('latin1');
     }
   }

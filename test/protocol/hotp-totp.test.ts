@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { counterBytes, hotp, MAX_COUNTER } from '../../protocol/hotp.ts';
+import { counterBytes, dynamicTruncate, hotp, MAX_COUNTER } from '../../protocol/hotp.ts';
 import { hmac } from '../../protocol/hmac.ts';
 import { secondsLeft, totp, totpChecked, totpCounter } from '../../protocol/totp.ts';
 import { ALGORITHMS } from '../../protocol/hash.ts';
@@ -104,6 +104,17 @@ describe('HOTP/TOTP argument checks', () => {
     expect(() => totp(h, ascii('k'), Number.NaN, {})).toThrow(/time/);
     expect(() => totp(h, ascii('k'), 10, { t0: 20 })).toThrow(/time/);
     expect(() => totp(h, ascii('k'), 10, { period: 0 })).toThrow(/period/);
+  });
+  it('truncates dynamically with the top bit cleared, whatever the byte at the offset (RFC 4226 section 5.3, by Buffer.readUInt32BE)', () => {
+    for (const top of [0x00, 0x7f, 0x80, 0xde, 0xff]) {
+      for (const offset of [0, 7, 15]) {
+        const mac = new Uint8Array(randomBytes(20));
+        mac[offset] = top;
+        mac[19] = (mac[19] & 0xf0) | offset;
+        const want = Buffer.from(mac).readUInt32BE(offset) % 2 ** 31;
+        expect(dynamicTruncate(mac)).toBe(want);
+      }
+    }
   });
   it('counts periods and seconds left', () => {
     expect(totpCounter(59, 30, 0)).toBe(1);

@@ -17,7 +17,7 @@ export const LONG_PRESS_MS = 1000;
 
 function setUp(b: ButtonProfile): string {
   const pin = String(b.pin);
-  pinMode(pin, b.activeLow ? 'input_pullup' : 'input_pulldown');
+  pinMode(pin, 'input_pull' + (b.activeLow ? 'up' : 'down')); // input_pullup / input_pulldown
   return pin;
 }
 

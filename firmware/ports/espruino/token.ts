@@ -99,7 +99,7 @@ export function startEspruinoToken(board: EspruinoBoardProfile): void {
     startToken(ports, board.espruino.confirmHint);
   } catch (e) {
     // The REPL stays off (it could read Storage): say why on the display instead.
-    drawMessage(canvas, ['Cannot start:', String((e as Error).message), 'Reflash in REPL mode']);
+    drawMessage(canvas, ['Cannot start:', String((e as Error)['message']), 'Reflash in REPL mode']);
     throw e;
   }
 }

@@ -4,6 +4,7 @@
 // minifier never introduces `?.` or `??=` (it would for es2020+); the
 // subset check runs over the output to prove it.
 import { build } from 'esbuild';
+import ts from 'typescript';
 import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tokenizeSource } from '../device-text.ts';
@@ -98,6 +99,39 @@ export function foldBareSay(source: string): string {
   return source.replace(/\bsay\(\s*("(?:[^"\\\n]|\\.)*")\s*\)/g, (_m, literal: string) => JSON.stringify('\x1e' + (JSON.parse(literal) as string) + '\x1d'));
 }
 
+/**
+ * Names the firmware owns that an Espruino built-in has too: the Espruino
+ * build shortens them (ESPRUINO_INTERNAL_PROPS), so the built-in's must be
+ * read quoted, `err['message']`, `g['clear']()`: esbuild's mangleProps leaves
+ * a quoted name whole, and a dotted read would ask the built-in for a member
+ * it does not have. `message` is the wire field key and an Error's, `total`
+ * the wire field key and process.memory()'s (read in any module of an Espruino
+ * bundle, test entries too); `clear` and `fillRect` are the Canvas's
+ * and AccessControl's, and Graphics' (only the Espruino port's modules,
+ * firmware/ports/espruino/, touch Espruino built-ins).
+ */
+export const SHARED_WITH_BUILTINS: { name: string; where: RegExp }[] = [
+  { name: 'message', where: /./ },
+  { name: 'total', where: /./ },
+  { name: 'clear', where: /[\\/]firmware[\\/]ports[\\/]espruino[\\/]/ },
+  { name: 'fillRect', where: /[\\/]firmware[\\/]ports[\\/]espruino[\\/]/ },
+];
+
+/** Throws on a dotted read of a SHARED_WITH_BUILTINS name in a module where it would be the built-in's (comments and strings aside). */
+export function refuseDottedBuiltins(source: string, path: string): void {
+  const names = SHARED_WITH_BUILTINS.filter((s) => s.where.test(path)).map((s) => s.name);
+  if (names.length === 0) return;
+  const sf = ts.createSourceFile(path, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const visit = (n: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(n) && names.includes(n.name.text)) {
+      const line = sf.getLineAndCharacterOfPosition(n.name.getStart(sf)).line + 1;
+      throw new Error(`${path}:${line}: read the built-in's ${n.name.text} as ['${n.name.text}'] (the Espruino build shortens the firmware's own .${n.name.text}: SHARED_WITH_BUILTINS)`);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+}
+
 /** The Espruino build's substitutions (above) and board profiles reduced to what the firmware reads. */
 export function espruinoPlugin(): Plugin {
   const twins = new Map(Object.entries(ESPRUINO_SUBSTITUTES).map(([from, to]) => [join(repoRoot, from), join(repoRoot, to)]));
@@ -108,6 +142,11 @@ export function espruinoPlugin(): Plugin {
         if (!args.resolveDir) return undefined;
         const twin = twins.get(resolve(args.resolveDir, args.path));
         return twin ? { path: twin } : undefined;
+      });
+      // Every module of an Espruino bundle (test entries too): no dotted read of a built-in's shortened name.
+      b.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (!/[\\/]node_modules[\\/]/.test(args.path)) refuseDottedBuiltins(await readFile(args.path, 'utf8'), args.path);
+        return undefined;
       });
       b.onLoad({ filter: /[\\/]boards[\\/]espruino-[^\\/]*\.ts$/ }, async (args) => {
         if (args.path.endsWith('espruino-profile.ts')) return undefined;
@@ -142,9 +181,13 @@ export function espruinoPlugin(): Plugin {
  * records, which use one- and two-letter keys for that reason), so a reflash
  * reads what the last firmware wrote; a key used
  * as a string value ('stored'); ERRORS' names (looked up by string); a name an
- * Espruino built-in has (message, max, set, clear, write, read, erase,
- * fillRect, random, buffer, setup, scl, sda, bitrate, SHA1 ...): each of
- * those must reach the interpreter spelled as in the source.
+ * Espruino built-in has that the bundle reads (max, set, write, read, erase,
+ * buffer, setup, scl, sda, bitrate, SHA1 ...): each of those must reach the
+ * interpreter spelled as in the source. Except the few in
+ * SHARED_WITH_BUILTINS (message, total, clear, fillRect), whose built-in
+ * reads are written quoted and checked; and names of globals or of built-ins
+ * the firmware never reads as properties (setTimeout, setInterval, random:
+ * Math.random is never used, DESIGN.md).
  */
 export const ESPRUINO_INTERNAL_PROPS = [
   // interfaces between the firmware's modules
@@ -154,13 +197,17 @@ export const ESPRUINO_INTERNAL_PROPS = [
   'commit', 'render', 'linkClosed', 'pendingAction', 'reply', 'fault', 'tag', 'type', 'key', 'id', 'command', 'status', 'list',
   'find', 'seq', 'accounts', 'sync', 'needsConfirm', 'lock', 'access', 'text', 'width', 'height', 'cellW', 'cellH',
   'settled', // PendingConfirm's
+  'maxLen', // FieldSpec's
+  'clear', 'fillRect', // Canvas's and AccessControl's (Graphics' too: SHARED_WITH_BUILTINS)
+  'setInterval', 'setTimeout', 'random', // Ports' timers and random source (the bundle calls the globals setInterval/setTimeout by name, never as properties; Math.random is never used: DESIGN.md)
   'load', 'health', 'scrub', // CheckedStorage's own (Espruino's Storage has none of them; its `load` is a global)
   // board profile
   'maxAccounts', 'typicalDriftPpm', 'espruino', 'storage', 'display', 'buttons', 'role', 'activeLow', 'pin', 'i2c', 'bus',
   'address', 'confirmHint', 'link', 'baud', 'nativeHashes', 'font', 'rng',
-  // wire field keys (not 'message': Error's; not 'total': process.memory()'s)
-  'name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'timeMs', 'newName', 'newIssuer', 'check', 'code',
-  'secondsLeft', 'firmware', 'board', 'algorithms', 'slotsTotal', 'slotsFree', 'clock', 'protocol', 'maxBody', 'account',
+  // wire field keys ('total' is also process.memory()'s, which the firmware never reads and a test entry reads quoted;
+  // 'message' is also Error's: SHARED_WITH_BUILTINS)
+  'message', 'name', 'issuer', 'algorithm', 'digits', 'period', 'secret', 'timeMs', 'newName', 'newIssuer', 'check', 'code',
+  'total', 'secondsLeft', 'firmware', 'board', 'algorithms', 'slotsTotal', 'slotsFree', 'clock', 'protocol', 'maxBody', 'account',
   'timeoutS', 'action', 'start', 'next', 'syncedAtMs', 'driftCentiPpm', 'errorMs', 'challenge', 'response',
   'salt', 'locked', 'accessKey', 'iterations', 'counter', 'nextHotp', 'untilMs', 'storageHealth', 'roundTripMs', 'suspectAtMs', 'suspectMs', 'session', 'hostClock',
   // COMMANDS
