@@ -16,7 +16,7 @@
 // (an independent simulation, review 3). Left (it.fails): the week after the honest
 // host is back runs at the laptop's rate, and the stated error is too small then.
 import { describe, expect, it } from 'vitest';
-import { createTokenClock } from '../../firmware/clock.ts';
+import { exactToken } from '../helpers/exact-clock.ts';
 
 const DAY = 86400000;
 const T0 = 1767225600000;
@@ -30,10 +30,7 @@ const T0 = 1767225600000;
  */
 function afterLaptop(ppm: number, offMs: number, lapPpm: number): number[] {
   let t = 0;
-  let setOffset = 0;
-  const raw = { nowMs: () => T0 + t * (1 + ppm / 1e6) + setOffset, setMs: (ms: number) => void (setOffset = ms - (T0 + t * (1 + ppm / 1e6))), isSet: () => true };
-  const stored = new Map<string, string>();
-  const clock = createTokenClock(raw, { read: (k: string) => stored.get(k), write: (k: string, v: string) => void stored.set(k, v) }, 20);
+  const clock = exactToken(ppm, () => t);
   let presses = 0;
   const sync = (ms: number) => {
     const ask = clock.needsConfirm(ms);
@@ -85,10 +82,7 @@ describe('a laptop a minute off, confirmed with the button, does not poison the 
  */
 function afterPressedHost(ppm: number, stepMs: number, hostPpm: number): number[] {
   let t = 0;
-  let setOffset = 0;
-  const raw = { nowMs: () => T0 + t * (1 + ppm / 1e6) + setOffset, setMs: (ms: number) => void (setOffset = ms - (T0 + t * (1 + ppm / 1e6))), isSet: () => true };
-  const stored = new Map<string, string>();
-  const clock = createTokenClock(raw, { read: (k: string) => stored.get(k), write: (k: string, v: string) => void stored.set(k, v) }, 20);
+  const clock = exactToken(ppm, () => t);
   const honest = () => clock.sync(T0 + t, clock.needsConfirm(T0 + t), 20);
   for (let i = 0; i < 6; i++) {
     t = i * 7 * DAY;

@@ -14,7 +14,7 @@
 // sync): while the rate rests on one interval, two syncs in a row that disagree
 // with it on one side, the later further, replace its second anchor.
 import { describe, expect, it } from 'vitest';
-import { createTokenClock } from '../../firmware/clock.ts';
+import { exactToken } from '../helpers/exact-clock.ts';
 
 const DAY = 86400000;
 const T0 = 1767225600000;
@@ -22,10 +22,7 @@ const T0 = 1767225600000;
 /** Worst |error| after the second good sync that follows the bad one. */
 function worstAfterBadSecondSync(gapDays: number, badMs: number, ppm: number, days: number): number {
   let t = 0; // true ms since T0
-  let setOffset = 0;
-  const raw = { nowMs: () => T0 + t * (1 + ppm / 1e6) + setOffset, setMs: (ms: number) => void (setOffset = ms - (T0 + t * (1 + ppm / 1e6))), isSet: () => true };
-  const stored = new Map<string, string>();
-  const clock = createTokenClock(raw, { read: (k: string) => stored.get(k), write: (k: string, v: string) => void stored.set(k, v) }, 20);
+  const clock = exactToken(ppm, () => t);
   let worst = 0;
   for (let i = 0; i * gapDays <= days; i++) {
     for (let h = 1; i > 3 && h <= gapDays * 24; h++) {
@@ -72,10 +69,7 @@ describe('a wrong second sync does not poison the rate (review)', () => {
  */
 function worstAfterFastHost(ppm: number, hostPpm: number): number {
   let t = 0;
-  let setOffset = 0;
-  const raw = { nowMs: () => T0 + t * (1 + ppm / 1e6) + setOffset, setMs: (ms: number) => void (setOffset = ms - (T0 + t * (1 + ppm / 1e6))), isSet: () => true };
-  const stored = new Map<string, string>();
-  const clock = createTokenClock(raw, { read: (k: string) => stored.get(k), write: (k: string, v: string) => void stored.set(k, v) }, 20);
+  const clock = exactToken(ppm, () => t);
   const honest = () => clock.sync(T0 + t, clock.needsConfirm(T0 + t), 20);
   for (let i = 0; i < 6; i++) {
     t = i * 7 * DAY;
