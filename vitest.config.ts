@@ -10,5 +10,9 @@ export default defineConfig({
     // presence timeouts, a browser, a pty) rather than compute. Measured here: the
     // whole suite 419 s with the default two workers, 165 s with four, all green.
     maxWorkers: 4,
+    // A test's time limit is a hang guard, not a speed claim (those are `npm run bench`): under
+    // that load a test that takes 0.3 s alone (test/enroll/fleet.test.ts) once took over the
+    // 5 s default in a clean-clone CI run here.
+    testTimeout: 30000,
   },
 });
